@@ -1,0 +1,41 @@
+#include "app/cli/command_line.hpp"
+
+#include <algorithm>
+
+namespace pteron {
+
+CommandLine CommandLine::parse(std::span<const std::string> args, std::span<const std::string_view> flags,
+                               std::span<const std::string_view> valued) {
+    CommandLine line;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg.size() < 2 || arg.rfind("--", 0) != 0) {
+            line.positional.push_back(arg);
+            continue;
+        }
+        const auto equals = arg.find('=');
+        const std::string name = arg.substr(0, equals);
+        if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
+            line.options[name] = "";
+        } else if (std::find(valued.begin(), valued.end(), name) != valued.end()) {
+            if (equals != std::string::npos) {
+                line.options[name] = arg.substr(equals + 1);
+            } else if (i + 1 < args.size()) {
+                line.options[name] = args[++i];
+            } else {
+                throw UsageError(name + " needs a value");
+            }
+        } else {
+            throw UsageError("unknown option " + arg);
+        }
+    }
+    return line;
+}
+
+std::optional<std::string> CommandLine::value(std::string_view option) const {
+    auto it = options.find(std::string(option));
+    if (it == options.end()) return std::nullopt;
+    return it->second;
+}
+
+} // namespace pteron

@@ -1,0 +1,91 @@
+#include "app/cli/info_command.hpp"
+
+#include "app/cli/command_line.hpp"
+#include "app/cli/model_summary.hpp"
+#include "parsers/registry.hpp"
+
+#include <array>
+#include <iomanip>
+
+namespace pteron {
+
+namespace {
+
+std::string shapeText(const nlohmann::json& value) {
+    if (value["shape"].is_null()) return value["dtype"].get<std::string>();
+    std::string text = value["dtype"].get<std::string>() + "[";
+    bool first = true;
+    for (const auto& dim : value["shape"]) {
+        text += (first ? "" : ",") + std::to_string(dim.get<std::int64_t>());
+        first = false;
+    }
+    return text + "]" + (value.contains("dynamic") ? " (dynamic, upper bounds)" : "");
+}
+
+void printValues(std::ostream& out, const char* label, const nlohmann::json& values) {
+    for (const auto& value : values)
+        out << "    " << label << " " << std::left << std::setw(24) << value["name"].get<std::string>()
+            << " " << shapeText(value) << "\n";
+}
+
+void printGraph(std::ostream& out, const nlohmann::json& graph) {
+    out << "\ngraph " << graph["id"].get<std::string>() << " (" << graph["kind"].get<std::string>();
+    if (!graph["parent"].is_null()) out << " in " << graph["parent"].get<std::string>();
+    out << ", " << graph["node_count"] << " nodes)\n";
+    printValues(out, "input ", graph["inputs"]);
+    printValues(out, "output", graph["outputs"]);
+    if (graph["op_histogram"].empty()) return;
+    out << "    operators:\n";
+    for (const auto& [op, count] : graph["op_histogram"].items())
+        out << "      " << std::right << std::setw(5) << count.get<std::size_t>() << "  " << op << "\n";
+}
+
+void printPartition(std::ostream& out, const nlohmann::json& partition) {
+    out << "  " << std::left << std::setw(28) << (partition["graph"].get<std::string>() + " " +
+                                                  partition["id"].get<std::string>())
+        << " " << std::setw(4) << partition["device"].get<std::string>() << " "
+        << std::right << std::setw(5) << partition["node_count"].get<std::size_t>() << " nodes";
+    if (!partition["target"].get<std::string>().empty()) out << "  target " << partition["target"].get<std::string>();
+    if (partition["delegated"].get<bool>()) {
+        out << "  payload " << partition["payload_bytes"].get<std::uint64_t>() << " bytes";
+        if (partition.contains("payload_location")) out << " (" << partition["payload_location"].get<std::string>() << ")";
+        if (partition.contains("payload_magic")) out << " magic " << partition["payload_magic"].get<std::string>();
+        if (!partition["child_graph"].is_null()) out << " -> graph " << partition["child_graph"].get<std::string>();
+    }
+    out << "\n";
+    if (partition.contains("compile_specs"))
+        for (const auto& [key, text] : partition["compile_specs"].items())
+            out << "      spec " << key << " = " << text.get<std::string>() << "\n";
+    if (partition.contains("note")) out << "      note: " << partition["note"].get<std::string>() << "\n";
+}
+
+void printText(std::ostream& out, const nlohmann::json& summary) {
+    out << summary["file"].get<std::string>() << "\n";
+    out << "format " << summary["format"].get<std::string>() << " " << summary["format_version"].get<std::string>() << "\n";
+    for (const auto& [key, text] : summary["metadata"].items()) out << "  " << key << ": " << text.get<std::string>() << "\n";
+    for (const auto& graph : summary["graphs"]) printGraph(out, graph);
+    out << "\npartitions:\n";
+    for (const auto& partition : summary["partitions"]) printPartition(out, partition);
+    out << "\nconstant data: " << summary["constant_bytes"].get<std::uint64_t>() << " bytes\n";
+}
+
+} // namespace
+
+int runInfoCommand(std::span<const std::string> args, std::ostream& out) {
+    static constexpr std::array<std::string_view, 1> kFlags{"--json"};
+    static constexpr std::array<std::string_view, 2> kValued{"--ptd", "--etdump"};
+    const auto line = CommandLine::parse(args, kFlags, kValued);
+    if (line.positional.size() != 1) throw UsageError("info needs exactly one FILE");
+    ReadOptions options;
+    if (auto ptd = line.value("--ptd")) options.companions.push_back(*ptd);
+    if (auto etdump = line.value("--etdump")) options.etdump = *etdump;
+    const auto model = FormatRegistry::standard().open(line.positional[0], options);
+    const auto summary = modelSummary(model);
+    if (line.has("--json"))
+        out << summary.dump(2) << "\n";
+    else
+        printText(out, summary);
+    return 0;
+}
+
+} // namespace pteron

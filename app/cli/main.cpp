@@ -1,0 +1,49 @@
+// pteron: the headless command line of the inspector.
+#include "app/cli/command_line.hpp"
+#include "app/cli/info_command.hpp"
+#include "app/cli/nodes_command.hpp"
+#include "core/format_error.hpp"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: pteron COMMAND [options] FILE
+
+commands:
+  info FILE [--json] [--ptd FILE]     summary: format, graphs, inputs/outputs, operators, partitions
+  nodes FILE [--graph ID] [--ptd FILE]
+                                      every node with op, placement, inputs and outputs
+exit codes: 0 success, 1 usage error, 2 unreadable or malformed input
+)";
+
+int dispatch(const std::string& command, std::span<const std::string> args) {
+    if (command == "info") return pteron::runInfoCommand(args, std::cout);
+    if (command == "nodes") return pteron::runNodesCommand(args, std::cout);
+    if (command == "help" || command == "--help" || command == "-h") {
+        std::cout << kUsage;
+        return 0;
+    }
+    throw pteron::UsageError("unknown command " + command);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::cerr << kUsage;
+        return 1;
+    }
+    try {
+        return dispatch(args[0], std::span(args).subspan(1));
+    } catch (const pteron::UsageError& error) {
+        std::cerr << "pteron: " << error.what() << "\n\n" << kUsage;
+        return 1;
+    } catch (const pteron::FormatError& error) {
+        std::cerr << "pteron: " << error.what() << "\n";
+        return 2;
+    }
+}

@@ -1,0 +1,85 @@
+#include "app/cli/model_summary.hpp"
+
+namespace pteron {
+
+namespace {
+
+nlohmann::json valueList(const Graph& graph, const std::vector<std::int64_t>& indices) {
+    auto list = nlohmann::json::array();
+    for (auto index : indices)
+        if (const auto* value = graph.value(index)) list.push_back(valueSummary(*value));
+    return list;
+}
+
+std::string partitionLabel(const Graph& graph, std::size_t index) {
+    const auto& partition = graph.partitions[index];
+    std::size_t ordinal = 0;
+    for (std::size_t i = 0; i < index; ++i)
+        if (graph.partitions[i].backend == partition.backend) ++ordinal;
+    return partition.backend + "#" + std::to_string(ordinal);
+}
+
+nlohmann::json partitionSummary(const Model& model, const Graph& graph, std::size_t index) {
+    const auto& partition = graph.partitions[index];
+    nlohmann::json json{
+        {"graph", graph.id},
+        {"id", partitionLabel(graph, index)},
+        {"backend", partition.backend},
+        {"device", std::string(deviceClassName(partition.device))},
+        {"target", partition.target},
+        {"delegated", partition.delegated},
+        {"node_count", graph.nodeCount(index)},
+        {"payload_bytes", partition.payloadBytes},
+        {"child_graph", partition.childGraph ? nlohmann::json(model.graphs[*partition.childGraph].id)
+                                             : nlohmann::json()},
+    };
+    if (!partition.payloadMagic.empty()) json["payload_magic"] = partition.payloadMagic;
+    if (!partition.payloadLocation.empty()) json["payload_location"] = partition.payloadLocation;
+    if (!partition.note.empty()) json["note"] = partition.note;
+    auto specs = nlohmann::json::object();
+    for (const auto& spec : partition.compileSpecs) specs[spec.key] = spec.text;
+    if (!specs.empty()) json["compile_specs"] = specs;
+    return json;
+}
+
+} // namespace
+
+nlohmann::json valueSummary(const Value& value) {
+    nlohmann::json json{{"name", value.name}, {"dtype", std::string(dtypeName(value.dtype))}};
+    json["shape"] = value.hasShape ? nlohmann::json(value.shape) : nlohmann::json();
+    if (value.dynamism != ShapeDynamism::Static) json["dynamic"] = true;
+    return json;
+}
+
+nlohmann::json modelSummary(const Model& model) {
+    nlohmann::json json{{"file", model.path}, {"format", model.format}, {"format_version", model.formatVersion}};
+    auto metadata = nlohmann::json::object();
+    for (const auto& attribute : model.metadata) metadata[attribute.name] = toString(attribute.value, 64);
+    json["metadata"] = metadata;
+    auto graphs = nlohmann::json::array();
+    auto partitions = nlohmann::json::array();
+    for (const auto& graph : model.graphs) {
+        nlohmann::json histogram = nlohmann::json::object();
+        for (const auto& [op, count] : graph.opHistogram()) histogram[op] = count;
+        graphs.push_back({
+            {"id", graph.id},
+            {"name", graph.name},
+            {"kind", graph.kind},
+            {"parent", graph.parent ? nlohmann::json(model.graphs[*graph.parent].id) : nlohmann::json()},
+            {"node_count", graph.nodes.size()},
+            {"value_count", graph.values.size()},
+            {"op_histogram", histogram},
+            {"inputs", valueList(graph, graph.inputs)},
+            {"outputs", valueList(graph, graph.outputs)},
+        });
+        for (std::size_t i = 0; i < graph.partitions.size(); ++i)
+            if (graph.nodeCount(i) > 0 || graph.partitions[i].delegated)
+                partitions.push_back(partitionSummary(model, graph, i));
+    }
+    json["graphs"] = graphs;
+    json["partitions"] = partitions;
+    json["constant_bytes"] = model.constantBytes();
+    return json;
+}
+
+} // namespace pteron

@@ -1,0 +1,16 @@
+// The structured summary of a model that `pteron info` prints as text or JSON.
+#pragma once
+
+#include "core/model.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace pteron {
+
+// Keys: file, format, format_version, metadata, graphs[], partitions[], constant_bytes.
+nlohmann::json modelSummary(const Model& model);
+
+// {"name","dtype","shape"} of one value; shape is null for scalars.
+nlohmann::json valueSummary(const Value& value);
+
+} // namespace pteron

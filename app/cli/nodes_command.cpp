@@ -1,0 +1,58 @@
+#include "app/cli/nodes_command.hpp"
+
+#include "app/cli/command_line.hpp"
+#include "parsers/registry.hpp"
+
+#include <array>
+
+namespace pteron {
+
+namespace {
+
+std::string operandsText(const Graph& graph, const std::vector<Operand>& operands) {
+    std::string text;
+    for (const auto& operand : operands) {
+        if (!text.empty()) text += ", ";
+        const auto* value = graph.value(operand.value);
+        text += value ? value->name + ":" + value->typeText() : "none";
+    }
+    return text;
+}
+
+void printGraphNodes(std::ostream& out, const Graph& graph) {
+    out << "graph " << graph.id << "\n";
+    for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
+        const auto& node = graph.nodes[i];
+        const auto& partition = graph.partitions.at(node.partition);
+        out << "  #" << i << " " << node.op << "  [" << partition.backend << "/"
+            << deviceClassName(partition.device) << "]\n";
+        out << "      in:  " << operandsText(graph, node.inputs) << "\n";
+        out << "      out: " << operandsText(graph, node.outputs) << "\n";
+        for (const auto& attribute : node.attributes)
+            out << "      " << attribute.name << " = " << toString(attribute.value) << "\n";
+        if (!node.location.empty()) out << "      at " << node.location << "\n";
+    }
+}
+
+} // namespace
+
+int runNodesCommand(std::span<const std::string> args, std::ostream& out) {
+    static constexpr std::array<std::string_view, 0> kFlags{};
+    static constexpr std::array<std::string_view, 2> kValued{"--graph", "--ptd"};
+    const auto line = CommandLine::parse(args, kFlags, kValued);
+    if (line.positional.size() != 1) throw UsageError("nodes needs exactly one FILE");
+    ReadOptions options;
+    if (auto ptd = line.value("--ptd")) options.companions.push_back(*ptd);
+    const auto model = FormatRegistry::standard().open(line.positional[0], options);
+    const auto wanted = line.value("--graph");
+    bool found = false;
+    for (const auto& graph : model.graphs) {
+        if (wanted && graph.id != *wanted) continue;
+        printGraphNodes(out, graph);
+        found = true;
+    }
+    if (!found) throw UsageError("no graph with id " + wanted.value_or(""));
+    return 0;
+}
+
+} // namespace pteron

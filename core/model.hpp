@@ -1,0 +1,31 @@
+// One opened artifact: format, metadata, and every graph including decoded child graphs.
+#pragma once
+
+#include "core/attribute.hpp"
+#include "core/graph.hpp"
+#include "core/mapped_file.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pteron {
+
+struct Model {
+    std::string path;
+    std::string format;          // "executorch", "tosa", "vgf", "tflite", "onnx", "etdump"
+    std::string formatVersion;
+    Attributes metadata;
+    // Every graph: top-level ones have no parent; child graphs point at the graph that calls them.
+    std::vector<Graph> graphs;
+    // Mapped files whose bytes constants view (the artifact and companions such as a .ptd).
+    std::vector<std::shared_ptr<const MappedFile>> files;
+
+    std::size_t addGraph(Graph graph);
+    const Graph* findGraph(std::string_view id) const;
+    std::vector<std::size_t> topLevelGraphs() const;
+    // Total bytes of constant data over all graphs.
+    std::uint64_t constantBytes() const;
+};
+
+} // namespace pteron

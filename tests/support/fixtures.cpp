@@ -1,0 +1,30 @@
+#include "tests/support/fixtures.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace pteron::testing {
+
+std::filesystem::path fixturesDir() {
+    if (const char* env = std::getenv("PTERON_FIXTURES"); env && *env) return env;
+    return PTERON_FIXTURES_DEFAULT;
+}
+
+std::string fixture(const std::string& relative) { return (fixturesDir() / relative).string(); }
+
+std::vector<std::string> fixturesIn(const std::string& folder, const std::string& extension) {
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(fixturesDir() / folder))
+        if (entry.is_regular_file() && entry.path().extension() == extension)
+            files.push_back(entry.path().string());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::filesystem::path madeDir() {
+    auto dir = std::filesystem::path(PTERON_BINARY_DIR) / "tests" / "fixtures-made";
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+} // namespace pteron::testing
