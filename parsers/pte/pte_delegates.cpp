@@ -89,6 +89,7 @@ std::string magicOf(std::span<const std::byte> bytes) {
         hasTag(bytes, 4, "VH00"))
         return magicText(bytes.subspan(4), 4);
     if (hasTag(bytes, 0, "vela_bin_stream")) return "vela_bin_stream";
+    if (hasTag(bytes, 0, "VGF1")) return "VGF1";
     return magicText(bytes, 8);
 }
 

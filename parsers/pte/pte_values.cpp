@@ -23,10 +23,22 @@ class PlanValueDecoder {
         switch (evalue->val_type()) {
         case fbp::KernelTypes::NONE:
         case fbp::KernelTypes::Null: value.kind = ValueKind::Absent; break;
-        case fbp::KernelTypes::Int: value.scalar = evalue->val_as_Int()->int_val(); break;
-        case fbp::KernelTypes::Bool: value.scalar = evalue->val_as_Bool()->bool_val(); break;
-        case fbp::KernelTypes::Double: value.scalar = evalue->val_as_Double()->double_val(); break;
-        case fbp::KernelTypes::String: value.scalar = stringOf(evalue->val_as_String()->string_val()); break;
+        case fbp::KernelTypes::Int:
+            value.dtype = DType::Int64;
+            value.scalar = evalue->val_as_Int()->int_val();
+            break;
+        case fbp::KernelTypes::Bool:
+            value.dtype = DType::Bool;
+            value.scalar = evalue->val_as_Bool()->bool_val();
+            break;
+        case fbp::KernelTypes::Double:
+            value.dtype = DType::Float64;
+            value.scalar = evalue->val_as_Double()->double_val();
+            break;
+        case fbp::KernelTypes::String:
+            value.dtype = DType::String;
+            value.scalar = stringOf(evalue->val_as_String()->string_val());
+            break;
         case fbp::KernelTypes::IntList: value.scalar = intList(*evalue->val_as_IntList(), path); break;
         case fbp::KernelTypes::DoubleList: value.scalar = listOf<double>(evalue->val_as_DoubleList()->items()); break;
         case fbp::KernelTypes::BoolList: value.scalar = boolList(evalue->val_as_BoolList()->items()); break;
