@@ -2,7 +2,17 @@
 
 #include "core/format_error.hpp"
 #include "parsers/common/little_endian_reader.hpp"
+#include "parsers/etdump/etdump_attach.hpp"
+#include "parsers/etdump/etdump_reader.hpp"
+#include "parsers/ethosu/ethosu_payload.hpp"
+#include "parsers/onnx/onnx_reader.hpp"
 #include "parsers/pte/pte_reader.hpp"
+#include "parsers/tflite/tflite_reader.hpp"
+#include "parsers/tosa/tosa_payload.hpp"
+#include "parsers/tosa/tosa_reader.hpp"
+#include "parsers/vela_report/vela_report_reader.hpp"
+#include "parsers/vgf/vgf_payload.hpp"
+#include "parsers/vgf/vgf_reader.hpp"
 #include "parsers/xnnpack/xnnpack_payload_reader.hpp"
 
 namespace pteron {
@@ -11,6 +21,16 @@ FormatRegistry FormatRegistry::standard() {
     FormatRegistry registry;
     registry.addReader(pteFormatReader());
     registry.payloadDecoders().add("XnnpackBackend", decodeXnnpackPayload);
+    registry.addReader(vgfFormatReader());
+    registry.payloadDecoders().add("VgfBackend", decodeVgfPayload);
+    registry.addReader(tosaFormatReader());
+    registry.payloadDecoders().add("TOSABackend", decodeTosaPayload);
+    registry.addReader(tfliteFormatReader());
+    registry.payloadDecoders().add("EthosUBackend", decodeEthosUPayload);
+    registry.addReader(etdumpFormatReader());
+    registry.addReader(onnxFormatReader());
+    registry.addReader(vela_report::velaSummaryFormatReader());
+    registry.addReader(vela_report::velaRawFormatReader());
     return registry;
 }
 
@@ -32,7 +52,9 @@ Model FormatRegistry::read(std::shared_ptr<const MappedFile> file, const ReadOpt
                           "the magic bytes of a supported format, found \"" +
                               magicText(file->bytes(), 12) + "\"");
     ReaderContext context{options, payloadDecoders_};
-    return reader->read(std::move(file), context);
+    Model model = reader->read(std::move(file), context);
+    if (!options.etdump.empty()) attachEtdump(model, options.etdump, options);
+    return model;
 }
 
 } // namespace pteron

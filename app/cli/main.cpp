@@ -1,7 +1,9 @@
 // pteron: the headless command line of the inspector.
 #include "app/cli/command_line.hpp"
+#include "app/cli/export_command.hpp"
 #include "app/cli/info_command.hpp"
 #include "app/cli/nodes_command.hpp"
+#include "app/cli/render_command.hpp"
 #include "core/format_error.hpp"
 
 #include <iostream>
@@ -16,12 +18,22 @@ commands:
   info FILE [--json] [--ptd FILE]     summary: format, graphs, inputs/outputs, operators, partitions
   nodes FILE [--graph ID] [--ptd FILE]
                                       every node with op, placement, inputs and outputs
+  export --to model-explorer FILE [-o out.json] [--max-constant-elements N]
+                                      Model Explorer graph JSON (GraphCollection)
+  export --to node-data FILE --metric M|help [-o data.json]
+                                      Model Explorer node-data overlay of a numeric node attribute
+  export --to mapping A B [-o map.json]
+                                      Model Explorer sync-navigation mapping between two models
+  render FILE [--graph ID] [--left-to-right] [--no-clusters] -o out.{svg,png,dot}
+                                      a graph drawn with Graphviz dot
 exit codes: 0 success, 1 usage error, 2 unreadable or malformed input
 )";
 
 int dispatch(const std::string& command, std::span<const std::string> args) {
     if (command == "info") return pteron::runInfoCommand(args, std::cout);
     if (command == "nodes") return pteron::runNodesCommand(args, std::cout);
+    if (command == "export") return pteron::runExportCommand(args, std::cout);
+    if (command == "render") return pteron::runRenderCommand(args, std::cout);
     if (command == "help" || command == "--help" || command == "-h") {
         std::cout << kUsage;
         return 0;

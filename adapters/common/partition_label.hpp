@@ -1,0 +1,16 @@
+// The label a partition is known by in exports: backend id and its ordinal, "EthosUBackend#0".
+#pragma once
+
+#include "core/graph.hpp"
+
+#include <string>
+
+namespace pteron {
+
+// `backend#k` where k counts earlier partitions of the same backend in `graph`.
+std::string partitionLabel(const Graph& graph, std::size_t partition);
+
+// True when the nodes of `graph` sit in more than one partition.
+bool hasSeveralPlacements(const Graph& graph);
+
+} // namespace pteron

@@ -1,0 +1,50 @@
+#include "adapters/graphviz/layout_service.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+namespace pteron {
+
+namespace {
+
+// Frees the text gvRenderData hands back.
+struct RenderedData {
+    char* data = nullptr;
+    unsigned int length = 0;
+    RenderedData() = default;
+    RenderedData(const RenderedData&) = delete;
+    RenderedData& operator=(const RenderedData&) = delete;
+    ~RenderedData() {
+        if (data) gvFreeRenderData(data);
+    }
+};
+
+} // namespace
+
+LayoutService::LayoutService() : context_(gvContext()) {
+    if (!context_) throw std::runtime_error("Graphviz context could not be created");
+}
+
+std::string LayoutService::render(const Graph& graph, const BackendPalette& palette,
+                                  std::string_view format, const CGraphOptions& options) {
+    static constexpr std::array<std::string_view, 3> kFormats{"svg", "png", "dot"};
+    if (std::find(kFormats.begin(), kFormats.end(), format) == kFormats.end())
+        throw std::invalid_argument("unsupported render format " + std::string(format));
+
+    auto guard = lock();
+    auto build = buildCGraph(graph, palette, options);
+    const std::string engine = "dot";
+    if (gvLayout(context(), build.graph.get(), engine.c_str()) != 0)
+        throw std::runtime_error("Graphviz dot layout failed for graph " + graph.id);
+    LayoutGuard layout(context(), build.graph.get());
+    RenderedData rendered;
+    const std::string formatName(format);
+    if (gvRenderData(context(), build.graph.get(), formatName.c_str(), &rendered.data,
+                     &rendered.length) != 0 ||
+        !rendered.data)
+        throw std::runtime_error("Graphviz could not render " + formatName);
+    return std::string(rendered.data, rendered.length);
+}
+
+} // namespace pteron

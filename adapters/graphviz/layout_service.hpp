@@ -1,0 +1,38 @@
+// The one way into Graphviz: owns its context and serialises every call with a mutex.
+#pragma once
+
+#include "adapters/graphviz/cgraph_builder.hpp"
+#include "adapters/graphviz/graphviz_handles.hpp"
+#include "adapters/palette/backend_palette.hpp"
+#include "core/graph.hpp"
+
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace pteron {
+
+// Graphviz keeps global state, so threads share one service and take turns through lock().
+// Create one per application and pass it to whatever lays out or renders.
+class LayoutService {
+  public:
+    LayoutService();
+    LayoutService(const LayoutService&) = delete;
+    LayoutService& operator=(const LayoutService&) = delete;
+
+    // Held for the whole life of any cgraph object and every gv* call.
+    std::unique_lock<std::mutex> lock() { return std::unique_lock(mutex_); }
+    // Only while holding lock().
+    GVC_t* context() const { return context_.get(); }
+
+    // Lays `graph` out with dot and renders it as "svg", "png" or "dot" (DOT with positions);
+    // throws std::invalid_argument for another format, std::runtime_error when Graphviz fails.
+    std::string render(const Graph& graph, const BackendPalette& palette, std::string_view format,
+                       const CGraphOptions& options = {});
+
+  private:
+    std::mutex mutex_;
+    GvContext context_;
+};
+
+} // namespace pteron

@@ -1,0 +1,22 @@
+// Model Explorer node-data overlays built from numeric node attributes ("vela.cycles", ...).
+#pragma once
+
+#include "core/model.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace pteron {
+
+// Numeric node attributes whose names carry a '.' namespace, with how many nodes carry each:
+// the metrics an overlay can show. Found in the model, never listed in advance.
+std::map<std::string, std::size_t> overlayMetrics(const Model& model);
+
+// {graphId: {"name", "results": {nodeId: {"value"}}, "gradient": [...]}} for every graph with
+// nodes carrying `metric`; throws std::invalid_argument when no node carries it.
+nlohmann::json nodeDataOverlay(const Model& model, std::string_view metric);
+
+} // namespace pteron

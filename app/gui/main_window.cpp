@@ -1,0 +1,270 @@
+#include "app/gui/main_window.hpp"
+
+#include "adapters/model_explorer/model_explorer_writer.hpp"
+#include "app/gui/document_tab.hpp"
+#include "parsers/registry.hpp"
+#include "views/backend_colors.hpp"
+#include "views/default_layout.hpp"
+#include "views/graph_scene.hpp"
+#include "views/graph_view.hpp"
+#include "views/model_tree_panel.hpp"
+#include "views/placement_panel.hpp"
+#include "views/properties_panel.hpp"
+#include "views/search_panel.hpp"
+#include "views/tensor_panel.hpp"
+#include "views/vela_panel.hpp"
+
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+
+namespace pteron {
+
+namespace {
+constexpr int kRecentLimit = 10;
+const char* const kRecentKey = "recentFiles";
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), layoutEngine_(defaultLayoutEngine()), tabs_(new QTabWidget(this)),
+      tree_(new ModelTreePanel(this)), properties_(new PropertiesPanel(this)),
+      tensor_(new TensorPanel(this)), placement_(new PlacementPanel(this)),
+      vela_(new VelaPanel(this)), search_(new SearchPanel(this)) {
+    setWindowTitle(tr("pteron"));
+    setAcceptDrops(true);
+    tabs_->setTabsClosable(true);
+    tabs_->setDocumentMode(true);
+    setCentralWidget(tabs_);
+    connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::onTabChanged);
+    connect(tabs_, &QTabWidget::tabCloseRequested, this, &MainWindow::closeTab);
+
+    addDock(tr("Model"), "modelDock", tree_, Qt::LeftDockWidgetArea);
+    searchDock_ = addDock(tr("Search"), "searchDock", search_, Qt::LeftDockWidgetArea);
+    auto* propertiesDock =
+        addDock(tr("Properties"), "propertiesDock", properties_, Qt::RightDockWidgetArea);
+    auto* tensorDock = addDock(tr("Tensor"), "tensorDock", tensor_, Qt::RightDockWidgetArea);
+    tabifyDockWidget(propertiesDock, tensorDock);
+    propertiesDock->raise();
+    auto* placementDock =
+        addDock(tr("Placement"), "placementDock", placement_, Qt::BottomDockWidgetArea);
+    auto* velaDock = addDock(tr("Vela report"), "velaDock", vela_, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(placementDock, velaDock);
+    placementDock->raise();
+    buildMenus();
+    statusBar()->showMessage(
+        tr("Open a file: File ▸ Open, drag it here, or pass it on the command line."));
+    resize(1400, 900);
+}
+
+QDockWidget* MainWindow::addDock(const QString& title, const QString& name, QWidget* content,
+                                 Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(name);
+    dock->setWidget(content);
+    addDockWidget(area, dock);
+    return dock;
+}
+
+void MainWindow::buildMenus() {
+    auto* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openByDialog);
+    recentMenu_ = file->addMenu(tr("Open &recent"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("Export view as PNG/SVG…"), this,
+                    [this] { exportByDialog(ExportArea::Visible); });
+    file->addAction(tr("Export whole graph as PNG/SVG…"), QKeySequence(tr("Ctrl+E")), this,
+                    [this] { exportByDialog(ExportArea::WholeScene); });
+    file->addAction(tr("Export Model Explorer JSON…"), this, &MainWindow::exportModelExplorer);
+    file->addSeparator();
+    file->addAction(tr("&Close tab"), QKeySequence::Close, this,
+                    [this] { closeTab(tabs_->currentIndex()); });
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    auto* find = menuBar()->addMenu(tr("&Search"));
+    find->addAction(tr("&Find…"), QKeySequence::Find, this, [this] {
+        searchDock_->show();
+        searchDock_->raise();
+        search_->focusSearch();
+    });
+    find->addAction(tr("Find &next"), QKeySequence::FindNext, search_, &SearchPanel::next);
+    find->addAction(tr("Find &previous"), QKeySequence::FindPrevious, search_,
+                    &SearchPanel::previous);
+
+    auto* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Fit graph"), QKeySequence(tr("Ctrl+0")), this, [this] {
+        if (auto* graph = currentGraph()) graph->view()->fitScene();
+    });
+    view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this, [this] {
+        if (auto* graph = currentGraph()) graph->view()->zoomBy(1.25);
+    });
+    view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this, [this] {
+        if (auto* graph = currentGraph()) graph->view()->zoomBy(0.8);
+    });
+    view->addSeparator();
+    for (auto* dock : findChildren<QDockWidget*>())
+        view->addAction(dock->toggleViewAction());
+}
+
+bool MainWindow::openFile(const QString& path) {
+    try {
+        auto model =
+            std::make_shared<const Model>(FormatRegistry::standard().open(path.toStdString()));
+        auto* tab = new DocumentTab(std::move(model), path, layoutEngine_, tabs_);
+        const auto index = tabs_->addTab(tab, QFileInfo(path).fileName());
+        tabs_->setTabToolTip(index, path);
+        tabs_->setCurrentIndex(index);
+        connect(&tab->graph(), &GraphPanel::layoutFinished, this, [this, tab] {
+            if (tab == currentTab())
+                statusBar()->showMessage(
+                    tr("%1 · layout engine: %2")
+                        .arg(tab->document().path(), tab->graph().layoutEngineName()));
+        });
+        rememberRecent(path);
+        emit fileOpened(path);
+        return true;
+    } catch (const std::exception& error) {
+        const auto message = QString::fromStdString(error.what());
+        emit openFailed(path, message);
+        showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), message);
+        return false;
+    }
+}
+
+// Non-modal so the application (and tests) keep running while it is up.
+void MainWindow::showError(const QString& title, const QString& message) {
+    auto* box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Close, this);
+    box->setObjectName("openErrorDialog");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setModal(false);
+    box->show();
+    statusBar()->showMessage(title);
+}
+
+DocumentTab* MainWindow::currentTab() const {
+    return qobject_cast<DocumentTab*>(tabs_->currentWidget());
+}
+
+ModelDocument* MainWindow::currentDocument() const {
+    auto* tab = currentTab();
+    return tab ? &tab->document() : nullptr;
+}
+
+GraphPanel* MainWindow::currentGraph() const {
+    auto* tab = currentTab();
+    return tab ? &tab->graph() : nullptr;
+}
+
+int MainWindow::tabCount() const {
+    return tabs_->count();
+}
+
+void MainWindow::onTabChanged() {
+    auto* document = currentDocument();
+    tree_->setDocument(document);
+    properties_->setDocument(document);
+    tensor_->setDocument(document);
+    placement_->setDocument(document);
+    vela_->setDocument(document);
+    search_->setDocument(document);
+    setWindowTitle(document ? tr("%1 — pteron").arg(QFileInfo(document->path()).fileName())
+                            : tr("pteron"));
+}
+
+void MainWindow::closeTab(int index) {
+    auto* widget = tabs_->widget(index);
+    if (!widget) return;
+    tabs_->removeTab(index);
+    delete widget;
+}
+
+void MainWindow::openByDialog() {
+    const auto paths = QFileDialog::getOpenFileNames(
+        this, tr("Open model"), QString(),
+        tr("Models (*.pte *.tosa *.vgf *.tflite *.onnx *.etdp);;All files (*)"));
+    for (const auto& path : paths)
+        openFile(path);
+}
+
+QString MainWindow::exportCurrent(const QString& path, ExportArea area) {
+    auto* graph = currentGraph();
+    if (!graph) return tr("No graph is open.");
+    if (path.endsWith(".svg", Qt::CaseInsensitive)) return exportSvg(*graph->view(), area, path);
+    return exportPng(*graph->view(), area, path);
+}
+
+void MainWindow::exportByDialog(ExportArea area) {
+    if (!currentGraph()) return;
+    const auto path = QFileDialog::getSaveFileName(this, tr("Export graph"), QString(),
+                                                   tr("SVG image (*.svg);;PNG image (*.png)"));
+    if (path.isEmpty()) return;
+    const auto error = exportCurrent(path, area);
+    if (!error.isEmpty())
+        showError(tr("Export failed"), error);
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(path));
+}
+
+QString MainWindow::exportModelExplorerJson(const QString& path) {
+    auto* document = currentDocument();
+    if (!document) return tr("No model is open.");
+    const ModelExplorerWriter writer(backendPalette());
+    const auto text = writer.collection(document->model()).dump(1);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return tr("Cannot write %1").arg(path);
+    const auto size = static_cast<qint64>(text.size());
+    return file.write(text.data(), size) == size ? QString() : tr("Writing %1 failed").arg(path);
+}
+
+void MainWindow::exportModelExplorer() {
+    if (!currentDocument()) return;
+    const auto path = QFileDialog::getSaveFileName(this, tr("Export Model Explorer JSON"),
+                                                   QString(), tr("Model Explorer graph (*.json)"));
+    if (path.isEmpty()) return;
+    const auto error = exportModelExplorerJson(path);
+    if (!error.isEmpty())
+        showError(tr("Export failed"), error);
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(path));
+}
+
+void MainWindow::rememberRecent(const QString& path) {
+    QSettings settings;
+    auto recent = settings.value(kRecentKey).toStringList();
+    const auto absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > kRecentLimit)
+        recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const auto recent = QSettings().value(kRecentKey).toStringList();
+    for (const auto& path : recent)
+        recentMenu_->addAction(path, this, [this, path] { openFile(path); });
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    for (const auto& url : event->mimeData()->urls())
+        if (url.isLocalFile()) openFile(url.toLocalFile());
+    event->acceptProposedAction();
+}
+
+} // namespace pteron

@@ -1,0 +1,82 @@
+// The pteron-gui main window: tabs of opened files, the shared docks, menus and file handling.
+#pragma once
+
+#include "views/graph_layout.hpp"
+#include "views/scene_export.hpp"
+
+#include <QMainWindow>
+#include <QStringList>
+
+class QDockWidget;
+class QMenu;
+class QTabWidget;
+
+namespace pteron {
+
+class DocumentTab;
+class GraphPanel;
+class ModelDocument;
+class ModelTreePanel;
+class PlacementPanel;
+class PropertiesPanel;
+class SearchPanel;
+class TensorPanel;
+class VelaPanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+  public:
+    explicit MainWindow(QWidget* parent = nullptr);
+
+    // Opens `path` in a new tab; on failure emits openFailed and shows a non-modal error box.
+    bool openFile(const QString& path);
+    // Exports the current graph; format by suffix (.png, .svg). Returns an error, empty if fine.
+    QString exportCurrent(const QString& path, ExportArea area);
+    // Writes the current model as Model Explorer graph JSON. Returns an error, empty if fine.
+    QString exportModelExplorerJson(const QString& path);
+
+    DocumentTab* currentTab() const;
+    ModelDocument* currentDocument() const;
+    GraphPanel* currentGraph() const;
+    int tabCount() const;
+    PropertiesPanel* properties() const { return properties_; }
+    TensorPanel* tensor() const { return tensor_; }
+    SearchPanel* search() const { return search_; }
+    PlacementPanel* placement() const { return placement_; }
+    VelaPanel* vela() const { return vela_; }
+    ModelTreePanel* tree() const { return tree_; }
+
+  signals:
+    void openFailed(const QString& path, const QString& message);
+    void fileOpened(const QString& path);
+
+  protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+  private:
+    void buildMenus();
+    QDockWidget* addDock(const QString& title, const QString& name, QWidget* content,
+                         Qt::DockWidgetArea area);
+    void onTabChanged();
+    void closeTab(int index);
+    void openByDialog();
+    void exportByDialog(ExportArea area);
+    void exportModelExplorer();
+    void showError(const QString& title, const QString& message);
+    void rememberRecent(const QString& path);
+    void rebuildRecentMenu();
+
+    LayoutEngine layoutEngine_; // one per window: it owns the Graphviz service
+    QTabWidget* tabs_;
+    ModelTreePanel* tree_;
+    PropertiesPanel* properties_;
+    TensorPanel* tensor_;
+    PlacementPanel* placement_;
+    VelaPanel* vela_;
+    SearchPanel* search_;
+    QDockWidget* searchDock_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+};
+
+} // namespace pteron

@@ -1,0 +1,21 @@
+// `pteron-gui --screenshot out.png [--select NODE] FILE`: renders the window once and exits.
+#pragma once
+
+#include <QString>
+
+namespace pteron {
+
+class MainWindow;
+
+struct ScreenshotRequest {
+    QString output;
+    QString select; // node index, exact node name, or part of an operator name
+    QString file;
+    bool horizontal = false; // lay the graph out left to right
+    bool expand = false;     // draw decoded delegates inside their graph
+};
+
+// Opens the file, applies the selection, waits for layout, writes the PNG; returns an exit code.
+int runScreenshot(MainWindow& window, const ScreenshotRequest& request);
+
+} // namespace pteron

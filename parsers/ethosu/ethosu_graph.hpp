@@ -1,0 +1,34 @@
+// Turns decoded NPU operations into graph nodes whose edges follow memory written then read.
+#pragma once
+
+#include "core/graph.hpp"
+#include "parsers/ethosu/ethosu_command_stream.hpp"
+
+#include <map>
+#include <string>
+
+namespace pteron::ethosu {
+
+// What is known about a base-pointer region: its bytes (read-only weights) and a display name.
+struct RegionInfo {
+    std::string name; // "read_only", "scratch"
+    ByteView bytes;   // empty unless the region's contents are in the file
+};
+using RegionMap = std::map<unsigned, RegionInfo>;
+
+// Appends one node `ethosu.<KIND>` per operation to `graph`, all placed in `partition`. An input
+// is the value written last before it by an earlier operation over an overlapping range;
+// ranges nobody wrote become input or constant values.
+void appendOperations(const EthosUCommandStream& stream, Graph& graph, std::size_t partition,
+                      const RegionMap& regions);
+
+// Hardware facts of the stream as attributes (product, MACs, versions, sizes).
+Attributes hardwareAttributes(const EthosUCommandStream& stream);
+
+// Name of the graph attribute listing every register command, one line each.
+inline constexpr std::string_view kRegisterListing = "register_commands_listing";
+
+// "0x0010 NPU_SET_IFM_REGION 1" for every command of the stream, in order.
+std::vector<std::string> registerListing(const EthosUCommandStream& stream);
+
+} // namespace pteron::ethosu

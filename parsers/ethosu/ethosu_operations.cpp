@@ -1,0 +1,382 @@
+#include "parsers/ethosu/ethosu_operations.hpp"
+
+#include <algorithm>
+#include <bitset>
+
+namespace pteron::ethosu {
+namespace {
+
+// The register file as the NPU sees it when an operation starts: values persist across
+// operations because Vela only writes registers whose value changes.
+class ShadowRegisters {
+  public:
+    void write(const RegisterCommand& command) {
+        const std::size_t index = command.opcode & 0x3FF;
+        if (command.longForm) {
+            long_[index] = command.address();
+            payload_[index] = command.payload;
+            hasLong_.set(index);
+        } else {
+            short_[index] = command.param;
+            hasShort_.set(index);
+        }
+    }
+    std::uint16_t param(std::uint16_t opcode) const { return short_[opcode & 0x3FF]; }
+    std::int64_t signedParam(std::uint16_t opcode) const {
+        return static_cast<std::int16_t>(short_[opcode & 0x3FF]);
+    }
+    bool hasParam(std::uint16_t opcode) const { return hasShort_.test(opcode & 0x3FF); }
+    std::uint64_t address(std::uint16_t opcode) const { return long_[opcode & 0x3FF]; }
+    std::uint32_t payload(std::uint16_t opcode) const { return payload_[opcode & 0x3FF]; }
+
+  private:
+    std::array<std::uint16_t, 1024> short_{};
+    std::array<std::uint64_t, 1024> long_{};
+    std::array<std::uint32_t, 1024> payload_{};
+    std::bitset<1024> hasShort_;
+    std::bitset<1024> hasLong_;
+};
+
+DType precisionType(bool isSigned, unsigned sizeCode) {
+    switch (sizeCode) {
+    case 0:
+        return isSigned ? DType::Int8 : DType::UInt8;
+    case 1:
+        return isSigned ? DType::Int16 : DType::UInt16;
+    case 2:
+        return isSigned ? DType::Int32 : DType::UInt32;
+    default:
+        return isSigned ? DType::Int64 : DType::UInt64;
+    }
+}
+
+struct FeatureMapRegisters {
+    std::uint16_t region, base0, strideX, strideY, strideC, precision, zeroPoint;
+    std::uint16_t width0, height0, height1;
+};
+
+constexpr FeatureMapRegisters kIfm{reg0::IfmRegion,    reg1::IfmBase0,    reg1::IfmStrideX,
+                                   reg1::IfmStrideY,   reg1::IfmStrideC,  reg0::IfmPrecision,
+                                   reg0::IfmZeroPoint, reg0::IfmWidth0M1, reg0::IfmHeight0M1,
+                                   reg0::IfmHeight1M1};
+constexpr FeatureMapRegisters kIfm2{reg0::Ifm2Region,    reg1::Ifm2Base0,    reg1::Ifm2StrideX,
+                                    reg1::Ifm2StrideY,   reg1::Ifm2StrideC,  reg0::Ifm2Precision,
+                                    reg0::Ifm2ZeroPoint, reg0::Ifm2Width0M1, reg0::Ifm2Height0M1,
+                                    reg0::Ifm2Height1M1};
+constexpr FeatureMapRegisters kOfm{reg0::OfmRegion,    reg1::OfmBase0,    reg1::OfmStrideX,
+                                   reg1::OfmStrideY,   reg1::OfmStrideC,  reg0::OfmPrecision,
+                                   reg0::OfmZeroPoint, reg0::OfmWidth0M1, reg0::OfmHeight0M1,
+                                   reg0::OfmHeight1M1};
+
+FeatureMap readFeatureMap(const ShadowRegisters& regs, const FeatureMapRegisters& r, bool output,
+                          Product product) {
+    FeatureMap fm;
+    fm.present = true;
+    fm.region = regs.param(r.region) & 0x7;
+    for (std::uint16_t i = 0; i < 4; ++i)
+        fm.bases[i] = regs.address(r.base0 + i);
+    fm.strideX = regs.address(r.strideX);
+    fm.strideY = regs.address(r.strideY);
+    fm.strideC = regs.address(r.strideC);
+    fm.width0 = regs.param(r.width0) + 1;
+    fm.height0 = regs.param(r.height0) + 1;
+    fm.height1 = regs.param(r.height1) + 1;
+    const auto precision = regs.param(r.precision);
+    const unsigned sizeCode = output ? (precision >> 1) & 3 : (precision >> 2) & 3;
+    fm.dtype = precisionType(precision & 1, sizeCode);
+    const unsigned formatMask = product == Product::U85 ? 3 : 1;
+    fm.layout = ((precision >> 6) & formatMask) == 1 ? "NHCWB16" : "NHWC";
+    fm.zeroPoint = regs.signedParam(r.zeroPoint);
+    if (output) {
+        fm.height = regs.param(reg0::OfmHeightM1) + 1;
+        fm.width = regs.param(reg0::OfmWidthM1) + 1;
+        fm.depth = regs.param(reg0::OfmDepthM1) + 1;
+    } else {
+        // Only tile sizes describe input maps; tile 0 spans the whole map unless it is split.
+        fm.height = fm.height0;
+        fm.width = fm.width0;
+        fm.depth = regs.param(reg0::IfmDepthM1) + 1;
+    }
+    return fm;
+}
+
+Kernel readKernel(const ShadowRegisters& regs) {
+    Kernel k;
+    const auto stride = regs.param(reg0::KernelStride);
+    k.strideX = ((stride & 1) | ((stride >> 6) & 1) << 1) + 1;
+    k.strideY = (((stride >> 1) & 1) | ((stride >> 9) & 1) << 1) + 1;
+    k.dilationX = ((stride >> 3) & 1) + 1;
+    k.dilationY = ((stride >> 4) & 1) + 1;
+    k.partKernelFirst = (stride >> 2) & 1;
+    // The size registers hold dilation * (size - 1).
+    k.width = regs.param(reg0::KernelWidthM1) / k.dilationX + 1;
+    k.height = regs.param(reg0::KernelHeightM1) / k.dilationY + 1;
+    k.padTop = regs.param(reg0::IfmPadTop);
+    k.padLeft = regs.param(reg0::IfmPadLeft);
+    k.padBottom = regs.param(reg0::IfmPadBottom);
+    k.padRight = regs.param(reg0::IfmPadRight);
+    return k;
+}
+
+std::string_view poolModeName(unsigned mode) {
+    constexpr std::string_view names[] = {"MAX",  "AVERAGE", "REDUCE_SUM", "SUM",
+                                          "NONE", "MIN",     "ARGMAX_X",   "ARGMAX_Y"};
+    return mode < std::size(names) ? names[mode] : "UNKNOWN";
+}
+
+std::string_view elementwiseModeName(unsigned mode) {
+    constexpr std::string_view low[] = {"MUL", "ADD", "SUB", "MIN", "MAX", "LRELU",
+                                        "ABS", "CLZ", "SHR", "SHL", "LSR", "DIV"};
+    if (mode < std::size(low)) return low[mode];
+    switch (mode) {
+    case 16:
+        return "CMP_EQ";
+    case 17:
+        return "CMP_NE";
+    case 18:
+        return "CMP_GE";
+    case 19:
+        return "CMP_GT";
+    case 33:
+        return "AND";
+    case 34:
+        return "OR";
+    case 35:
+        return "XOR";
+    case 36:
+        return "NOT";
+    case 42:
+        return "AND_NOT";
+    default:
+        return "UNKNOWN";
+    }
+}
+
+std::string_view resizeModeName(unsigned mode) {
+    constexpr std::string_view names[] = {"BILINEAR", "REPLICATE", "NEAREST"};
+    return mode < std::size(names) ? names[mode] : "UNKNOWN";
+}
+
+bool unaryElementwise(unsigned mode) {
+    return mode == 5 || mode == 6 || mode == 7 || mode == 36;
+}
+
+EnumValue activationOf(const ShadowRegisters& regs, Product product) {
+    const unsigned value = regs.param(reg0::Activation);
+    const unsigned function = value & 0x1F;
+    if (product == Product::U85) {
+        const unsigned table = (value >> 5) & 7;
+        switch (function) {
+        case 0:
+            return {"NONE", function};
+        case 10:
+            return {"TANH", function};
+        case 11:
+            return {"SIGMOID", function};
+        default:
+            return {"LUT" + std::to_string(table), function};
+        }
+    }
+    if (function == 0) return {"NONE", 0};
+    if (function == 3) return {"TANH", 3};
+    if (function == 4) return {"SIGMOID", 4};
+    if (function >= 16 && function < 24) return {"LUT" + std::to_string(function - 16), function};
+    return {"UNKNOWN", function};
+}
+
+MemoryRange lengthRange(const ShadowRegisters& regs, std::uint16_t regionReg, std::uint16_t baseReg,
+                        std::uint16_t lengthReg) {
+    const std::uint64_t base = regs.address(baseReg);
+    return {static_cast<unsigned>(regs.param(regionReg) & 0x7), base,
+            base + regs.payload(lengthReg)};
+}
+
+void readCompute(NpuOperation& op, const ShadowRegisters& regs, Product product) {
+    op.ifm = readFeatureMap(regs, kIfm, false, product);
+    op.ofm = readFeatureMap(regs, kOfm, true, product);
+    op.activation = activationOf(regs, product);
+    op.activationMin = regs.signedParam(reg0::ActivationMin);
+    op.activationMax = regs.signedParam(reg0::ActivationMax);
+    if (op.kind != "ELEMENTWISE") {
+        op.kernel = readKernel(regs);
+        op.hasKernel = true;
+    }
+    if (op.kind == "CONV" || op.kind == "DEPTHWISE") {
+        op.weights = lengthRange(regs, reg0::WeightRegion, reg1::WeightBase, reg1::WeightLength);
+        op.scales = lengthRange(regs, reg0::ScaleRegion, reg1::ScaleBase, reg1::ScaleLength);
+    }
+}
+
+void readSecondInput(NpuOperation& op, const ShadowRegisters& regs, Product product) {
+    op.ifm2 = readFeatureMap(regs, kIfm2, false, product);
+    op.ifm2.depth = op.ifm.depth;
+    const auto broadcast = regs.param(reg0::Ifm2Broadcast);
+    op.ifm2.scalar = (broadcast >> 7) & 1;
+    if (op.ifm2.scalar)
+        op.ifm2.scalarValue = product == Product::U85
+                                  ? static_cast<std::int32_t>(regs.payload(reg1::OpScalar))
+                                  : regs.signedParam(reg0::Ifm2Scalar);
+}
+
+void readDma(NpuOperation& op, const ShadowRegisters& regs, std::uint16_t param) {
+    const std::uint64_t length = regs.payload(reg1::DmaLength);
+    const std::uint64_t src = regs.address(reg1::DmaSrc);
+    const std::uint64_t dst = regs.address(reg1::DmaDst);
+    op.dmaSource = MemoryRange{static_cast<unsigned>(regs.param(reg0::DmaSrcRegion) & 0xFF), src,
+                               src + length};
+    op.dmaDestination = MemoryRange{static_cast<unsigned>(regs.param(reg0::DmaDstRegion) & 0xFF),
+                                    dst, dst + length};
+    op.mode = EnumValue{"channel " + std::to_string(param >> 4), param};
+}
+
+std::string kindOf(std::uint16_t opcode, bool longForm) {
+    if (longForm) return opcode == op::Branch ? "BRANCH" : "UNKNOWN";
+    switch (opcode) {
+    case op::Stop:
+        return "STOP";
+    case op::Irq:
+        return "IRQ";
+    case op::Conv:
+        return "CONV";
+    case op::Depthwise:
+        return "DEPTHWISE";
+    case op::Pool:
+        return "POOL";
+    case op::Elementwise:
+        return "ELEMENTWISE";
+    case op::Resize:
+        return "RESIZE";
+    case op::DmaStart:
+        return "DMA";
+    case op::DmaWait:
+        return "DMA_WAIT";
+    case op::KernelWait:
+        return "KERNEL_WAIT";
+    case op::PmuMask:
+        return "PMU_MASK";
+    default:
+        return "UNKNOWN";
+    }
+}
+
+NpuOperation buildOne(const RegisterCommand& command, std::size_t index,
+                      const ShadowRegisters& regs, Product product) {
+    NpuOperation op;
+    op.kind = kindOf(command.opcode, command.longForm);
+    op.command = index;
+    const unsigned param = command.param;
+    if (op.kind == "POOL") op.mode = EnumValue{std::string(poolModeName(param)), param};
+    if (op.kind == "ELEMENTWISE")
+        op.mode = EnumValue{std::string(elementwiseModeName(param)), param};
+    if (op.kind == "RESIZE") op.mode = EnumValue{std::string(resizeModeName(param)), param};
+    if (op.isCompute()) readCompute(op, regs, product);
+    if (op.kind == "ELEMENTWISE" && !unaryElementwise(param)) readSecondInput(op, regs, product);
+    if (op.kind == "DMA") readDma(op, regs, command.param);
+    if (op.kind == "DMA_WAIT" || op.kind == "KERNEL_WAIT") op.waitCount = param & 0xF;
+    return op;
+}
+
+void addFeatureMap(Attributes& out, const std::string& prefix, const FeatureMap& fm) {
+    if (!fm.present) return;
+    if (fm.scalar) {
+        out.push_back({prefix + "_scalar", fm.scalarValue});
+        return;
+    }
+    out.push_back({prefix + "_shape", std::vector<std::int64_t>{1, fm.height, fm.width, fm.depth}});
+    out.push_back({prefix + "_precision", std::string(dtypeName(fm.dtype))});
+    out.push_back({prefix + "_layout", fm.layout});
+    out.push_back({prefix + "_zero_point", fm.zeroPoint});
+    out.push_back({prefix + "_region", static_cast<std::int64_t>(fm.region)});
+    out.push_back({prefix + "_base", static_cast<std::int64_t>(fm.bases[0])});
+    out.push_back(
+        {prefix + "_strides", std::vector<std::int64_t>{static_cast<std::int64_t>(fm.strideY),
+                                                        static_cast<std::int64_t>(fm.strideX),
+                                                        static_cast<std::int64_t>(fm.strideC)}});
+}
+
+void addRange(Attributes& out, const std::string& prefix, const std::optional<MemoryRange>& range) {
+    if (!range) return;
+    out.push_back({prefix + "_region", static_cast<std::int64_t>(range->region)});
+    out.push_back({prefix + "_base", static_cast<std::int64_t>(range->begin)});
+    out.push_back({prefix + "_length", static_cast<std::int64_t>(range->end - range->begin)});
+}
+
+// Bytes spanned by `count` steps of `stride`, saturating instead of wrapping.
+std::uint64_t span(std::int64_t count, std::uint64_t stride) {
+    if (count <= 1) return 0;
+    const auto steps = static_cast<std::uint64_t>(count - 1);
+    if (stride != 0 && steps > UINT64_MAX / 4 / stride) return UINT64_MAX / 4;
+    return steps * stride;
+}
+
+} // namespace
+
+MemoryRange FeatureMap::range() const {
+    const std::uint64_t element = std::max(1u, dtypeBits(dtype) / 8);
+    const bool bricked = layout == "NHCWB16";
+    const std::int64_t bricks = (depth + 15) / 16;
+    std::uint64_t extent = span(height, strideY) + span(width, strideX);
+    extent += bricked ? span(bricks, strideC) + 16 * element
+                      : static_cast<std::uint64_t>(std::max<std::int64_t>(depth, 1)) * element;
+    std::uint64_t begin = bases[0];
+    std::uint64_t end = bases[0] + extent;
+    // Split maps place tiles 1..3 at their own base addresses.
+    const bool splitWidth = width0 < width;
+    const bool splitHeight = height0 < height;
+    for (std::size_t i = 1; i < 4; ++i) {
+        if ((i == 1 && !splitWidth) || (i >= 2 && !splitHeight)) continue;
+        begin = std::min(begin, bases[i]);
+        end = std::max(end, bases[i] + extent);
+    }
+    return {region, begin, end};
+}
+
+bool NpuOperation::isCompute() const {
+    return kind == "CONV" || kind == "DEPTHWISE" || kind == "POOL" || kind == "ELEMENTWISE" ||
+           kind == "RESIZE";
+}
+
+Attributes NpuOperation::attributes() const {
+    Attributes out;
+    if (mode) out.push_back({kind == "DMA" ? "dma_channel" : "mode", *mode});
+    addFeatureMap(out, "ifm", ifm);
+    addFeatureMap(out, "ifm2", ifm2);
+    addFeatureMap(out, "ofm", ofm);
+    if (hasKernel) {
+        out.push_back({"kernel_size", std::vector<std::int64_t>{kernel.height, kernel.width}});
+        out.push_back({"kernel_stride", std::vector<std::int64_t>{kernel.strideY, kernel.strideX}});
+        out.push_back(
+            {"kernel_dilation", std::vector<std::int64_t>{kernel.dilationY, kernel.dilationX}});
+        out.push_back({"padding", std::vector<std::int64_t>{kernel.padTop, kernel.padLeft,
+                                                            kernel.padBottom, kernel.padRight}});
+        if (kind == "CONV") out.push_back({"part_kernel_first", kernel.partKernelFirst});
+    }
+    addRange(out, "weight", weights);
+    addRange(out, "scale", scales);
+    if (isCompute()) {
+        out.push_back({"activation", activation});
+        out.push_back({"activation_min", activationMin});
+        out.push_back({"activation_max", activationMax});
+    }
+    addRange(out, "dma_source", dmaSource);
+    addRange(out, "dma_destination", dmaDestination);
+    if (kind == "DMA_WAIT" || kind == "KERNEL_WAIT") out.push_back({"outstanding", waitCount});
+    return out;
+}
+
+std::vector<NpuOperation> buildOperations(const std::vector<RegisterCommand>& commands,
+                                          Product product) {
+    ShadowRegisters regs;
+    std::vector<NpuOperation> operations;
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        const auto& command = commands[i];
+        if (!command.isOperation()) {
+            regs.write(command);
+            continue;
+        }
+        operations.push_back(buildOne(command, i, regs, product));
+    }
+    return operations;
+}
+
+} // namespace pteron::ethosu

@@ -1,0 +1,74 @@
+// NPU operations rebuilt from the register commands by replaying them over shadow register state.
+#pragma once
+
+#include "core/attribute.hpp"
+#include "core/dtype.hpp"
+#include "parsers/ethosu/ethosu_registers.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pteron::ethosu {
+
+// A memory span an operation reads or writes: base-pointer region plus byte range.
+struct MemoryRange {
+    unsigned region = 0;
+    std::uint64_t begin = 0;
+    std::uint64_t end = 0; // exclusive
+    bool overlaps(const MemoryRange& other) const {
+        return region == other.region && begin < other.end && other.begin < end;
+    }
+};
+
+struct FeatureMap {
+    bool present = false;
+    unsigned region = 0;
+    std::array<std::uint64_t, 4> bases{};
+    std::uint64_t strideX = 0, strideY = 0, strideC = 0;
+    std::int64_t height = 0, width = 0, depth = 0;
+    std::int64_t height0 = 0, height1 = 0, width0 = 0; // tile sizes
+    DType dtype = DType::Unknown;
+    std::string layout; // "NHWC" or "NHCWB16"
+    std::int64_t zeroPoint = 0;
+    bool scalar = false; // IFM2 given as a scalar register instead of memory
+    std::int64_t scalarValue = 0;
+
+    MemoryRange range() const;
+};
+
+struct Kernel {
+    std::int64_t width = 1, height = 1;
+    std::int64_t strideX = 1, strideY = 1;
+    std::int64_t dilationX = 1, dilationY = 1;
+    std::int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+    bool partKernelFirst = false;
+};
+
+struct NpuOperation {
+    std::string kind; // "CONV", "DEPTHWISE", "POOL", "ELEMENTWISE", "RESIZE", "DMA", ...
+    std::optional<EnumValue> mode; // pooling / elementwise / resize mode
+    std::size_t command = 0;       // index of the triggering command
+    FeatureMap ifm, ifm2, ofm;
+    Kernel kernel;
+    bool hasKernel = false;
+    std::optional<MemoryRange> weights;
+    std::optional<MemoryRange> scales;
+    EnumValue activation;
+    std::int64_t activationMin = 0, activationMax = 0;
+    // DMA operations
+    std::optional<MemoryRange> dmaSource;
+    std::optional<MemoryRange> dmaDestination;
+    std::int64_t waitCount = 0; // DMA_WAIT / KERNEL_WAIT outstanding count
+
+    bool isCompute() const;
+    Attributes attributes() const;
+};
+
+// Replays `commands` and returns one operation per NPU_OP_* command.
+std::vector<NpuOperation> buildOperations(const std::vector<RegisterCommand>& commands,
+                                          Product product);
+
+} // namespace pteron::ethosu

@@ -1,0 +1,165 @@
+#include "parsers/tflite/tflite_reader.hpp"
+
+#include "parsers/common/flatbuffer_check.hpp"
+#include "parsers/common/little_endian_reader.hpp"
+#include "parsers/tflite/tflite_metadata.hpp"
+#include "parsers/tflite/tflite_options.hpp"
+#include "parsers/tflite/tflite_tensors.hpp"
+#include "parsers/vela/vela_partition.hpp"
+
+namespace pteron {
+namespace {
+
+namespace fb = pteron::fb::tflite;
+
+bool hasTfliteExtension(std::string_view path) {
+    return path.size() >= 7 && path.substr(path.size() - 7) == ".tflite";
+}
+
+std::vector<std::int64_t> indices(const flatbuffers::Vector<std::int32_t>* list,
+                                  std::size_t count) {
+    std::vector<std::int64_t> out;
+    if (!list) return out;
+    for (const auto i : *list)
+        out.push_back(i >= 0 && static_cast<std::size_t>(i) < count ? i : kAbsentValue);
+    return out;
+}
+
+std::vector<Operand> operands(const flatbuffers::Vector<std::int32_t>* list, std::size_t count) {
+    std::vector<Operand> out;
+    for (const auto index : indices(list, count))
+        out.push_back({index, {}});
+    return out;
+}
+
+const fb::OperatorCode* codeOf(const fb::Model& model, const fb::Operator& op) {
+    const auto* codes = model.operator_codes();
+    if (!codes || op.opcode_index() >= codes->size()) return nullptr;
+    return codes->Get(op.opcode_index());
+}
+
+class SubgraphReader {
+  public:
+    SubgraphReader(const fb::Model& model, const std::shared_ptr<const MappedFile>& file)
+        : model_(model), file_(file) {}
+
+    Graph read(const fb::SubGraph& subgraph, std::size_t index) {
+        Graph graph;
+        graph.id = subgraph.name() && subgraph.name()->size() ? subgraph.name()->str()
+                                                              : "subgraph" + std::to_string(index);
+        graph.name = graph.id;
+        graph.kind = "subgraph";
+        graph.attributes.push_back({"subgraph index", static_cast<std::int64_t>(index)});
+        readTensors(subgraph, graph);
+        readOperators(subgraph, graph, index);
+        return graph;
+    }
+
+  private:
+    void readTensors(const fb::SubGraph& subgraph, Graph& graph) {
+        const auto* tensors = subgraph.tensors();
+        const std::size_t count = tensors ? tensors->size() : 0;
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto* tensor = tensors->Get(static_cast<flatbuffers::uoffset_t>(i));
+            const auto where = graph.id + ".tensors[" + std::to_string(i) + "]";
+            graph.addValue(tensor ? tflite::tensorValue(*tensor, model_, file_, where) : Value{});
+        }
+        graph.inputs = indices(subgraph.inputs(), count);
+        graph.outputs = indices(subgraph.outputs(), count);
+        for (const auto i : graph.inputs)
+            if (i >= 0) graph.values[static_cast<std::size_t>(i)].kind = ValueKind::Input;
+        for (const auto i : graph.outputs)
+            if (i >= 0) graph.values[static_cast<std::size_t>(i)].kind = ValueKind::Output;
+    }
+
+    void readOperators(const fb::SubGraph& subgraph, Graph& graph, std::size_t index) {
+        const auto* ops = subgraph.operators();
+        if (!ops) return;
+        const std::size_t count = graph.values.size();
+        for (std::size_t i = 0; i < ops->size(); ++i) {
+            const auto* op = ops->Get(static_cast<flatbuffers::uoffset_t>(i));
+            if (!op) continue;
+            const auto* code = codeOf(model_, *op);
+            Node node;
+            node.op = tflite::operatorName(code);
+            node.name = node.op.substr(7) + "#" + std::to_string(i);
+            node.inputs = operands(op->inputs(), count);
+            node.outputs = operands(op->outputs(), count);
+            node.attributes = tflite::builtinOptionAttributes(*op);
+            if (code && code->version() > 1)
+                node.attributes.push_back({"version", std::int64_t{code->version()}});
+            if (op->custom_options())
+                node.attributes.push_back(
+                    {"custom_options_bytes",
+                     static_cast<std::int64_t>(op->custom_options()->size())});
+            node.partition = graph.hostPartition("cpu");
+            node.namespacePath = "subgraph" + std::to_string(index);
+            graph.nodes.push_back(std::move(node));
+        }
+    }
+
+    const fb::Model& model_;
+    const std::shared_ptr<const MappedFile>& file_;
+};
+
+// Every ethos-u operator becomes an NPU partition whose child graph is its command stream.
+void placeVelaOperators(Model& model, std::size_t graphCount) {
+    for (std::size_t g = 0; g < graphCount; ++g) {
+        std::size_t ordinal = 0;
+        for (std::size_t n = 0; n < model.graphs[g].nodes.size(); ++n) {
+            if (model.graphs[g].nodes[n].op !=
+                "tflite.custom:" + std::string(vela::kEthosUCustomCode))
+                continue;
+            vela::placeEthosUOperator(model, g, n, ordinal++);
+        }
+    }
+}
+
+void dropUnusedCpuPartition(Graph& graph) {
+    if (graph.partitions.empty() || graph.nodeCount(0) != 0 || graph.partitions[0].delegated)
+        return;
+    graph.partitions.erase(graph.partitions.begin());
+    for (auto& node : graph.nodes)
+        --node.partition;
+}
+
+Model readTflite(std::shared_ptr<const MappedFile> file, const ReaderContext&) {
+    const auto* root =
+        verifiedRoot<fb::Model>(file->bytes(), "TFL3", {file->path(), "tflite", "Model", 0});
+    Model model;
+    model.path = file->path();
+    model.format = "tflite";
+    model.formatVersion = std::to_string(root->version());
+    model.files.push_back(file);
+    model.metadata = tflite::modelMetadata(*root, file);
+    SubgraphReader reader(*root, file);
+    if (const auto* subgraphs = root->subgraphs()) {
+        for (std::size_t i = 0; i < subgraphs->size(); ++i) {
+            const auto* subgraph = subgraphs->Get(static_cast<flatbuffers::uoffset_t>(i));
+            if (!subgraph)
+                throw FormatError(file->path(), "tflite", "subgraphs[" + std::to_string(i) + "]",
+                                  "a subgraph table");
+            auto graph = reader.read(*subgraph, i);
+            // Subgraph names are not required to be unique; graph ids are.
+            if (model.findGraph(graph.id)) graph.id += "#" + std::to_string(i);
+            model.addGraph(std::move(graph));
+        }
+    }
+    const std::size_t graphCount = model.graphs.size();
+    placeVelaOperators(model, graphCount);
+    for (std::size_t g = 0; g < graphCount; ++g)
+        dropUnusedCpuPartition(model.graphs[g]);
+    return model;
+}
+
+} // namespace
+
+FormatReader tfliteFormatReader() {
+    return {"tflite",
+            [](std::span<const std::byte> bytes, std::string_view path) {
+                return hasTag(bytes, 4, "TFL3") || hasTfliteExtension(path);
+            },
+            readTflite};
+}
+
+} // namespace pteron

@@ -1,0 +1,35 @@
+#include "parsers/tosa/tosa_payload.hpp"
+
+#include "parsers/common/little_endian_reader.hpp"
+#include "parsers/tosa/tosa_graph_decoder.hpp"
+#include "parsers/tosa/tosa_metadata.hpp"
+
+namespace pteron {
+
+std::size_t decodeTosaPayload(const DelegatePayload& payload, Model& model) {
+    tosa::TosaBuffer buffer{
+        payload.bytes,
+        {payload.file, "tosa", payload.tablePath + " payload", payload.bytes.fileOffset()}};
+    tosa::TosaGraphPlacement placement;
+    placement.rootId = payload.graphId;
+    placement.idPrefix = payload.graphId + "/";
+    placement.rootParent = payload.parentGraph;
+    placement.adoptUnreferenced = true; // every region of the payload belongs to the delegate
+    auto& partition = placement.partition;
+    partition.backend = payload.backend.empty() ? "TOSABackend" : payload.backend;
+    partition.device = DeviceClass::Unknown;
+    partition.delegated = true;
+    partition.compileSpecs = payload.compileSpecs;
+    partition.payloadBytes = payload.bytes.size();
+    partition.payloadMagic = magicText(payload.bytes.bytes(), 8);
+
+    const auto decoded = tosa::decodeTosaBuffer(buffer, placement, model);
+    auto& root = model.graphs[decoded.rootGraph];
+    root.kind = "delegate";
+    root.name = partition.backend;
+    auto facts = tosa::versionAttributes(decoded);
+    root.attributes.insert(root.attributes.end(), facts.begin(), facts.end());
+    return decoded.rootGraph;
+}
+
+} // namespace pteron

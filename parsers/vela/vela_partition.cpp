@@ -1,0 +1,78 @@
+#include "parsers/vela/vela_partition.hpp"
+
+#include "core/format_error.hpp"
+#include "parsers/ethosu/ethosu_graph.hpp"
+
+namespace pteron::vela {
+namespace {
+
+const Value* operand(const Graph& graph, const std::vector<Operand>& operands, std::size_t i) {
+    return i < operands.size() ? graph.value(operands[i].value) : nullptr;
+}
+
+// Base pointers are the operator's inputs after the command stream, then its outputs.
+ethosu::RegionMap regionsOf(const Graph& graph, const Node& node) {
+    ethosu::RegionMap regions;
+    unsigned region = 0;
+    for (std::size_t i = 1; i < node.inputs.size(); ++i, ++region) {
+        if (const auto* value = operand(graph, node.inputs, i))
+            regions[region] = {value->name, value->data};
+    }
+    for (std::size_t i = 0; i < node.outputs.size(); ++i, ++region) {
+        if (const auto* value = operand(graph, node.outputs, i))
+            regions[region] = {value->name, {}};
+    }
+    return regions;
+}
+
+Partition npuPartition(const ethosu::EthosUCommandStream& stream, const Value& commands) {
+    Partition partition;
+    partition.backend = "ethos-u";
+    partition.device = DeviceClass::NPU;
+    partition.delegated = true;
+    partition.target = stream.config().target();
+    partition.payloadBytes = commands.data.size();
+    partition.payloadMagic = stream.config().wrapper;
+    partition.payloadLocation = "tensor " + commands.name;
+    partition.attributes = ethosu::hardwareAttributes(stream);
+    return partition;
+}
+
+} // namespace
+
+std::size_t placeEthosUOperator(Model& model, std::size_t graphIndex, std::size_t nodeIndex,
+                                std::size_t ordinal) {
+    const Graph& parent = model.graphs[graphIndex];
+    const Node& node = parent.nodes[nodeIndex];
+    const auto where = parent.id + ".operators[" + std::to_string(nodeIndex) + "]";
+    const Value* commands = operand(parent, node.inputs, 0);
+    if (!commands || commands->data.empty())
+        throw FormatError(model.path, "tflite", where,
+                          "an ethos-u operator whose first input holds the command stream");
+    const auto stream = ethosu::EthosUCommandStream::decode(commands->data.bytes(), model.path,
+                                                            commands->data.fileOffset());
+    const auto regions = regionsOf(parent, node);
+
+    Graph child;
+    child.id = parent.id + "/ethos-u#" + std::to_string(ordinal);
+    child.name = "ethos-u#" + std::to_string(ordinal);
+    child.kind = "command-stream";
+    child.parent = graphIndex;
+    child.attributes = ethosu::hardwareAttributes(stream);
+    child.partitions.push_back(npuPartition(stream, *commands));
+    ethosu::appendOperations(stream, child, 0, regions);
+    child.attributes.push_back(
+        {std::string(ethosu::kRegisterListing), ethosu::registerListing(stream)});
+
+    Partition partition = npuPartition(stream, *commands);
+    const auto childIndex = model.addGraph(std::move(child));
+    partition.childGraph = childIndex;
+    Graph& graph = model.graphs[graphIndex];
+    graph.partitions.push_back(std::move(partition));
+    Node& placed = graph.nodes[nodeIndex];
+    placed.partition = graph.partitions.size() - 1;
+    placed.childGraphs.push_back(childIndex);
+    return childIndex;
+}
+
+} // namespace pteron::vela

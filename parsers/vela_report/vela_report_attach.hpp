@@ -1,0 +1,36 @@
+// Puts Vela's report figures on a model (summary as metadata, per-layer figures on the nodes
+// they name) and finds the reports Vela wrote beside an optimised model.
+#pragma once
+
+#include "core/model.hpp"
+#include "parsers/vela_report/vela_per_layer.hpp"
+#include "parsers/vela_report/vela_summary.hpp"
+
+#include <string>
+#include <vector>
+
+namespace pteron::vela_report {
+
+// The summary's figures as typed attributes with readable names ("vela.cycles_total",
+// "vela.inference_time_ms", ...); columns without a readable name keep "vela.<column>".
+Attributes summaryAttributes(const VelaSummary& summary);
+
+// Sets the summary attributes on model.metadata (replacing same-named ones) and, when `rows` is
+// given, attaches the per-layer rows as attachVelaLayers does.
+void attachVelaReport(Model& model, const VelaSummary& summary,
+                      const std::vector<VelaLayerRow>* rows);
+
+// Matches rows to nodes of every graph by name (the node's name or one of its output values'
+// names) and adds "vela.cycles", "vela.macs", "vela.util" and "vela.nng_operator" to them.
+// Records row and match counts, and NPU/CPU operator counts from the Target column, in metadata.
+void attachVelaLayers(Model& model, const std::vector<VelaLayerRow>& rows);
+
+// Reports beside `modelPath`: for "<dir>/X_vela.tflite" (or X.tflite, X.npz, X_sg0_vela.npz)
+// the files "<dir>/X_summary_<system config>.csv" then "<dir>/X_per-layer.csv", sorted.
+std::vector<std::string> findReportsBeside(const std::string& modelPath);
+
+// Finds, reads and attaches the reports beside `modelPath`. A damaged report does not fail the
+// model: its error text goes to metadata "vela.report_error". Returns the files attached.
+std::vector<std::string> attachReportsBeside(Model& model, const std::string& modelPath);
+
+} // namespace pteron::vela_report

@@ -1,0 +1,46 @@
+// A bound-checked ZIP reader (central directory, ZIP64 sizes, stored and deflate entries) for
+// NumPy .npz archives.
+#pragma once
+
+#include "core/byte_view.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pteron::vela_report {
+
+struct ZipEntry {
+    std::string name;
+    std::uint16_t method = 0; // 0 stored, 8 deflate
+    std::uint16_t flags = 0;
+    std::uint32_t crc32 = 0;
+    std::uint64_t compressedSize = 0;
+    std::uint64_t uncompressedSize = 0;
+    std::uint64_t localHeaderOffset = 0;
+};
+
+// Largest expansion deflate can reach (about 1032:1), plus slack for tiny entries; larger
+// declared sizes are refused before anything is allocated.
+inline constexpr std::uint64_t kMaxDeflateRatio = 1032;
+
+class ZipArchive {
+  public:
+    // Reads the central directory of `bytes`; throws FormatError (format "zip") when damaged.
+    ZipArchive(ByteView bytes, std::string file);
+
+    const std::vector<ZipEntry>& entries() const { return entries_; }
+    const ZipEntry* find(std::string_view name) const;
+
+    // The entry's bytes, CRC-checked: stored entries view the archive without copying; deflated
+    // ones are inflated into a buffer of exactly the declared size.
+    ByteView contents(const ZipEntry& entry) const;
+
+  private:
+    ByteView bytes_;
+    std::string file_;
+    std::vector<ZipEntry> entries_;
+};
+
+} // namespace pteron::vela_report

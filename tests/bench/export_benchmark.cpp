@@ -1,0 +1,111 @@
+// Prints how long the Model Explorer export of a generated 10,000-node graph and the SVG
+// rendering of the biggest fixture graph take.
+#include "adapters/graphviz/layout_service.hpp"
+#include "adapters/model_explorer/model_explorer_writer.hpp"
+#include "core/format_error.hpp"
+#include "parsers/registry.hpp"
+#include "tests/support/fixtures.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+pteron::Value tensor(std::string name, pteron::ValueKind kind, std::vector<std::int64_t> shape) {
+    pteron::Value value;
+    value.name = std::move(name);
+    value.kind = kind;
+    value.dtype = pteron::DType::Int8;
+    value.shape = std::move(shape);
+    value.hasShape = true;
+    value.quantization.scales = {0.05};
+    value.quantization.zeroPoints = {-3};
+    return value;
+}
+
+// A chain of convolutions with residual adds every tenth node, split into host and NPU blocks.
+pteron::Model generatedModel(std::size_t nodeCount) {
+    pteron::Model model;
+    model.path = "generated.pte";
+    model.format = "executorch";
+    pteron::Graph graph;
+    graph.id = "forward";
+    const auto host = graph.hostPartition("portable");
+    pteron::Partition npu;
+    npu.backend = "EthosUBackend";
+    npu.device = pteron::DeviceClass::NPU;
+    npu.delegated = true;
+    npu.target = "ethos-u55-128";
+    graph.partitions.push_back(npu);
+    const std::size_t npuIndex = graph.partitions.size() - 1;
+
+    auto previous = static_cast<std::int64_t>(
+        graph.addValue(tensor("input", pteron::ValueKind::Input, {1, 16, 56, 56})));
+    graph.inputs.push_back(previous);
+    std::vector<std::int64_t> outputs;
+    for (std::size_t i = 0; i < nodeCount; ++i) {
+        pteron::Node node;
+        node.op = i % 10 == 9 ? "tosa.ADD" : "tosa.CONV2D";
+        node.partition = (i / 500) % 2 == 0 ? host : npuIndex;
+        node.namespacePath = "block" + std::to_string(i / 100);
+        node.inputs.push_back({previous, "input"});
+        if (i % 10 == 9 && i >= 10) node.inputs.push_back({outputs[i - 9], "other"});
+        if (i % 10 != 9)
+            node.inputs.push_back({static_cast<std::int64_t>(graph.addValue(tensor(
+                                       "w" + std::to_string(i), pteron::ValueKind::Constant, {16, 3, 3, 16}))),
+                                   "weight"});
+        node.attributes.push_back({"stride", std::vector<std::int64_t>{1, 1}});
+        const auto out = static_cast<std::int64_t>(
+            graph.addValue(tensor("t" + std::to_string(i), pteron::ValueKind::Intermediate, {1, 16, 56, 56})));
+        node.outputs.push_back({out, "output"});
+        outputs.push_back(out);
+        previous = out;
+        graph.nodes.push_back(std::move(node));
+    }
+    graph.outputs.push_back(previous);
+    model.graphs.push_back(std::move(graph));
+    return model;
+}
+
+void benchmarkExport() {
+    const auto model = generatedModel(10'000);
+    const pteron::ModelExplorerWriter writer(pteron::BackendPalette::builtIn());
+    const auto start = Clock::now();
+    const auto json = writer.collection(model);
+    const double build = secondsSince(start);
+    const auto text = json.dump();
+    const double total = secondsSince(start);
+    std::printf("model-explorer export, 10,000 nodes: build %.3f s, build+serialise %.3f s "
+                "(%zu bytes) [target < 0.5 s]\n",
+                build, total, text.size());
+}
+
+void benchmarkRender(const std::string& relative) {
+    try {
+        const auto model = pteron::FormatRegistry::standard().open(pteron::testing::fixture(relative));
+        const auto& graph = model.graphs.front();
+        pteron::LayoutService service;
+        const auto start = Clock::now();
+        const auto svg = service.render(graph, pteron::BackendPalette::builtIn(), "svg");
+        std::printf("svg render of %s graph %s (%zu nodes): %.3f s (%zu bytes)\n", relative.c_str(),
+                    graph.id.c_str(), graph.nodes.size(), secondsSince(start), svg.size());
+    } catch (const pteron::FormatError& error) {
+        std::printf("svg render of %s skipped: %s\n", relative.c_str(), error.what());
+    }
+}
+
+} // namespace
+
+int main() {
+    benchmarkExport();
+    benchmarkRender("tosa/arm_mv2_ethosu55_tag1.tosa");
+    benchmarkRender("vgf/arm_mobilenet_v2_int8.vgf");
+    return 0;
+}

@@ -1,0 +1,289 @@
+#include "app/cli/ethosu_command.hpp"
+#include "core/format_error.hpp"
+#include "parsers/ethosu/ethosu_command_stream.hpp"
+#include "parsers/ethosu/ethosu_graph.hpp"
+#include "parsers/registry.hpp"
+#include "tests/support/fixtures.hpp"
+#include "tests/support/robustness.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <sstream>
+
+using namespace pteron;
+using testing::fixture;
+
+namespace {
+
+using Histogram = std::map<std::string, std::size_t>;
+
+Model open(const std::string& relative) {
+    return FormatRegistry::standard().open(fixture(relative));
+}
+
+const AttributeValue& attribute(const Attributes& attributes, const std::string& name) {
+    static const AttributeValue missing;
+    const auto* found = findAttribute(attributes, name);
+    return found ? found->value : missing;
+}
+
+const Graph& commandStreamGraph(const Model& model) {
+    const auto it = std::find_if(model.graphs.begin(), model.graphs.end(),
+                                 [](const Graph& g) { return g.kind == "command-stream"; });
+    REQUIRE(it != model.graphs.end());
+    return *it;
+}
+
+// The command-stream tensor of the first ethos-u operator of a Vela .tflite.
+ethosu::EthosUCommandStream decodeVelaStream(const Model& model) {
+    const auto& graph = model.graphs.at(0);
+    const auto& node = graph.nodes.at(0);
+    const auto& data = graph.value(node.inputs.at(0).value)->data;
+    return ethosu::EthosUCommandStream::decode(data.bytes(), model.path, data.fileOffset());
+}
+
+std::vector<std::byte> words(std::initializer_list<std::uint32_t> list) {
+    std::vector<std::byte> bytes(list.size() * 4);
+    std::size_t at = 0;
+    for (const auto word : list) {
+        std::memcpy(bytes.data() + at, &word, 4);
+        at += 4;
+    }
+    return bytes;
+}
+
+std::vector<std::string> inputNames(const Graph& graph, const Node& node) {
+    std::vector<std::string> names;
+    for (const auto& operand : node.inputs)
+        names.push_back(graph.value(operand.value)->name);
+    return names;
+}
+
+} // namespace
+
+TEST_CASE("ethosu: U55-128 command stream of KWS MicroNet-M", "[ethosu]") {
+    const auto model = open("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite");
+    const auto stream = decodeVelaStream(model);
+    const auto& config = stream.config();
+    CHECK(config.wrapper == "COP1");
+    CHECK(config.product == ethosu::Product::U55);
+    CHECK(config.macsPerCycle == 128);
+    CHECK(config.shramKilobytes == 24);
+    CHECK(config.commandStreamVersion == 0);
+    CHECK(config.archVersion() == "1.0.6");
+    CHECK(config.target() == "ethos-u55-128");
+    CHECK(stream.commands().size() == 427);
+    CHECK(stream.operationCounts() == Histogram{{"CONV", 12},
+                                                {"DEPTHWISE", 5},
+                                                {"DMA", 16},
+                                                {"DMA_WAIT", 16},
+                                                {"KERNEL_WAIT", 9},
+                                                {"POOL", 1},
+                                                {"STOP", 1}});
+    CHECK(stream.commands().back().name == "NPU_OP_STOP");
+
+    const auto& conv = stream.operations().at(2);
+    REQUIRE(conv.kind == "CONV");
+    CHECK(conv.kernel.width == 4);
+    CHECK(conv.kernel.height == 10);
+    CHECK(conv.kernel.padTop == 4);
+    CHECK(conv.kernel.padBottom == 5);
+    CHECK(conv.ifm.dtype == DType::Int8);
+    CHECK(conv.ifm.zeroPoint == -5);
+    CHECK(conv.ifm.layout == "NHWC");
+    CHECK(conv.ofm.layout == "NHCWB16");
+    CHECK(conv.ofm.depth == 16);
+    CHECK(conv.weights->region == 1);
+    CHECK(conv.weights->end - conv.weights->begin == 944);
+
+    const auto& graph = commandStreamGraph(model);
+    CHECK(graph.opHistogram() == Histogram{{"ethosu.CONV", 12},
+                                           {"ethosu.DEPTHWISE", 5},
+                                           {"ethosu.DMA", 16},
+                                           {"ethosu.DMA_WAIT", 16},
+                                           {"ethosu.KERNEL_WAIT", 9},
+                                           {"ethosu.POOL", 1},
+                                           {"ethosu.STOP", 1}});
+    CHECK(attribute(graph.attributes, "product") == AttributeValue{std::string("ethos-u55")});
+    CHECK(attribute(graph.nodes[2].attributes, "kernel_size") ==
+          AttributeValue{std::vector<std::int64_t>{10, 4}});
+    CHECK(attribute(graph.nodes[2].attributes, "padding") ==
+          AttributeValue{std::vector<std::int64_t>{4, 1, 5, 2}});
+    // Weights arrive by DMA from the read-only tensor before the convolution uses them.
+    CHECK(inputNames(graph, graph.nodes[2]) ==
+          std::vector<std::string>{"main_split_1_scratch@0x113a0+490", "op0.dst", "op0.dst"});
+    CHECK(graph.value(graph.nodes[0].inputs[0].value)->kind == ValueKind::Constant);
+    // The depthwise layer reads the channel slices written by two convolutions.
+    const auto depthwise = inputNames(graph, graph.nodes[8]);
+    CHECK(std::count(depthwise.begin(), depthwise.end(), "op5.ofm") == 1);
+    CHECK(std::count(depthwise.begin(), depthwise.end(), "op2.ofm") == 1);
+    const auto* listing = std::get_if<std::vector<std::string>>(
+        &attribute(graph.attributes, std::string(ethosu::kRegisterListing)));
+    REQUIRE(listing);
+    CHECK(listing->size() == 427);
+}
+
+TEST_CASE("ethosu: U85-256 command stream of KWS MicroNet-M", "[ethosu]") {
+    const auto model = open("tflite/arm_mlek_kws_micronet_m_vela_Z256.tflite");
+    const auto stream = decodeVelaStream(model);
+    CHECK(stream.config().product == ethosu::Product::U85);
+    CHECK(stream.config().macsPerCycle == 256);
+    CHECK(stream.config().commandStreamVersion == 1);
+    CHECK(stream.config().archVersion() == "2.0.0");
+    CHECK(stream.operationCounts() == Histogram{{"CONV", 11},
+                                                {"DEPTHWISE", 5},
+                                                {"DMA", 15},
+                                                {"DMA_WAIT", 15},
+                                                {"KERNEL_WAIT", 3},
+                                                {"POOL", 1},
+                                                {"STOP", 1}});
+    CHECK(stream.commands().size() == 420);
+    CHECK(commandStreamGraph(model).partitions.at(0).target == "ethos-u85-256");
+}
+
+TEST_CASE("ethosu: small streams", "[ethosu]") {
+    const auto hello = decodeVelaStream(open("tflite/paddle_hello_world_int8_vela.tflite"));
+    CHECK(hello.config().target() == "ethos-u55-256");
+    CHECK(hello.config().shramKilobytes == 48);
+    CHECK(hello.commands().size() == 81);
+    CHECK(hello.operationCounts() == Histogram{{"CONV", 3}, {"STOP", 1}});
+
+    const auto person = open("tflite/himax_person_int8_model_vela_mac64.tflite");
+    CHECK(commandStreamGraph(person).partitions.at(0).target == "ethos-u55-64");
+    CHECK(decodeVelaStream(person).workCount() > 0);
+}
+
+TEST_CASE("ethosu: COP2 wrapper and malformed streams", "[ethosu]") {
+    // COP2 header, one command-stream entry with VEUM metadata for a U85-256, then 2 commands.
+    const auto cop2 = words({0x32504F43, 0x00000001, 56, 0,   // "COP2", 1.0, u64 length
+                             1, 48,                           // entry type, entry length
+                             36, 0x4D554556, 0x00000001, 20,  // metadata length, "VEUM", 1.0
+                             0x20000018, 0x20000000, 1, 0, 0, // config, id, features, staging
+                             0xFFFFFFFF,                      // padding to 16 bytes
+                             0x0001010F,                      // NPU_SET_IFM_REGION 1
+                             0xFFFF0000});                    // NPU_OP_STOP
+    const auto stream = ethosu::EthosUCommandStream::decode(cop2, "cop2", 0);
+    CHECK(stream.config().wrapper == "COP2");
+    CHECK(stream.config().target() == "ethos-u85-256");
+    CHECK(stream.config().archVersion() == "2.0.0");
+    REQUIRE(stream.commands().size() == 2);
+    CHECK(stream.commands()[0].name == "NPU_SET_IFM_REGION");
+    CHECK(stream.operationCounts() == Histogram{{"STOP", 1}});
+
+    const auto truncatedPayload =
+        words({0x31504F43, 0x00100001, 0x00003008, 0x10060000, 0x00100002});
+    CHECK_THROWS_AS(ethosu::EthosUCommandStream::decode(truncatedPayload, "cop1", 0), FormatError);
+    // A long command whose payload word is missing.
+    const auto cutLong =
+        words({0x31504F43, 0x00100001, 0x00003008, 0x10060000, 0x00010002, 0x00004000});
+    CHECK_THROWS_AS(ethosu::EthosUCommandStream::decode(cutLong, "cop1", 0), FormatError);
+    CHECK_THROWS_AS(ethosu::EthosUCommandStream::decode(words({0x12345678, 0}), "x", 0),
+                    FormatError);
+}
+
+TEST_CASE("ethosu: EthosUBackend payloads in .pte programs", "[ethosu][pte]") {
+    const auto mv2 = open("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto& graph = commandStreamGraph(mv2);
+    CHECK(graph.id == "forward/EthosUBackend#0");
+    REQUIRE(graph.parent.has_value());
+    CHECK(mv2.graphs.at(*graph.parent).kind == "method");
+    const auto& partition = graph.partitions.at(0);
+    CHECK(partition.backend == "EthosUBackend");
+    CHECK(partition.device == DeviceClass::NPU);
+    CHECK(partition.delegated);
+    CHECK(partition.target == "ethos-u55-128");
+    CHECK(graph.opHistogram() == Histogram{{"ethosu.CONV", 158},
+                                           {"ethosu.DEPTHWISE", 32},
+                                           {"ethosu.DMA", 190},
+                                           {"ethosu.DMA_WAIT", 190},
+                                           {"ethosu.ELEMENTWISE", 60},
+                                           {"ethosu.KERNEL_WAIT", 127},
+                                           {"ethosu.POOL", 226},
+                                           {"ethosu.STOP", 1}});
+    CHECK(attribute(graph.attributes, "scratch_size") == AttributeValue{std::int64_t{1509584}});
+    CHECK(attribute(graph.attributes, "input[0] shape") ==
+          AttributeValue{std::vector<std::int64_t>{1, 1, 1, 3, 224, 224}});
+
+    const auto minimal = open("pte/cmsisexec_ethos_u_minimal_example.pte");
+    const auto& add = commandStreamGraph(minimal);
+    CHECK(add.partitions.at(0).target == "ethos-u55-128");
+    CHECK(add.opHistogram() == Histogram{{"ethosu.DMA", 6},
+                                         {"ethosu.DMA_WAIT", 5},
+                                         {"ethosu.ELEMENTWISE", 6},
+                                         {"ethosu.KERNEL_WAIT", 2},
+                                         {"ethosu.STOP", 1}});
+    CHECK(attribute(add.attributes, "input count") == AttributeValue{std::int64_t{2}});
+
+    const auto himax = open("pte/himax_add_quant_ethosu55_64.pte");
+    const auto& himaxGraph = commandStreamGraph(himax);
+    CHECK(himaxGraph.partitions.at(0).target == "ethos-u55-64");
+    REQUIRE(himaxGraph.nodes.size() == 2);
+    CHECK(attribute(himaxGraph.nodes[0].attributes, "mode") == AttributeValue{EnumValue{"ADD", 1}});
+    CHECK(attribute(himaxGraph.nodes[0].attributes, "ofm_precision") ==
+          AttributeValue{std::string("int32")});
+    CHECK(attribute(himaxGraph.attributes, "input[0] shape") ==
+          AttributeValue{std::vector<std::int64_t>{1, 1, 1, 1, 1, 5}});
+}
+
+TEST_CASE("ethosu: pteron ethosu command", "[ethosu][cli]") {
+    std::ostringstream out, err;
+    const std::vector<std::string> plain{fixture("tflite/paddle_hello_world_int8_vela.tflite")};
+    CHECK(runEthosuCommand(plain, out, err) == 0);
+    CHECK(out.str().find("target ethos-u55-256") != std::string::npos);
+    CHECK(out.str().find("3 x ethosu.CONV") != std::string::npos);
+    CHECK(out.str().find("NPU_OP_STOP") == std::string::npos);
+
+    std::ostringstream withRegisters;
+    const std::vector<std::string> registers{plain[0], "--registers"};
+    CHECK(runEthosuCommand(registers, withRegisters, err) == 0);
+    CHECK(withRegisters.str().find("register commands (81)") != std::string::npos);
+    CHECK(withRegisters.str().find("NPU_OP_STOP 65535") != std::string::npos);
+
+    std::ostringstream pte;
+    const std::vector<std::string> program{fixture("pte/himax_add_quant_ethosu55_64.pte")};
+    CHECK(runEthosuCommand(program, pte, err) == 0);
+    CHECK(pte.str().find("ethos-u55-64") != std::string::npos);
+
+    std::ostringstream none, noneErr;
+    const std::vector<std::string> cpuOnly{fixture("tflite/himax_person_int8_model.tflite")};
+    CHECK(runEthosuCommand(cpuOnly, none, noneErr) == 2);
+    CHECK(noneErr.str().find("no Ethos-U command stream") != std::string::npos);
+}
+
+TEST_CASE("ethosu: damaged command streams decode or fail cleanly", "[ethosu][robustness]") {
+    const auto model = open("tflite/arm_mlek_kws_micronet_m_vela_Z256.tflite");
+    const auto& data =
+        model.graphs.at(0).value(model.graphs.at(0).nodes.at(0).inputs.at(0).value)->data;
+    const std::vector<std::byte> original(data.bytes().begin(), data.bytes().end());
+    std::size_t failures = 0;
+    for (std::size_t i = 0; i < original.size(); i += 7) {
+        auto damaged = original;
+        damaged[i] = static_cast<std::byte>(std::to_integer<unsigned>(damaged[i]) ^ 0xA5);
+        const std::span<const std::byte> truncated(original.data(), i);
+        for (const auto bytes : {std::span<const std::byte>(damaged), truncated}) {
+            try {
+                const auto stream = ethosu::EthosUCommandStream::decode(bytes, "damaged", 0);
+                Graph graph;
+                graph.partitions.emplace_back();
+                ethosu::appendOperations(stream, graph, 0, {});
+            } catch (const FormatError&) {
+                ++failures;
+            }
+        }
+    }
+    CHECK(failures > 0);
+}
+
+TEST_CASE("ethosu: damaged Ethos-U programs read or fail cleanly", "[ethosu][robustness]") {
+    const auto registry = FormatRegistry::standard();
+    for (const auto* path :
+         {"pte/arm_mv2_ethosu55_128_int8.pte", "pte/cmsisexec_ethos_u_minimal_example.pte",
+          "pte/himax_add_quant_ethosu55_64.pte"}) {
+        INFO(path);
+        const auto report = testing::damageAndRead(registry, fixture(path));
+        CHECK(report.attempts > 0);
+    }
+}

@@ -1,0 +1,292 @@
+#include "views/graph_panel.hpp"
+
+#include "views/graph_scene.hpp"
+#include "views/graph_view.hpp"
+#include "views/legend_bar.hpp"
+#include "views/node_item.hpp"
+#include "views/node_placement.hpp"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QThread>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace pteron {
+
+GraphPanel::GraphPanel(ModelDocument& document, LayoutEngine engine, QWidget* parent)
+    : QWidget(parent), document_(document), engine_(std::move(engine)),
+      breadcrumb_(new QHBoxLayout), scene_(new GraphScene(this)), view_(new GraphView(this)),
+      legend_(new LegendBar(this)), progress_(new QWidget(this)), status_(new QLabel(this)) {
+    auto* column = new QVBoxLayout(this);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(2);
+    auto* bar = new QHBoxLayout;
+    bar->setContentsMargins(6, 4, 6, 0);
+    bar->addLayout(breadcrumb_);
+    bar->addStretch();
+    buildToolbar(bar);
+    column->addLayout(bar);
+
+    auto* progressRow = new QHBoxLayout(progress_);
+    progressRow->setContentsMargins(6, 0, 6, 0);
+    auto* busy = new QProgressBar(progress_);
+    busy->setRange(0, 0);
+    busy->setTextVisible(false);
+    auto* cancel = new QPushButton(tr("Cancel layout"), progress_);
+    cancel->setObjectName("cancelLayoutButton");
+    connect(cancel, &QPushButton::clicked, this, &GraphPanel::cancelLayout);
+    progressRow->addWidget(new QLabel(tr("Laying out graph…"), progress_));
+    progressRow->addWidget(busy, 1);
+    progressRow->addWidget(cancel);
+    progress_->hide();
+    column->addWidget(progress_);
+
+    view_->setScene(scene_);
+    column->addWidget(view_, 1);
+    auto* bottom = new QHBoxLayout;
+    bottom->addWidget(legend_, 1);
+    bottom->addWidget(status_);
+    column->addLayout(bottom);
+
+    connect(scene_, &QGraphicsScene::selectionChanged, this, &GraphPanel::onSceneSelection);
+    connect(scene_, &GraphScene::nodeActivated, this, &GraphPanel::onNodeActivated);
+    connect(&document_.selection(), &SelectionModel::changed, this,
+            &GraphPanel::onSelectionChanged);
+    const auto top = document_.model().topLevelGraphs();
+    if (!document_.model().graphs.empty()) showGraph(top.empty() ? 0 : top.front());
+}
+
+GraphPanel::~GraphPanel() {
+    // The scene's items would report selection changes to a half-destroyed panel.
+    disconnect(scene_, nullptr, this, nullptr);
+    for (auto& job : jobs_)
+        job.cancel->store(true);
+    for (auto& job : jobs_) {
+        job.thread->wait();
+        delete job.thread;
+    }
+}
+
+void GraphPanel::buildToolbar(QHBoxLayout* bar) {
+    auto addButton = [&](const QString& text, const QString& name, bool checkable) {
+        auto* button = new QToolButton(this);
+        button->setText(text);
+        button->setObjectName(name);
+        button->setCheckable(checkable);
+        bar->addWidget(button);
+        return button;
+    };
+    auto* horizontal = addButton(tr("Left to right"), "directionButton", true);
+    connect(horizontal, &QToolButton::toggled, this, &GraphPanel::setHorizontal);
+    auto* expand = addButton(tr("Expand delegates"), "expandButton", true);
+    expand->setToolTip(tr("Draw decoded delegate payloads and regions inside their graph"));
+    connect(expand, &QToolButton::toggled, this, &GraphPanel::setExpandInPlace);
+    auto* labels = addButton(tr("Edge labels"), "edgeLabelsButton", true);
+    labels->setChecked(true);
+    connect(labels, &QToolButton::toggled, this, &GraphPanel::setEdgeLabelsVisible);
+    connect(addButton(tr("Zoom in"), "zoomInButton", false), &QToolButton::clicked, this,
+            [this] { view_->zoomBy(1.25); });
+    connect(addButton(tr("Zoom out"), "zoomOutButton", false), &QToolButton::clicked, this,
+            [this] { view_->zoomBy(0.8); });
+    connect(addButton(tr("Fit"), "fitButton", false), &QToolButton::clicked, view_,
+            &GraphView::fitScene);
+}
+
+void GraphPanel::showGraph(std::size_t graph) {
+    if (graph >= document_.model().graphs.size()) return;
+    graph_ = graph;
+    rebuildBreadcrumb();
+    startLayout();
+    emit graphShown(graph);
+}
+
+void GraphPanel::rebuildBreadcrumb() {
+    while (breadcrumb_->count() > 0) {
+        auto* item = breadcrumb_->takeAt(0);
+        delete item->widget();
+        delete item;
+    }
+    const auto& graphs = document_.model().graphs;
+    std::vector<std::size_t> chain{graph_};
+    while (graphs[chain.back()].parent && chain.size() <= graphs.size())
+        chain.push_back(*graphs[chain.back()].parent);
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        const auto index = *it;
+        auto* crumb = new QToolButton(this);
+        crumb->setObjectName("breadcrumb");
+        crumb->setAutoRaise(true);
+        const auto& name = graphs[index].name.empty() ? graphs[index].id : graphs[index].name;
+        crumb->setText(QString::fromStdString(name));
+        crumb->setEnabled(index != graph_);
+        connect(crumb, &QToolButton::clicked, this, [this, index] { showGraph(index); });
+        breadcrumb_->addWidget(crumb);
+        if (index != graph_) breadcrumb_->addWidget(new QLabel("›", this));
+    }
+}
+
+void GraphPanel::startLayout() {
+    cancelLayout();
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    auto result = std::make_shared<SceneLayout>();
+    const auto expanded = expandInPlace_ ? expandableNodes() : std::set<std::size_t>{};
+    std::shared_ptr<const DisplayGraph> display =
+        std::make_shared<DisplayGraph>(makeDisplayGraph(document_.model(), graph_, expanded));
+    const auto settings = settings_;
+    const auto engine = engine_;
+    // The thread owns its copy of what it lays out; the panel reads the result on the UI thread.
+    auto* thread =
+        QThread::create([=] { *result = engine(display->graph, settings, cancel.get()); });
+    const auto generation = ++generation_;
+    jobs_.push_back({thread, cancel});
+    connect(thread, &QThread::finished, this, [this, thread, result, display, generation] {
+        std::erase_if(jobs_, [&](const Job& job) { return job.thread == thread; });
+        thread->deleteLater();
+        if (jobs_.empty()) progress_->hide();
+        if (generation != generation_) return;
+        display_ = display;
+        applyLayout(*result);
+    });
+    progress_->show();
+    thread->start();
+}
+
+std::set<std::size_t> GraphPanel::expandableNodes() const {
+    std::set<std::size_t> nodes;
+    const auto& graph = document_.model().graphs[graph_];
+    for (std::size_t n = 0; n < graph.nodes.size(); ++n)
+        if (!graph.nodes[n].childGraphs.empty()) nodes.insert(n);
+    return nodes;
+}
+
+void GraphPanel::setExpandInPlace(bool expand) {
+    syncButton("expandButton", expand);
+    if (expandInPlace_ == expand) return;
+    expandInPlace_ = expand;
+    startLayout();
+}
+
+std::optional<std::size_t> GraphPanel::drawnIndex(std::size_t graph, std::size_t node) const {
+    if (!display_) return std::nullopt;
+    return display_->find({graph, node});
+}
+
+void GraphPanel::cancelLayout() {
+    for (auto& job : jobs_)
+        job.cancel->store(true);
+}
+
+void GraphPanel::applyLayout(const SceneLayout& layout) {
+    engineName_ = QString::fromStdString(layout.engine);
+    if (layout.cancelled) {
+        scene_->clear();
+        status_->setText(tr("Layout cancelled"));
+        emit layoutFinished();
+        return;
+    }
+    scene_->build(display_->graph, layout);
+    legend_->showGraph(display_->graph);
+    scene_->setEdgeLabelsVisible(scene_->edgeLabelsVisible());
+    status_->setText(
+        tr("%1 nodes · layout: %2").arg(display_->graph.nodes.size()).arg(engineName_));
+    view_->showReadable();
+    view_->refreshMinimap();
+    showSelectedNode();
+    emit layoutFinished();
+}
+
+void GraphPanel::setHorizontal(bool horizontal) {
+    syncButton("directionButton", horizontal);
+    if (settings_.horizontal == horizontal) return;
+    settings_.horizontal = horizontal;
+    startLayout();
+}
+
+// Keeps a toolbar toggle in step when a setting changes from code.
+void GraphPanel::syncButton(const char* name, bool checked) {
+    if (auto* button = findChild<QToolButton*>(name)) {
+        const QSignalBlocker blocker(button);
+        button->setChecked(checked);
+    }
+}
+
+void GraphPanel::setEdgeLabelsVisible(bool visible) {
+    syncButton("edgeLabelsButton", visible);
+    scene_->setEdgeLabelsVisible(visible);
+}
+
+bool GraphPanel::openChildGraph(std::size_t node) {
+    const auto& graph = document_.model().graphs[graph_];
+    if (node >= graph.nodes.size()) return false;
+    if (graph.nodes[node].childGraphs.empty()) {
+        const auto& partition = nodePlacement(graph, graph.nodes[node]);
+        if (partition.delegated)
+            status_->setText(partition.note.empty() ? tr("This delegate has no decoded graph.")
+                                                    : QString::fromStdString(partition.note));
+        return false;
+    }
+    const auto child = graph.nodes[node].childGraphs.front();
+    if (child >= document_.model().graphs.size()) return false;
+    showGraph(child);
+    document_.selection().select({SelectionTarget::Kind::Graph, child, 0});
+    return true;
+}
+
+void GraphPanel::onNodeActivated(std::size_t drawn) {
+    if (!display_ || drawn >= display_->origin.size()) return;
+    const auto origin = display_->origin[drawn];
+    if (origin.graph == graph_) {
+        openChildGraph(origin.node);
+        return;
+    }
+    showGraph(origin.graph); // a node of an expanded child: open that graph whole
+}
+
+void GraphPanel::onSelectionChanged(const SelectionTarget& target) {
+    if (target.kind == SelectionTarget::Kind::None || target.kind == SelectionTarget::Kind::Model)
+        return;
+    const bool drawnHere =
+        target.kind == SelectionTarget::Kind::Node && drawnIndex(target.graph, target.index);
+    if (target.graph != graph_ && !drawnHere) {
+        showGraph(target.graph); // the selection is shown once its layout is in
+        return;
+    }
+    showSelectedNode();
+}
+
+// Mirrors the shared selection onto the scene and brings the node into view.
+void GraphPanel::showSelectedNode() {
+    const auto& target = document_.selection().current();
+    applyingSelection_ = true;
+    scene_->clearSelection();
+    if (target.kind == SelectionTarget::Kind::Node) {
+        const auto drawn = drawnIndex(target.graph, target.index);
+        if (auto* item = drawn ? scene_->nodeItem(*drawn) : nullptr) {
+            item->setSelected(true);
+            view_->centerOn(item);
+        }
+    }
+    // A selected partition lights up every node placed on it.
+    if (target.graph == graph_ && target.kind == SelectionTarget::Kind::Partition && display_) {
+        const auto& nodes = document_.model().graphs[graph_].nodes;
+        for (std::size_t i = 0; i < display_->origin.size(); ++i) {
+            const auto origin = display_->origin[i];
+            if (origin.graph == graph_ && nodes[origin.node].partition == target.index)
+                if (auto* item = scene_->nodeItem(i)) item->setSelected(true);
+        }
+    }
+    applyingSelection_ = false;
+}
+
+void GraphPanel::onSceneSelection() {
+    if (applyingSelection_ || !display_) return;
+    const auto drawn = scene_->selectedNode();
+    if (drawn < 0 || std::size_t(drawn) >= display_->origin.size()) return;
+    const auto origin = display_->origin[std::size_t(drawn)];
+    document_.selection().select({SelectionTarget::Kind::Node, origin.graph, origin.node});
+}
+
+} // namespace pteron

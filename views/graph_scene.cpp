@@ -1,0 +1,190 @@
+#include "views/graph_scene.hpp"
+
+#include "views/backend_colors.hpp"
+#include "views/node_item.hpp"
+#include "views/node_placement.hpp"
+
+#include <QGraphicsPathItem>
+#include <QGraphicsSceneMouseEvent>
+#include <QGraphicsSimpleTextItem>
+#include <QPainterPath>
+#include <QPen>
+
+#include <algorithm>
+#include <cmath>
+
+namespace pteron {
+
+namespace {
+
+QPainterPath edgePath(const LaidOutEdge& edge) {
+    QPainterPath path;
+    if (edge.points.empty()) return path;
+    path.moveTo(edge.points.front());
+    std::size_t i = 1;
+    for (; i + 2 < edge.points.size(); i += 3)
+        path.cubicTo(edge.points[i], edge.points[i + 1], edge.points[i + 2]);
+    for (; i < edge.points.size(); ++i)
+        path.lineTo(edge.points[i]); // straight end, arrow tip
+    return path;
+}
+
+// A small arrow head at the end of an edge, pointing along its last segment.
+void addArrowHead(QPainterPath& path, const LaidOutEdge& edge) {
+    if (edge.points.size() < 2) return;
+    const auto tip = edge.points.back();
+    auto from = edge.points[edge.points.size() - 2];
+    if (from == tip && edge.points.size() > 2) from = edge.points[edge.points.size() - 3];
+    QLineF back(tip, from);
+    back.setLength(7);
+    auto left = back;
+    left.setAngle(back.angle() + 25);
+    auto right = back;
+    right.setAngle(back.angle() - 25);
+    path.moveTo(left.p2());
+    path.lineTo(tip);
+    path.lineTo(right.p2());
+}
+
+QString edgeLabel(const Graph& graph, std::int64_t valueIndex) {
+    const auto* value = graph.value(valueIndex);
+    return value ? QString::fromStdString(value->typeText()) : QString();
+}
+
+} // namespace
+
+void GraphScene::build(const Graph& graph, const SceneLayout& layout) {
+    clear();
+    nodes_.clear();
+    labels_.clear();
+    const bool large = graph.nodes.size() > kLargeGraph;
+    setItemIndexMethod(QGraphicsScene::BspTreeIndex);
+    addClusters(graph, layout);
+    addTerminals(graph, layout);
+    addEdges(graph, layout, large);
+    nodes_.reserve(graph.nodes.size());
+    for (std::size_t i = 0; i < graph.nodes.size() && i < layout.nodes.size(); ++i) {
+        const auto& node = graph.nodes[i];
+        const auto& partition = nodePlacement(graph, node);
+        auto* item = new NodeItem(i, layout.nodes[i], QString::fromStdString(node.op),
+                                  QString::fromStdString(nodeDetailText(graph, node)),
+                                  backendColor(partition), large);
+        item->setHasChildGraph(!node.childGraphs.empty());
+        item->setZValue(1);
+        addItem(item);
+        nodes_.push_back(item);
+    }
+    setSceneRect(itemsBoundingRect().adjusted(-40, -40, 40, 40));
+}
+
+void GraphScene::addEdges(const Graph& graph, const SceneLayout& layout, bool large) {
+    const QPen pen(QColor(0x60, 0x60, 0x60), 1.2);
+    if (large) {
+        // Edges share a few paths: few items to index, yet the view can still skip the
+        // chunks that are off screen.
+        constexpr std::size_t kEdgesPerPath = 256;
+        for (std::size_t first = 0; first < layout.edges.size(); first += kEdgesPerPath) {
+            QPainterPath chunk;
+            const auto last = std::min(layout.edges.size(), first + kEdgesPerPath);
+            for (auto i = first; i < last; ++i)
+                chunk.addPath(edgePath(layout.edges[i]));
+            addPath(chunk, pen)->setZValue(0);
+        }
+        return;
+    }
+    for (const auto& edge : layout.edges) {
+        auto path = edgePath(edge);
+        addArrowHead(path, edge);
+        addPath(path, pen)->setZValue(0);
+        const auto text = edgeLabel(graph, edge.edge.value);
+        if (text.isEmpty()) continue;
+        auto* label = addSimpleText(text);
+        auto font = label->font();
+        font.setPointSizeF(7);
+        label->setFont(font);
+        label->setBrush(QColor(0x30, 0x30, 0x80));
+        // Beside a vertical edge, above a horizontal one.
+        const auto middle = path.pointAtPercent(0.5);
+        const auto size = label->boundingRect().size();
+        const auto span = edge.points.back() - edge.points.front();
+        const bool across = std::abs(span.x()) > std::abs(span.y());
+        label->setPos(middle + (across ? QPointF(-size.width() / 2, -size.height() - 1)
+                                       : QPointF(4, -size.height() / 2)));
+        label->setZValue(2);
+        label->setVisible(labelsVisible_);
+        labels_.push_back(label);
+    }
+}
+
+void GraphScene::addClusters(const Graph& graph, const SceneLayout& layout) {
+    for (const auto& cluster : layout.clusters) {
+        if (cluster.partition >= graph.partitions.size()) continue;
+        const auto& partition = graph.partitions[cluster.partition];
+        auto fill = backendColor(partition);
+        fill.setAlpha(40);
+        QPainterPath outline;
+        outline.addRoundedRect(cluster.box, 10, 10);
+        auto* area =
+            addPath(outline, QPen(backendColor(partition).darker(130), 1, Qt::DashLine), fill);
+        area->setZValue(-1);
+        auto* title = addSimpleText(QString::fromStdString(partition.backend));
+        auto font = title->font();
+        font.setPointSizeF(8);
+        font.setBold(true);
+        title->setFont(font);
+        title->setBrush(backendColor(partition).darker(170));
+        title->setPos(cluster.box.topLeft() + QPointF(8, 4));
+        title->setZValue(-1);
+    }
+}
+
+void GraphScene::addTerminals(const Graph& graph, const SceneLayout& layout) {
+    for (const auto& terminal : layout.terminals) {
+        QPainterPath pill;
+        const auto radius = terminal.box.height() / 2;
+        pill.addRoundedRect(terminal.box, radius, radius);
+        auto* item = addPath(pill, QPen(QColor(0x50, 0x50, 0x50), 1),
+                             terminal.input ? QColor(0xe8, 0xf5, 0xe9) : QColor(0xfd, 0xec, 0xea));
+        item->setZValue(1);
+        const auto* value = graph.value(terminal.value);
+        auto text = QString(terminal.input ? "input" : "output");
+        if (value) text += " " + QString::fromStdString(value->typeText());
+        item->setToolTip(value ? QString::fromStdString(value->name) + "\n" + text : text);
+        auto* label = addSimpleText(text);
+        auto font = label->font();
+        font.setPointSizeF(7.5);
+        label->setFont(font);
+        const auto size = label->boundingRect().size();
+        label->setPos(terminal.box.center() - QPointF(size.width() / 2, size.height() / 2));
+        label->setZValue(2);
+    }
+}
+
+NodeItem* GraphScene::nodeItem(std::size_t node) const {
+    return node < nodes_.size() ? nodes_[node] : nullptr;
+}
+
+void GraphScene::setEdgeLabelsVisible(bool visible) {
+    labelsVisible_ = visible;
+    for (auto* label : labels_)
+        label->setVisible(visible);
+}
+
+std::ptrdiff_t GraphScene::selectedNode() const {
+    for (auto* item : selectedItems())
+        if (item->type() == NodeItem::Type)
+            return static_cast<std::ptrdiff_t>(static_cast<NodeItem*>(item)->node());
+    return -1;
+}
+
+void GraphScene::mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event) {
+    for (auto* item : items(event->scenePos())) {
+        if (item->type() != NodeItem::Type) continue;
+        emit nodeActivated(static_cast<NodeItem*>(item)->node());
+        event->accept();
+        return;
+    }
+    QGraphicsScene::mouseDoubleClickEvent(event);
+}
+
+} // namespace pteron

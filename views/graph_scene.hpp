@@ -1,0 +1,48 @@
+// The scene of one graph: node boxes and edges placed by a layout, with optional edge labels.
+#pragma once
+
+#include "core/graph.hpp"
+#include "views/graph_layout.hpp"
+
+#include <QGraphicsScene>
+
+#include <vector>
+
+namespace pteron {
+
+class NodeItem;
+
+class GraphScene : public QGraphicsScene {
+    Q_OBJECT
+  public:
+    // Above this many nodes items are drawn simply and edges share one path.
+    static constexpr std::size_t kLargeGraph = 2000;
+
+    explicit GraphScene(QObject* parent = nullptr) : QGraphicsScene(parent) {}
+
+    // Items numbered like graph.nodes.
+    void build(const Graph& graph, const SceneLayout& layout);
+    NodeItem* nodeItem(std::size_t node) const;
+    std::size_t nodeCount() const { return nodes_.size(); }
+    void setEdgeLabelsVisible(bool visible);
+    bool edgeLabelsVisible() const { return labelsVisible_; }
+    // The node whose item is selected, or -1.
+    std::ptrdiff_t selectedNode() const;
+
+  signals:
+    void nodeActivated(std::size_t node);
+
+  protected:
+    void mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event) override;
+
+  private:
+    void addEdges(const Graph& graph, const SceneLayout& layout, bool large);
+    void addClusters(const Graph& graph, const SceneLayout& layout);
+    void addTerminals(const Graph& graph, const SceneLayout& layout);
+
+    std::vector<NodeItem*> nodes_;
+    std::vector<QGraphicsItem*> labels_;
+    bool labelsVisible_ = true;
+};
+
+} // namespace pteron

@@ -1,0 +1,162 @@
+#include "views/graph_view.hpp"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QWheelEvent>
+
+#include <algorithm>
+
+namespace pteron {
+
+namespace {
+constexpr int kMinimapLong = 200;
+constexpr int kMinimapShort = 48;
+
+// The thumbnail keeps the scene's proportions within a bounding square of kMinimapLong.
+QSize minimapSize(const QRectF& scene) {
+    if (scene.isEmpty()) return {kMinimapLong, kMinimapLong};
+    const double aspect = scene.width() / scene.height();
+    if (aspect >= 1.0) return {kMinimapLong, std::max(kMinimapShort, int(kMinimapLong / aspect))};
+    return {std::max(kMinimapShort, int(kMinimapLong * aspect)), kMinimapLong};
+}
+constexpr double kWheelStep = 1.15;
+} // namespace
+
+GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), minimap_(new Minimap(this)) {
+    setDragMode(QGraphicsView::ScrollHandDrag);
+    setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
+    // Repainting only what changed keeps big graphs responsive while panning.
+    setViewportUpdateMode(QGraphicsView::MinimalViewportUpdate);
+    setOptimizationFlags(QGraphicsView::DontSavePainterState);
+    setBackgroundBrush(QColor(0xfa, 0xfa, 0xfa));
+    minimap_->hide();
+    connect(minimap_, &Minimap::centreRequested, this, [this](QPointF point) {
+        centerOn(point);
+        updateMinimapViewport();
+    });
+}
+
+void GraphView::fitScene() {
+    if (!scene()) return;
+    fitInView(sceneRect(), Qt::KeepAspectRatio);
+    if (transform().m11() > 1.0) setTransform(QTransform());
+    updateMinimapViewport();
+}
+
+void GraphView::showReadable() {
+    fitScene();
+    constexpr double kReadable = 0.75;
+    if (!scene() || transform().m11() >= kReadable) return;
+    setTransform(QTransform::fromScale(kReadable, kReadable));
+    const auto rect = sceneRect();
+    const auto half = mapToScene(viewport()->rect()).boundingRect().size() / 2;
+    const double x =
+        rect.width() > 2 * half.width() ? rect.left() + half.width() : rect.center().x();
+    const double y =
+        rect.height() > 2 * half.height() ? rect.top() + half.height() : rect.center().y();
+    centerOn(QPointF(x, y));
+    updateMinimapViewport();
+}
+
+void GraphView::zoomBy(double factor) {
+    const double scaleNow = transform().m11();
+    const double target = std::clamp(scaleNow * factor, 0.01, 8.0);
+    scale(target / scaleNow, target / scaleNow);
+    updateMinimapViewport();
+}
+
+void GraphView::refreshMinimap() {
+    if (!scene() || scene()->items().isEmpty()) {
+        minimap_->hide();
+        return;
+    }
+    const auto rect = sceneRect();
+    const auto size = minimapSize(rect);
+    minimap_->resize(size);
+    QPixmap pixmap(size * devicePixelRatioF());
+    pixmap.setDevicePixelRatio(devicePixelRatioF());
+    pixmap.fill(QColor(255, 255, 255, 230));
+    {
+        QPainter painter(&pixmap);
+        scene()->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), rect, Qt::KeepAspectRatio);
+    }
+    minimap_->setScene(pixmap, rect);
+    minimap_->show();
+    minimap_->raise();
+    resizeEvent(nullptr);
+    updateMinimapViewport();
+}
+
+void GraphView::wheelEvent(QWheelEvent* event) {
+    const auto steps = event->angleDelta().y() / 120.0;
+    if (steps == 0) return;
+    zoomBy(std::pow(kWheelStep, steps));
+    event->accept();
+}
+
+void GraphView::resizeEvent(QResizeEvent* event) {
+    if (event) QGraphicsView::resizeEvent(event);
+    const auto area = viewport()->geometry();
+    minimap_->move(area.right() - minimap_->width() - 8, area.bottom() - minimap_->height() - 8);
+    updateMinimapViewport();
+}
+
+void GraphView::scrollContentsBy(int dx, int dy) {
+    QGraphicsView::scrollContentsBy(dx, dy);
+    updateMinimapViewport();
+}
+
+void GraphView::updateMinimapViewport() {
+    minimap_->setVisibleArea(mapToScene(viewport()->rect()).boundingRect());
+}
+
+void Minimap::setScene(QPixmap thumbnail, QRectF sceneRect) {
+    thumbnail_ = std::move(thumbnail);
+    sceneRect_ = sceneRect;
+    update();
+}
+
+void Minimap::setVisibleArea(QRectF sceneArea) {
+    visible_ = sceneArea;
+    update();
+}
+
+// Where the scene sits inside the thumbnail (render kept the aspect ratio, centred).
+QRectF Minimap::thumbnailRect() const {
+    if (sceneRect_.isEmpty()) return rect();
+    auto size = sceneRect_.size().scaled(QSizeF(width(), height()), Qt::KeepAspectRatio);
+    return QRectF(QPointF((width() - size.width()) / 2, (height() - size.height()) / 2), size);
+}
+
+void Minimap::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    painter.drawPixmap(0, 0, thumbnail_);
+    painter.setPen(QColor(0x80, 0x80, 0x80));
+    painter.drawRect(rect().adjusted(0, 0, -1, -1));
+    if (sceneRect_.isEmpty()) return;
+    const auto target = thumbnailRect();
+    const double scale = target.width() / sceneRect_.width();
+    const QRectF box((visible_.left() - sceneRect_.left()) * scale + target.left(),
+                     (visible_.top() - sceneRect_.top()) * scale + target.top(),
+                     visible_.width() * scale, visible_.height() * scale);
+    painter.setPen(QPen(QColor(0xd0, 0x20, 0x20), 1.5));
+    painter.setBrush(QColor(0xd0, 0x20, 0x20, 30));
+    painter.drawRect(box.intersected(rect()));
+}
+
+void Minimap::mousePressEvent(QMouseEvent* event) {
+    const auto target = thumbnailRect();
+    if (sceneRect_.isEmpty() || target.width() <= 0) return;
+    const double scale = sceneRect_.width() / target.width();
+    const auto at = event->position();
+    emit centreRequested(QPointF((at.x() - target.left()) * scale + sceneRect_.left(),
+                                 (at.y() - target.top()) * scale + sceneRect_.top()));
+}
+
+void Minimap::mouseMoveEvent(QMouseEvent* event) {
+    if (event->buttons() & Qt::LeftButton) mousePressEvent(event);
+}
+
+} // namespace pteron

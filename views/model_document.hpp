@@ -1,0 +1,31 @@
+// One opened file as the views see it: the model, its path and the selection its panels share.
+#pragma once
+
+#include "core/model.hpp"
+#include "views/selection_model.hpp"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace pteron {
+
+class ModelDocument : public QObject {
+    Q_OBJECT
+  public:
+    ModelDocument(std::shared_ptr<const Model> model, QString path, QObject* parent = nullptr)
+        : QObject(parent), model_(std::move(model)), path_(std::move(path)) {}
+
+    const Model& model() const { return *model_; }
+    std::shared_ptr<const Model> sharedModel() const { return model_; }
+    const QString& path() const { return path_; }
+    SelectionModel& selection() { return selection_; }
+
+  private:
+    std::shared_ptr<const Model> model_;
+    QString path_;
+    SelectionModel selection_;
+};
+
+} // namespace pteron

@@ -1,0 +1,58 @@
+#include "views/node_item.hpp"
+
+#include "views/backend_colors.hpp"
+
+#include <QPainter>
+#include <QStyleOptionGraphicsItem>
+
+namespace pteron {
+
+namespace {
+constexpr double kRadius = 6.0;
+constexpr double kTextDetailLevel = 0.35; // below this zoom text is unreadable: skip it
+} // namespace
+
+NodeItem::NodeItem(std::size_t node, const QRectF& box, QString title, QString detail, QColor fill,
+                   bool simple)
+    : node_(node), box_(box), title_(std::move(title)), detail_(std::move(detail)), fill_(fill),
+      simple_(simple) {
+    setFlag(ItemIsSelectable);
+    // Small graphs cache each box as a pixmap; huge ones draw plain shapes instead.
+    if (!simple) setCacheMode(DeviceCoordinateCache);
+    setToolTip(title_ + (detail_.isEmpty() ? QString() : "\n" + detail_));
+}
+
+QRectF NodeItem::boundingRect() const {
+    return box_.adjusted(-2, -2, 2, 2);
+}
+
+void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
+    const double level = option->levelOfDetailFromTransform(painter->worldTransform());
+    const bool selected = isSelected();
+    QPen pen(selected ? QColor(0xd0, 0x20, 0x20) : fill_.darker(160), selected ? 3.0 : 1.0);
+    if (hasChild_ && !selected) pen.setStyle(Qt::DashLine);
+    painter->setPen(pen);
+    painter->setBrush(fill_);
+    if (simple_ && level < kTextDetailLevel) {
+        painter->drawRect(box_);
+        return;
+    }
+    painter->drawRoundedRect(box_, kRadius, kRadius);
+    if (level < kTextDetailLevel) return;
+    painter->setPen(textColorOn(fill_));
+    auto font = painter->font();
+    font.setPointSizeF(8.5);
+    painter->setFont(font);
+    const auto inner = box_.adjusted(6, 3, -6, -3);
+    const auto top = QRectF(inner.left(), inner.top(), inner.width(), inner.height() / 2);
+    const auto bottom = top.translated(0, inner.height() / 2);
+    painter->drawText(top, Qt::AlignCenter,
+                      painter->fontMetrics().elidedText(title_, Qt::ElideMiddle, int(top.width())));
+    font.setPointSizeF(7.5);
+    painter->setFont(font);
+    painter->drawText(
+        bottom, Qt::AlignCenter,
+        painter->fontMetrics().elidedText(detail_, Qt::ElideRight, int(bottom.width())));
+}
+
+} // namespace pteron

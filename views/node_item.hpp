@@ -1,0 +1,35 @@
+// A graph node drawn as a rounded box in its placement colour, with op name and output type.
+#pragma once
+
+#include <QColor>
+#include <QGraphicsItem>
+#include <QString>
+
+namespace pteron {
+
+class NodeItem : public QGraphicsItem {
+  public:
+    enum { Type = UserType + 1 };
+
+    NodeItem(std::size_t node, const QRectF& box, QString title, QString detail, QColor fill,
+             bool simple);
+
+    std::size_t node() const { return node_; }
+    bool hasChildGraph() const { return hasChild_; }
+    void setHasChildGraph(bool has) { hasChild_ = has; }
+
+    int type() const override { return Type; }
+    QRectF boundingRect() const override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+  private:
+    std::size_t node_;
+    QRectF box_;
+    QString title_;
+    QString detail_;
+    QColor fill_;
+    bool simple_;
+    bool hasChild_ = false;
+};
+
+} // namespace pteron

@@ -1,0 +1,57 @@
+#include "views/placement_panel.hpp"
+
+#include "views/backend_colors.hpp"
+#include "views/placement_summary.hpp"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace pteron {
+
+PlacementPanel::PlacementPanel(QWidget* parent)
+    : QWidget(parent), summary_(new QLabel(this)), table_(new QTreeWidget(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    summary_->setObjectName("placementSummary");
+    layout->addWidget(summary_);
+    layout->addWidget(table_, 1);
+    table_->setObjectName("placementTable");
+    table_->setRootIsDecorated(false);
+    table_->setHeaderLabels(
+        {tr("Graph"), tr("Backend"), tr("Device"), tr("Operators"), tr("Share"), tr("MACs")});
+    table_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+}
+
+QString PlacementPanel::summaryText() const {
+    return summary_->text();
+}
+
+void PlacementPanel::setDocument(ModelDocument* document) {
+    table_->clear();
+    summary_->clear();
+    if (!document) return;
+    const auto summary = summarisePlacement(document->model());
+    summary_->setText(tr("%1 operators, %2 on NPU (%3 %)")
+                          .arg(summary.operators)
+                          .arg(summary.npuOperators)
+                          .arg(summary.npuShare() * 100.0, 0, 'f', 1));
+    for (const auto& row : summary.rows) {
+        const auto device = deviceClassName(row.device);
+        const double share =
+            summary.operators ? double(row.operators) / double(summary.operators) : 0;
+        auto* item = new QTreeWidgetItem(
+            table_, {QString::fromStdString(row.graph), QString::fromStdString(row.backend),
+                     QString::fromUtf8(device.data(), qsizetype(device.size())),
+                     QString::number(row.operators), QString("%1 %").arg(share * 100, 0, 'f', 1),
+                     row.macs ? QLocale().toString(*row.macs, 'f', 0) : QString("—")});
+        Partition colourOf;
+        colourOf.backend = row.backend;
+        colourOf.device = row.device;
+        item->setBackground(1, backendColor(colourOf));
+        item->setForeground(1, textColorOn(backendColor(colourOf)));
+    }
+}
+
+} // namespace pteron

@@ -1,0 +1,227 @@
+#include "views/properties_panel.hpp"
+
+#include <QHeaderView>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace pteron {
+
+namespace {
+
+constexpr int kValueRole = Qt::UserRole + 1; // value index a row stands for, to select it
+
+QString text(std::string_view view) {
+    return QString::fromUtf8(view.data(), static_cast<qsizetype>(view.size()));
+}
+
+QTreeWidgetItem* row(QTreeWidgetItem* parent, const QString& key, const QString& value) {
+    auto* item = new QTreeWidgetItem(parent, {key, value});
+    item->setToolTip(1, value);
+    return item;
+}
+
+void addAttributes(QTreeWidgetItem* parent, const Attributes& attributes) {
+    for (const auto& attribute : attributes)
+        row(parent, QString::fromStdString(attribute.name),
+            QString::fromStdString(toString(attribute.value)));
+}
+
+QString numberList(const auto& numbers, std::size_t limit = 8) {
+    QStringList parts;
+    for (std::size_t i = 0; i < numbers.size() && i < limit; ++i)
+        parts << QString::number(numbers[i], 'g', 8);
+    if (numbers.size() > limit) parts << QString("… (%1)").arg(numbers.size());
+    return "[" + parts.join(", ") + "]";
+}
+
+QString bytesText(std::uint64_t bytes) {
+    return QString("%1 bytes (%2)").arg(bytes).arg(QLocale().formattedDataSize(qint64(bytes)));
+}
+
+} // namespace
+
+PropertiesPanel::PropertiesPanel(QWidget* parent) : QWidget(parent), tree_(new QTreeWidget(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(tree_);
+    tree_->setObjectName("propertiesTree");
+    tree_->setColumnCount(2);
+    tree_->setHeaderLabels({tr("Property"), tr("Value")});
+    tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    // Double-clicking an operand selects its value, which the tensor viewer then shows.
+    connect(tree_, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
+        const auto value = item->data(0, kValueRole);
+        if (!document_ || !value.isValid()) return;
+        const auto graph = item->data(1, kValueRole).toULongLong();
+        document_->selection().select({SelectionTarget::Kind::Value, graph, value.toULongLong()});
+    });
+}
+
+void PropertiesPanel::setDocument(ModelDocument* document) {
+    if (document_) disconnect(&document_->selection(), nullptr, this, nullptr);
+    document_ = document;
+    if (document)
+        connect(&document->selection(), &SelectionModel::changed, this, &PropertiesPanel::refresh);
+    refresh();
+}
+
+QString PropertiesPanel::valueOf(const QString& property) const {
+    const auto found = tree_->findItems(property, Qt::MatchExactly | Qt::MatchRecursive, 0);
+    return found.isEmpty() ? QString() : found.front()->text(1);
+}
+
+QTreeWidgetItem* PropertiesPanel::section(const QString& title) {
+    auto* item = new QTreeWidgetItem(tree_, {title});
+    auto font = item->font(0);
+    font.setBold(true);
+    item->setFont(0, font);
+    item->setFirstColumnSpanned(true);
+    item->setExpanded(true);
+    return item;
+}
+
+void PropertiesPanel::refresh() {
+    tree_->clear();
+    if (!document_) return;
+    const auto& model = document_->model();
+    const auto& target = document_->selection().current();
+    if (target.graph < model.graphs.size()) {
+        const auto& graph = model.graphs[target.graph];
+        switch (target.kind) {
+        case SelectionTarget::Kind::Node:
+            if (target.index < graph.nodes.size())
+                showNode(graph, target.graph, graph.nodes[target.index]);
+            break;
+        case SelectionTarget::Kind::Partition:
+            if (target.index < graph.partitions.size())
+                showPartition(graph, graph.partitions[target.index], target.index);
+            break;
+        case SelectionTarget::Kind::Value:
+            showValue(section(tr("Value")), graph, target.graph,
+                      static_cast<std::int64_t>(target.index), tr("value"));
+            break;
+        case SelectionTarget::Kind::Graph:
+            showGraph(graph);
+            break;
+        default:
+            break;
+        }
+    }
+    showModel();
+    tree_->expandAll();
+}
+
+void PropertiesPanel::showNode(const Graph& graph, std::size_t graphIndex, const Node& node) {
+    auto* top = section(tr("Node"));
+    row(top, tr("operator"), QString::fromStdString(node.op));
+    if (!node.name.empty()) row(top, tr("name"), QString::fromStdString(node.name));
+    row(top, tr("graph"), QString::fromStdString(graph.id));
+    if (node.partition < graph.partitions.size()) {
+        const auto& partition = graph.partitions[node.partition];
+        row(top, tr("backend"), QString::fromStdString(partition.backend));
+        row(top, tr("device"), text(deviceClassName(partition.device)));
+        if (!partition.target.empty())
+            row(top, tr("target"), QString::fromStdString(partition.target));
+    }
+    if (!node.namespacePath.empty())
+        row(top, tr("namespace"), QString::fromStdString(node.namespacePath));
+    if (!node.location.empty()) row(top, tr("location"), QString::fromStdString(node.location));
+    if (!node.childGraphs.empty())
+        row(top, tr("child graphs"), QString::number(node.childGraphs.size()));
+    if (!node.attributes.empty()) addAttributes(section(tr("Attributes")), node.attributes);
+    auto operands = [&](const QString& title, const std::vector<Operand>& list) {
+        if (list.empty()) return;
+        auto* group = section(title);
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const auto label =
+                list[i].name.empty() ? QString::number(i) : QString::fromStdString(list[i].name);
+            showValue(group, graph, graphIndex, list[i].value, label);
+        }
+    };
+    operands(tr("Inputs"), node.inputs);
+    operands(tr("Outputs"), node.outputs);
+}
+
+void PropertiesPanel::showValue(QTreeWidgetItem* parent, const Graph& graph, std::size_t graphIndex,
+                                std::int64_t valueIndex, const QString& label) {
+    const auto* value = graph.value(valueIndex);
+    if (!value) {
+        row(parent, label, tr("none"));
+        return;
+    }
+    auto* item = row(parent, label,
+                     QString::fromStdString((value->name.empty() ? "" : value->name + " : ") +
+                                            value->typeText()));
+    item->setData(0, kValueRole, QVariant::fromValue<qulonglong>(qulonglong(valueIndex)));
+    item->setData(1, kValueRole, QVariant::fromValue<qulonglong>(graphIndex));
+    row(item, tr("kind"), text(valueKindName(value->kind)));
+    row(item, tr("dtype"), text(dtypeName(value->dtype)));
+    if (value->hasShape) row(item, tr("shape"), numberList(value->shape, 16));
+    const auto& q = value->quantization;
+    if (!q.empty()) {
+        auto* quant = row(item, tr("quantisation"), QString::fromStdString(q.scheme));
+        row(quant, tr("scale"), numberList(q.scales));
+        row(quant, tr("zero point"), numberList(q.zeroPoints));
+        if (q.axis) row(quant, tr("axis"), QString::number(*q.axis));
+        if (q.groupSize) row(quant, tr("group size"), QString::number(*q.groupSize));
+    }
+    if (value->allocation)
+        row(item, tr("allocation"),
+            QString("memory %1 @ %2")
+                .arg(value->allocation->memoryId)
+                .arg(value->allocation->offset));
+    if (!value->data.empty())
+        row(item, tr("constant"),
+            QString("%1 at offset 0x%2")
+                .arg(bytesText(value->data.size()))
+                .arg(value->data.fileOffset(), 0, 16));
+    addAttributes(item, value->attributes);
+}
+
+void PropertiesPanel::showPartition(const Graph& graph, const Partition& partition,
+                                    std::size_t index) {
+    auto* top = section(tr("Partition"));
+    row(top, tr("backend"), QString::fromStdString(partition.backend));
+    row(top, tr("device"), text(deviceClassName(partition.device)));
+    if (!partition.target.empty()) row(top, tr("target"), QString::fromStdString(partition.target));
+    row(top, tr("delegated"), partition.delegated ? tr("yes") : tr("no"));
+    row(top, tr("operators"), QString::number(graph.nodeCount(index)));
+    if (partition.payloadBytes) row(top, tr("payload size"), bytesText(partition.payloadBytes));
+    if (!partition.payloadMagic.empty())
+        row(top, tr("payload magic"), QString::fromStdString(partition.payloadMagic));
+    if (!partition.payloadLocation.empty())
+        row(top, tr("payload location"), QString::fromStdString(partition.payloadLocation));
+    if (!partition.note.empty()) row(top, tr("note"), QString::fromStdString(partition.note));
+    if (!partition.compileSpecs.empty()) {
+        auto* specs = section(tr("Compile specs"));
+        for (const auto& spec : partition.compileSpecs)
+            row(specs, QString::fromStdString(spec.key), QString::fromStdString(spec.text));
+    }
+    if (!partition.attributes.empty())
+        addAttributes(section(tr("Attributes")), partition.attributes);
+}
+
+void PropertiesPanel::showGraph(const Graph& graph) {
+    auto* top = section(tr("Graph"));
+    row(top, tr("id"), QString::fromStdString(graph.id));
+    if (!graph.name.empty()) row(top, tr("name"), QString::fromStdString(graph.name));
+    row(top, tr("kind"), QString::fromStdString(graph.kind));
+    row(top, tr("nodes"), QString::number(graph.nodes.size()));
+    row(top, tr("values"), QString::number(graph.values.size()));
+    row(top, tr("partitions"), QString::number(graph.partitions.size()));
+    addAttributes(top, graph.attributes);
+}
+
+void PropertiesPanel::showModel() {
+    const auto& model = document_->model();
+    auto* top = section(tr("Model"));
+    row(top, tr("file"), QString::fromStdString(model.path));
+    row(top, tr("format"), QString::fromStdString(model.format));
+    if (!model.formatVersion.empty())
+        row(top, tr("format version"), QString::fromStdString(model.formatVersion));
+    row(top, tr("graphs"), QString::number(model.graphs.size()));
+    row(top, tr("constant data"), bytesText(model.constantBytes()));
+    addAttributes(top, model.metadata);
+}
+
+} // namespace pteron

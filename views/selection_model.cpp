@@ -1,0 +1,11 @@
+#include "views/selection_model.hpp"
+
+namespace pteron {
+
+void SelectionModel::select(const SelectionTarget& target) {
+    if (target == current_) return;
+    current_ = target;
+    emit changed(current_);
+}
+
+} // namespace pteron
