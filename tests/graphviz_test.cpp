@@ -13,7 +13,9 @@ using testing::fixture;
 
 namespace {
 
-Model open(const std::string& relative) { return FormatRegistry::standard().open(fixture(relative)); }
+Model open(const std::string& relative) {
+    return FormatRegistry::standard().open(fixture(relative));
+}
 
 // The MobileNetV2 TOSA main graph: the biggest fixture graph dot lays out in seconds (the
 // Ethos-U command streams are bigger but their dependency edges make dot take minutes).
@@ -24,7 +26,8 @@ const Graph& mobileNet(const Model& model) {
 
 std::size_t count(const std::string& text, const std::string& needle) {
     std::size_t found = 0;
-    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++found;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+        ++found;
     return found;
 }
 
@@ -94,7 +97,8 @@ TEST_CASE("layout gives one box per node inside the drawing and splines per edge
     CHECK(layout.nodes.front().center.y < layout.nodes[graph.inputs.size()].center.y);
     CHECK(layout.nodes.back().center.y > layout.nodes[graph.inputs.size()].center.y);
     REQUIRE_FALSE(layout.edges.empty());
-    for (const auto& edge : layout.edges) CHECK(edge.points.size() >= 4);
+    for (const auto& edge : layout.edges)
+        CHECK(edge.points.size() >= 4);
 }
 
 TEST_CASE("a raised cancel flag returns an empty cancelled layout") {
@@ -113,8 +117,10 @@ TEST_CASE("layouts on several threads share one service safely") {
     const auto kws = open("pte/et_arduino_kws_dscnn_cortexm_int8.pte");
     const auto mv2 = open("pte/arm_mv2_ethosu55_128_int8.pte");
     LayoutService service;
-    auto first = std::async(std::launch::async, [&] { return layoutGraph(service, kws.graphs.front(), {}, nullptr); });
-    auto second = std::async(std::launch::async, [&] { return layoutGraph(service, mv2.graphs.front(), {}, nullptr); });
+    auto first = std::async(std::launch::async,
+                            [&] { return layoutGraph(service, kws.graphs.front(), {}, nullptr); });
+    auto second = std::async(std::launch::async,
+                             [&] { return layoutGraph(service, mv2.graphs.front(), {}, nullptr); });
     CHECK(first.get().nodes.size() == drawnNodes(kws.graphs.front()));
     CHECK(second.get().nodes.size() == drawnNodes(mv2.graphs.front()));
 }

@@ -22,7 +22,9 @@ using testing::fixture;
 
 namespace {
 
-Model open(const std::string& relative) { return FormatRegistry::standard().open(fixture(relative)); }
+Model open(const std::string& relative) {
+    return FormatRegistry::standard().open(fixture(relative));
+}
 
 json exportModel(const Model& model, std::size_t maxConstantElements = 16) {
     return ModelExplorerWriter(BackendPalette::builtIn(), {maxConstantElements}).collection(model);
@@ -48,7 +50,8 @@ std::string attr(const json& attrs, const std::string& key) {
     return {};
 }
 
-std::string portAttr(const json& node, const char* list, const std::string& port, const std::string& key) {
+std::string portAttr(const json& node, const char* list, const std::string& port,
+                     const std::string& key) {
     if (!node.contains(list)) return {};
     for (const auto& metadata : node[list])
         if (metadata["id"] == port) return attr(metadata["attrs"], key);
@@ -59,7 +62,8 @@ std::string portAttr(const json& node, const char* list, const std::string& port
 std::vector<std::string> referenceProblems(const json& collection) {
     std::vector<std::string> problems;
     std::set<std::string> graphIds;
-    for (const auto& graph : collection["graphs"]) graphIds.insert(graph["id"].get<std::string>());
+    for (const auto& graph : collection["graphs"])
+        graphIds.insert(graph["id"].get<std::string>());
     for (const auto& graph : collection["graphs"]) {
         std::map<std::string, const json*> nodes;
         for (const auto& node : graph["nodes"])
@@ -72,7 +76,8 @@ std::vector<std::string> referenceProblems(const json& collection) {
             for (const auto& edge : node.value("incomingEdges", json::array())) {
                 auto source = nodes.find(edge["sourceNodeId"].get<std::string>());
                 if (source == nodes.end()) {
-                    problems.push_back("edge from missing node " + edge["sourceNodeId"].get<std::string>());
+                    problems.push_back("edge from missing node " +
+                                       edge["sourceNodeId"].get<std::string>());
                     continue;
                 }
                 bool portFound = false;
@@ -88,7 +93,8 @@ std::vector<std::string> referenceProblems(const json& collection) {
 
 std::vector<std::string> allFixtureFiles() {
     std::vector<std::string> files;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(testing::fixturesDir())) {
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(testing::fixturesDir())) {
         if (!entry.is_regular_file()) continue;
         const auto name = entry.path().filename().string();
         if (name == "MANIFEST.md" || name == "SHA256SUMS") continue;
@@ -98,7 +104,8 @@ std::vector<std::string> allFixtureFiles() {
     return files;
 }
 
-Value constantOf(DType dtype, std::vector<std::int64_t> shape, const std::vector<std::uint8_t>& bytes) {
+Value constantOf(DType dtype, std::vector<std::int64_t> shape,
+                 const std::vector<std::uint8_t>& bytes) {
     Value value;
     value.kind = ValueKind::Constant;
     value.dtype = dtype;
@@ -114,19 +121,27 @@ Value constantOf(DType dtype, std::vector<std::int64_t> shape, const std::vector
 } // namespace
 
 TEST_CASE("the schema validator rejects what the schema forbids") {
-    const auto schema = testing::JsonSchema::fromFile(PTERON_TEST_SCHEMAS "/model_explorer_graph.schema.json");
+    const auto schema =
+        testing::JsonSchema::fromFile(PTERON_TEST_SCHEMAS "/model_explorer_graph.schema.json");
     CHECK(schema.validate(json{{"label", "x"}, {"graphs", json::array()}}).empty());
-    CHECK_FALSE(schema.validate(json{{"graphs", json::array()}}).empty()); // the UI rejects a bare graphs list
+    CHECK_FALSE(schema.validate(json{{"graphs", json::array()}})
+                    .empty()); // the UI rejects a bare graphs list
     const json badNode{{"label", "x"},
-                       {"graphs", {{{"id", "g"}, {"nodes", {{{"id", "a"}, {"label", "op"}, {"namespace", ""},
-                                                              {"attrs", {{{"key", "k"}, {"value", 3}}}}}}}}}}};
+                       {"graphs",
+                        {{{"id", "g"},
+                          {"nodes",
+                           {{{"id", "a"},
+                             {"label", "op"},
+                             {"namespace", ""},
+                             {"attrs", {{{"key", "k"}, {"value", 3}}}}}}}}}}};
     CHECK(schema.validate(badNode).size() == 1);
     const json sorted{{"label", "x"}, {"graphs", json::array()}, {"graphSorting", "by_magic"}};
     CHECK_FALSE(schema.validate(sorted).empty());
 }
 
 TEST_CASE("every fixture that opens exports a valid Model Explorer collection") {
-    const auto schema = testing::JsonSchema::fromFile(PTERON_TEST_SCHEMAS "/model_explorer_graph.schema.json");
+    const auto schema =
+        testing::JsonSchema::fromFile(PTERON_TEST_SCHEMAS "/model_explorer_graph.schema.json");
     const auto registry = FormatRegistry::standard();
     std::size_t exported = 0;
     for (const auto& path : allFixtureFiles()) {
@@ -161,16 +176,20 @@ TEST_CASE("MobileNetV2 on Ethos-U: quantize, delegate call and dequantize are wi
     CHECK(delegate["label"] == "EthosUBackend");
     CHECK(dequantize["label"] == "cortex_m::dequantize_per_tensor.out");
 
-    const json fromInput{{"sourceNodeId", "g0.in0"}, {"sourceNodeOutputId", "0"}, {"targetNodeInputId", "0"}};
+    const json fromInput{
+        {"sourceNodeId", "g0.in0"}, {"sourceNodeOutputId", "0"}, {"targetNodeInputId", "0"}};
     CHECK(quantize["incomingEdges"] == json::array({fromInput}));
-    const json fromQuantize{{"sourceNodeId", "g0.n0"}, {"sourceNodeOutputId", "0"}, {"targetNodeInputId", "0"}};
+    const json fromQuantize{
+        {"sourceNodeId", "g0.n0"}, {"sourceNodeOutputId", "0"}, {"targetNodeInputId", "0"}};
     CHECK(delegate["incomingEdges"] == json::array({fromQuantize}));
-    const json fromDelegate{{"sourceNodeId", "g0.n1"}, {"sourceNodeOutputId", "0"}, {"targetNodeInputId", "0"}};
+    const json fromDelegate{
+        {"sourceNodeId", "g0.n1"}, {"sourceNodeOutputId", "0"}, {"targetNodeInputId", "0"}};
     CHECK(dequantize["incomingEdges"] == json::array({fromDelegate}));
     const auto& output = nodeWithId(forward, "g0.out0");
     CHECK(output["incomingEdges"][0]["sourceNodeId"] == "g0.n2");
 
-    CHECK(portAttr(nodeWithId(forward, "g0.in0"), "outputsMetadata", "0", "tensor_shape") == "fp32[1,3,224,224]");
+    CHECK(portAttr(nodeWithId(forward, "g0.in0"), "outputsMetadata", "0", "tensor_shape") ==
+          "fp32[1,3,224,224]");
     CHECK(portAttr(quantize, "outputsMetadata", "0", "tensor_shape") == "int8[1,3,224,224]");
     CHECK(portAttr(delegate, "outputsMetadata", "0", "tensor_shape") == "int8[1,1000]");
     CHECK(portAttr(dequantize, "outputsMetadata", "0", "tensor_shape") == "fp32[1,1000]");
@@ -178,7 +197,8 @@ TEST_CASE("MobileNetV2 on Ethos-U: quantize, delegate call and dequantize are wi
 
     CHECK(delegate["namespace"] == "EthosUBackend#0");
     CHECK(quantize["namespace"] == "");
-    CHECK(delegate["style"]["backgroundColor"] == BackendPalette::builtIn().color("EthosUBackend", "NPU"));
+    CHECK(delegate["style"]["backgroundColor"] ==
+          BackendPalette::builtIn().color("EthosUBackend", "NPU"));
     CHECK(delegate["subgraphIds"] == json::array({"forward/EthosUBackend#0"}));
     const auto& group = forward["groupNodeAttributes"]["EthosUBackend#0"];
     CHECK(group["backend"] == "EthosUBackend");
@@ -189,7 +209,8 @@ TEST_CASE("MobileNetV2 on Ethos-U: quantize, delegate call and dequantize are wi
     // The delegate's payload decodes into the NPU command stream: 984 operations.
     const auto& npu = graphWithId(collection, "forward/EthosUBackend#0");
     std::map<std::string, std::size_t> labels;
-    for (const auto& node : npu["nodes"]) ++labels[node["label"].get<std::string>()];
+    for (const auto& node : npu["nodes"])
+        ++labels[node["label"].get<std::string>()];
     CHECK(labels["ethosu.CONV"] == 158);
     CHECK(labels["ethosu.DEPTHWISE"] == 32);
     CHECK(labels["ethosu.POOL"] == 226);
@@ -201,16 +222,19 @@ TEST_CASE("Cortex-M keyword spotting: each incoming edge comes from the producer
     const auto collection = exportModel(model);
     const auto& forward = graphWithId(collection, "forward");
     std::map<std::string, const json*> byId;
-    for (const auto& node : forward["nodes"]) byId[node["id"].get<std::string>()] = &node;
+    for (const auto& node : forward["nodes"])
+        byId[node["id"].get<std::string>()] = &node;
 
     std::size_t checked = 0;
     for (const auto& node : forward["nodes"]) {
         for (const auto& edge : node.value("incomingEdges", json::array())) {
             const auto& source = *byId.at(edge["sourceNodeId"].get<std::string>());
-            const auto producedName = portAttr(source, "outputsMetadata",
-                                               edge["sourceNodeOutputId"].get<std::string>(), "tensor_name");
-            const auto consumedName = portAttr(node, "inputsMetadata",
-                                               edge["targetNodeInputId"].get<std::string>(), "tensor_name");
+            const auto producedName =
+                portAttr(source, "outputsMetadata", edge["sourceNodeOutputId"].get<std::string>(),
+                         "tensor_name");
+            const auto consumedName =
+                portAttr(node, "inputsMetadata", edge["targetNodeInputId"].get<std::string>(),
+                         "tensor_name");
             INFO(node["id"] << " <- " << source["id"]);
             CHECK(producedName == consumedName);
             CHECK_FALSE(producedName.empty());
@@ -251,15 +275,30 @@ TEST_CASE("constant text decodes bytes and agrees with the file") {
     CHECK_FALSE(constantText(*bias, 0));
 }
 
+TEST_CASE("TOSA CONST nodes show their data as __value") {
+    const auto model = open("tosa/tosaref_conv2d_qi8_from_tflite.tosa");
+    const auto& graph = exportModel(model, 4)["graphs"][0];
+    const auto& first = nodeWithId(graph, "g0.n0");
+    CHECK(first["label"] == "tosa.CONST");
+    // 16 bytes of 0x28 sit at file offset 928; the int32 constant starts at offset 808.
+    CHECK(attr(first["attrs"], "__value") == "[40, 40, 40, 40, … (16 elements)]");
+    CHECK(attr(nodeWithId(graph, "g0.n1")["attrs"], "__value") ==
+          "[1767972394, 1703172350, 1765917874, 1587402402, … (16 elements)]");
+    CHECK(attr(nodeWithId(graph, "g0.n7")["attrs"], "__value").empty()); // CONV2D makes no constant
+}
+
 TEST_CASE("constant text decodes every common dtype") {
-    CHECK(constantText(constantOf(DType::Float32, {2}, {0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0}), 16) == "[1, -2]");
-    CHECK(constantText(constantOf(DType::Float16, {2}, {0x00, 0x3c, 0x00, 0xb8}), 16) == "[1, -0.5]");
+    CHECK(constantText(constantOf(DType::Float32, {2}, {0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0}), 16) ==
+          "[1, -2]");
+    CHECK(constantText(constantOf(DType::Float16, {2}, {0x00, 0x3c, 0x00, 0xb8}), 16) ==
+          "[1, -0.5]");
     CHECK(constantText(constantOf(DType::BFloat16, {1}, {0x80, 0x3f}), 16) == "[1]");
     CHECK(constantText(constantOf(DType::Int8, {3}, {0xff, 0x7f, 0x80}), 16) == "[-1, 127, -128]");
     CHECK(constantText(constantOf(DType::UInt8, {2}, {0xff, 0x01}), 16) == "[255, 1]");
     CHECK(constantText(constantOf(DType::Int16, {1}, {0x00, 0x80}), 16) == "[-32768]");
-    CHECK(constantText(constantOf(DType::Int64, {1}, {0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}), 16) ==
-          "[-2]");
+    CHECK(constantText(
+              constantOf(DType::Int64, {1}, {0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}),
+              16) == "[-2]");
     CHECK(constantText(constantOf(DType::Bool, {2}, {1, 0}), 16) == "[true, false]");
     CHECK(constantText(constantOf(DType::Int8, {4}, {1, 2, 3, 4}), 2) == "[1, 2, … (4 elements)]");
     CHECK_FALSE(constantText(constantOf(DType::Int32, {2}, {1, 0, 0, 0}), 16)); // too few bytes
@@ -283,13 +322,15 @@ TEST_CASE("node-data overlays come from namespaced numeric node attributes") {
     model.graphs.push_back(graph);
 
     const auto metrics = overlayMetrics(model);
-    CHECK(metrics == std::map<std::string, std::size_t>{{"runtime.duration_ns", 1}, {"vela.cycles", 3}});
+    CHECK(metrics ==
+          std::map<std::string, std::size_t>{{"runtime.duration_ns", 1}, {"vela.cycles", 3}});
     const auto overlay = nodeDataOverlay(model, "vela.cycles");
     CHECK(overlay["main"]["results"]["g0.n2"]["value"] == 300);
     CHECK(overlay["main"]["results"].size() == 3);
     CHECK(overlay["main"]["gradient"].front()["stop"] == 0);
     CHECK(overlay["main"]["gradient"].back()["stop"] == 1);
-    CHECK(nodeDataOverlay(model, "runtime.duration_ns")["main"]["results"]["g0.n1"]["value"] == 12.5);
+    CHECK(nodeDataOverlay(model, "runtime.duration_ns")["main"]["results"]["g0.n1"]["value"] ==
+          12.5);
     CHECK_THROWS_AS(nodeDataOverlay(model, "vela.macs"), std::invalid_argument);
     CHECK(overlayMetrics(open("pte/arm_mv2_ethosu55_128_int8.pte")).count("instruction") == 0);
 }

@@ -26,7 +26,8 @@ GraphWiring wireGraph(const Graph& graph) {
     wiring.graphOutputs.reserve(graph.outputs.size());
     for (auto value : graph.outputs) {
         auto it = writer.find(value);
-        wiring.graphOutputs.push_back(it == writer.end() ? std::nullopt : std::optional(it->second));
+        wiring.graphOutputs.push_back(it == writer.end() ? std::nullopt
+                                                         : std::optional(it->second));
     }
     return wiring;
 }

@@ -10,7 +10,9 @@ namespace pteron {
 namespace {
 
 // cgraph takes char* for names it only reads; the strings stay alive for the call.
-char* text(const std::string& value) { return const_cast<char*>(value.c_str()); }
+char* text(const std::string& value) {
+    return const_cast<char*>(value.c_str());
+}
 
 void set(void* object, const std::string& name, const std::string& value) {
     agsafeset(object, text(name), text(value), text(std::string()));
@@ -26,7 +28,9 @@ std::string labelText(std::string_view raw) {
     return escaped;
 }
 
-std::string number(double value) { return std::to_string(value); }
+std::string number(double value) {
+    return std::to_string(value);
+}
 
 class Builder {
   public:
@@ -47,10 +51,13 @@ class Builder {
         agattr(root, AGEDGE, text("fontname"), text("Helvetica"));
         agattr(root, AGEDGE, text("fontsize"), text("9"));
         makeClusters();
-        for (std::size_t i = 0; i < graph_.inputs.size(); ++i) addInput(i);
+        for (std::size_t i = 0; i < graph_.inputs.size(); ++i)
+            addInput(i);
         firstOp_ = result_.nodes.size();
-        for (std::size_t n = 0; n < graph_.nodes.size(); ++n) addOperation(n);
-        for (std::size_t i = 0; i < graph_.outputs.size(); ++i) addOutput(i);
+        for (std::size_t n = 0; n < graph_.nodes.size(); ++n)
+            addOperation(n);
+        for (std::size_t i = 0; i < graph_.outputs.size(); ++i)
+            addOutput(i);
         addEdges();
         return std::move(result_);
     }
@@ -108,10 +115,11 @@ class Builder {
         const auto& op = graph_.nodes[n];
         const Partition* partition =
             op.partition < graph_.partitions.size() ? &graph_.partitions[op.partition] : nullptr;
-        const auto fill = partition ? palette_.color(partition->backend,
-                                                     deviceClassName(partition->device))
-                                    : palette_.defaultColor();
-        Agnode_t* node = addNode("n" + std::to_string(n), op.op, fill, LayoutNodeKind::Operation, n);
+        const auto fill =
+            partition ? palette_.color(partition->backend, deviceClassName(partition->device))
+                      : palette_.defaultColor();
+        Agnode_t* node =
+            addNode("n" + std::to_string(n), op.op, fill, LayoutNodeKind::Operation, n);
         if (partition && clusterOf_[op.partition]) agsubnode(clusterOf_[op.partition], node, 1);
     }
 
@@ -120,8 +128,8 @@ class Builder {
     }
 
     void addEdge(std::size_t from, std::size_t to, std::int64_t valueIndex) {
-        Agedge_t* edge =
-            agedge(result_.graph.get(), result_.nodes[from].node, result_.nodes[to].node, nullptr, 1);
+        Agedge_t* edge = agedge(result_.graph.get(), result_.nodes[from].node,
+                                result_.nodes[to].node, nullptr, 1);
         if (options_.edgeLabels)
             if (const auto* value = graph_.value(valueIndex))
                 set(edge, "label", labelText(value->typeText()));
@@ -133,7 +141,8 @@ class Builder {
         for (std::size_t n = 0; n < graph_.nodes.size(); ++n)
             for (std::size_t slot = 0; slot < graph_.nodes[n].inputs.size(); ++slot)
                 if (const auto& producer = wiring.nodeInputs[n][slot])
-                    addEdge(layoutIndex(*producer), firstOp_ + n, graph_.nodes[n].inputs[slot].value);
+                    addEdge(layoutIndex(*producer), firstOp_ + n,
+                            graph_.nodes[n].inputs[slot].value);
         const std::size_t firstOutput = firstOp_ + graph_.nodes.size();
         for (std::size_t i = 0; i < graph_.outputs.size(); ++i)
             if (const auto& producer = wiring.graphOutputs[i])

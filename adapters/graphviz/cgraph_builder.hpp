@@ -14,9 +14,9 @@ enum class LayoutNodeKind : std::uint8_t { Operation, GraphInput, GraphOutput };
 
 struct CGraphOptions {
     bool leftToRight = false;
-    bool clusters = true;     // one cluster per partition when nodes sit on several
-    bool edgeLabels = true;   // value type text ("int8[1,3,224,224]") on every edge
-    double nodeSep = 0.25;    // inches, Graphviz units
+    bool clusters = true;   // one cluster per partition when nodes sit on several
+    bool edgeLabels = true; // value type text ("int8[1,3,224,224]") on every edge
+    double nodeSep = 0.25;  // inches, Graphviz units
     double rankSep = 0.5;
 };
 

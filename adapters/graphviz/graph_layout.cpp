@@ -36,7 +36,8 @@ std::vector<LayoutPoint> splinePoints(Agedge_t* edge, const Flip& flip) {
     if (!spline) return points;
     for (int b = 0; b < spline->size; ++b) {
         const bezier& curve = spline->list[b];
-        for (int p = 0; p < curve.size; ++p) points.push_back(flip(curve.list[p]));
+        for (int p = 0; p < curve.size; ++p)
+            points.push_back(flip(curve.list[p]));
         if (curve.eflag) points.push_back(flip(curve.ep));
     }
     return points;

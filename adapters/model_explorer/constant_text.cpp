@@ -29,7 +29,8 @@ float halfToFloat(std::uint16_t bits) {
     } else if (exponent == 0x1f) {
         magnitude = mantissa ? NAN : INFINITY;
     } else {
-        magnitude = std::ldexp(static_cast<float>(mantissa | 0x400u), static_cast<int>(exponent) - 25);
+        magnitude =
+            std::ldexp(static_cast<float>(mantissa | 0x400u), static_cast<int>(exponent) - 25);
     }
     return sign ? -magnitude : magnitude;
 }
@@ -46,21 +47,35 @@ std::string floatText(double value) {
 
 std::string elementText(DType type, std::span<const std::byte> bytes, std::size_t index) {
     switch (type) {
-    case DType::Bool: return load<std::uint8_t>(bytes, index) ? "true" : "false";
-    case DType::Int8: return std::to_string(load<std::int8_t>(bytes, index));
-    case DType::UInt8: return std::to_string(load<std::uint8_t>(bytes, index));
-    case DType::Int16: return std::to_string(load<std::int16_t>(bytes, index));
-    case DType::UInt16: return std::to_string(load<std::uint16_t>(bytes, index));
-    case DType::Int32: return std::to_string(load<std::int32_t>(bytes, index));
-    case DType::UInt32: return std::to_string(load<std::uint32_t>(bytes, index));
+    case DType::Bool:
+        return load<std::uint8_t>(bytes, index) ? "true" : "false";
+    case DType::Int8:
+        return std::to_string(load<std::int8_t>(bytes, index));
+    case DType::UInt8:
+        return std::to_string(load<std::uint8_t>(bytes, index));
+    case DType::Int16:
+        return std::to_string(load<std::int16_t>(bytes, index));
+    case DType::UInt16:
+        return std::to_string(load<std::uint16_t>(bytes, index));
+    case DType::Int32:
+        return std::to_string(load<std::int32_t>(bytes, index));
+    case DType::UInt32:
+        return std::to_string(load<std::uint32_t>(bytes, index));
     case DType::Int64:
-    case DType::Shape: return std::to_string(load<std::int64_t>(bytes, index));
-    case DType::UInt64: return std::to_string(load<std::uint64_t>(bytes, index));
-    case DType::Float16: return floatText(halfToFloat(load<std::uint16_t>(bytes, index)));
-    case DType::BFloat16: return floatText(bfloatToFloat(load<std::uint16_t>(bytes, index)));
-    case DType::Float32: return floatText(load<float>(bytes, index));
-    case DType::Float64: return floatText(load<double>(bytes, index));
-    default: return "?";
+    case DType::Shape:
+        return std::to_string(load<std::int64_t>(bytes, index));
+    case DType::UInt64:
+        return std::to_string(load<std::uint64_t>(bytes, index));
+    case DType::Float16:
+        return floatText(halfToFloat(load<std::uint16_t>(bytes, index)));
+    case DType::BFloat16:
+        return floatText(bfloatToFloat(load<std::uint16_t>(bytes, index)));
+    case DType::Float32:
+        return floatText(load<float>(bytes, index));
+    case DType::Float64:
+        return floatText(load<double>(bytes, index));
+    default:
+        return "?";
     }
 }
 
@@ -81,13 +96,16 @@ bool canDecodeConstant(DType type) {
     case DType::Float16:
     case DType::BFloat16:
     case DType::Float32:
-    case DType::Float64: return true;
-    default: return false;
+    case DType::Float64:
+        return true;
+    default:
+        return false;
     }
 }
 
 std::optional<std::string> constantText(const Value& value, std::size_t maxElements) {
-    if (maxElements == 0 || value.data.empty() || !canDecodeConstant(value.dtype)) return std::nullopt;
+    if (maxElements == 0 || value.data.empty() || !canDecodeConstant(value.dtype))
+        return std::nullopt;
     const std::uint64_t count = value.elementCount();
     if (count == 0 || count == UINT64_MAX) return std::nullopt;
     const std::uint64_t needed = dtypeStorageBytes(value.dtype, count);

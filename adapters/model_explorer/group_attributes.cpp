@@ -19,7 +19,8 @@ nlohmann::json partitionAttributes(const Model& model, const Partition& partitio
     if (partition.childGraph && *partition.childGraph < model.graphs.size())
         attrs["child_graph"] = model.graphs[*partition.childGraph].id;
     if (!partition.note.empty()) attrs["note"] = partition.note;
-    for (const auto& spec : partition.compileSpecs) attrs["spec." + spec.key] = spec.text;
+    for (const auto& spec : partition.compileSpecs)
+        attrs["spec." + spec.key] = spec.text;
     for (const auto& attribute : partition.attributes)
         attrs[attribute.name] = toString(attribute.value);
     return attrs;
@@ -39,7 +40,8 @@ nlohmann::json groupNodeAttributes(const Model& model, const Graph& graph,
         top["parent_graph"] = model.graphs[*graph.parent].id;
     for (const auto& attribute : model.metadata)
         top["model." + attribute.name] = toString(attribute.value);
-    for (const auto& attribute : graph.attributes) top[attribute.name] = toString(attribute.value);
+    for (const auto& attribute : graph.attributes)
+        top[attribute.name] = toString(attribute.value);
     for (std::size_t i = 0; i < graph.partitions.size(); ++i) {
         const auto& partition = graph.partitions[i];
         top["placement." + partitionLabel(graph, i)] =

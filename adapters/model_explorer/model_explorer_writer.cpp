@@ -34,9 +34,12 @@ class GraphExport {
         nodes_ = json::array();
         nodes_.get_ref<json::array_t&>().reserve(graph_.nodes.size() + graph_.inputs.size() +
                                                  graph_.outputs.size());
-        for (std::size_t i = 0; i < graph_.inputs.size(); ++i) addInputNode(i);
-        for (std::size_t n = 0; n < graph_.nodes.size(); ++n) addOpNode(n);
-        for (std::size_t i = 0; i < graph_.outputs.size(); ++i) addOutputNode(i);
+        for (std::size_t i = 0; i < graph_.inputs.size(); ++i)
+            addInputNode(i);
+        for (std::size_t n = 0; n < graph_.nodes.size(); ++n)
+            addOpNode(n);
+        for (std::size_t i = 0; i < graph_.outputs.size(); ++i)
+            addOutputNode(i);
         return {{"id", graph_.id},
                 {"nodes", std::move(nodes_)},
                 {"groupNodeAttributes", groupNodeAttributes(model_, graph_, partitionNamespaces_)}};
@@ -55,17 +58,18 @@ class GraphExport {
     }
 
     std::string nodeNamespace(const Node& node) const {
-        const std::string& prefix =
-            node.partition < partitionNamespaces_.size() ? partitionNamespaces_[node.partition] : "";
+        const std::string& prefix = node.partition < partitionNamespaces_.size()
+                                        ? partitionNamespaces_[node.partition]
+                                        : "";
         const auto& path = node.namespacePath;
         if (prefix.empty() || path == prefix || path.rfind(prefix + "/", 0) == 0) return path;
         return path.empty() ? prefix : prefix + "/" + path;
     }
 
     json style(const Partition* partition) const {
-        const auto fill = partition ? palette_.color(partition->backend,
-                                                     deviceClassName(partition->device))
-                                    : palette_.defaultColor();
+        const auto fill =
+            partition ? palette_.color(partition->backend, deviceClassName(partition->device))
+                      : palette_.defaultColor();
         return {{"backgroundColor", fill}};
     }
 
@@ -121,21 +125,32 @@ class GraphExport {
         auto attrs = json::array();
         if (!node.name.empty()) attrs.push_back(meAttribute("name", node.name));
         if (partition) {
-            attrs.push_back(meAttribute("placement", partition->backend + " (" +
-                                                         std::string(deviceClassName(partition->device)) +
-                                                         ")"));
-            if (!partition->target.empty()) attrs.push_back(meAttribute("target", partition->target));
+            attrs.push_back(meAttribute("placement",
+                                        partition->backend + " (" +
+                                            std::string(deviceClassName(partition->device)) + ")"));
+            if (!partition->target.empty())
+                attrs.push_back(meAttribute("target", partition->target));
         }
         if (!node.location.empty()) attrs.push_back(meAttribute("location", node.location));
         for (const auto& attribute : node.attributes)
             attrs.push_back(meAttribute(attribute.name, toString(attribute.value)));
+        // Ops that produce constants (TOSA CONST) show the data the way source nodes do.
+        for (const auto& operand : node.outputs) {
+            const auto* value = graph_.value(operand.value);
+            if (!value) continue;
+            if (auto text = constantText(*value, options_.maxConstantElements)) {
+                attrs.push_back(meAttribute("__value", *text));
+                break;
+            }
+        }
         return attrs;
     }
 
     void addOpNode(std::size_t n) {
         const auto& node = graph_.nodes[n];
-        const Partition* partition =
-            node.partition < graph_.partitions.size() ? &graph_.partitions[node.partition] : nullptr;
+        const Partition* partition = node.partition < graph_.partitions.size()
+                                         ? &graph_.partitions[node.partition]
+                                         : nullptr;
         const auto space = nodeNamespace(node);
         json result{{"id", meNodeId(index_, n)}, {"label", node.op}, {"namespace", space}};
 
@@ -160,7 +175,8 @@ class GraphExport {
         auto outputs = json::array();
         for (std::size_t slot = 0; slot < node.outputs.size(); ++slot)
             if (const auto* value = graph_.value(node.outputs[slot].value))
-                outputs.push_back(tensorMetadata(std::to_string(slot), *value, node.outputs[slot].name));
+                outputs.push_back(
+                    tensorMetadata(std::to_string(slot), *value, node.outputs[slot].name));
         result["incomingEdges"] = std::move(edges);
         result["inputsMetadata"] = std::move(inputs);
         result["outputsMetadata"] = std::move(outputs);
@@ -187,7 +203,8 @@ nlohmann::json ModelExplorerWriter::graph(const Model& model, std::size_t graphI
 
 nlohmann::json ModelExplorerWriter::collection(const Model& model) const {
     auto graphs = nlohmann::json::array();
-    for (std::size_t i = 0; i < model.graphs.size(); ++i) graphs.push_back(graph(model, i));
+    for (std::size_t i = 0; i < model.graphs.size(); ++i)
+        graphs.push_back(graph(model, i));
     const auto label = std::filesystem::path(model.path).filename().string();
     return {{"label", label.empty() ? model.format : label}, {"graphs", std::move(graphs)}};
 }

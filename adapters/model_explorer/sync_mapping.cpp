@@ -111,7 +111,8 @@ void matchByOpSequence(const Graph& left, const Graph& right, const std::vector<
         for (std::size_t j = b.size(); j-- > 0;) {
             const auto w = weight(i, j);
             const auto skip = std::max(table[(i + 1) * width + j], table[i * width + j + 1]);
-            table[i * width + j] = w > 0 ? std::max(skip, w + table[(i + 1) * width + j + 1]) : skip;
+            table[i * width + j] =
+                w > 0 ? std::max(skip, w + table[(i + 1) * width + j + 1]) : skip;
         }
     pairing.score += table[0];
     std::size_t i = 0, j = 0;
@@ -130,8 +131,10 @@ void matchByOpSequence(const Graph& left, const Graph& right, const std::vector<
 } // namespace
 
 std::string normalisedOp(std::string_view op) {
-    if (auto colons = op.find("::"); colons != std::string_view::npos) op.remove_prefix(colons + 2);
-    else if (auto dot = op.find('.'); dot != std::string_view::npos) op.remove_prefix(dot + 1);
+    if (auto colons = op.find("::"); colons != std::string_view::npos)
+        op.remove_prefix(colons + 2);
+    else if (auto dot = op.find('.'); dot != std::string_view::npos)
+        op.remove_prefix(dot + 1);
     // aten overload suffixes (".out", ".Tensor") name a variant, not a different operation.
     if (auto dot = op.find('.'); dot != std::string_view::npos) op = op.substr(0, dot);
     std::string text;
@@ -160,9 +163,8 @@ nlohmann::json syncMapping(const Model& left, const Model& right) {
             pairing.right = r;
             candidates.push_back(std::move(pairing));
         }
-    std::stable_sort(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
-        return x.score > y.score;
-    });
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const auto& x, const auto& y) { return x.score > y.score; });
 
     auto mapping = nlohmann::json::object();
     auto pairs = nlohmann::json::array();

@@ -12,8 +12,8 @@
 namespace pteron {
 
 struct GraphPairing {
-    std::size_t left = 0;  // model graph index in the left model
-    std::size_t right = 0; // model graph index in the right model
+    std::size_t left = 0;                                   // model graph index in the left model
+    std::size_t right = 0;                                  // model graph index in the right model
     std::vector<std::pair<std::size_t, std::size_t>> nodes; // matched node indices
     std::size_t byName = 0; // how many of `nodes` matched by output value names
     std::size_t score = 0;  // 2 per name or equal-op match, 1 per related-op match

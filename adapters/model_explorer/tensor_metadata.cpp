@@ -36,7 +36,8 @@ std::string quantizationText(const Quantization& quantization) {
     return text;
 }
 
-nlohmann::json tensorMetadata(const std::string& portId, const Value& value, const std::string& tag) {
+nlohmann::json tensorMetadata(const std::string& portId, const Value& value,
+                              const std::string& tag) {
     auto attrs = nlohmann::json::array();
     attrs.push_back(meAttribute("tensor_shape", value.typeText()));
     if (!value.name.empty()) attrs.push_back(meAttribute("tensor_name", value.name));

@@ -14,7 +14,8 @@ namespace pteron {
 std::string quantizationText(const Quantization& quantization);
 
 // {"id": portId, "attrs": [tensor_shape, tensor_name, __tensor_tag, quantization?, kind]}.
-nlohmann::json tensorMetadata(const std::string& portId, const Value& value, const std::string& tag);
+nlohmann::json tensorMetadata(const std::string& portId, const Value& value,
+                              const std::string& tag);
 
 // {"key": key, "value": value} — the attribute shape Model Explorer expects everywhere.
 nlohmann::json meAttribute(const std::string& key, const std::string& value);

@@ -38,7 +38,8 @@ colorTable(const nlohmann::json& root, const char* key, const std::string& origi
     std::map<std::string, std::string, std::less<>> table;
     if (!root.contains(key)) return table;
     const auto& object = root.at(key);
-    if (!object.is_object()) throw std::invalid_argument(origin + ": " + key + " must be an object");
+    if (!object.is_object())
+        throw std::invalid_argument(origin + ": " + key + " must be an object");
     for (const auto& [name, value] : object.items())
         table[name] = checkedColor(value, origin, std::string(key) + "." + name);
     return table;
@@ -59,19 +60,22 @@ double channel(std::string_view hex) {
 BackendPalette BackendPalette::builtIn() {
     BackendPalette palette;
     palette.backends_ = {
-        {"portable", "#c8d2dc"},       {"cpu", "#c8d2dc"},
-        {"cortex_m", "#9ac4f0"},       {"XnnpackBackend", "#4f8fd9"},
-        {"EthosUBackend", "#f59e42"},  {"ethos-u", "#f7b267"},
-        {"VgfBackend", "#6cb35a"},     {"vulkan-graph", "#8cc97b"},
-        {"vulkan-compute", "#b5dba9"}, {"VulkanBackend", "#4caf50"},
-        {"TOSABackend", "#e5c04b"},    {"tosa", "#f0d77a"},
-        {"QnnBackend", "#d96a8c"},     {"CoreMLBackend", "#8e7cc3"},
-        {"MPSBackend", "#a58fd6"},     {"OpenvinoBackend", "#5aa7a7"},
+        {"portable", "#c8d2dc"},          {"cpu", "#c8d2dc"},
+        {"cortex_m", "#9ac4f0"},          {"XnnpackBackend", "#4f8fd9"},
+        {"EthosUBackend", "#f59e42"},     {"ethos-u", "#f7b267"},
+        {"VgfBackend", "#6cb35a"},        {"vulkan-graph", "#8cc97b"},
+        {"vulkan-compute", "#b5dba9"},    {"VulkanBackend", "#4caf50"},
+        {"TOSABackend", "#e5c04b"},       {"tosa", "#f0d77a"},
+        {"QnnBackend", "#d96a8c"},        {"CoreMLBackend", "#8e7cc3"},
+        {"MPSBackend", "#a58fd6"},        {"OpenvinoBackend", "#5aa7a7"},
         {"NeuropilotBackend", "#c98a5b"}, {"SamsungBackend", "#7d9bd1"},
         {"RockchipBackend", "#c77b7b"},
     };
-    palette.devices_ = {{"CPU", "#7fafe0"}, {"NPU", "#f59e42"}, {"GPU", "#6cb35a"},
-                        {"DSP", "#b07cd8"}, {"unknown", "#c0c0c0"}};
+    palette.devices_ = {{"CPU", "#7fafe0"},
+                        {"NPU", "#f59e42"},
+                        {"GPU", "#6cb35a"},
+                        {"DSP", "#b07cd8"},
+                        {"unknown", "#c0c0c0"}};
     palette.defaultColor_ = "#c0c0c0";
     return palette;
 }
@@ -83,7 +87,8 @@ BackendPalette BackendPalette::fromJson(std::string_view text, const std::string
     BackendPalette palette;
     palette.backends_ = colorTable(root, "backends", origin);
     palette.devices_ = colorTable(root, "devices", origin);
-    if (root.contains("default")) palette.defaultColor_ = checkedColor(root["default"], origin, "default");
+    if (root.contains("default"))
+        palette.defaultColor_ = checkedColor(root["default"], origin, "default");
     palette.source_ = origin;
     return palette;
 }
@@ -142,7 +147,8 @@ std::string BackendPalette::textColorOn(std::string_view fill) {
     if (!isHexColor(fill)) return "#000000";
     // Relative luminance with the usual sRGB weights; the threshold favours black text.
     const double luminance = 0.2126 * channel(fill.substr(1, 2)) +
-                             0.7152 * channel(fill.substr(3, 2)) + 0.0722 * channel(fill.substr(5, 2));
+                             0.7152 * channel(fill.substr(3, 2)) +
+                             0.0722 * channel(fill.substr(5, 2));
     return luminance > 0.45 ? "#000000" : "#ffffff";
 }
 

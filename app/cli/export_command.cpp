@@ -44,7 +44,8 @@ std::string metricList(const Model& model) {
     const auto metrics = overlayMetrics(model);
     if (metrics.empty()) return "no numeric node attributes with a namespaced name in this model\n";
     std::string text = "metrics (nodes carrying them):\n";
-    for (const auto& [name, count] : metrics) text += "  " + name + "  " + std::to_string(count) + "\n";
+    for (const auto& [name, count] : metrics)
+        text += "  " + name + "  " + std::to_string(count) + "\n";
     return text;
 }
 

@@ -1,5 +1,6 @@
 // pteron: the headless command line of the inspector.
 #include "app/cli/command_line.hpp"
+#include "app/cli/ethosu_command.hpp"
 #include "app/cli/export_command.hpp"
 #include "app/cli/info_command.hpp"
 #include "app/cli/nodes_command.hpp"
@@ -24,6 +25,9 @@ commands:
                                       Model Explorer node-data overlay of a numeric node attribute
   export --to mapping A B [-o map.json]
                                       Model Explorer sync-navigation mapping between two models
+  ethosu FILE [--registers] [--ptd FILE]
+                                      decoded Ethos-U NPU operations of a Vela .tflite or a .pte
+                                      delegate; --registers adds the raw register writes
   render FILE [--graph ID] [--left-to-right] [--no-clusters] -o out.{svg,png,dot}
                                       a graph drawn with Graphviz dot
 exit codes: 0 success, 1 usage error, 2 unreadable or malformed input
@@ -33,6 +37,7 @@ int dispatch(const std::string& command, std::span<const std::string> args) {
     if (command == "info") return pteron::runInfoCommand(args, std::cout);
     if (command == "nodes") return pteron::runNodesCommand(args, std::cout);
     if (command == "export") return pteron::runExportCommand(args, std::cout);
+    if (command == "ethosu") return pteron::runEthosuCommand(args, std::cout, std::cerr);
     if (command == "render") return pteron::runRenderCommand(args, std::cout);
     if (command == "help" || command == "--help" || command == "-h") {
         std::cout << kUsage;

@@ -19,7 +19,8 @@ void writeOutput(const std::string& path, std::string_view content, std::ostream
 std::vector<std::string> expandShortOutput(std::span<const std::string> args) {
     std::vector<std::string> expanded;
     expanded.reserve(args.size());
-    for (const auto& arg : args) expanded.push_back(arg == "-o" ? "--output" : arg);
+    for (const auto& arg : args)
+        expanded.push_back(arg == "-o" ? "--output" : arg);
     return expanded;
 }
 

@@ -52,8 +52,8 @@ int runRenderCommand(std::span<const std::string> args, std::ostream& out) {
     try {
         const auto palette = BackendPalette::locate(line.value("--palette").value_or(""));
         LayoutService service;
-        writeOutput(output, service.render(graph, palette, renderFormat(line, output), graphOptions),
-                    out);
+        writeOutput(output,
+                    service.render(graph, palette, renderFormat(line, output), graphOptions), out);
     } catch (const std::invalid_argument& error) {
         throw UsageError(error.what());
     } catch (const std::runtime_error& error) {

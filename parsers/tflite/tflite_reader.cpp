@@ -6,6 +6,7 @@
 #include "parsers/tflite/tflite_options.hpp"
 #include "parsers/tflite/tflite_tensors.hpp"
 #include "parsers/vela/vela_partition.hpp"
+#include "parsers/vela_report/vela_report_attach.hpp"
 
 namespace pteron {
 namespace {
@@ -149,6 +150,8 @@ Model readTflite(std::shared_ptr<const MappedFile> file, const ReaderContext&) {
     placeVelaOperators(model, graphCount);
     for (std::size_t g = 0; g < graphCount; ++g)
         dropUnusedCpuPartition(model.graphs[g]);
+    // Vela writes its summary and per-layer reports beside the optimised model.
+    vela_report::attachReportsBeside(model, file->path());
     return model;
 }
 

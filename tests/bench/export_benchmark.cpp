@@ -58,12 +58,13 @@ pteron::Model generatedModel(std::size_t nodeCount) {
         node.inputs.push_back({previous, "input"});
         if (i % 10 == 9 && i >= 10) node.inputs.push_back({outputs[i - 9], "other"});
         if (i % 10 != 9)
-            node.inputs.push_back({static_cast<std::int64_t>(graph.addValue(tensor(
-                                       "w" + std::to_string(i), pteron::ValueKind::Constant, {16, 3, 3, 16}))),
-                                   "weight"});
+            node.inputs.push_back(
+                {static_cast<std::int64_t>(graph.addValue(
+                     tensor("w" + std::to_string(i), pteron::ValueKind::Constant, {16, 3, 3, 16}))),
+                 "weight"});
         node.attributes.push_back({"stride", std::vector<std::int64_t>{1, 1}});
-        const auto out = static_cast<std::int64_t>(
-            graph.addValue(tensor("t" + std::to_string(i), pteron::ValueKind::Intermediate, {1, 16, 56, 56})));
+        const auto out = static_cast<std::int64_t>(graph.addValue(
+            tensor("t" + std::to_string(i), pteron::ValueKind::Intermediate, {1, 16, 56, 56})));
         node.outputs.push_back({out, "output"});
         outputs.push_back(out);
         previous = out;
@@ -89,7 +90,8 @@ void benchmarkExport() {
 
 void benchmarkRender(const std::string& relative) {
     try {
-        const auto model = pteron::FormatRegistry::standard().open(pteron::testing::fixture(relative));
+        const auto model =
+            pteron::FormatRegistry::standard().open(pteron::testing::fixture(relative));
         const auto& graph = model.graphs.front();
         pteron::LayoutService service;
         const auto start = Clock::now();

@@ -21,8 +21,9 @@ bool hasType(const nlohmann::json& value, const std::string& type) {
 
 bool matchesType(const nlohmann::json& type, const nlohmann::json& value) {
     if (type.is_string()) return hasType(value, type.get<std::string>());
-    return std::any_of(type.begin(), type.end(),
-                       [&value](const auto& name) { return hasType(value, name.template get<std::string>()); });
+    return std::any_of(type.begin(), type.end(), [&value](const auto& name) {
+        return hasType(value, name.template get<std::string>());
+    });
 }
 
 } // namespace
