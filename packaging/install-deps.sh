@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages pteron builds and tests with. Run as root (or with sudo).
-# --gui adds Qt 6 for the desktop application.
 set -euo pipefail
 
 packages=(
@@ -11,10 +10,8 @@ packages=(
     libgraphviz-dev
     libonnx-dev libprotobuf-dev protobuf-compiler
     zlib1g-dev
+    qt6-base-dev qt6-svg-dev libgl-dev
 )
-if [[ "${1:-}" == "--gui" ]]; then
-    packages+=(qt6-base-dev qt6-svg-dev libgl-dev)
-fi
 
 run_as_root() {
     if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi

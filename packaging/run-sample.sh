@@ -4,16 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-gui_flag=()
-if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then gui_flag=(--gui); fi
-bash packaging/install-deps.sh "${gui_flag[@]}"
-cmake --preset release -DPTERON_BUILD_TESTS=OFF
-cmake --build --preset release
+bash packaging/install-deps.sh
+cmake --preset app
+cmake --build --preset app
 
-sample=build/release/samples/sample.pte
-if [[ ${#gui_flag[@]} -gt 0 && -x build/release/app/gui/pteron-gui ]]; then
-    exec build/release/app/gui/pteron-gui "$sample"
+sample=build/app/samples/sample.pte
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" && -x build/app/app/gui/pteron-gui ]]; then
+    exec build/app/app/gui/pteron-gui "$sample"
 fi
-build/release/app/cli/pteron info "$sample"
+build/app/app/cli/pteron info "$sample"
 echo
-build/release/app/cli/pteron nodes "$sample"
+build/app/app/cli/pteron nodes "$sample"

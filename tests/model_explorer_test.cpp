@@ -277,7 +277,8 @@ TEST_CASE("constant text decodes bytes and agrees with the file") {
 
 TEST_CASE("TOSA CONST nodes show their data as __value") {
     const auto model = open("tosa/tosaref_conv2d_qi8_from_tflite.tosa");
-    const auto& graph = exportModel(model, 4)["graphs"][0];
+    const auto collection = exportModel(model, 4);
+    const auto& graph = collection["graphs"][0];
     const auto& first = nodeWithId(graph, "g0.n0");
     CHECK(first["label"] == "tosa.CONST");
     // 16 bytes of 0x28 sit at file offset 928; the int32 constant starts at offset 808.

@@ -46,9 +46,7 @@ class Builder {
         set(root, "ranksep", number(options_.rankSep));
         agattr(root, AGNODE, text("shape"), text("box"));
         agattr(root, AGNODE, text("style"), text("filled,rounded"));
-        agattr(root, AGNODE, text("fontname"), text("Helvetica"));
         agattr(root, AGNODE, text("fontsize"), text("11"));
-        agattr(root, AGEDGE, text("fontname"), text("Helvetica"));
         agattr(root, AGEDGE, text("fontsize"), text("9"));
         makeClusters();
         for (std::size_t i = 0; i < graph_.inputs.size(); ++i)
