@@ -287,3 +287,18 @@ TEST_CASE("ethosu: damaged Ethos-U programs read or fail cleanly", "[ethosu][rob
         CHECK(report.attempts > 0);
     }
 }
+
+TEST_CASE("ethosu: NPU operations of the MobileNetV2 delegate cover its TOSA", "[ethosu][tosa]") {
+    // The same delegate before Vela: Vela may split a TOSA operator into several NPU
+    // operations (stripes), fuses RESCALE/CLAMP into the output stage and moves data with
+    // POOL/DMA, so every compute operator of the TOSA has at least one NPU counterpart.
+    const auto tosa = open("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto tosaOps = tosa.graphs.at(0).opHistogram();
+    const auto npu = commandStreamGraph(open("pte/arm_mv2_ethosu55_128_int8.pte")).opHistogram();
+    CHECK(npu.at("ethosu.CONV") >= tosaOps.at("tosa.CONV2D"));
+    CHECK(npu.at("ethosu.DEPTHWISE") >= tosaOps.at("tosa.DEPTHWISE_CONV2D"));
+    CHECK(npu.at("ethosu.ELEMENTWISE") >= tosaOps.at("tosa.ADD"));
+    CHECK(npu.at("ethosu.POOL") >= tosaOps.at("tosa.AVG_POOL2D"));
+    const auto& tosaInput = tosa.graphs.at(0).values.at(static_cast<std::size_t>(tosa.graphs.at(0).inputs.at(0)));
+    CHECK(tosaInput.elementCount() == 3u * 224u * 224u);
+}
