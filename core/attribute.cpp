@@ -1,7 +1,7 @@
 #include "core/attribute.hpp"
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 
 namespace pteron {
 
@@ -13,10 +13,18 @@ std::string formatDouble(double value) {
     return text;
 }
 
-std::string itemText(std::int64_t value) { return std::to_string(value); }
-std::string itemText(double value) { return formatDouble(value); }
-std::string itemText(bool value) { return value ? "true" : "false"; }
-std::string itemText(const std::string& value) { return value; }
+std::string itemText(std::int64_t value) {
+    return std::to_string(value);
+}
+std::string itemText(double value) {
+    return formatDouble(value);
+}
+std::string itemText(bool value) {
+    return value ? "true" : "false";
+}
+std::string itemText(const std::string& value) {
+    return value;
+}
 
 template <typename T> std::string listText(const std::vector<T>& items, std::size_t maxItems) {
     std::string text = "[";
@@ -54,7 +62,9 @@ std::string toString(const AttributeValue& value, std::size_t maxItems) {
         std::string operator()(double v) const { return itemText(v); }
         std::string operator()(const std::string& v) const { return v; }
         std::string operator()(const EnumValue& v) const { return v.name; }
-        std::string operator()(const std::vector<std::int64_t>& v) const { return listText(v, maxItems); }
+        std::string operator()(const std::vector<std::int64_t>& v) const {
+            return listText(v, maxItems);
+        }
         std::string operator()(const std::vector<double>& v) const { return listText(v, maxItems); }
         std::string operator()(const std::vector<bool>& v) const {
             std::string text = "[";
@@ -62,7 +72,9 @@ std::string toString(const AttributeValue& value, std::size_t maxItems) {
                 text += (i ? ", " : "") + itemText(static_cast<bool>(v[i]));
             return text + (v.size() > maxItems ? ", …]" : "]");
         }
-        std::string operator()(const std::vector<std::string>& v) const { return listText(v, maxItems); }
+        std::string operator()(const std::vector<std::string>& v) const {
+            return listText(v, maxItems);
+        }
         std::string operator()(const Blob& v) const { return blobText(v, maxItems); }
     };
     return std::visit(Printer{maxItems}, value);

@@ -21,10 +21,9 @@ struct EnumValue {
     bool operator==(const EnumValue&) const = default;
 };
 
-using AttributeValue =
-    std::variant<std::monostate, bool, std::int64_t, double, std::string, EnumValue,
-                 std::vector<std::int64_t>, std::vector<double>, std::vector<bool>,
-                 std::vector<std::string>, Blob>;
+using AttributeValue = std::variant<std::monostate, bool, std::int64_t, double, std::string,
+                                    EnumValue, std::vector<std::int64_t>, std::vector<double>,
+                                    std::vector<bool>, std::vector<std::string>, Blob>;
 
 struct Attribute {
     std::string name;

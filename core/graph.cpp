@@ -24,7 +24,8 @@ const Value* Graph::value(std::int64_t index) const {
 
 std::map<std::string, std::size_t> Graph::opHistogram() const {
     std::map<std::string, std::size_t> histogram;
-    for (const auto& node : nodes) ++histogram[node.op];
+    for (const auto& node : nodes)
+        ++histogram[node.op];
     return histogram;
 }
 

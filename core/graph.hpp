@@ -13,9 +13,9 @@
 namespace pteron {
 
 struct Graph {
-    std::string id;                  // unique in the model: "forward", "forward/XnnpackBackend#0"
+    std::string id; // unique in the model: "forward", "forward/XnnpackBackend#0"
     std::string name;
-    std::string kind;                // "method", "delegate", "region", "subgraph", "command-stream"
+    std::string kind; // "method", "delegate", "region", "subgraph", "command-stream"
     std::optional<std::size_t> parent; // model graph index of the graph that calls this one
     std::vector<Node> nodes;
     std::vector<Value> values;

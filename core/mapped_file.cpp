@@ -24,7 +24,8 @@ struct FileDescriptor {
 std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
     FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
     if (file.fd < 0)
-        throw FormatError(path, "", "", std::string("a readable file (") + std::strerror(errno) + ")");
+        throw FormatError(path, "", "",
+                          std::string("a readable file (") + std::strerror(errno) + ")");
     struct stat info {};
     if (::fstat(file.fd, &info) != 0 || !S_ISREG(info.st_mode))
         throw FormatError(path, "", "", "a regular file");
@@ -36,7 +37,8 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
 
     void* address = ::mmap(nullptr, mapping->size_, PROT_READ, MAP_PRIVATE, file.fd, 0);
     if (address == MAP_FAILED)
-        throw FormatError(path, "", "", std::string("a mappable file (") + std::strerror(errno) + ")");
+        throw FormatError(path, "", "",
+                          std::string("a mappable file (") + std::strerror(errno) + ")");
     mapping->data_ = static_cast<const std::byte*>(address);
     mapping->mapped_ = true;
     return mapping;

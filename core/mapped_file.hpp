@@ -14,7 +14,8 @@ class MappedFile {
     // Maps `path` read-only; throws FormatError naming the file when it cannot be opened.
     static std::shared_ptr<const MappedFile> open(const std::string& path);
     // Wraps bytes already in memory (generated artifacts, tests); the mapping owns a copy.
-    static std::shared_ptr<const MappedFile> fromBytes(std::string name, std::span<const std::byte> bytes);
+    static std::shared_ptr<const MappedFile> fromBytes(std::string name,
+                                                       std::span<const std::byte> bytes);
 
     MappedFile(const MappedFile&) = delete;
     MappedFile& operator=(const MappedFile&) = delete;

@@ -23,7 +23,8 @@ std::vector<std::size_t> Model::topLevelGraphs() const {
 std::uint64_t Model::constantBytes() const {
     std::uint64_t total = 0;
     for (const auto& graph : graphs)
-        for (const auto& value : graph.values) total += value.data.size();
+        for (const auto& value : graph.values)
+            total += value.data.size();
     return total;
 }
 

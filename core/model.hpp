@@ -13,7 +13,7 @@ namespace pteron {
 
 struct Model {
     std::string path;
-    std::string format;          // "executorch", "tosa", "vgf", "tflite", "onnx", "etdump"
+    std::string format; // "executorch", "tosa", "vgf", "tflite", "onnx", "etdump"
     std::string formatVersion;
     Attributes metadata;
     // Every graph: top-level ones have no parent; child graphs point at the graph that calls them.

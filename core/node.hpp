@@ -19,15 +19,15 @@ struct Operand {
 };
 
 struct Node {
-    std::string name;                   // instance name where the format has one
-    std::string op;                     // canonical: "aten::add.out", "tosa.CONV2D", "xnnpack.Conv2d"
+    std::string name; // instance name where the format has one
+    std::string op;   // canonical: "aten::add.out", "tosa.CONV2D", "xnnpack.Conv2d"
     std::vector<Operand> inputs;
     std::vector<Operand> outputs;
     Attributes attributes;
-    std::size_t partition = 0;          // index into Graph::partitions
+    std::size_t partition = 0;            // index into Graph::partitions
     std::vector<std::size_t> childGraphs; // model graph indices (delegate payloads, regions)
-    std::string namespacePath;          // grouping path, "/"-separated
-    std::string location;               // source location text when the format carries one
+    std::string namespacePath;            // grouping path, "/"-separated
+    std::string location;                 // source location text when the format carries one
 };
 
 } // namespace pteron

@@ -4,12 +4,18 @@ namespace pteron {
 
 std::string_view valueKindName(ValueKind kind) {
     switch (kind) {
-    case ValueKind::Intermediate: return "intermediate";
-    case ValueKind::Input: return "input";
-    case ValueKind::Output: return "output";
-    case ValueKind::Constant: return "constant";
-    case ValueKind::Scalar: return "scalar";
-    case ValueKind::Absent: return "absent";
+    case ValueKind::Intermediate:
+        return "intermediate";
+    case ValueKind::Input:
+        return "input";
+    case ValueKind::Output:
+        return "output";
+    case ValueKind::Constant:
+        return "constant";
+    case ValueKind::Scalar:
+        return "scalar";
+    case ValueKind::Absent:
+        return "absent";
     }
     return "intermediate";
 }

@@ -1,4 +1,5 @@
-// A value flowing through a graph: tensor or scalar, with type, shape, quantisation and constant bytes.
+// A value flowing through a graph: tensor or scalar, with type, shape, quantisation and constant
+// bytes.
 #pragma once
 
 #include "core/attribute.hpp"
@@ -38,13 +39,13 @@ struct Value {
     DType dtype = DType::Unknown;
     std::vector<std::int64_t> shape; // upper bounds when dynamic; -1 for unknown dims
     ShapeDynamism dynamism = ShapeDynamism::Static;
-    bool hasShape = false;           // false for scalars and unranked values
+    bool hasShape = false; // false for scalars and unranked values
     std::vector<std::uint8_t> dimOrder;
     Quantization quantization;
     std::optional<Allocation> allocation;
-    ByteView data;                   // constant bytes, a lazy view into the mapped file
-    AttributeValue scalar;           // for scalar values (Int, Double, lists…)
-    Attributes attributes;           // format-specific extras (storage location, flags, keys)
+    ByteView data;         // constant bytes, a lazy view into the mapped file
+    AttributeValue scalar; // for scalar values (Int, Double, lists…)
+    Attributes attributes; // format-specific extras (storage location, flags, keys)
 
     std::uint64_t elementCount() const;
     // "int8[1,3,224,224]"; dynamic bounds are marked "<=8"; scalars print their value.

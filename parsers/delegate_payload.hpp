@@ -18,14 +18,14 @@ namespace pteron {
 using NamedDataLookup = std::function<std::optional<ByteView>(std::string_view key)>;
 
 struct DelegatePayload {
-    std::string backend;                   // BackendDelegate.id
-    ByteView bytes;                        // the processed blob, zero-copy
+    std::string backend; // BackendDelegate.id
+    ByteView bytes;      // the processed blob, zero-copy
     std::vector<CompileSpec> compileSpecs;
-    NamedDataLookup namedData;             // may be empty
-    std::string file;                      // for error messages
-    std::string tablePath;                 // "forward.delegates[0]"
-    std::size_t parentGraph = 0;           // model graph index of the calling graph
-    std::string graphId;                   // id to give the decoded child graph
+    NamedDataLookup namedData;   // may be empty
+    std::string file;            // for error messages
+    std::string tablePath;       // "forward.delegates[0]"
+    std::size_t parentGraph = 0; // model graph index of the calling graph
+    std::string graphId;         // id to give the decoded child graph
 };
 
 // Decodes a payload into a new graph of `model` and returns its index; throws FormatError.

@@ -45,7 +45,8 @@ Model FormatRegistry::open(const std::string& path, const ReadOptions& options) 
     return read(MappedFile::open(path), options);
 }
 
-Model FormatRegistry::read(std::shared_ptr<const MappedFile> file, const ReadOptions& options) const {
+Model FormatRegistry::read(std::shared_ptr<const MappedFile> file,
+                           const ReadOptions& options) const {
     const FormatReader* reader = detect(file->bytes(), file->path());
     if (!reader)
         throw FormatError(file->path(), "", atOffset(0),

@@ -299,6 +299,7 @@ TEST_CASE("ethosu: NPU operations of the MobileNetV2 delegate cover its TOSA", "
     CHECK(npu.at("ethosu.DEPTHWISE") >= tosaOps.at("tosa.DEPTHWISE_CONV2D"));
     CHECK(npu.at("ethosu.ELEMENTWISE") >= tosaOps.at("tosa.ADD"));
     CHECK(npu.at("ethosu.POOL") >= tosaOps.at("tosa.AVG_POOL2D"));
-    const auto& tosaInput = tosa.graphs.at(0).values.at(static_cast<std::size_t>(tosa.graphs.at(0).inputs.at(0)));
+    const auto& tosaInput =
+        tosa.graphs.at(0).values.at(static_cast<std::size_t>(tosa.graphs.at(0).inputs.at(0)));
     CHECK(tosaInput.elementCount() == 3u * 224u * 224u);
 }

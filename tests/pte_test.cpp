@@ -56,7 +56,8 @@ TEST_CASE("every .pte fixture opens into consistent graphs") {
                 REQUIRE(node.partition < graph.partitions.size());
                 for (const auto& operand : node.inputs)
                     CHECK((operand.value == kAbsentValue || graph.value(operand.value) != nullptr));
-                for (const auto& operand : node.outputs) CHECK(graph.value(operand.value) != nullptr);
+                for (const auto& operand : node.outputs)
+                    CHECK(graph.value(operand.value) != nullptr);
             }
         }
     }
@@ -95,7 +96,8 @@ TEST_CASE("an out-variant kernel shows its out tensor once, as output") {
     CHECK(add.op == "aten::add.out");
     REQUIRE(add.outputs.size() == 1);
     CHECK(add.inputs.size() == 2);
-    for (const auto& input : add.inputs) CHECK(input.value != add.outputs[0].value);
+    for (const auto& input : add.inputs)
+        CHECK(input.value != add.outputs[0].value);
     // alpha is a scalar argument, shown as an attribute
     REQUIRE(findAttribute(add.attributes, "arg2") != nullptr);
     CHECK(toString(findAttribute(add.attributes, "arg2")->value) == "1");
@@ -151,8 +153,9 @@ TEST_CASE("Ethos-U delegate: id, target, compile specs, inline payload") {
 }
 
 TEST_CASE("Ethos-U targets come from each file's compile specs") {
-    CHECK(partitionOf(graphNamed(open("pte/himax_add_quant_ethosu55_64.pte"), "forward"), "EthosUBackend")->target ==
-          "ethos-u55-64");
+    CHECK(partitionOf(graphNamed(open("pte/himax_add_quant_ethosu55_64.pte"), "forward"),
+                      "EthosUBackend")
+              ->target == "ethos-u55-64");
     const auto model = open("pte/cmsisexec_ethos_u_minimal_example.pte");
     const auto& graph = graphNamed(model, "forward");
     const auto* ethos = partitionOf(graph, "EthosUBackend");
@@ -267,7 +270,8 @@ TEST_CASE("programs written with the project's own builders read back") {
     const auto sum = writer.addTensor(Spec{PteScalarType::Float, {1, 4}, 0, true, 16});
     const auto result = writer.addTensor(Spec{PteScalarType::Float, {1, 4}, 0, true, 32});
     writer.addKernelCall("aten::add", "out", {input, weight, alpha, sum, sum});
-    const auto qnn = writer.addDelegate("QnnBackend", {0xcd, 0xab, 0x78, 0x56, 1, 2, 3, 4}, {{"qnn_compile_spec", "x"}});
+    const auto qnn = writer.addDelegate("QnnBackend", {0xcd, 0xab, 0x78, 0x56, 1, 2, 3, 4},
+                                        {{"qnn_compile_spec", "x"}});
     writer.addDelegateCall(qnn, {sum, result});
     writer.setInputs({input});
     writer.setOutputs({result});

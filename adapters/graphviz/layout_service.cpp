@@ -4,6 +4,14 @@
 #include <array>
 #include <stdexcept>
 
+#include <graphviz/gvplugin.h>
+
+// Entry points of the Graphviz plugin libraries linked in (see adapters/CMakeLists.txt).
+extern "C" {
+extern gvplugin_library_t gvplugin_dot_layout_LTX_library;
+extern gvplugin_library_t gvplugin_core_LTX_library;
+}
+
 namespace pteron {
 
 namespace {
@@ -20,9 +28,21 @@ struct RenderedData {
     }
 };
 
+GVC_t* builtInContext() {
+    // Read-only table of plugin entry points linked into the program.
+    static const lt_symlist_t kBuiltins[] = {
+        {"gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library},
+        {"gvplugin_core_LTX_library", &gvplugin_core_LTX_library},
+        {nullptr, nullptr},
+    };
+    return gvContextPlugins(kBuiltins, 0);
+}
+
 } // namespace
 
-LayoutService::LayoutService() : context_(gvContext()) {
+LayoutService::LayoutService(GraphvizPlugins plugins)
+    : plugins_(plugins),
+      context_(plugins == GraphvizPlugins::BuiltIn ? builtInContext() : gvContext()) {
     if (!context_) throw std::runtime_error("Graphviz context could not be created");
 }
 
@@ -31,6 +51,8 @@ std::string LayoutService::render(const Graph& graph, const BackendPalette& pale
     static constexpr std::array<std::string_view, 3> kFormats{"svg", "png", "dot"};
     if (std::find(kFormats.begin(), kFormats.end(), format) == kFormats.end())
         throw std::invalid_argument("unsupported render format " + std::string(format));
+    if (format == "png" && plugins_ != GraphvizPlugins::System)
+        throw std::invalid_argument("png needs the installed Graphviz plugins");
 
     auto guard = lock();
     auto build = buildCGraph(graph, palette, options);

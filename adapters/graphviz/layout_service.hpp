@@ -6,17 +6,24 @@
 #include "adapters/palette/backend_palette.hpp"
 #include "core/graph.hpp"
 
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 namespace pteron {
 
+// Which Graphviz plugins a service uses. BuiltIn links dot layout and the core renderers (SVG,
+// DOT) and sizes text from built-in font metrics: the same layout on every machine. System loads
+// the installed plugins (PNG through cairo/pango). Graphviz 2.42's pango plugin caches a font
+// name that dies with its context, so a process should create at most one System service.
+enum class GraphvizPlugins : std::uint8_t { BuiltIn, System };
+
 // Graphviz keeps global state, so threads share one service and take turns through lock().
 // Create one per application and pass it to whatever lays out or renders.
 class LayoutService {
   public:
-    LayoutService();
+    explicit LayoutService(GraphvizPlugins plugins = GraphvizPlugins::BuiltIn);
     LayoutService(const LayoutService&) = delete;
     LayoutService& operator=(const LayoutService&) = delete;
 
@@ -25,12 +32,14 @@ class LayoutService {
     // Only while holding lock().
     GVC_t* context() const { return context_.get(); }
 
-    // Lays `graph` out with dot and renders it as "svg", "png" or "dot" (DOT with positions);
-    // throws std::invalid_argument for another format, std::runtime_error when Graphviz fails.
+    // Lays `graph` out with dot and renders it as "svg", "dot" (DOT with positions) or, with
+    // System plugins, "png"; throws std::invalid_argument for another format,
+    // std::runtime_error when Graphviz fails.
     std::string render(const Graph& graph, const BackendPalette& palette, std::string_view format,
                        const CGraphOptions& options = {});
 
   private:
+    GraphvizPlugins plugins_;
     std::mutex mutex_;
     GvContext context_;
 };

@@ -4,7 +4,8 @@
 
 namespace pteron {
 
-CommandLine CommandLine::parse(std::span<const std::string> args, std::span<const std::string_view> flags,
+CommandLine CommandLine::parse(std::span<const std::string> args,
+                               std::span<const std::string_view> flags,
                                std::span<const std::string_view> valued) {
     CommandLine line;
     for (std::size_t i = 0; i < args.size(); ++i) {

@@ -20,7 +20,8 @@ struct CommandLine {
     std::map<std::string, std::string> options; // "--graph" -> "forward"; flags map to ""
 
     // Splits `args`; options in `valued` take the next argument as their value.
-    static CommandLine parse(std::span<const std::string> args, std::span<const std::string_view> flags,
+    static CommandLine parse(std::span<const std::string> args,
+                             std::span<const std::string_view> flags,
                              std::span<const std::string_view> valued);
     bool has(std::string_view option) const { return options.count(std::string(option)) > 0; }
     std::optional<std::string> value(std::string_view option) const;

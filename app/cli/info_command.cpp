@@ -24,8 +24,8 @@ std::string shapeText(const nlohmann::json& value) {
 
 void printValues(std::ostream& out, const char* label, const nlohmann::json& values) {
     for (const auto& value : values)
-        out << "    " << label << " " << std::left << std::setw(24) << value["name"].get<std::string>()
-            << " " << shapeText(value) << "\n";
+        out << "    " << label << " " << std::left << std::setw(24)
+            << value["name"].get<std::string>() << " " << shapeText(value) << "\n";
 }
 
 void printGraph(std::ostream& out, const nlohmann::json& graph) {
@@ -37,35 +37,45 @@ void printGraph(std::ostream& out, const nlohmann::json& graph) {
     if (graph["op_histogram"].empty()) return;
     out << "    operators:\n";
     for (const auto& [op, count] : graph["op_histogram"].items())
-        out << "      " << std::right << std::setw(5) << count.get<std::size_t>() << "  " << op << "\n";
+        out << "      " << std::right << std::setw(5) << count.get<std::size_t>() << "  " << op
+            << "\n";
 }
 
 void printPartition(std::ostream& out, const nlohmann::json& partition) {
-    out << "  " << std::left << std::setw(28) << (partition["graph"].get<std::string>() + " " +
-                                                  partition["id"].get<std::string>())
-        << " " << std::setw(4) << partition["device"].get<std::string>() << " "
-        << std::right << std::setw(5) << partition["node_count"].get<std::size_t>() << " nodes";
-    if (!partition["target"].get<std::string>().empty()) out << "  target " << partition["target"].get<std::string>();
+    out << "  " << std::left << std::setw(28)
+        << (partition["graph"].get<std::string>() + " " + partition["id"].get<std::string>()) << " "
+        << std::setw(4) << partition["device"].get<std::string>() << " " << std::right
+        << std::setw(5) << partition["node_count"].get<std::size_t>() << " nodes";
+    if (!partition["target"].get<std::string>().empty())
+        out << "  target " << partition["target"].get<std::string>();
     if (partition["delegated"].get<bool>()) {
         out << "  payload " << partition["payload_bytes"].get<std::uint64_t>() << " bytes";
-        if (partition.contains("payload_location")) out << " (" << partition["payload_location"].get<std::string>() << ")";
-        if (partition.contains("payload_magic")) out << " magic " << partition["payload_magic"].get<std::string>();
-        if (!partition["child_graph"].is_null()) out << " -> graph " << partition["child_graph"].get<std::string>();
+        if (partition.contains("payload_location"))
+            out << " (" << partition["payload_location"].get<std::string>() << ")";
+        if (partition.contains("payload_magic"))
+            out << " magic " << partition["payload_magic"].get<std::string>();
+        if (!partition["child_graph"].is_null())
+            out << " -> graph " << partition["child_graph"].get<std::string>();
     }
     out << "\n";
     if (partition.contains("compile_specs"))
         for (const auto& [key, text] : partition["compile_specs"].items())
             out << "      spec " << key << " = " << text.get<std::string>() << "\n";
-    if (partition.contains("note")) out << "      note: " << partition["note"].get<std::string>() << "\n";
+    if (partition.contains("note"))
+        out << "      note: " << partition["note"].get<std::string>() << "\n";
 }
 
 void printText(std::ostream& out, const nlohmann::json& summary) {
     out << summary["file"].get<std::string>() << "\n";
-    out << "format " << summary["format"].get<std::string>() << " " << summary["format_version"].get<std::string>() << "\n";
-    for (const auto& [key, text] : summary["metadata"].items()) out << "  " << key << ": " << text.get<std::string>() << "\n";
-    for (const auto& graph : summary["graphs"]) printGraph(out, graph);
+    out << "format " << summary["format"].get<std::string>() << " "
+        << summary["format_version"].get<std::string>() << "\n";
+    for (const auto& [key, text] : summary["metadata"].items())
+        out << "  " << key << ": " << text.get<std::string>() << "\n";
+    for (const auto& graph : summary["graphs"])
+        printGraph(out, graph);
     out << "\npartitions:\n";
-    for (const auto& partition : summary["partitions"]) printPartition(out, partition);
+    for (const auto& partition : summary["partitions"])
+        printPartition(out, partition);
     out << "\nconstant data: " << summary["constant_bytes"].get<std::uint64_t>() << " bytes\n";
 }
 

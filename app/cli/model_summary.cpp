@@ -30,14 +30,16 @@ nlohmann::json partitionSummary(const Model& model, const Graph& graph, std::siz
         {"delegated", partition.delegated},
         {"node_count", graph.nodeCount(index)},
         {"payload_bytes", partition.payloadBytes},
-        {"child_graph", partition.childGraph ? nlohmann::json(model.graphs[*partition.childGraph].id)
-                                             : nlohmann::json()},
+        {"child_graph", partition.childGraph
+                            ? nlohmann::json(model.graphs[*partition.childGraph].id)
+                            : nlohmann::json()},
     };
     if (!partition.payloadMagic.empty()) json["payload_magic"] = partition.payloadMagic;
     if (!partition.payloadLocation.empty()) json["payload_location"] = partition.payloadLocation;
     if (!partition.note.empty()) json["note"] = partition.note;
     auto specs = nlohmann::json::object();
-    for (const auto& spec : partition.compileSpecs) specs[spec.key] = spec.text;
+    for (const auto& spec : partition.compileSpecs)
+        specs[spec.key] = spec.text;
     if (!specs.empty()) json["compile_specs"] = specs;
     return json;
 }
@@ -52,20 +54,24 @@ nlohmann::json valueSummary(const Value& value) {
 }
 
 nlohmann::json modelSummary(const Model& model) {
-    nlohmann::json json{{"file", model.path}, {"format", model.format}, {"format_version", model.formatVersion}};
+    nlohmann::json json{
+        {"file", model.path}, {"format", model.format}, {"format_version", model.formatVersion}};
     auto metadata = nlohmann::json::object();
-    for (const auto& attribute : model.metadata) metadata[attribute.name] = toString(attribute.value, 64);
+    for (const auto& attribute : model.metadata)
+        metadata[attribute.name] = toString(attribute.value, 64);
     json["metadata"] = metadata;
     auto graphs = nlohmann::json::array();
     auto partitions = nlohmann::json::array();
     for (const auto& graph : model.graphs) {
         nlohmann::json histogram = nlohmann::json::object();
-        for (const auto& [op, count] : graph.opHistogram()) histogram[op] = count;
+        for (const auto& [op, count] : graph.opHistogram())
+            histogram[op] = count;
         graphs.push_back({
             {"id", graph.id},
             {"name", graph.name},
             {"kind", graph.kind},
-            {"parent", graph.parent ? nlohmann::json(model.graphs[*graph.parent].id) : nlohmann::json()},
+            {"parent",
+             graph.parent ? nlohmann::json(model.graphs[*graph.parent].id) : nlohmann::json()},
             {"node_count", graph.nodes.size()},
             {"value_count", graph.values.size()},
             {"op_histogram", histogram},

@@ -51,9 +51,10 @@ int runRenderCommand(std::span<const std::string> args, std::ostream& out) {
     graphOptions.clusters = !line.has("--no-clusters");
     try {
         const auto palette = BackendPalette::locate(line.value("--palette").value_or(""));
-        LayoutService service;
-        writeOutput(output,
-                    service.render(graph, palette, renderFormat(line, output), graphOptions), out);
+        const auto format = renderFormat(line, output);
+        // Raster output needs the installed plugins; vector output stays machine-independent.
+        LayoutService service(format == "png" ? GraphvizPlugins::System : GraphvizPlugins::BuiltIn);
+        writeOutput(output, service.render(graph, palette, format, graphOptions), out);
     } catch (const std::invalid_argument& error) {
         throw UsageError(error.what());
     } catch (const std::runtime_error& error) {

@@ -24,11 +24,13 @@ std::uint64_t alignUp(std::uint64_t value, std::uint64_t alignment) {
 }
 
 void putU32(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint32_t value) {
-    for (int i = 0; i < 4; ++i) bytes[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value >> (8 * i));
+    for (int i = 0; i < 4; ++i)
+        bytes[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value >> (8 * i));
 }
 
 void putU64(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint64_t value) {
-    for (int i = 0; i < 8; ++i) bytes[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+        bytes[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value >> (8 * i));
 }
 
 } // namespace
@@ -66,7 +68,8 @@ std::uint32_t PteProgramWriter::addSparseConstant(std::uint64_t size) {
 
 std::int32_t PteProgramWriter::operatorIndex(const std::string& name, const std::string& overload) {
     for (std::size_t i = 0; i < operators_.size(); ++i)
-        if (operators_[i].first == name && operators_[i].second == overload) return static_cast<std::int32_t>(i);
+        if (operators_[i].first == name && operators_[i].second == overload)
+            return static_cast<std::int32_t>(i);
     operators_.emplace_back(name, overload);
     return static_cast<std::int32_t>(operators_.size() - 1);
 }
@@ -76,8 +79,9 @@ void PteProgramWriter::addKernelCall(const std::string& name, const std::string&
     calls_.push_back({false, operatorIndex(name, overload), std::move(args)});
 }
 
-std::int32_t PteProgramWriter::addDelegate(std::string id, std::vector<std::uint8_t> payload,
-                                           std::vector<std::pair<std::string, std::string>> compileSpecs) {
+std::int32_t
+PteProgramWriter::addDelegate(std::string id, std::vector<std::uint8_t> payload,
+                              std::vector<std::pair<std::string, std::string>> compileSpecs) {
     delegates_.push_back({std::move(id), std::move(payload), std::move(compileSpecs)});
     return static_cast<std::int32_t>(delegates_.size() - 1);
 }
@@ -105,34 +109,48 @@ void PteProgramWriter::write(const std::string& path) const {
     std::vector<Offset<fbp::EValue>> values;
     for (const auto& value : values_) {
         switch (value.kind) {
-        case 1: values.push_back(fbp::CreateEValue(builder, fbp::KernelTypes::Int, fbp::CreateInt(builder, value.intValue).Union())); break;
-        case 2: values.push_back(fbp::CreateEValue(builder, fbp::KernelTypes::Double, fbp::CreateDouble(builder, value.doubleValue).Union())); break;
+        case 1:
+            values.push_back(fbp::CreateEValue(builder, fbp::KernelTypes::Int,
+                                               fbp::CreateInt(builder, value.intValue).Union()));
+            break;
+        case 2:
+            values.push_back(
+                fbp::CreateEValue(builder, fbp::KernelTypes::Double,
+                                  fbp::CreateDouble(builder, value.doubleValue).Union()));
+            break;
         case 3: {
             const auto& tensor = value.tensor;
             std::vector<std::uint8_t> dimOrder(tensor.sizes.size());
-            for (std::size_t i = 0; i < dimOrder.size(); ++i) dimOrder[i] = static_cast<std::uint8_t>(i);
+            for (std::size_t i = 0; i < dimOrder.size(); ++i)
+                dimOrder[i] = static_cast<std::uint8_t>(i);
             Offset<fbp::AllocationDetails> allocation;
             if (tensor.planned)
-                allocation = fbp::CreateAllocationDetails(builder, 1, static_cast<std::uint32_t>(tensor.plannedOffset),
-                                                          static_cast<std::uint32_t>(tensor.plannedOffset >> 32));
+                allocation = fbp::CreateAllocationDetails(
+                    builder, 1, static_cast<std::uint32_t>(tensor.plannedOffset),
+                    static_cast<std::uint32_t>(tensor.plannedOffset >> 32));
             auto created = fbp::CreateTensor(builder, static_cast<fbp::ScalarType>(tensor.type), 0,
-                                             builder.CreateVector(tensor.sizes), builder.CreateVector(dimOrder), false,
-                                             tensor.constant, allocation);
+                                             builder.CreateVector(tensor.sizes),
+                                             builder.CreateVector(dimOrder), false, tensor.constant,
+                                             allocation);
             values.push_back(fbp::CreateEValue(builder, fbp::KernelTypes::Tensor, created.Union()));
             break;
         }
-        default: values.push_back(fbp::CreateEValue(builder, fbp::KernelTypes::Null, fbp::CreateNull(builder).Union()));
+        default:
+            values.push_back(fbp::CreateEValue(builder, fbp::KernelTypes::Null,
+                                               fbp::CreateNull(builder).Union()));
         }
     }
     std::vector<Offset<fbp::Instruction>> instructions;
     for (const auto& call : calls_) {
         const auto args = builder.CreateVector(call.args);
         if (call.delegate)
-            instructions.push_back(fbp::CreateInstruction(builder, fbp::InstructionArguments::DelegateCall,
-                                                          fbp::CreateDelegateCall(builder, call.index, args).Union()));
+            instructions.push_back(
+                fbp::CreateInstruction(builder, fbp::InstructionArguments::DelegateCall,
+                                       fbp::CreateDelegateCall(builder, call.index, args).Union()));
         else
-            instructions.push_back(fbp::CreateInstruction(builder, fbp::InstructionArguments::KernelCall,
-                                                          fbp::CreateKernelCall(builder, call.index, args).Union()));
+            instructions.push_back(
+                fbp::CreateInstruction(builder, fbp::InstructionArguments::KernelCall,
+                                       fbp::CreateKernelCall(builder, call.index, args).Union()));
     }
     std::vector<Offset<fbp::Operator>> operators;
     for (const auto& [name, overload] : operators_)
@@ -146,16 +164,21 @@ void PteProgramWriter::write(const std::string& path) const {
         }
         const auto processed = fbp::CreateBackendDelegateDataReference(
             builder, fbp::DataLocation::SEGMENT, static_cast<std::uint32_t>(i + 1));
-        delegates.push_back(fbp::CreateBackendDelegateDirect(builder, delegates_[i].id.c_str(), processed, &specs));
+        delegates.push_back(
+            fbp::CreateBackendDelegateDirect(builder, delegates_[i].id.c_str(), processed, &specs));
     }
-    const std::vector<Offset<fbp::Chain>> chains{fbp::CreateChainDirect(builder, nullptr, nullptr, &instructions)};
+    const std::vector<Offset<fbp::Chain>> chains{
+        fbp::CreateChainDirect(builder, nullptr, nullptr, &instructions)};
     const std::vector<std::int64_t> plannedSizes{0, plannedBytes_};
-    const std::vector<Offset<fbp::ExecutionPlan>> plans{fbp::CreateExecutionPlanDirect(
-        builder, method_.c_str(), 0, &values, &inputs_, &outputs_, &chains, &operators, &delegates, &plannedSizes)};
+    const std::vector<Offset<fbp::ExecutionPlan>> plans{
+        fbp::CreateExecutionPlanDirect(builder, method_.c_str(), 0, &values, &inputs_, &outputs_,
+                                       &chains, &operators, &delegates, &plannedSizes)};
     std::vector<Offset<fbp::DataSegment>> segmentTables;
-    for (const auto& [offset, size] : segments) segmentTables.push_back(fbp::CreateDataSegment(builder, offset, size));
+    for (const auto& [offset, size] : segments)
+        segmentTables.push_back(fbp::CreateDataSegment(builder, offset, size));
     const auto constantSegment = fbp::CreateSubsegmentOffsetsDirect(builder, 0, &constantOffsets);
-    builder.Finish(fbp::CreateProgramDirect(builder, 0, &plans, nullptr, nullptr, &segmentTables, constantSegment),
+    builder.Finish(fbp::CreateProgramDirect(builder, 0, &plans, nullptr, nullptr, &segmentTables,
+                                            constantSegment),
                    fbp::ProgramIdentifier());
 
     // Insert the extended header after the identifier; only the root offset is absolute.
@@ -174,7 +197,8 @@ void PteProgramWriter::write(const std::string& path) const {
 
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error("cannot write " + path);
-    out.write(reinterpret_cast<const char*>(program.data()), static_cast<std::streamsize>(program.size()));
+    out.write(reinterpret_cast<const char*>(program.data()),
+              static_cast<std::streamsize>(program.size()));
     // Constants and payloads are written at their offsets; skipped ranges stay holes (sparse).
     for (std::size_t i = 0; i < constants_.size(); ++i) {
         if (constants_[i].bytes.empty()) continue;

@@ -1,4 +1,5 @@
-// Writes ExecuTorch programs with the project's own flatbuffer builders: samples, tests, benchmarks.
+// Writes ExecuTorch programs with the project's own flatbuffer builders: samples, tests,
+// benchmarks.
 #pragma once
 
 #include <cstdint>
@@ -9,19 +10,27 @@
 namespace pteron {
 
 // ScalarType numbers as the .pte schema defines them.
-enum class PteScalarType : std::int8_t { Byte = 0, Char = 1, Int = 3, Long = 4, Float = 6, Bool = 11 };
+enum class PteScalarType : std::int8_t {
+    Byte = 0,
+    Char = 1,
+    Int = 3,
+    Long = 4,
+    Float = 6,
+    Bool = 11
+};
 
 class PteProgramWriter {
   public:
     struct TensorSpec {
         PteScalarType type = PteScalarType::Float;
         std::vector<std::int32_t> sizes;
-        std::uint32_t constant = 0;  // data_buffer_idx from addConstant, 0 for none
-        bool planned = false;        // memory-planned (allocation_info set)
+        std::uint32_t constant = 0; // data_buffer_idx from addConstant, 0 for none
+        bool planned = false;       // memory-planned (allocation_info set)
         std::uint64_t plannedOffset = 0;
     };
 
-    explicit PteProgramWriter(std::string methodName = "forward") : method_(std::move(methodName)) {}
+    explicit PteProgramWriter(std::string methodName = "forward")
+        : method_(std::move(methodName)) {}
 
     std::int32_t addTensor(const TensorSpec& spec);
     std::int32_t addInt(std::int64_t value);
@@ -32,7 +41,8 @@ class PteProgramWriter {
     // A constant of `size` zero bytes that is never materialised in memory (sparse on disk).
     std::uint32_t addSparseConstant(std::uint64_t size);
 
-    void addKernelCall(const std::string& name, const std::string& overload, std::vector<std::int32_t> args);
+    void addKernelCall(const std::string& name, const std::string& overload,
+                       std::vector<std::int32_t> args);
     // Returns the delegate index; the payload goes into its own segment.
     std::int32_t addDelegate(std::string id, std::vector<std::uint8_t> payload,
                              std::vector<std::pair<std::string, std::string>> compileSpecs);

@@ -43,12 +43,14 @@ void writeSampleProgram(const std::string& path) {
     const auto dequantized = writer.addTensor(Spec{PteScalarType::Float, outShape, 0, true, 192});
     const auto noOutputType = writer.addNull();
     writer.addKernelCall("quantized_decomposed::dequantize_per_tensor", "out",
-                         {delegated, outScale, outZeroPoint, qmin, qmax, int8Type, noOutputType, dequantized,
-                          dequantized});
+                         {delegated, outScale, outZeroPoint, qmin, qmax, int8Type, noOutputType,
+                          dequantized, dequantized});
 
     std::vector<float> bias(static_cast<std::size_t>(sample.outputFeatures));
-    for (std::size_t i = 0; i < bias.size(); ++i) bias[i] = 0.25f * static_cast<float>(i);
-    const auto biasTensor = writer.addTensor(Spec{PteScalarType::Float, outShape, writer.addConstant(floatBytes(bias)), false, 0});
+    for (std::size_t i = 0; i < bias.size(); ++i)
+        bias[i] = 0.25f * static_cast<float>(i);
+    const auto biasTensor = writer.addTensor(
+        Spec{PteScalarType::Float, outShape, writer.addConstant(floatBytes(bias)), false, 0});
     const auto alpha = writer.addInt(1);
     const auto output = writer.addTensor(Spec{PteScalarType::Float, outShape, 0, true, 256});
     writer.addKernelCall("aten::add", "out", {dequantized, biasTensor, alpha, output, output});

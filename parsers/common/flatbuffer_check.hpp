@@ -14,8 +14,8 @@ namespace pteron {
 struct FlatbufferSource {
     std::string file;
     std::string format;
-    std::string tablePath;     // e.g. "Program", "delegate XnnpackBackend#0 payload"
-    std::uint64_t fileOffset;  // where the buffer starts in the file, for messages
+    std::string tablePath;    // e.g. "Program", "delegate XnnpackBackend#0 payload"
+    std::uint64_t fileOffset; // where the buffer starts in the file, for messages
 };
 
 // Limits scaled to the buffer: table count can never exceed one per 4 bytes.
@@ -28,12 +28,14 @@ const T* verifiedRoot(std::span<const std::byte> bytes, const char* identifier,
     const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
     if (bytes.size() < 8)
         throw FormatError(source.file, source.format, atOffset(source.fileOffset, source.tablePath),
-                          "a flatbuffer of at least 8 bytes, found " + std::to_string(bytes.size()));
+                          "a flatbuffer of at least 8 bytes, found " +
+                              std::to_string(bytes.size()));
     if (bytes.size() >= FLATBUFFERS_MAX_BUFFER_SIZE)
         throw FormatError(source.file, source.format, atOffset(source.fileOffset, source.tablePath),
                           "a flatbuffer smaller than 2 GiB");
     if (identifier && !flatbuffers::BufferHasIdentifier(data, identifier))
-        throw FormatError(source.file, source.format, atOffset(source.fileOffset + 4, source.tablePath),
+        throw FormatError(source.file, source.format,
+                          atOffset(source.fileOffset + 4, source.tablePath),
                           std::string("flatbuffer identifier \"") + identifier + "\"");
     if (reinterpret_cast<std::uintptr_t>(data) % 8 != 0)
         throw FormatError(source.file, source.format, atOffset(source.fileOffset, source.tablePath),

@@ -11,8 +11,8 @@ void LittleEndianReader::fail(std::uint64_t offset, std::string_view expected) c
 std::span<const std::byte> LittleEndianReader::bytes(std::uint64_t offset, std::uint64_t length,
                                                      std::string_view what) const {
     if (!has(offset, length))
-        fail(offset, std::string(what) + " of " + std::to_string(length) +
-                         " bytes inside the " + std::to_string(bytes_.size()) + "-byte data");
+        fail(offset, std::string(what) + " of " + std::to_string(length) + " bytes inside the " +
+                         std::to_string(bytes_.size()) + "-byte data");
     return bytes_.subspan(static_cast<std::size_t>(offset), static_cast<std::size_t>(length));
 }
 
@@ -29,14 +29,16 @@ std::uint16_t LittleEndianReader::u16(std::uint64_t offset, std::string_view wha
 std::uint32_t LittleEndianReader::u32(std::uint64_t offset, std::string_view what) const {
     auto b = bytes(offset, 4, what);
     std::uint32_t value = 0;
-    for (int i = 3; i >= 0; --i) value = (value << 8) | std::to_integer<std::uint32_t>(b[i]);
+    for (int i = 3; i >= 0; --i)
+        value = (value << 8) | std::to_integer<std::uint32_t>(b[i]);
     return value;
 }
 
 std::uint64_t LittleEndianReader::u64(std::uint64_t offset, std::string_view what) const {
     auto b = bytes(offset, 8, what);
     std::uint64_t value = 0;
-    for (int i = 7; i >= 0; --i) value = (value << 8) | std::to_integer<std::uint64_t>(b[i]);
+    for (int i = 7; i >= 0; --i)
+        value = (value << 8) | std::to_integer<std::uint64_t>(b[i]);
     return value;
 }
 

@@ -7,16 +7,16 @@ namespace pteron {
 
 DeviceClass deviceForBackend(std::string_view backendId) {
     static constexpr std::array<std::pair<std::string_view, DeviceClass>, 20> kBackends{{
-        {"XnnpackBackend", DeviceClass::CPU},   {"EthosUBackend", DeviceClass::NPU},
-        {"ArmBackend", DeviceClass::NPU},       {"VgfBackend", DeviceClass::GPU},
-        {"TOSABackend", DeviceClass::Unknown},  {"VulkanBackend", DeviceClass::GPU},
-        {"QnnBackend", DeviceClass::NPU},       {"CoreMLBackend", DeviceClass::Unknown},
-        {"MPSBackend", DeviceClass::GPU},       {"MetalBackend", DeviceClass::GPU},
-        {"CudaBackend", DeviceClass::GPU},      {"NeuropilotBackend", DeviceClass::NPU},
-        {"MLXBackend", DeviceClass::GPU},       {"NeutronBackend", DeviceClass::NPU},
+        {"XnnpackBackend", DeviceClass::CPU},      {"EthosUBackend", DeviceClass::NPU},
+        {"ArmBackend", DeviceClass::NPU},          {"VgfBackend", DeviceClass::GPU},
+        {"TOSABackend", DeviceClass::Unknown},     {"VulkanBackend", DeviceClass::GPU},
+        {"QnnBackend", DeviceClass::NPU},          {"CoreMLBackend", DeviceClass::Unknown},
+        {"MPSBackend", DeviceClass::GPU},          {"MetalBackend", DeviceClass::GPU},
+        {"CudaBackend", DeviceClass::GPU},         {"NeuropilotBackend", DeviceClass::NPU},
+        {"MLXBackend", DeviceClass::GPU},          {"NeutronBackend", DeviceClass::NPU},
         {"OpenvinoBackend", DeviceClass::Unknown}, {"EnnBackend", DeviceClass::NPU},
-        {"CadenceBackend", DeviceClass::DSP},   {"NativeBackend", DeviceClass::CPU},
-        {"ExampleBackend", DeviceClass::CPU},   {"WebGPUBackend", DeviceClass::GPU},
+        {"CadenceBackend", DeviceClass::DSP},      {"NativeBackend", DeviceClass::CPU},
+        {"ExampleBackend", DeviceClass::CPU},      {"WebGPUBackend", DeviceClass::GPU},
     }};
     for (const auto& [id, device] : kBackends)
         if (id == backendId) return device;

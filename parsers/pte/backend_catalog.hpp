@@ -1,4 +1,5 @@
-// What pteron knows about ExecuTorch backend ids and kernel namespaces: device class and host placement.
+// What pteron knows about ExecuTorch backend ids and kernel namespaces: device class and host
+// placement.
 #pragma once
 
 #include "core/partition.hpp"

@@ -25,7 +25,8 @@ FlatTensorHeader readHeader(const MappedFile& file) {
         return header;
     }
     const auto length = reader.u32(12, "FH01 header length");
-    if (length < 40) reader.fail(12, "an FH01 header length of 40, found " + std::to_string(length));
+    if (length < 40)
+        reader.fail(12, "an FH01 header length of 40, found " + std::to_string(length));
     const auto fbOffset = reader.u64(16, "FH01 flatbuffer_offset");
     const auto fbSize = reader.u64(24, "FH01 flatbuffer_size");
     header.segmentBase = reader.u64(32, "FH01 segment_base_offset");
@@ -41,19 +42,22 @@ ByteView segmentView(const std::shared_ptr<const MappedFile>& file, const FlatTe
     LittleEndianReader reader(file->bytes(), file->path(), kFormat);
     const std::uint64_t start = header.segmentBase + offset;
     if (start < offset || !reader.has(start, size))
-        reader.fail(start, path + ": " + std::to_string(size) + " bytes of segment data in the file");
+        reader.fail(start,
+                    path + ": " + std::to_string(size) + " bytes of segment data in the file");
     return ByteView(file, file->bytes().subspan(start, size));
 }
 
 std::vector<std::int64_t> sizesOf(const flatbuffers::Vector<std::int32_t>* sizes) {
     std::vector<std::int64_t> result;
     if (sizes)
-        for (auto size : *sizes) result.push_back(size);
+        for (auto size : *sizes)
+            result.push_back(size);
     return result;
 }
 
-std::size_t readCurrent(const std::shared_ptr<const MappedFile>& file, const FlatTensorHeader& header,
-                        const ptd::FlatTensor& root, NamedDataStore& store) {
+std::size_t readCurrent(const std::shared_ptr<const MappedFile>& file,
+                        const FlatTensorHeader& header, const ptd::FlatTensor& root,
+                        NamedDataStore& store) {
     std::size_t added = 0;
     const auto* segments = root.segments();
     if (!root.named_data()) return 0;
@@ -64,7 +68,9 @@ std::size_t readCurrent(const std::shared_ptr<const MappedFile>& file, const Fla
             throw FormatError(file->path(), kFormat, path, "a key and a valid segment_index");
         const auto* segment = segments->Get(entry->segment_index());
         NamedBlob blob{segmentView(file, header, segment->offset(), segment->size(), path),
-                       file->path(), std::nullopt, {}};
+                       file->path(),
+                       std::nullopt,
+                       {}};
         if (const auto* layout = entry->tensor_layout()) {
             blob.dtype = dtypeFromScalarType(static_cast<std::int8_t>(layout->scalar_type()));
             blob.sizes = sizesOf(layout->sizes());
@@ -75,8 +81,9 @@ std::size_t readCurrent(const std::shared_ptr<const MappedFile>& file, const Fla
     return added;
 }
 
-std::size_t readLegacy(const std::shared_ptr<const MappedFile>& file, const FlatTensorHeader& header,
-                       const ptd::LegacyFlatTensor& root, NamedDataStore& store) {
+std::size_t readLegacy(const std::shared_ptr<const MappedFile>& file,
+                       const FlatTensorHeader& header, const ptd::LegacyFlatTensor& root,
+                       NamedDataStore& store) {
     std::size_t added = 0;
     const auto* segments = root.segments();
     if (!root.tensors()) return 0;
@@ -90,7 +97,8 @@ std::size_t readLegacy(const std::shared_ptr<const MappedFile>& file, const Flat
         const DType dtype = dtypeFromScalarType(static_cast<std::int8_t>(tensor->scalar_type()));
         auto sizes = sizesOf(tensor->sizes());
         std::uint64_t elements = 1;
-        for (auto size : sizes) elements *= static_cast<std::uint64_t>(std::max<std::int64_t>(size, 0));
+        for (auto size : sizes)
+            elements *= static_cast<std::uint64_t>(std::max<std::int64_t>(size, 0));
         const auto bytes = dtypeStorageBytes(dtype, elements);
         if (tensor->offset() > segment->size() || bytes > segment->size() - tensor->offset())
             throw FormatError(file->path(), kFormat, path, "tensor bytes inside its segment");

@@ -14,14 +14,16 @@ namespace pteron {
 
 struct NamedBlob {
     ByteView bytes;
-    std::string source;                   // "program" or the companion's path
-    std::optional<DType> dtype;           // when the companion records a tensor layout
+    std::string source;         // "program" or the companion's path
+    std::optional<DType> dtype; // when the companion records a tensor layout
     std::vector<std::int64_t> sizes;
 };
 
 class NamedDataStore {
   public:
-    void add(std::string key, NamedBlob blob) { blobs_.insert_or_assign(std::move(key), std::move(blob)); }
+    void add(std::string key, NamedBlob blob) {
+        blobs_.insert_or_assign(std::move(key), std::move(blob));
+    }
     const NamedBlob* find(std::string_view key) const {
         auto it = blobs_.find(key);
         return it == blobs_.end() ? nullptr : &it->second;

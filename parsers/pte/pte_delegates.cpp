@@ -17,7 +17,8 @@ std::string delegatePath(const std::string& planPath, flatbuffers::uoffset_t ind
 
 bool isPrintable(const flatbuffers::Vector<std::uint8_t>& bytes) {
     for (auto byte : bytes)
-        if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7f) return false;
+        if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7f)
+            return false;
     return true;
 }
 
@@ -26,7 +27,8 @@ CompileSpec compileSpecOf(const fbp::CompileSpec& spec) {
     result.key = spec.key() ? spec.key()->str() : "";
     if (!spec.value()) return result;
     if (isPrintable(*spec.value())) {
-        result.text.assign(reinterpret_cast<const char*>(spec.value()->data()), spec.value()->size());
+        result.text.assign(reinterpret_cast<const char*>(spec.value()->data()),
+                           spec.value()->size());
         return result;
     }
     result.binary = true;
@@ -42,7 +44,8 @@ const CompileSpec* findSpec(const std::vector<CompileSpec>& specs, std::string_v
 
 // "ethos-u55-128" from a target spec, or from --accelerator-config in the compile flags.
 std::string targetOf(const std::vector<CompileSpec>& specs) {
-    if (const auto* target = findSpec(specs, "target"); target && !target->binary) return target->text;
+    if (const auto* target = findSpec(specs, "target"); target && !target->binary)
+        return target->text;
     const auto* flags = findSpec(specs, "compile_flags");
     if (!flags || flags->binary) return "";
     constexpr std::string_view kOption = "--accelerator-config=";
@@ -75,7 +78,8 @@ PayloadLocation payloadOf(const PteProgram& program, const fbp::BackendDelegate&
 
 // Kind of payload recognised by its magic, for partitions no decoder handles.
 std::string recognisedKind(std::span<const std::byte> bytes) {
-    if (hasTag(bytes, 4, "XH00") || hasTag(bytes, 4, "XN01") || hasTag(bytes, 4, "XN00")) return "XNNPACK graph";
+    if (hasTag(bytes, 4, "XH00") || hasTag(bytes, 4, "XN01") || hasTag(bytes, 4, "XN00"))
+        return "XNNPACK graph";
     if (hasTag(bytes, 0, "vela_bin_stream")) return "Ethos-U Vela bin stream";
     if (hasTag(bytes, 4, "TOSA")) return "TOSA flatbuffer";
     if (hasTag(bytes, 0, "VGF1") || hasTag(bytes, 0, "\xc3\xd2\xe1\xf0")) return "VGF file";
@@ -109,14 +113,16 @@ std::vector<std::size_t> addDelegatePartitions(const PteProgram& program,
         partition.delegated = true;
         partition.device = deviceForBackend(partition.backend);
         if (delegate->compile_specs())
-            for (const auto* spec : *delegate->compile_specs()) partition.compileSpecs.push_back(compileSpecOf(*spec));
+            for (const auto* spec : *delegate->compile_specs())
+                partition.compileSpecs.push_back(compileSpecOf(*spec));
         partition.target = targetOf(partition.compileSpecs);
         const auto payload = payloadOf(program, *delegate, path);
         partition.payloadBytes = payload.bytes.size();
         partition.payloadLocation = payload.text;
         partition.payloadMagic = magicOf(payload.bytes.bytes());
         partition.attributes.push_back({"delegate index", static_cast<std::int64_t>(i)});
-        partition.attributes.push_back({"payload offset", static_cast<std::int64_t>(payload.bytes.fileOffset())});
+        partition.attributes.push_back(
+            {"payload offset", static_cast<std::int64_t>(payload.bytes.fileOffset())});
         graph.partitions.push_back(std::move(partition));
         partitions.push_back(graph.partitions.size() - 1);
     }
@@ -143,7 +149,8 @@ void decodeDelegatePayloads(const PteProgram& program, const fbp::ExecutionPlan&
         payload.file = program.file->path();
         payload.tablePath = path;
         payload.parentGraph = graphIndex;
-        payload.graphId = model.graphs[graphIndex].id + "/" + partition.backend + "#" + std::to_string(i);
+        payload.graphId =
+            model.graphs[graphIndex].id + "/" + partition.backend + "#" + std::to_string(i);
 
         const auto kind = recognisedKind(payload.bytes.bytes());
         const PayloadDecoder* decoder = decoders.find(partition.backend);

@@ -1,4 +1,5 @@
-// Delegates of an execution plan: partitions with compile specs, payload location, decoded child graphs.
+// Delegates of an execution plan: partitions with compile specs, payload location, decoded child
+// graphs.
 #pragma once
 
 #include "core/model.hpp"

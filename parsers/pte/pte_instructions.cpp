@@ -18,22 +18,26 @@ class InstructionDecoder {
         : program_(program), plan_(plan), delegatePartitions_(delegatePartitions), graph_(graph),
           defined_(graph.values.size(), false) {
         for (std::size_t i = 0; i < graph.values.size(); ++i)
-            defined_[i] = !graph.values[i].data.empty() ||
-                          (graph.values[i].kind != ValueKind::Intermediate &&
-                           graph.values[i].kind != ValueKind::Output);
-        for (auto input : graph.inputs) markDefined(input);
+            defined_[i] =
+                !graph.values[i].data.empty() || (graph.values[i].kind != ValueKind::Intermediate &&
+                                                  graph.values[i].kind != ValueKind::Output);
+        for (auto input : graph.inputs)
+            markDefined(input);
     }
 
-    void decodeChain(const fbp::Chain& chain, const std::string& chainPath, std::size_t chainIndex) {
+    void decodeChain(const fbp::Chain& chain, const std::string& chainPath,
+                     std::size_t chainIndex) {
         if (!chain.instructions()) return;
         for (flatbuffers::uoffset_t i = 0; i < chain.instructions()->size(); ++i) {
             const std::string path = chainPath + ".instructions[" + std::to_string(i) + "]";
             Node node = decode(*chain.instructions()->Get(i), path);
             node.attributes.push_back({"instruction", static_cast<std::int64_t>(i)});
-            if (chainIndex > 0) node.attributes.push_back({"chain", static_cast<std::int64_t>(chainIndex)});
+            if (chainIndex > 0)
+                node.attributes.push_back({"chain", static_cast<std::int64_t>(chainIndex)});
             if (chain.stacktrace() && i < chain.stacktrace()->size())
                 node.location = locationOf(*chain.stacktrace()->Get(i));
-            for (const auto& output : node.outputs) markDefined(output.value);
+            for (const auto& output : node.outputs)
+                markDefined(output.value);
             graph_.nodes.push_back(std::move(node));
         }
     }
@@ -55,19 +59,23 @@ class InstructionDecoder {
         case fbp::InstructionArguments::JumpFalseCall: {
             const auto* jump = instruction.instr_args_as_JumpFalseCall();
             Node node = runtimeNode("executorch::jump_false");
-            node.inputs.push_back({checked(jump->cond_value_index(), path + ".cond_value_index"), "condition"});
+            node.inputs.push_back(
+                {checked(jump->cond_value_index(), path + ".cond_value_index"), "condition"});
             node.attributes.push_back({"destination_instruction",
                                        static_cast<std::int64_t>(jump->destination_instruction())});
             return node;
         }
         case fbp::InstructionArguments::FreeCall: {
             Node node = runtimeNode("executorch::free");
-            node.inputs.push_back({checked(instruction.instr_args_as_FreeCall()->value_index(), path + ".value_index"), "value"});
+            node.inputs.push_back({checked(instruction.instr_args_as_FreeCall()->value_index(),
+                                           path + ".value_index"),
+                                   "value"});
             return node;
         }
         default:
-            program_.fail(path, "a known instruction type, found " +
-                                    std::to_string(static_cast<int>(instruction.instr_args_type())));
+            program_.fail(path,
+                          "a known instruction type, found " +
+                              std::to_string(static_cast<int>(instruction.instr_args_type())));
         }
     }
 
@@ -85,7 +93,8 @@ class InstructionDecoder {
         return index;
     }
 
-    std::vector<std::int64_t> argsOf(const flatbuffers::Vector<std::int32_t>* args, const std::string& path) const {
+    std::vector<std::int64_t> argsOf(const flatbuffers::Vector<std::int32_t>* args,
+                                     const std::string& path) const {
         std::vector<std::int64_t> result;
         if (!args) return result;
         for (flatbuffers::uoffset_t i = 0; i < args->size(); ++i)
@@ -122,7 +131,8 @@ class InstructionDecoder {
             return;
         }
         for (std::size_t i = 0; i < items.size(); ++i)
-            node.inputs.push_back({items[i] < 0 ? kAbsentValue : items[i], name + "[" + std::to_string(i) + "]"});
+            node.inputs.push_back(
+                {items[i] < 0 ? kAbsentValue : items[i], name + "[" + std::to_string(i) + "]"});
     }
 
     // Args are the schema arguments then one return slot; out tensors appear in both places,
@@ -138,16 +148,19 @@ class InstructionDecoder {
             if (item >= 0) outputs.push_back(item);
         for (std::size_t i = 0; i + 1 < args.size(); ++i) {
             const auto items = expand(args[i]);
-            const bool isOut = !items.empty() && std::all_of(items.begin(), items.end(), [&](auto item) {
-                return std::find(outputs.begin(), outputs.end(), item) != outputs.end();
-            });
+            const bool isOut =
+                !items.empty() && std::all_of(items.begin(), items.end(), [&](auto item) {
+                    return std::find(outputs.begin(), outputs.end(), item) != outputs.end();
+                });
             if (!isOut) addOperand(node, args[i], "arg" + std::to_string(i));
         }
         for (std::size_t i = 0; i < outputs.size(); ++i) {
             if (!isTensorLike(outputs[i])) {
-                node.attributes.push_back({"returns", graph_.values[static_cast<std::size_t>(outputs[i])].scalar});
+                node.attributes.push_back(
+                    {"returns", graph_.values[static_cast<std::size_t>(outputs[i])].scalar});
             }
-            node.outputs.push_back({outputs[i], outputs.size() == 1 ? "out" : "out" + std::to_string(i)});
+            node.outputs.push_back(
+                {outputs[i], outputs.size() == 1 ? "out" : "out" + std::to_string(i)});
         }
         return node;
     }
@@ -157,7 +170,8 @@ class InstructionDecoder {
     Node delegateCall(const fbp::DelegateCall& call, const std::string& path) {
         const auto index = call.delegate_index();
         if (index < 0 || static_cast<std::size_t>(index) >= delegatePartitions_.size())
-            program_.fail(path + ".delegate_index", "an index below " + std::to_string(delegatePartitions_.size()));
+            program_.fail(path + ".delegate_index",
+                          "an index below " + std::to_string(delegatePartitions_.size()));
         Node node;
         node.partition = delegatePartitions_[static_cast<std::size_t>(index)];
         const auto& partition = graph_.partitions[node.partition];
@@ -167,15 +181,18 @@ class InstructionDecoder {
         node.attributes.push_back({"delegate_index", static_cast<std::int64_t>(index)});
         const auto args = argsOf(call.args(), path);
         std::size_t split = args.size();
-        while (split > 0 && !isDefined(args[split - 1])) --split;
-        for (std::size_t i = 0; i < split; ++i) addOperand(node, args[i], "input" + std::to_string(i));
+        while (split > 0 && !isDefined(args[split - 1]))
+            --split;
+        for (std::size_t i = 0; i < split; ++i)
+            addOperand(node, args[i], "input" + std::to_string(i));
         for (std::size_t i = split; i < args.size(); ++i)
             node.outputs.push_back({args[i], "output" + std::to_string(i - split)});
         return node;
     }
 
     std::string operatorName(std::int32_t index, const std::string& path) const {
-        if (!plan_.operators() || index < 0 || static_cast<std::uint32_t>(index) >= plan_.operators()->size())
+        if (!plan_.operators() || index < 0 ||
+            static_cast<std::uint32_t>(index) >= plan_.operators()->size())
             program_.fail(path, "an index into the plan's operators");
         const auto* op = plan_.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
         std::string name = op->name() ? op->name()->str() : "";
@@ -199,7 +216,8 @@ class InstructionDecoder {
     }
 
     void markDefined(std::int64_t index) {
-        if (index >= 0 && static_cast<std::size_t>(index) < defined_.size()) defined_[static_cast<std::size_t>(index)] = true;
+        if (index >= 0 && static_cast<std::size_t>(index) < defined_.size())
+            defined_[static_cast<std::size_t>(index)] = true;
     }
 
     const PteProgram& program_;
@@ -217,7 +235,8 @@ void decodePlanInstructions(const PteProgram& program, const fbp::ExecutionPlan&
     if (!plan.chains()) return;
     InstructionDecoder decoder(program, plan, delegatePartitions, graph);
     for (flatbuffers::uoffset_t i = 0; i < plan.chains()->size(); ++i)
-        decoder.decodeChain(*plan.chains()->Get(i), planPath + ".chains[" + std::to_string(i) + "]", i);
+        decoder.decodeChain(*plan.chains()->Get(i), planPath + ".chains[" + std::to_string(i) + "]",
+                            i);
 }
 
 } // namespace pteron

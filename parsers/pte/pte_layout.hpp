@@ -12,10 +12,10 @@
 namespace pteron {
 
 struct PteLayout {
-    std::uint32_t headerLength = 0;        // 0 when the file has no eh00 header
-    std::uint64_t programSize = 0;         // flatbuffer bytes from offset 0
+    std::uint32_t headerLength = 0; // 0 when the file has no eh00 header
+    std::uint64_t programSize = 0;  // flatbuffer bytes from offset 0
     std::uint64_t segmentBaseOffset = 0;
-    std::uint64_t segmentDataSize = 0;     // 0 when the header is the 24-byte form
+    std::uint64_t segmentDataSize = 0; // 0 when the header is the 24-byte form
 
     bool hasExtendedHeader() const { return headerLength != 0; }
 };

@@ -31,8 +31,9 @@ void loadNamedData(PteProgram& program) {
         const auto* entry = named->Get(i);
         const std::string path = "Program.named_data[" + std::to_string(i) + "]";
         if (!entry->key()) program.fail(path + ".key", "a key");
-        program.namedData.add(entry->key()->str(),
-                              NamedBlob{program.segment(entry->segment_index(), path), "program", {}, {}});
+        program.namedData.add(
+            entry->key()->str(),
+            NamedBlob{program.segment(entry->segment_index(), path), "program", {}, {}});
     }
 }
 
@@ -54,18 +55,21 @@ void markIo(Graph& graph, const flatbuffers::Vector<std::int32_t>* indices, Valu
     for (flatbuffers::uoffset_t i = 0; i < indices->size(); ++i) {
         const auto index = indices->Get(i);
         if (index < 0 || static_cast<std::size_t>(index) >= graph.values.size())
-            program.fail(path + "[" + std::to_string(i) + "]", "a value index below " +
-                                                                 std::to_string(graph.values.size()));
+            program.fail(path + "[" + std::to_string(i) + "]",
+                         "a value index below " + std::to_string(graph.values.size()));
         list.push_back(index);
         auto& value = graph.values[static_cast<std::size_t>(index)];
-        if (value.kind == ValueKind::Intermediate || value.kind == ValueKind::Input) value.kind = kind;
+        if (value.kind == ValueKind::Intermediate || value.kind == ValueKind::Input)
+            value.kind = kind;
     }
 }
 
 void addPlanAttributes(const fbp::ExecutionPlan& plan, Graph& graph) {
     if (const auto* meta = plan.container_meta_type()) {
-        if (meta->encoded_inp_str()) graph.attributes.push_back({"input spec", meta->encoded_inp_str()->str()});
-        if (meta->encoded_out_str()) graph.attributes.push_back({"output spec", meta->encoded_out_str()->str()});
+        if (meta->encoded_inp_str())
+            graph.attributes.push_back({"input spec", meta->encoded_inp_str()->str()});
+        if (meta->encoded_out_str())
+            graph.attributes.push_back({"output spec", meta->encoded_out_str()->str()});
     }
     if (const auto* sizes = plan.non_const_buffer_sizes()) {
         std::vector<std::int64_t> values(sizes->begin(), sizes->end());
@@ -94,18 +98,24 @@ void readPlan(const PteProgram& program, flatbuffers::uoffset_t planIndex,
 
 void addProgramMetadata(const PteProgram& program, Model& model) {
     const auto& layout = program.layout;
-    model.metadata.push_back({"schema version", static_cast<std::int64_t>(program.root->version())});
-    model.metadata.push_back({"extended header", layout.hasExtendedHeader()
-                                                     ? "eh00, " + std::to_string(layout.headerLength) + " bytes"
-                                                     : std::string("none")});
+    model.metadata.push_back(
+        {"schema version", static_cast<std::int64_t>(program.root->version())});
+    model.metadata.push_back(
+        {"extended header", layout.hasExtendedHeader()
+                                ? "eh00, " + std::to_string(layout.headerLength) + " bytes"
+                                : std::string("none")});
     model.metadata.push_back({"program bytes", static_cast<std::int64_t>(layout.programSize)});
     const auto* segments = program.root->segments();
-    model.metadata.push_back({"segments", static_cast<std::int64_t>(segments ? segments->size() : 0)});
-    const bool legacy = program.root->constant_buffer() && program.root->constant_buffer()->size() > 0;
-    model.metadata.push_back({"constant storage", std::string(legacy ? "inline constant_buffer (legacy)"
-                                                              : program.root->constant_segment() ? "constant segment"
-                                                                                                 : "none")});
-    model.metadata.push_back({"named data entries", static_cast<std::int64_t>(program.namedData.size())});
+    model.metadata.push_back(
+        {"segments", static_cast<std::int64_t>(segments ? segments->size() : 0)});
+    const bool legacy =
+        program.root->constant_buffer() && program.root->constant_buffer()->size() > 0;
+    model.metadata.push_back(
+        {"constant storage", std::string(legacy ? "inline constant_buffer (legacy)"
+                                         : program.root->constant_segment() ? "constant segment"
+                                                                            : "none")});
+    model.metadata.push_back(
+        {"named data entries", static_cast<std::int64_t>(program.namedData.size())});
 }
 
 Model readPte(std::shared_ptr<const MappedFile> file, const ReaderContext& context) {
@@ -116,8 +126,8 @@ Model readPte(std::shared_ptr<const MappedFile> file, const ReaderContext& conte
     PteProgram program;
     program.file = file;
     program.layout = readPteLayout(*file);
-    program.root = verifiedRoot<fbp::Program>(file->bytes().first(program.layout.programSize), "ET12",
-                                              {file->path(), kPteFormat, "Program", 0});
+    program.root = verifiedRoot<fbp::Program>(file->bytes().first(program.layout.programSize),
+                                              "ET12", {file->path(), kPteFormat, "Program", 0});
     loadNamedData(program);
 
     Model model;
@@ -129,11 +139,13 @@ Model readPte(std::shared_ptr<const MappedFile> file, const ReaderContext& conte
         auto companionFile = MappedFile::open(companion);
         const auto added = readFlatTensor(companionFile, program.namedData);
         model.files.push_back(companionFile);
-        model.metadata.push_back({"companion", companion + " (" + std::to_string(added) + " named tensors)"});
+        model.metadata.push_back(
+            {"companion", companion + " (" + std::to_string(added) + " named tensors)"});
     }
     addProgramMetadata(program, model);
     if (!program.root->execution_plan() || program.root->execution_plan()->size() == 0)
-        throw FormatError(file->path(), kPteFormat, "Program.execution_plan", "at least one execution plan");
+        throw FormatError(file->path(), kPteFormat, "Program.execution_plan",
+                          "at least one execution plan");
     for (flatbuffers::uoffset_t i = 0; i < program.root->execution_plan()->size(); ++i)
         readPlan(program, i, context.payloadDecoders, model);
     return model;
@@ -141,6 +153,8 @@ Model readPte(std::shared_ptr<const MappedFile> file, const ReaderContext& conte
 
 } // namespace
 
-FormatReader pteFormatReader() { return {"executorch", looksLikePte, readPte}; }
+FormatReader pteFormatReader() {
+    return {"executorch", looksLikePte, readPte};
+}
 
 } // namespace pteron

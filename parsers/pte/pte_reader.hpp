@@ -1,4 +1,5 @@
-// Reader for ExecuTorch programs (.pte): execution plans become graphs, delegates become partitions.
+// Reader for ExecuTorch programs (.pte): execution plans become graphs, delegates become
+// partitions.
 #pragma once
 
 #include "parsers/registry.hpp"

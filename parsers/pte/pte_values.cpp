@@ -11,7 +11,8 @@ namespace fbp = fb::pte;
 
 class PlanValueDecoder {
   public:
-    PlanValueDecoder(const PteProgram& program, const fbp::ExecutionPlan& plan, std::string planPath)
+    PlanValueDecoder(const PteProgram& program, const fbp::ExecutionPlan& plan,
+                     std::string planPath)
         : program_(program), plan_(plan), planPath_(std::move(planPath)) {}
 
     Value decode(flatbuffers::uoffset_t index) const {
@@ -22,7 +23,9 @@ class PlanValueDecoder {
         value.kind = ValueKind::Scalar;
         switch (evalue->val_type()) {
         case fbp::KernelTypes::NONE:
-        case fbp::KernelTypes::Null: value.kind = ValueKind::Absent; break;
+        case fbp::KernelTypes::Null:
+            value.kind = ValueKind::Absent;
+            break;
         case fbp::KernelTypes::Int:
             value.dtype = DType::Int64;
             value.scalar = evalue->val_as_Int()->int_val();
@@ -39,9 +42,15 @@ class PlanValueDecoder {
             value.dtype = DType::String;
             value.scalar = stringOf(evalue->val_as_String()->string_val());
             break;
-        case fbp::KernelTypes::IntList: value.scalar = intList(*evalue->val_as_IntList(), path); break;
-        case fbp::KernelTypes::DoubleList: value.scalar = listOf<double>(evalue->val_as_DoubleList()->items()); break;
-        case fbp::KernelTypes::BoolList: value.scalar = boolList(evalue->val_as_BoolList()->items()); break;
+        case fbp::KernelTypes::IntList:
+            value.scalar = intList(*evalue->val_as_IntList(), path);
+            break;
+        case fbp::KernelTypes::DoubleList:
+            value.scalar = listOf<double>(evalue->val_as_DoubleList()->items());
+            break;
+        case fbp::KernelTypes::BoolList:
+            value.scalar = boolList(evalue->val_as_BoolList()->items());
+            break;
         case fbp::KernelTypes::TensorList:
             value.scalar = indexList(evalue->val_as_TensorList()->items(), path, false);
             value.attributes.push_back({"list", std::string("tensor list")});
@@ -50,9 +59,12 @@ class PlanValueDecoder {
             value.scalar = indexList(evalue->val_as_OptionalTensorList()->items(), path, true);
             value.attributes.push_back({"list", std::string("optional tensor list")});
             break;
-        case fbp::KernelTypes::Tensor: decodeTensor(*evalue->val_as_Tensor(), path, value); break;
-        default: program_.fail(path, "a known EValue type, found " +
-                                         std::to_string(static_cast<int>(evalue->val_type())));
+        case fbp::KernelTypes::Tensor:
+            decodeTensor(*evalue->val_as_Tensor(), path, value);
+            break;
+        default:
+            program_.fail(path, "a known EValue type, found " +
+                                    std::to_string(static_cast<int>(evalue->val_type())));
         }
         return value;
     }
@@ -63,14 +75,16 @@ class PlanValueDecoder {
     template <typename T, typename V> static std::vector<T> listOf(const V* items) {
         std::vector<T> result;
         if (items)
-            for (auto item : *items) result.push_back(static_cast<T>(item));
+            for (auto item : *items)
+                result.push_back(static_cast<T>(item));
         return result;
     }
 
     static std::vector<bool> boolList(const flatbuffers::Vector<std::uint8_t>* items) {
         std::vector<bool> result;
         if (items)
-            for (auto item : *items) result.push_back(item != 0);
+            for (auto item : *items)
+                result.push_back(item != 0);
         return result;
     }
 
@@ -102,7 +116,8 @@ class PlanValueDecoder {
         if (!items) return result;
         for (flatbuffers::uoffset_t i = 0; i < items->size(); ++i) {
             const auto index = items->Get(i);
-            if (!(optional && index == -1)) checkIndex(index, path + ".items[" + std::to_string(i) + "]");
+            if (!(optional && index == -1))
+                checkIndex(index, path + ".items[" + std::to_string(i) + "]");
             result.push_back(index);
         }
         return result;
@@ -114,8 +129,8 @@ class PlanValueDecoder {
         value.hasShape = true;
         value.shape = listOf<std::int64_t>(tensor.sizes());
         value.dimOrder = listOf<std::uint8_t>(tensor.dim_order());
-        value.dynamism = static_cast<ShapeDynamism>(
-            std::min<int>(static_cast<int>(tensor.shape_dynamism()), 2));
+        value.dynamism =
+            static_cast<ShapeDynamism>(std::min<int>(static_cast<int>(tensor.shape_dynamism()), 2));
         if (tensor.requires_grad()) value.attributes.push_back({"requires_grad", true});
         if (const auto* allocation = tensor.allocation_info()) {
             value.allocation = Allocation{
@@ -124,7 +139,8 @@ class PlanValueDecoder {
                     (static_cast<std::uint64_t>(allocation->memory_offset_high()) << 32)};
         }
         const auto* extra = tensor.extra_tensor_info();
-        if (extra && extra->fully_qualified_name()) value.name = extra->fully_qualified_name()->str();
+        if (extra && extra->fully_qualified_name())
+            value.name = extra->fully_qualified_name()->str();
         if (extra && extra->location() == fbp::TensorDataLocation::EXTERNAL) {
             attachExternal(value, path);
             return;
@@ -139,15 +155,17 @@ class PlanValueDecoder {
     std::uint64_t byteLength(const Value& value, const std::string& path) const {
         const auto bytes = dtypeStorageBytes(value.dtype, value.elementCount());
         if (bytes > program_.file->size())
-            program_.fail(path, "a tensor no larger than the file (" + std::to_string(bytes) + " bytes)");
+            program_.fail(path,
+                          "a tensor no larger than the file (" + std::to_string(bytes) + " bytes)");
         return bytes;
     }
 
     ByteView slice(const ByteView& whole, std::uint64_t offset, std::uint64_t length,
                    const std::string& path) const {
         if (offset > whole.size() || length > whole.size() - offset)
-            program_.fail(path, std::to_string(length) + " bytes at offset " + std::to_string(offset) +
-                                    " inside the " + std::to_string(whole.size()) + "-byte data");
+            program_.fail(path, std::to_string(length) + " bytes at offset " +
+                                    std::to_string(offset) + " inside the " +
+                                    std::to_string(whole.size()) + "-byte data");
         return whole.sub(offset, length);
     }
 
@@ -158,13 +176,15 @@ class PlanValueDecoder {
         const auto* constants = root->constant_segment();
         const auto* legacyBuffers = root->constant_buffer();
         // Legacy programs keep constants inline; only one of the two stores is ever filled.
-        const bool useSegment = constants && constants->offsets() && constants->offsets()->size() > 0 &&
+        const bool useSegment = constants && constants->offsets() &&
+                                constants->offsets()->size() > 0 &&
                                 !(legacyBuffers && legacyBuffers->size() > 0);
         if (useSegment) {
             const auto* offsets = constants->offsets();
             if (!offsets || bufferIndex >= offsets->size())
                 program_.fail(path + ".data_buffer_idx", "an index into constant_segment.offsets");
-            const auto segment = program_.segment(constants->segment_index(), "Program.constant_segment");
+            const auto segment =
+                program_.segment(constants->segment_index(), "Program.constant_segment");
             value.data = slice(segment, offsets->Get(bufferIndex), length, path);
             value.attributes.push_back({"storage", std::string("constant segment")});
             return;
@@ -174,7 +194,8 @@ class PlanValueDecoder {
             program_.fail(path + ".data_buffer_idx", "an index into Program.constant_buffer");
         const auto* storage = buffers->Get(bufferIndex)->storage();
         if (!storage) program_.fail(path, "constant_buffer storage");
-        const ByteView inlineBytes(program_.file, std::as_bytes(std::span(storage->data(), storage->size())));
+        const ByteView inlineBytes(program_.file,
+                                   std::as_bytes(std::span(storage->data(), storage->size())));
         value.data = slice(inlineBytes, 0, length, path);
         value.attributes.push_back({"storage", std::string("inline constant_buffer (legacy)")});
     }
@@ -185,7 +206,8 @@ class PlanValueDecoder {
         if (!mutables || mutables->size() == 0) return;
         const auto* offsets = mutables->Get(0)->offsets();
         if (!offsets || bufferIndex >= offsets->size())
-            program_.fail(path + ".data_buffer_idx", "an index into mutable_data_segments[0].offsets");
+            program_.fail(path + ".data_buffer_idx",
+                          "an index into mutable_data_segments[0].offsets");
         const auto segment =
             program_.segment(mutables->Get(0)->segment_index(), "Program.mutable_data_segments[0]");
         value.data = slice(segment, offsets->Get(bufferIndex), byteLength(value, path), path);
@@ -196,10 +218,13 @@ class PlanValueDecoder {
         value.attributes.push_back({"storage", std::string("external: " + value.name)});
         const auto* blob = program_.namedData.find(value.name);
         if (!blob) {
-            value.attributes.push_back({"unresolved", std::string("no .ptd entry named " + value.name)});
+            value.attributes.push_back(
+                {"unresolved", std::string("no .ptd entry named " + value.name)});
             return;
         }
-        value.data = slice(blob->bytes, 0, std::min<std::uint64_t>(byteLength(value, path), blob->bytes.size()), path);
+        value.data =
+            slice(blob->bytes, 0,
+                  std::min<std::uint64_t>(byteLength(value, path), blob->bytes.size()), path);
         value.attributes.push_back({"data source", blob->source});
     }
 
@@ -215,7 +240,8 @@ void decodePlanValues(const PteProgram& program, const fbp::ExecutionPlan& plan,
     if (!plan.values()) return;
     PlanValueDecoder decoder(program, plan, planPath);
     graph.values.reserve(plan.values()->size());
-    for (flatbuffers::uoffset_t i = 0; i < plan.values()->size(); ++i) graph.values.push_back(decoder.decode(i));
+    for (flatbuffers::uoffset_t i = 0; i < plan.values()->size(); ++i)
+        graph.values.push_back(decoder.decode(i));
 }
 
 } // namespace pteron

@@ -3,8 +3,8 @@
 
 #include "parsers/common/flatbuffer_check.hpp"
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <span>
 #include <vector>
 

@@ -13,7 +13,8 @@ void writeLargeProgram(const std::string& path, std::size_t calls, std::uint64_t
     std::vector<std::int32_t> weights;
     for (std::size_t i = 0; i < kWeights; ++i) {
         const auto data = writer.addSparseConstant(static_cast<std::uint64_t>(kRows) * columns * 4);
-        weights.push_back(writer.addTensor(Spec{PteScalarType::Float, {kRows, columns}, data, false, 0}));
+        weights.push_back(
+            writer.addTensor(Spec{PteScalarType::Float, {kRows, columns}, data, false, 0}));
     }
     const auto alpha = writer.addInt(1);
     auto current = writer.addTensor(Spec{PteScalarType::Float, {kRows, columns}, 0, true, 0});

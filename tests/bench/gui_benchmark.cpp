@@ -65,8 +65,8 @@ void benchmarkChildGraph(const std::string& path) {
         const auto laidOut = timer.elapsed();
         window.grab();
         std::printf("%-50s nodes %6zu  layout+scene %5lld ms  first paint %5lld ms  (layout: %s)\n",
-                    ("  child " + graph.nodes[n].op).c_str(), panel->scene()->nodeCount(),
-                    laidOut, timer.elapsed(), qPrintable(panel->layoutEngineName()));
+                    ("  child " + graph.nodes[n].op).c_str(), panel->scene()->nodeCount(), laidOut,
+                    timer.elapsed(), qPrintable(panel->layoutEngineName()));
         return;
     }
 }

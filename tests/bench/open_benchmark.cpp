@@ -32,12 +32,14 @@ Measurement measureInChild(const std::string& path) {
         const auto start = std::chrono::steady_clock::now();
         try {
             const auto model = registry.open(path);
-            for (const auto& graph : model.graphs) result.nodes += graph.nodes.size();
+            for (const auto& graph : model.graphs)
+                result.nodes += graph.nodes.size();
         } catch (const pteron::FormatError&) {
             result.status = 1;
         }
         result.milliseconds =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
         rusage usage{};
         getrusage(RUSAGE_SELF, &usage);
         result.peakKilobytes = usage.ru_maxrss;
@@ -70,14 +72,17 @@ int main() {
             files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     for (const auto& file : files)
-        report(fs::relative(file, pteron::testing::fixturesDir()).string(), measureInChild(file.string()));
+        report(fs::relative(file, pteron::testing::fixturesDir()).string(),
+               measureInChild(file.string()));
 
     const auto large = (pteron::testing::madeDir() / "large_10k_calls_500mb.pte").string();
     pteron::testing::writeLargeProgram(large, 10000, 500ull * 1024 * 1024);
-    std::printf("\ngenerated %s: %.0f MB on disk (sparse)\n", large.c_str(), fs::file_size(large) / 1048576.0);
+    std::printf("\ngenerated %s: %.0f MB on disk (sparse)\n", large.c_str(),
+                fs::file_size(large) / 1048576.0);
     const auto m = measureInChild(large);
     report("generated: 10,000 kernel calls, 500 MB constants", m);
-    std::printf("targets: open < 50 ms -> %s, resident < 64 MB -> %s\n", m.milliseconds < 50 ? "met" : "MISSED",
+    std::printf("targets: open < 50 ms -> %s, resident < 64 MB -> %s\n",
+                m.milliseconds < 50 ? "met" : "MISSED",
                 m.peakKilobytes < 64 * 1024 ? "met" : "MISSED");
     return 0;
 }

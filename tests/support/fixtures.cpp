@@ -10,7 +10,9 @@ std::filesystem::path fixturesDir() {
     return PTERON_FIXTURES_DEFAULT;
 }
 
-std::string fixture(const std::string& relative) { return (fixturesDir() / relative).string(); }
+std::string fixture(const std::string& relative) {
+    return (fixturesDir() / relative).string();
+}
 
 std::vector<std::string> fixturesIn(const std::string& folder, const std::string& extension) {
     std::vector<std::string> files;

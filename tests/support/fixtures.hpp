@@ -1,4 +1,5 @@
-// Locates the shared real fixture files for tests ($PTERON_FIXTURES or the folder beside the checkout).
+// Locates the shared real fixture files for tests ($PTERON_FIXTURES or the folder beside the
+// checkout).
 #pragma once
 
 #include <filesystem>

@@ -38,15 +38,16 @@ DamageReport damageAndRead(const FormatRegistry& registry, const std::string& pa
 
     for (std::size_t i = 0; i < truncations && !whole.empty(); ++i) {
         // Dense near the start (headers), spread over the rest.
-        const std::size_t length = i < truncations / 2 ? std::min(whole.size() - 1, i * 3)
-                                                       : random() % whole.size();
+        const std::size_t length =
+            i < truncations / 2 ? std::min(whole.size() - 1, i * 3) : random() % whole.size();
         readOnce(registry, path + " truncated to " + std::to_string(length),
                  {whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(length)}, report);
     }
     for (std::size_t i = 0; i < flips && !whole.empty(); ++i) {
         std::vector<std::byte> copy(whole.begin(), whole.end());
         // Half the flips land in the first 4 KiB where tables and headers live.
-        const std::size_t span = (i % 2 == 0) ? std::min<std::size_t>(copy.size(), 4096) : copy.size();
+        const std::size_t span =
+            (i % 2 == 0) ? std::min<std::size_t>(copy.size(), 4096) : copy.size();
         const std::size_t at = random() % span;
         copy[at] ^= static_cast<std::byte>(1u + random() % 255u);
         readOnce(registry, path + " flipped at " + std::to_string(at), std::move(copy), report);

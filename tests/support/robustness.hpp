@@ -1,4 +1,5 @@
-// Damages a real file many ways (truncations, byte flips) and checks each copy reads or fails cleanly.
+// Damages a real file many ways (truncations, byte flips) and checks each copy reads or fails
+// cleanly.
 #pragma once
 
 #include <cstddef>
