@@ -1,4 +1,5 @@
 #include "parsers/ethosu/ethosu_payload.hpp"
+#include "parsers/common/payload_partition.hpp"
 
 #include "core/format_error.hpp"
 #include "parsers/common/little_endian_reader.hpp"
@@ -40,14 +41,8 @@ Attributes streamAttributes(const ethosu::VelaBinStream& bin,
 
 Partition npuPartition(const DelegatePayload& payload, const ethosu::EthosUCommandStream& stream,
                        const Attributes& attributes) {
-    Partition partition;
-    partition.backend = payload.backend.empty() ? "EthosUBackend" : payload.backend;
-    partition.device = DeviceClass::NPU;
-    partition.delegated = true;
+    Partition partition = payloadPartition(payload, "EthosUBackend", DeviceClass::NPU, 15);
     partition.target = stream.config().target();
-    partition.compileSpecs = payload.compileSpecs;
-    partition.payloadBytes = payload.bytes.size();
-    partition.payloadMagic = magicText(payload.bytes.bytes(), 15);
     partition.attributes = attributes;
     return partition;
 }

@@ -1,4 +1,5 @@
 #include "parsers/tosa/tosa_payload.hpp"
+#include "parsers/common/payload_partition.hpp"
 
 #include "parsers/common/little_endian_reader.hpp"
 #include "parsers/tosa/tosa_graph_decoder.hpp"
@@ -15,13 +16,8 @@ std::size_t decodeTosaPayload(const DelegatePayload& payload, Model& model) {
     placement.idPrefix = payload.graphId + "/";
     placement.rootParent = payload.parentGraph;
     placement.adoptUnreferenced = true; // every region of the payload belongs to the delegate
-    auto& partition = placement.partition;
-    partition.backend = payload.backend.empty() ? "TOSABackend" : payload.backend;
-    partition.device = DeviceClass::Unknown;
-    partition.delegated = true;
-    partition.compileSpecs = payload.compileSpecs;
-    partition.payloadBytes = payload.bytes.size();
-    partition.payloadMagic = magicText(payload.bytes.bytes(), 8);
+    placement.partition = payloadPartition(payload, "TOSABackend", DeviceClass::Unknown, 8);
+    const auto& partition = placement.partition;
 
     const auto decoded = tosa::decodeTosaBuffer(buffer, placement, model);
     auto& root = model.graphs[decoded.rootGraph];

@@ -1,4 +1,5 @@
 #include "parsers/vgf/vgf_payload.hpp"
+#include "parsers/common/payload_partition.hpp"
 
 #include "parsers/common/little_endian_reader.hpp"
 #include "parsers/vgf/vgf_attributes.hpp"
@@ -16,13 +17,7 @@ std::size_t decodeVgfPayload(const DelegatePayload& payload, Model& model) {
     graph.parent = payload.parentGraph;
     graph.attributes = vgf::documentAttributes(document);
 
-    Partition partition;
-    partition.backend = payload.backend.empty() ? "VgfBackend" : payload.backend;
-    partition.device = DeviceClass::GPU;
-    partition.delegated = true;
-    partition.compileSpecs = payload.compileSpecs;
-    partition.payloadBytes = payload.bytes.size();
-    partition.payloadMagic = magicText(payload.bytes.bytes(), 4);
+    Partition partition = payloadPartition(payload, "VgfBackend", DeviceClass::GPU, 4);
     graph.partitions.push_back(std::move(partition));
 
     // Every segment lands in the one partition; resources passed between segments are shared
