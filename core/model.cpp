@@ -1,5 +1,9 @@
 #include "core/model.hpp"
 
+#include <algorithm>
+#include <functional>
+#include <utility>
+
 namespace pteron {
 
 std::size_t Model::addGraph(Graph graph) {
@@ -21,10 +25,26 @@ std::vector<std::size_t> Model::topLevelGraphs() const {
 }
 
 std::uint64_t Model::constantBytes() const {
-    std::uint64_t total = 0;
+    // Tensors may share one buffer (or overlap), so the byte ranges are merged before summing.
+    std::vector<std::pair<const std::byte*, const std::byte*>> ranges;
     for (const auto& graph : graphs)
         for (const auto& value : graph.values)
-            total += value.data.size();
+            if (!value.data.empty())
+                ranges.emplace_back(value.data.bytes().data(),
+                                    value.data.bytes().data() + value.data.size());
+    std::sort(ranges.begin(), ranges.end(), [](const auto& left, const auto& right) {
+        return std::less<>()(left.first, right.first) ||
+               (left.first == right.first && std::less<>()(left.second, right.second));
+    });
+    std::uint64_t total = 0;
+    const std::byte* coveredEnd = nullptr;
+    for (const auto& [begin, end] : ranges) {
+        const auto* start = coveredEnd && std::less<>()(begin, coveredEnd) ? coveredEnd : begin;
+        if (std::less<>()(start, end)) {
+            total += static_cast<std::uint64_t>(end - start);
+            coveredEnd = end;
+        }
+    }
     return total;
 }
 

@@ -24,7 +24,7 @@ struct Model {
     std::size_t addGraph(Graph graph);
     const Graph* findGraph(std::string_view id) const;
     std::vector<std::size_t> topLevelGraphs() const;
-    // Total bytes of constant data over all graphs.
+    // Bytes of constant data over all graphs; a buffer shared by several tensors counts once.
     std::uint64_t constantBytes() const;
 };
 

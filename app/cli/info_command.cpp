@@ -48,7 +48,9 @@ void printPartition(std::ostream& out, const nlohmann::json& partition) {
         << std::setw(5) << partition["node_count"].get<std::size_t>() << " nodes";
     if (!partition["target"].get<std::string>().empty())
         out << "  target " << partition["target"].get<std::string>();
-    if (partition["delegated"].get<bool>()) {
+    if (partition.contains("same_as")) {
+        out << "  (decoded payload of " << partition["same_as"].get<std::string>() << ")";
+    } else if (partition["delegated"].get<bool>()) {
         out << "  payload " << partition["payload_bytes"].get<std::uint64_t>() << " bytes";
         if (partition.contains("payload_location"))
             out << " (" << partition["payload_location"].get<std::string>() << ")";
@@ -81,6 +83,16 @@ void printText(std::ostream& out, const nlohmann::json& summary) {
 
 } // namespace
 
+void printInfo(const Model& model, bool json, std::ostream& out) {
+    const auto summary = modelSummary(model);
+    if (!json) {
+        printText(out, summary);
+        return;
+    }
+    // Damaged files may carry names that are not UTF-8; they print with U+FFFD, never throw.
+    out << summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
 int runInfoCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 1> kFlags{"--json"};
     static constexpr std::array<std::string_view, 2> kValued{"--ptd", "--etdump"};
@@ -89,12 +101,8 @@ int runInfoCommand(std::span<const std::string> args, std::ostream& out) {
     ReadOptions options;
     if (auto ptd = line.value("--ptd")) options.companions.push_back(*ptd);
     if (auto etdump = line.value("--etdump")) options.etdump = *etdump;
-    const auto model = FormatRegistry::standard().open(line.positional[0], options);
-    const auto summary = modelSummary(model);
-    if (line.has("--json"))
-        out << summary.dump(2) << "\n";
-    else
-        printText(out, summary);
+    printInfo(FormatRegistry::standard().open(line.positional[0], options), line.has("--json"),
+              out);
     return 0;
 }
 

@@ -62,5 +62,10 @@ int main(int argc, char** argv) {
     } catch (const pteron::FormatError& error) {
         std::cerr << "pteron: " << error.what() << "\n";
         return 2;
+    } catch (const std::exception& error) {
+        // Anything else is still a file pteron could not show; never abort.
+        std::cerr << "pteron: " << (args.size() > 1 ? args.back() + ": " : "") << error.what()
+                  << "\n";
+        return 2;
     }
 }

@@ -1,5 +1,7 @@
 #include "app/cli/model_summary.hpp"
 
+#include <optional>
+
 namespace pteron {
 
 namespace {
@@ -11,15 +13,36 @@ nlohmann::json valueList(const Graph& graph, const std::vector<std::int64_t>& in
     return list;
 }
 
+// Delegate partitions are numbered by their delegate index, as their child graphs are
+// ("forward/XnnpackBackend#1"); host partitions count per backend.
 std::string partitionLabel(const Graph& graph, std::size_t index) {
     const auto& partition = graph.partitions[index];
+    if (const auto* delegate = findAttribute(partition.attributes, "delegate index"))
+        if (const auto* number = std::get_if<std::int64_t>(&delegate->value))
+            return partition.backend + "#" + std::to_string(*number);
     std::size_t ordinal = 0;
     for (std::size_t i = 0; i < index; ++i)
         if (graph.partitions[i].backend == partition.backend) ++ordinal;
     return partition.backend + "#" + std::to_string(ordinal);
 }
 
-nlohmann::json partitionSummary(const Model& model, const Graph& graph, std::size_t index) {
+struct CallingPartition {
+    const Graph* graph = nullptr;
+    std::size_t index = 0;
+};
+
+// The partition of the parent graph whose payload decoded into `graphIndex`, if any.
+std::optional<CallingPartition> callingPartition(const Model& model, std::size_t graphIndex) {
+    const auto& parent = model.graphs[graphIndex].parent;
+    if (!parent || *parent >= model.graphs.size()) return std::nullopt;
+    const auto& caller = model.graphs[*parent];
+    for (std::size_t i = 0; i < caller.partitions.size(); ++i)
+        if (caller.partitions[i].childGraph == graphIndex) return CallingPartition{&caller, i};
+    return std::nullopt;
+}
+
+nlohmann::json partitionSummary(const Model& model, std::size_t graphIndex, std::size_t index) {
+    const auto& graph = model.graphs[graphIndex];
     const auto& partition = graph.partitions[index];
     nlohmann::json json{
         {"graph", graph.id},
@@ -34,6 +57,15 @@ nlohmann::json partitionSummary(const Model& model, const Graph& graph, std::siz
                             ? nlohmann::json(model.graphs[*partition.childGraph].id)
                             : nlohmann::json()},
     };
+    // A decoded payload's own delegated partition is the calling partition seen from inside:
+    // it takes the caller's id and its payload bytes are counted once, at the caller.
+    const auto caller = callingPartition(model, graphIndex);
+    if (partition.delegated && caller &&
+        caller->graph->partitions[caller->index].backend == partition.backend) {
+        json["id"] = partitionLabel(*caller->graph, caller->index);
+        json["payload_bytes"] = 0;
+        json["same_as"] = caller->graph->id + " " + partitionLabel(*caller->graph, caller->index);
+    }
     if (!partition.payloadMagic.empty()) json["payload_magic"] = partition.payloadMagic;
     if (!partition.payloadLocation.empty()) json["payload_location"] = partition.payloadLocation;
     if (!partition.note.empty()) json["note"] = partition.note;
@@ -62,7 +94,8 @@ nlohmann::json modelSummary(const Model& model) {
     json["metadata"] = metadata;
     auto graphs = nlohmann::json::array();
     auto partitions = nlohmann::json::array();
-    for (const auto& graph : model.graphs) {
+    for (std::size_t graphIndex = 0; graphIndex < model.graphs.size(); ++graphIndex) {
+        const auto& graph = model.graphs[graphIndex];
         nlohmann::json histogram = nlohmann::json::object();
         for (const auto& [op, count] : graph.opHistogram())
             histogram[op] = count;
@@ -80,7 +113,7 @@ nlohmann::json modelSummary(const Model& model) {
         });
         for (std::size_t i = 0; i < graph.partitions.size(); ++i)
             if (graph.nodeCount(i) > 0 || graph.partitions[i].delegated)
-                partitions.push_back(partitionSummary(model, graph, i));
+                partitions.push_back(partitionSummary(model, graphIndex, i));
     }
     json["graphs"] = graphs;
     json["partitions"] = partitions;

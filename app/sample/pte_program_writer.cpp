@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 
 namespace pteron {
@@ -16,8 +17,7 @@ using flatbuffers::FlatBufferBuilder;
 using flatbuffers::Offset;
 
 constexpr std::uint64_t kSegmentAlignment = 128;
-constexpr std::uint64_t kConstantAlignment = 16;
-constexpr std::size_t kExtendedHeaderSize = 32;
+constexpr std::uint64_t kSubsegmentAlignment = 16;
 
 std::uint64_t alignUp(std::uint64_t value, std::uint64_t alignment) {
     return (value + alignment - 1) / alignment * alignment;
@@ -35,24 +35,65 @@ void putU64(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint64_t valu
 
 } // namespace
 
-std::int32_t PteProgramWriter::addTensor(const TensorSpec& spec) {
-    values_.push_back({3, 0, 0, spec});
+// Where every segment and sub-segment lands, relative to the segment base.
+struct PteProgramWriter::SegmentPlan {
+    std::vector<Segment> segments;
+    std::vector<std::uint64_t> constantOffsets; // inside the constant segment
+    std::vector<std::uint64_t> mutableOffsets;  // inside the mutable data segment
+    std::optional<std::uint32_t> constantSegment;
+    std::optional<std::uint32_t> mutableSegment;
+    std::vector<std::uint32_t> delegateSegments;
+    std::vector<std::uint32_t> namedSegments;
+    std::uint64_t end = 0;
+
+    std::uint32_t add(std::uint64_t size) {
+        segments.push_back({end, size});
+        end = alignUp(end + size, kSegmentAlignment);
+        return static_cast<std::uint32_t>(segments.size() - 1);
+    }
+};
+
+namespace {
+
+// Offsets of each blob packed at 16-byte boundaries; returns the packed size.
+std::uint64_t packBlobs(const auto& blobs, std::vector<std::uint64_t>& offsets) {
+    std::uint64_t size = 0;
+    for (const auto& blob : blobs) {
+        offsets.push_back(size);
+        size = alignUp(size + blob.size, kSubsegmentAlignment);
+    }
+    return size;
+}
+
+} // namespace
+
+std::int32_t PteProgramWriter::addValue(EValueSpec value) {
+    values_.push_back(std::move(value));
     return static_cast<std::int32_t>(values_.size() - 1);
+}
+
+std::int32_t PteProgramWriter::addTensor(const TensorSpec& spec) {
+    return addValue({Kind::Tensor, 0, 0, spec, {}});
 }
 
 std::int32_t PteProgramWriter::addInt(std::int64_t value) {
-    values_.push_back({1, value, 0, {}});
-    return static_cast<std::int32_t>(values_.size() - 1);
+    return addValue({Kind::Int, value, 0, {}, {}});
+}
+
+std::int32_t PteProgramWriter::addBool(bool value) {
+    return addValue({Kind::Bool, value ? 1 : 0, 0, {}, {}});
 }
 
 std::int32_t PteProgramWriter::addDouble(double value) {
-    values_.push_back({2, 0, value, {}});
-    return static_cast<std::int32_t>(values_.size() - 1);
+    return addValue({Kind::Double, 0, value, {}, {}});
 }
 
 std::int32_t PteProgramWriter::addNull() {
-    values_.push_back({});
-    return static_cast<std::int32_t>(values_.size() - 1);
+    return addValue({});
+}
+
+std::int32_t PteProgramWriter::addIntList(std::vector<std::int32_t> intValues) {
+    return addValue({Kind::IntList, 0, 0, {}, {intValues.begin(), intValues.end()}});
 }
 
 std::uint32_t PteProgramWriter::addConstant(std::vector<std::uint8_t> bytes) {
@@ -66,6 +107,16 @@ std::uint32_t PteProgramWriter::addSparseConstant(std::uint64_t size) {
     return static_cast<std::uint32_t>(constants_.size() - 1);
 }
 
+std::uint32_t PteProgramWriter::addMutableData(std::vector<std::uint8_t> bytes) {
+    const auto size = bytes.size();
+    mutableData_.push_back({std::move(bytes), size});
+    return static_cast<std::uint32_t>(mutableData_.size() - 1);
+}
+
+void PteProgramWriter::addNamedData(std::string key, std::vector<std::uint8_t> bytes) {
+    namedData_.emplace_back(std::move(key), std::move(bytes));
+}
+
 std::int32_t PteProgramWriter::operatorIndex(const std::string& name, const std::string& overload) {
     for (std::size_t i = 0; i < operators_.size(); ++i)
         if (operators_[i].first == name && operators_[i].second == overload)
@@ -76,7 +127,7 @@ std::int32_t PteProgramWriter::operatorIndex(const std::string& name, const std:
 
 void PteProgramWriter::addKernelCall(const std::string& name, const std::string& overload,
                                      std::vector<std::int32_t> args) {
-    calls_.push_back({false, operatorIndex(name, overload), std::move(args)});
+    calls_.push_back({CallKind::Kernel, operatorIndex(name, overload), std::move(args)});
 }
 
 std::int32_t
@@ -87,38 +138,74 @@ PteProgramWriter::addDelegate(std::string id, std::vector<std::uint8_t> payload,
 }
 
 void PteProgramWriter::addDelegateCall(std::int32_t delegate, std::vector<std::int32_t> args) {
-    calls_.push_back({true, delegate, std::move(args)});
+    calls_.push_back({CallKind::Delegate, delegate, std::move(args)});
 }
 
+void PteProgramWriter::addMoveCall(std::int32_t from, std::int32_t to) {
+    calls_.push_back({CallKind::Move, 0, {from, to}});
+}
+
+void PteProgramWriter::addJumpFalseCall(std::int32_t condition,
+                                        std::int32_t destinationInstruction) {
+    calls_.push_back({CallKind::JumpFalse, 0, {condition, destinationInstruction}});
+}
+
+void PteProgramWriter::addFreeCall(std::int32_t value) {
+    calls_.push_back({CallKind::Free, 0, {value}});
+}
+
+PteProgramWriter::SegmentPlan PteProgramWriter::planSegments() const {
+    SegmentPlan plan;
+    const auto constantBytes = packBlobs(constants_, plan.constantOffsets);
+    if (constantStorage_ == ConstantStorage::Segment)
+        plan.constantSegment = plan.add(constantBytes);
+    for (const auto& delegate : delegates_)
+        plan.delegateSegments.push_back(plan.add(delegate.payload.size()));
+    const auto mutableBytes = packBlobs(mutableData_, plan.mutableOffsets);
+    if (mutableData_.size() > 1) plan.mutableSegment = plan.add(mutableBytes);
+    for (const auto& entry : namedData_)
+        plan.namedSegments.push_back(plan.add(entry.second.size()));
+    return plan;
+}
+
+namespace {
+
+Offset<fbp::Instruction> instructionOf(FlatBufferBuilder& builder, fbp::InstructionArguments type,
+                                       flatbuffers::Offset<void> arguments) {
+    return fbp::CreateInstruction(builder, type, arguments);
+}
+
+} // namespace
+
 void PteProgramWriter::write(const std::string& path) const {
-    // Segment 0 holds the constants, then one segment per delegate payload.
-    std::vector<std::uint64_t> constantOffsets;
-    std::uint64_t constantBytes = 0;
-    for (const auto& constant : constants_) {
-        constantOffsets.push_back(constantBytes);
-        constantBytes = alignUp(constantBytes + constant.size, kConstantAlignment);
-    }
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> segments{{0, constantBytes}};
-    std::uint64_t segmentEnd = alignUp(constantBytes, kSegmentAlignment);
-    for (const auto& delegate : delegates_) {
-        segments.emplace_back(segmentEnd, delegate.payload.size());
-        segmentEnd = alignUp(segmentEnd + delegate.payload.size(), kSegmentAlignment);
-    }
+    if (headerLength_ != 24 && headerLength_ != 32)
+        throw std::invalid_argument("eh00 header length must be 24 or 32");
+    const auto plan = planSegments();
 
     FlatBufferBuilder builder(1024);
     std::vector<Offset<fbp::EValue>> values;
     for (const auto& value : values_) {
         switch (value.kind) {
-        case 1:
+        case Kind::Int:
             values.push_back(fbp::CreateEValue(builder, fbp::KernelTypes::Int,
                                                fbp::CreateInt(builder, value.intValue).Union()));
             break;
-        case 2:
+        case Kind::Bool:
+            values.push_back(
+                fbp::CreateEValue(builder, fbp::KernelTypes::Bool,
+                                  fbp::CreateBool(builder, value.intValue != 0).Union()));
+            break;
+        case Kind::Double:
             values.push_back(
                 fbp::CreateEValue(builder, fbp::KernelTypes::Double,
                                   fbp::CreateDouble(builder, value.doubleValue).Union()));
             break;
-        case 3: {
+        case Kind::IntList:
+            values.push_back(
+                fbp::CreateEValue(builder, fbp::KernelTypes::IntList,
+                                  fbp::CreateIntListDirect(builder, &value.items).Union()));
+            break;
+        case Kind::Tensor: {
             const auto& tensor = value.tensor;
             std::vector<std::uint8_t> dimOrder(tensor.sizes.size());
             for (std::size_t i = 0; i < dimOrder.size(); ++i)
@@ -135,22 +222,40 @@ void PteProgramWriter::write(const std::string& path) const {
             values.push_back(fbp::CreateEValue(builder, fbp::KernelTypes::Tensor, created.Union()));
             break;
         }
-        default:
+        case Kind::Null:
             values.push_back(fbp::CreateEValue(builder, fbp::KernelTypes::Null,
                                                fbp::CreateNull(builder).Union()));
         }
     }
     std::vector<Offset<fbp::Instruction>> instructions;
     for (const auto& call : calls_) {
-        const auto args = builder.CreateVector(call.args);
-        if (call.delegate)
+        switch (call.kind) {
+        case CallKind::Kernel:
+            instructions.push_back(instructionOf(
+                builder, fbp::InstructionArguments::KernelCall,
+                fbp::CreateKernelCallDirect(builder, call.index, &call.args).Union()));
+            break;
+        case CallKind::Delegate:
+            instructions.push_back(instructionOf(
+                builder, fbp::InstructionArguments::DelegateCall,
+                fbp::CreateDelegateCallDirect(builder, call.index, &call.args).Union()));
+            break;
+        case CallKind::Move:
             instructions.push_back(
-                fbp::CreateInstruction(builder, fbp::InstructionArguments::DelegateCall,
-                                       fbp::CreateDelegateCall(builder, call.index, args).Union()));
-        else
+                instructionOf(builder, fbp::InstructionArguments::MoveCall,
+                              fbp::CreateMoveCall(builder, call.args[0], call.args[1]).Union()));
+            break;
+        case CallKind::JumpFalse:
+            instructions.push_back(instructionOf(
+                builder, fbp::InstructionArguments::JumpFalseCall,
+                fbp::CreateJumpFalseCall(builder, call.args[0], call.args[1]).Union()));
+            break;
+        case CallKind::Free:
             instructions.push_back(
-                fbp::CreateInstruction(builder, fbp::InstructionArguments::KernelCall,
-                                       fbp::CreateKernelCall(builder, call.index, args).Union()));
+                instructionOf(builder, fbp::InstructionArguments::FreeCall,
+                              fbp::CreateFreeCall(builder, call.args[0]).Union()));
+            break;
+        }
     }
     std::vector<Offset<fbp::Operator>> operators;
     for (const auto& [name, overload] : operators_)
@@ -163,7 +268,7 @@ void PteProgramWriter::write(const std::string& path) const {
             specs.push_back(fbp::CreateCompileSpecDirect(builder, key.c_str(), &bytes));
         }
         const auto processed = fbp::CreateBackendDelegateDataReference(
-            builder, fbp::DataLocation::SEGMENT, static_cast<std::uint32_t>(i + 1));
+            builder, fbp::DataLocation::SEGMENT, plan.delegateSegments[i]);
         delegates.push_back(
             fbp::CreateBackendDelegateDirect(builder, delegates_[i].id.c_str(), processed, &specs));
     }
@@ -174,46 +279,77 @@ void PteProgramWriter::write(const std::string& path) const {
         fbp::CreateExecutionPlanDirect(builder, method_.c_str(), 0, &values, &inputs_, &outputs_,
                                        &chains, &operators, &delegates, &plannedSizes)};
     std::vector<Offset<fbp::DataSegment>> segmentTables;
-    for (const auto& [offset, size] : segments)
-        segmentTables.push_back(fbp::CreateDataSegment(builder, offset, size));
-    const auto constantSegment = fbp::CreateSubsegmentOffsetsDirect(builder, 0, &constantOffsets);
-    builder.Finish(fbp::CreateProgramDirect(builder, 0, &plans, nullptr, nullptr, &segmentTables,
-                                            constantSegment),
+    for (const auto& segment : plan.segments)
+        segmentTables.push_back(fbp::CreateDataSegment(builder, segment.offset, segment.size));
+    Offset<fbp::SubsegmentOffsets> constantSegment;
+    std::vector<Offset<fbp::Buffer>> inlineConstants;
+    if (plan.constantSegment) {
+        constantSegment = fbp::CreateSubsegmentOffsetsDirect(builder, *plan.constantSegment,
+                                                             &plan.constantOffsets);
+    } else {
+        for (const auto& constant : constants_) {
+            std::vector<std::uint8_t> bytes = constant.bytes;
+            bytes.resize(constant.size);
+            inlineConstants.push_back(fbp::CreateBufferDirect(builder, &bytes));
+        }
+    }
+    std::vector<Offset<fbp::SubsegmentOffsets>> mutableSegments;
+    if (plan.mutableSegment)
+        mutableSegments.push_back(fbp::CreateSubsegmentOffsetsDirect(builder, *plan.mutableSegment,
+                                                                     &plan.mutableOffsets));
+    std::vector<Offset<fbp::NamedData>> namedData;
+    for (std::size_t i = 0; i < namedData_.size(); ++i)
+        namedData.push_back(fbp::CreateNamedDataDirect(builder, namedData_[i].first.c_str(),
+                                                       plan.namedSegments[i]));
+    builder.Finish(fbp::CreateProgramDirect(builder, 0, &plans,
+                                            inlineConstants.empty() ? nullptr : &inlineConstants,
+                                            nullptr, &segmentTables, constantSegment,
+                                            mutableSegments.empty() ? nullptr : &mutableSegments,
+                                            namedData.empty() ? nullptr : &namedData),
                    fbp::ProgramIdentifier());
 
     // Insert the extended header after the identifier; only the root offset is absolute.
     const auto* flat = builder.GetBufferPointer();
     std::vector<std::uint8_t> program(flat, flat + builder.GetSize());
-    program.insert(program.begin() + 8, kExtendedHeaderSize, 0);
+    program.insert(program.begin() + 8, headerLength_, 0);
     std::uint32_t root = 0;
     std::memcpy(&root, program.data(), 4);
-    putU32(program, 0, root + static_cast<std::uint32_t>(kExtendedHeaderSize));
+    putU32(program, 0, root + headerLength_);
     std::memcpy(program.data() + 8, "eh00", 4);
-    putU32(program, 12, static_cast<std::uint32_t>(kExtendedHeaderSize));
+    putU32(program, 12, headerLength_);
     const std::uint64_t segmentBase = alignUp(program.size(), kSegmentAlignment);
     putU64(program, 16, program.size());
     putU64(program, 24, segmentBase);
-    putU64(program, 32, segmentEnd);
+    if (headerLength_ >= 32) putU64(program, 32, plan.end);
 
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error("cannot write " + path);
-    out.write(reinterpret_cast<const char*>(program.data()),
-              static_cast<std::streamsize>(program.size()));
-    // Constants and payloads are written at their offsets; skipped ranges stay holes (sparse).
-    for (std::size_t i = 0; i < constants_.size(); ++i) {
-        if (constants_[i].bytes.empty()) continue;
-        out.seekp(static_cast<std::streamoff>(segmentBase + constantOffsets[i]));
-        out.write(reinterpret_cast<const char*>(constants_[i].bytes.data()),
-                  static_cast<std::streamsize>(constants_[i].bytes.size()));
-    }
-    for (std::size_t i = 0; i < delegates_.size(); ++i) {
-        out.seekp(static_cast<std::streamoff>(segmentBase + segments[i + 1].first));
-        out.write(reinterpret_cast<const char*>(delegates_[i].payload.data()),
-                  static_cast<std::streamsize>(delegates_[i].payload.size()));
-    }
+    const auto writeAt = [&](std::uint64_t offset, const std::vector<std::uint8_t>& bytes) {
+        if (bytes.empty()) return;
+        out.seekp(static_cast<std::streamoff>(offset));
+        out.write(reinterpret_cast<const char*>(bytes.data()),
+                  static_cast<std::streamsize>(bytes.size()));
+    };
+    writeAt(0, program);
+    // Blobs are written at their offsets; skipped ranges stay holes (sparse).
+    if (plan.constantSegment)
+        for (std::size_t i = 0; i < constants_.size(); ++i)
+            writeAt(segmentBase + plan.segments[*plan.constantSegment].offset +
+                        plan.constantOffsets[i],
+                    constants_[i].bytes);
+    for (std::size_t i = 0; i < delegates_.size(); ++i)
+        writeAt(segmentBase + plan.segments[plan.delegateSegments[i]].offset,
+                delegates_[i].payload);
+    if (plan.mutableSegment)
+        for (std::size_t i = 0; i < mutableData_.size(); ++i)
+            writeAt(segmentBase + plan.segments[*plan.mutableSegment].offset +
+                        plan.mutableOffsets[i],
+                    mutableData_[i].bytes);
+    for (std::size_t i = 0; i < namedData_.size(); ++i)
+        writeAt(segmentBase + plan.segments[plan.namedSegments[i]].offset, namedData_[i].second);
     out.close();
     // Extend to the full segment size so sparse constants at the end exist on disk as holes.
-    std::filesystem::resize_file(path, segmentBase + segmentEnd);
+    std::filesystem::resize_file(path, segmentBase + plan.end);
 }
 
 } // namespace pteron

@@ -29,6 +29,11 @@ class NamedDataStore {
         return it == blobs_.end() ? nullptr : &it->second;
     }
     std::size_t size() const { return blobs_.size(); }
+    // Adds every blob of `other`, replacing blobs with the same key.
+    void addAll(const NamedDataStore& other) {
+        for (const auto& [key, blob] : other.blobs_)
+            blobs_.insert_or_assign(key, blob);
+    }
 
   private:
     std::map<std::string, NamedBlob, std::less<>> blobs_;

@@ -5,6 +5,8 @@
 #include "parsers/common/little_endian_reader.hpp"
 #include "parsers/pte/backend_catalog.hpp"
 
+#include <span>
+
 namespace pteron {
 
 namespace {
@@ -15,11 +17,39 @@ std::string delegatePath(const std::string& planPath, flatbuffers::uoffset_t ind
     return planPath + ".delegates[" + std::to_string(index) + "]";
 }
 
-bool isPrintable(const flatbuffers::Vector<std::uint8_t>& bytes) {
+// Length of the UTF-8 sequence starting with `lead`, or 0 when `lead` cannot start one.
+std::size_t utf8SequenceLength(std::uint8_t lead) {
+    if (lead < 0x80) return 1;
+    if (lead >= 0xc2 && lead <= 0xdf) return 2;
+    if (lead >= 0xe0 && lead <= 0xef) return 3;
+    if (lead >= 0xf0 && lead <= 0xf4) return 4;
+    return 0;
+}
+
+// Valid UTF-8 without overlong forms, surrogates or code points past U+10FFFF.
+bool isValidUtf8(std::span<const std::uint8_t> bytes) {
+    for (std::size_t i = 0; i < bytes.size();) {
+        const auto length = utf8SequenceLength(bytes[i]);
+        if (length == 0 || length > bytes.size() - i) return false;
+        for (std::size_t k = 1; k < length; ++k)
+            if ((bytes[i + k] & 0xc0) != 0x80) return false;
+        const auto second = length > 1 ? bytes[i + 1] : 0;
+        if (bytes[i] == 0xe0 && second < 0xa0) return false;  // overlong
+        if (bytes[i] == 0xed && second >= 0xa0) return false; // surrogate
+        if (bytes[i] == 0xf0 && second < 0x90) return false;  // overlong
+        if (bytes[i] == 0xf4 && second >= 0x90) return false; // past U+10FFFF
+        i += length;
+    }
+    return true;
+}
+
+// Text a person can read: valid UTF-8 without control characters other than whitespace.
+bool isPrintable(const flatbuffers::Vector<std::uint8_t>& vector) {
+    const std::span<const std::uint8_t> bytes(vector.data(), vector.size());
     for (auto byte : bytes)
         if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7f)
             return false;
-    return true;
+    return isValidUtf8(bytes);
 }
 
 CompileSpec compileSpecOf(const fbp::CompileSpec& spec) {
@@ -171,9 +201,28 @@ void decodeDelegatePayloads(const PteProgram& program, const fbp::ExecutionPlan&
         auto& graph = model.graphs[graphIndex];
         graph.partitions[partitionIndex].note = note;
         graph.partitions[partitionIndex].childGraph = child;
-        if (!child) continue;
-        for (auto& node : graph.nodes)
-            if (node.partition == partitionIndex) node.childGraphs.push_back(*child);
+    }
+}
+
+std::vector<DelegateSignature> delegateSignatures(const Model& model, std::size_t graphIndex,
+                                                  const std::vector<std::size_t>& partitions) {
+    std::vector<DelegateSignature> signatures;
+    const auto& graph = model.graphs[graphIndex];
+    for (auto partition : partitions) {
+        DelegateSignature signature{partition, std::nullopt, std::nullopt};
+        if (const auto child = graph.partitions[partition].childGraph) {
+            signature.inputCount = model.graphs[*child].inputs.size();
+            signature.outputCount = model.graphs[*child].outputs.size();
+        }
+        signatures.push_back(signature);
+    }
+    return signatures;
+}
+
+void linkDelegateCalls(Graph& graph) {
+    for (auto& node : graph.nodes) {
+        const auto& child = graph.partitions.at(node.partition).childGraph;
+        if (child && graph.partitions[node.partition].delegated) node.childGraphs.push_back(*child);
     }
 }
 

@@ -2,6 +2,8 @@
 
 #include "executorch_program_generated.h"
 #include "parsers/pte/backend_catalog.hpp"
+#include "parsers/pte/dtype_arguments.hpp"
+#include "parsers/pte/scalar_type.hpp"
 
 #include <algorithm>
 
@@ -14,9 +16,9 @@ namespace fbp = fb::pte;
 class InstructionDecoder {
   public:
     InstructionDecoder(const PteProgram& program, const fbp::ExecutionPlan& plan,
-                       const std::vector<std::size_t>& delegatePartitions, Graph& graph)
-        : program_(program), plan_(plan), delegatePartitions_(delegatePartitions), graph_(graph),
-          defined_(graph.values.size(), false) {
+                       const std::vector<DelegateSignature>& delegates, Graph& graph)
+        : program_(program), plan_(plan), delegates_(delegates), graph_(graph),
+          defined_(graph.values.size(), false), produced_(graph.values.size(), false) {
         for (std::size_t i = 0; i < graph.values.size(); ++i)
             defined_[i] =
                 !graph.values[i].data.empty() || (graph.values[i].kind != ValueKind::Intermediate &&
@@ -37,7 +39,7 @@ class InstructionDecoder {
             if (chain.stacktrace() && i < chain.stacktrace()->size())
                 node.location = locationOf(*chain.stacktrace()->Get(i));
             for (const auto& output : node.outputs)
-                markDefined(output.value);
+                markProduced(output.value);
             graph_.nodes.push_back(std::move(node));
         }
     }
@@ -123,6 +125,7 @@ class InstructionDecoder {
         }
         if (!isTensorLike(index)) {
             node.attributes.push_back({name, value.scalar});
+            addSymbolicProducers(node, index, name);
             return;
         }
         const auto items = expand(index);
@@ -133,6 +136,37 @@ class InstructionDecoder {
         for (std::size_t i = 0; i < items.size(); ++i)
             node.inputs.push_back(
                 {items[i] < 0 ? kAbsentValue : items[i], name + "[" + std::to_string(i) + "]"});
+    }
+
+    // A scalar produced by an earlier instruction (aten::sym_size.int) is also an input, so the
+    // edge from its producer exists; so are the produced items of an IntList.
+    void addSymbolicProducers(Node& node, std::int64_t index, const std::string& name) const {
+        if (isProduced(index)) {
+            node.inputs.push_back({index, name});
+            return;
+        }
+        const auto& value = graph_.values[static_cast<std::size_t>(index)];
+        const auto* items = findAttribute(value.attributes, "item values");
+        const auto* indices =
+            items ? std::get_if<std::vector<std::int64_t>>(&items->value) : nullptr;
+        if (!indices) return;
+        for (std::size_t i = 0; i < indices->size(); ++i)
+            if (isProduced((*indices)[i]))
+                node.inputs.push_back({(*indices)[i], name + "[" + std::to_string(i) + "]"});
+    }
+
+    // ScalarType arguments of known kernels print as dtype names ("int8"), keeping the number.
+    static void nameScalarTypes(Node& node) {
+        for (auto position : scalarTypeArguments(node.op)) {
+            const auto name = "arg" + std::to_string(position);
+            for (auto& attribute : node.attributes) {
+                const auto* number = std::get_if<std::int64_t>(&attribute.value);
+                if (attribute.name != name || !number || *number < 0 || *number > 127) continue;
+                const auto dtype = dtypeFromScalarType(static_cast<std::int8_t>(*number));
+                if (dtype != DType::Unknown)
+                    attribute.value = EnumValue{std::string(dtypeName(dtype)), *number};
+            }
+        }
     }
 
     // Args are the schema arguments then one return slot; out tensors appear in both places,
@@ -154,6 +188,7 @@ class InstructionDecoder {
                 });
             if (!isOut) addOperand(node, args[i], "arg" + std::to_string(i));
         }
+        nameScalarTypes(node);
         for (std::size_t i = 0; i < outputs.size(); ++i) {
             if (!isTensorLike(outputs[i])) {
                 node.attributes.push_back(
@@ -165,15 +200,16 @@ class InstructionDecoder {
         return node;
     }
 
-    // Args are the delegate inputs followed by its outputs; the outputs are the trailing args
-    // nothing earlier produced.
+    // Args are the delegate inputs followed by its outputs. The decoded child graph's signature
+    // says where they split; without one, the outputs are the trailing args nothing produced yet.
     Node delegateCall(const fbp::DelegateCall& call, const std::string& path) {
         const auto index = call.delegate_index();
-        if (index < 0 || static_cast<std::size_t>(index) >= delegatePartitions_.size())
+        if (index < 0 || static_cast<std::size_t>(index) >= delegates_.size())
             program_.fail(path + ".delegate_index",
-                          "an index below " + std::to_string(delegatePartitions_.size()));
+                          "an index below " + std::to_string(delegates_.size()));
+        const auto& delegate = delegates_[static_cast<std::size_t>(index)];
         Node node;
-        node.partition = delegatePartitions_[static_cast<std::size_t>(index)];
+        node.partition = delegate.partition;
         const auto& partition = graph_.partitions[node.partition];
         node.op = partition.backend;
         node.name = partition.backend + "#" + std::to_string(index);
@@ -181,8 +217,13 @@ class InstructionDecoder {
         node.attributes.push_back({"delegate_index", static_cast<std::int64_t>(index)});
         const auto args = argsOf(call.args(), path);
         std::size_t split = args.size();
-        while (split > 0 && !isDefined(args[split - 1]))
-            --split;
+        if (delegate.inputCount && delegate.outputCount &&
+            *delegate.inputCount + *delegate.outputCount == args.size()) {
+            split = *delegate.inputCount;
+        } else {
+            while (split > 0 && !isDefined(args[split - 1]))
+                --split;
+        }
         for (std::size_t i = 0; i < split; ++i)
             addOperand(node, args[i], "input" + std::to_string(i));
         for (std::size_t i = split; i < args.size(); ++i)
@@ -220,20 +261,32 @@ class InstructionDecoder {
             defined_[static_cast<std::size_t>(index)] = true;
     }
 
+    void markProduced(std::int64_t index) {
+        markDefined(index);
+        if (index >= 0 && static_cast<std::size_t>(index) < produced_.size())
+            produced_[static_cast<std::size_t>(index)] = true;
+    }
+
+    bool isProduced(std::int64_t index) const {
+        return index >= 0 && static_cast<std::size_t>(index) < produced_.size() &&
+               produced_[static_cast<std::size_t>(index)];
+    }
+
     const PteProgram& program_;
     const fbp::ExecutionPlan& plan_;
-    const std::vector<std::size_t>& delegatePartitions_;
+    const std::vector<DelegateSignature>& delegates_;
     Graph& graph_;
     std::vector<bool> defined_;
+    std::vector<bool> produced_; // outputs of an earlier instruction (symbolic ints among them)
 };
 
 } // namespace
 
 void decodePlanInstructions(const PteProgram& program, const fbp::ExecutionPlan& plan,
                             const std::string& planPath,
-                            const std::vector<std::size_t>& delegatePartitions, Graph& graph) {
+                            const std::vector<DelegateSignature>& delegates, Graph& graph) {
     if (!plan.chains()) return;
-    InstructionDecoder decoder(program, plan, delegatePartitions, graph);
+    InstructionDecoder decoder(program, plan, delegates, graph);
     for (flatbuffers::uoffset_t i = 0; i < plan.chains()->size(); ++i)
         decoder.decodeChain(*plan.chains()->Get(i), planPath + ".chains[" + std::to_string(i) + "]",
                             i);

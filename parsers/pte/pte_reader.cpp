@@ -17,11 +17,16 @@ namespace {
 
 namespace fbp = fb::pte;
 
-bool looksLikePte(std::span<const std::byte> bytes, std::string_view) {
-    // Any "ETnn" identifier is claimed so other versions get a clear version error.
+bool hasEtIdentifier(std::span<const std::byte> bytes) {
     return bytes.size() >= 8 && hasTag(bytes, 4, "ET") &&
            std::isdigit(std::to_integer<unsigned char>(bytes[6])) &&
            std::isdigit(std::to_integer<unsigned char>(bytes[7]));
+}
+
+bool looksLikePte(std::span<const std::byte> bytes, std::string_view path) {
+    // Any "ETnn" identifier is claimed so other versions get a clear version error, and so is
+    // any file named .pte so a damaged one is told what it should have been.
+    return hasEtIdentifier(bytes) || std::filesystem::path(path).extension() == ".pte";
 }
 
 void loadNamedData(PteProgram& program) {
@@ -37,16 +42,43 @@ void loadNamedData(PteProgram& program) {
     }
 }
 
-// Companions given explicitly, else a .ptd with the same stem beside the program.
-std::vector<std::string> companionPaths(const std::string& path, const ReadOptions& options) {
-    std::vector<std::string> paths;
+struct CompanionPath {
+    std::string path;
+    bool explicitlyGiven = false;
+};
+
+// Companions given explicitly (any extension), else a .ptd with the same stem beside the program.
+std::vector<CompanionPath> companionPaths(const std::string& path, const ReadOptions& options) {
+    std::vector<CompanionPath> paths;
     for (const auto& companion : options.companions)
-        if (std::filesystem::path(companion).extension() == ".ptd") paths.push_back(companion);
+        paths.push_back({companion, true});
     if (!paths.empty()) return paths;
     auto sibling = std::filesystem::path(path).replace_extension(".ptd");
     std::error_code error;
-    if (std::filesystem::is_regular_file(sibling, error)) paths.push_back(sibling.string());
+    if (sibling != std::filesystem::path(path) && std::filesystem::is_regular_file(sibling, error))
+        paths.push_back({sibling.string(), false});
     return paths;
+}
+
+// An explicit companion must read; one found beside the program only adds a note when it does
+// not, and the external constants it would have held stay marked unresolved.
+void loadCompanions(PteProgram& program, const ReaderContext& context, Model& model) {
+    for (const auto& companion : companionPaths(program.file->path(), context.options)) {
+        try {
+            auto companionFile = MappedFile::open(companion.path);
+            // Read into a separate store so a companion that fails half way adds nothing.
+            NamedDataStore companionData;
+            const auto added = readFlatTensor(companionFile, companionData);
+            program.namedData.addAll(companionData);
+            model.files.push_back(companionFile);
+            model.metadata.push_back(
+                {"companion", companion.path + " (" + std::to_string(added) + " named tensors)"});
+        } catch (const FormatError& error) {
+            if (companion.explicitlyGiven) throw;
+            model.metadata.push_back(
+                {"companion error", companion.path + " not used: " + error.what()});
+        }
+    }
 }
 
 void markIo(Graph& graph, const flatbuffers::Vector<std::int32_t>* indices, ValueKind kind,
@@ -91,9 +123,13 @@ void readPlan(const PteProgram& program, flatbuffers::uoffset_t planIndex,
     markIo(graph, plan->outputs(), ValueKind::Output, graph.outputs, program, path + ".outputs");
     graph.hostPartition("portable");
     const auto delegates = addDelegatePartitions(program, *plan, path, graph);
-    decodePlanInstructions(program, *plan, path, delegates, graph);
     const auto graphIndex = model.addGraph(std::move(graph));
+    // Payloads first: a decoded child graph tells how a delegate call's arguments split.
     decodeDelegatePayloads(program, *plan, path, graphIndex, delegates, decoders, model);
+    const auto signatures = delegateSignatures(model, graphIndex, delegates);
+    auto& planGraph = model.graphs[graphIndex];
+    decodePlanInstructions(program, *plan, path, signatures, planGraph);
+    linkDelegateCalls(planGraph);
 }
 
 void addProgramMetadata(const PteProgram& program, Model& model) {
@@ -119,6 +155,13 @@ void addProgramMetadata(const PteProgram& program, Model& model) {
 }
 
 Model readPte(std::shared_ptr<const MappedFile> file, const ReaderContext& context) {
+    if (!hasEtIdentifier(file->bytes()))
+        throw FormatError(
+            file->path(), kPteFormat, atOffset(4),
+            "flatbuffer identifier ET12 at bytes 4..7 of a .pte program, found \"" +
+                magicText(file->bytes().subspan(std::min<std::size_t>(4, file->bytes().size())),
+                          4) +
+                "\" (the file starts \"" + magicText(file->bytes(), 12) + "\")");
     if (!hasTag(file->bytes(), 4, "ET12"))
         throw FormatError(file->path(), kPteFormat, atOffset(4),
                           "identifier ET12 (the only published program version), found \"" +
@@ -135,13 +178,7 @@ Model readPte(std::shared_ptr<const MappedFile> file, const ReaderContext& conte
     model.format = kPteFormat;
     model.formatVersion = "ET12";
     model.files.push_back(file);
-    for (const auto& companion : companionPaths(file->path(), context.options)) {
-        auto companionFile = MappedFile::open(companion);
-        const auto added = readFlatTensor(companionFile, program.namedData);
-        model.files.push_back(companionFile);
-        model.metadata.push_back(
-            {"companion", companion + " (" + std::to_string(added) + " named tensors)"});
-    }
+    loadCompanions(program, context, model);
     addProgramMetadata(program, model);
     if (!program.root->execution_plan() || program.root->execution_plan()->size() == 0)
         throw FormatError(file->path(), kPteFormat, "Program.execution_plan",

@@ -44,6 +44,9 @@ class PlanValueDecoder {
             break;
         case fbp::KernelTypes::IntList:
             value.scalar = intList(*evalue->val_as_IntList(), path);
+            // The boxed Int values themselves: a symbolic size among them has a producer.
+            value.attributes.push_back(
+                {"item values", listOf<std::int64_t>(evalue->val_as_IntList()->items())});
             break;
         case fbp::KernelTypes::DoubleList:
             value.scalar = listOf<double>(evalue->val_as_DoubleList()->items());
