@@ -1,4 +1,5 @@
 #include "app/sample/pte_program_writer.hpp"
+#include "app/sample/xnnpack_sample_payload.hpp"
 #include "core/format_error.hpp"
 #include "parsers/registry.hpp"
 #include "tests/support/fixtures.hpp"
@@ -8,6 +9,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 using namespace pteron;
 using testing::fixture;
@@ -315,8 +317,377 @@ TEST_CASE("unknown program identifiers name the expected version") {
 TEST_CASE("damaged .pte files read or fail cleanly") {
     const auto registry = FormatRegistry::standard();
     for (const auto& path : testing::fixturesIn("pte", ".pte")) {
+        INFO(path);
         const auto report = testing::damageAndRead(registry, path);
-        CHECK(report.attempts == 128);
-        CHECK(report.formatErrors > 0);
+        const bool corrupt = path.find("NOT_A_PTE") != std::string::npos;
+        CHECK(report.originalReads == !corrupt);
+        CHECK(report.truncationErrors > 0);
+        if (!corrupt) CHECK(report.formatErrors < report.attempts); // some damage still reads
     }
+}
+
+namespace {
+
+using Spec = PteProgramWriter::TensorSpec;
+
+std::string madePath(const std::string& name) {
+    return (testing::madeDir() / name).string();
+}
+
+std::vector<std::uint8_t> pattern(std::size_t size, std::uint8_t first) {
+    std::vector<std::uint8_t> bytes(size);
+    for (std::size_t i = 0; i < size; ++i)
+        bytes[i] = static_cast<std::uint8_t>(first + i);
+    return bytes;
+}
+
+std::vector<std::uint8_t> bytesOf(const ByteView& view) {
+    std::vector<std::uint8_t> bytes;
+    for (auto byte : view.bytes())
+        bytes.push_back(std::to_integer<std::uint8_t>(byte));
+    return bytes;
+}
+
+const Value& valueAt(const Graph& graph, std::int32_t index) {
+    return graph.values.at(static_cast<std::size_t>(index));
+}
+
+bool hasInput(const Node& node, std::int64_t value, const std::string& name) {
+    for (const auto& operand : node.inputs)
+        if (operand.value == value && operand.name == name) return true;
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("MoveCall, JumpFalseCall and FreeCall become runtime nodes") {
+    PteProgramWriter writer;
+    const auto a = writer.addTensor(Spec{PteScalarType::Float, {2}, 0, true, 0});
+    const auto b = writer.addTensor(Spec{PteScalarType::Float, {2}, 0, true, 16});
+    const auto condition = writer.addBool(true);
+    writer.addJumpFalseCall(condition, 3);
+    writer.addMoveCall(a, b);
+    writer.addFreeCall(a);
+    writer.setInputs({a});
+    writer.setOutputs({b});
+    const auto path = madePath("control_instructions.pte");
+    writer.write(path);
+
+    const auto model = FormatRegistry::standard().open(path);
+    const auto& graph = graphNamed(model, "forward");
+    REQUIRE(graph.nodes.size() == 3);
+    const auto& jump = graph.nodes[0];
+    CHECK(jump.op == "executorch::jump_false");
+    REQUIRE(jump.inputs.size() == 1);
+    CHECK(jump.inputs[0].value == condition);
+    CHECK(jump.inputs[0].name == "condition");
+    CHECK(jump.outputs.empty());
+    REQUIRE(findAttribute(jump.attributes, "destination_instruction") != nullptr);
+    CHECK(findAttribute(jump.attributes, "destination_instruction")->value ==
+          AttributeValue{std::int64_t{3}});
+    CHECK(valueAt(graph, condition).scalar == AttributeValue{true});
+
+    const auto& move = graph.nodes[1];
+    CHECK(move.op == "executorch::move");
+    REQUIRE(move.inputs.size() == 1);
+    CHECK(move.inputs[0].value == a);
+    CHECK(move.inputs[0].name == "from");
+    REQUIRE(move.outputs.size() == 1);
+    CHECK(move.outputs[0].value == b);
+    CHECK(move.outputs[0].name == "to");
+
+    const auto& free = graph.nodes[2];
+    CHECK(free.op == "executorch::free");
+    REQUIRE(free.inputs.size() == 1);
+    CHECK(free.inputs[0].value == a);
+    CHECK(free.inputs[0].name == "value");
+    for (const auto& node : graph.nodes)
+        CHECK(graph.partitions.at(node.partition).backend == "portable");
+    CHECK(findAttribute(free.attributes, "instruction")->value == AttributeValue{std::int64_t{2}});
+}
+
+TEST_CASE("mutable data segments give planned tensors their initial values") {
+    PteProgramWriter writer;
+    const auto initial = pattern(12, 0x40);
+    const auto state =
+        writer.addTensor(Spec{PteScalarType::Int, {3}, writer.addMutableData(initial), true, 64});
+    const auto other = writer.addTensor(
+        Spec{PteScalarType::Byte, {4}, writer.addMutableData(pattern(4, 0x90)), true, 128});
+    const auto plain = writer.addTensor(Spec{PteScalarType::Int, {3}, 0, true, 0});
+    writer.setInputs({plain});
+    writer.setOutputs({state, other});
+    const auto path = madePath("mutable_data.pte");
+    writer.write(path);
+
+    const auto model = FormatRegistry::standard().open(path);
+    const auto& graph = graphNamed(model, "forward");
+    const auto& value = valueAt(graph, state);
+    CHECK(toString(findAttribute(value.attributes, "storage")->value) == "mutable data segment");
+    CHECK(bytesOf(value.data) == initial);
+    CHECK(value.allocation->offset == 64);
+    CHECK(bytesOf(valueAt(graph, other).data) == pattern(4, 0x90));
+    CHECK(valueAt(graph, plain).data.empty());
+    // The mutable segment is the second one, after the (empty) constant segment.
+    CHECK(metadata(model, "segments") == "2");
+}
+
+TEST_CASE("named_data entries resolve external tensors of the program") {
+    PteProgramWriter writer;
+    const auto weights = pattern(16, 1);
+    writer.addNamedData("linear.weight", weights);
+    const auto weight =
+        writer.addExternalTensor(Spec{PteScalarType::Float, {2, 2}, 0, false, 0}, "linear.weight");
+    const auto bias =
+        writer.addExternalTensor(Spec{PteScalarType::Float, {2}, 0, false, 0}, "linear.bias");
+    const auto input = writer.addTensor(Spec{PteScalarType::Float, {2, 2}, 0, true, 0});
+    const auto output = writer.addTensor(Spec{PteScalarType::Float, {2, 2}, 0, true, 16});
+    writer.addKernelCall("aten::mul", "out", {input, weight, output, output});
+    writer.setInputs({input});
+    writer.setOutputs({output});
+    const auto path = madePath("named_data.pte");
+    writer.write(path);
+
+    const auto model = FormatRegistry::standard().open(path);
+    CHECK(metadata(model, "named data entries") == "1");
+    const auto& graph = graphNamed(model, "forward");
+    const auto& resolved = valueAt(graph, weight);
+    CHECK(resolved.kind == ValueKind::Constant);
+    CHECK(resolved.name == "linear.weight");
+    CHECK(bytesOf(resolved.data) == weights);
+    CHECK(toString(findAttribute(resolved.attributes, "data source")->value) == "program");
+    CHECK(findAttribute(valueAt(graph, bias).attributes, "unresolved") != nullptr);
+    CHECK(model.constantBytes() == 16);
+}
+
+TEST_CASE("legacy inline constant_buffer written by the writer reads back") {
+    PteProgramWriter writer;
+    writer.setConstantStorage(PteProgramWriter::ConstantStorage::InlineBuffer);
+    const auto first = pattern(8, 0x10);
+    const auto second = pattern(24, 0x80);
+    const auto a =
+        writer.addTensor(Spec{PteScalarType::Float, {2}, writer.addConstant(first), false, 0});
+    const auto b =
+        writer.addTensor(Spec{PteScalarType::Float, {6}, writer.addConstant(second), false, 0});
+    writer.setOutputs({a, b});
+    const auto path = madePath("inline_constants.pte");
+    writer.write(path);
+
+    const auto model = FormatRegistry::standard().open(path);
+    CHECK(metadata(model, "constant storage") == "inline constant_buffer (legacy)");
+    const auto& graph = graphNamed(model, "forward");
+    CHECK(bytesOf(valueAt(graph, a).data) == first);
+    CHECK(bytesOf(valueAt(graph, b).data) == second);
+    CHECK(toString(findAttribute(valueAt(graph, b).attributes, "storage")->value) ==
+          "inline constant_buffer (legacy)");
+    CHECK(model.constantBytes() == 32);
+}
+
+TEST_CASE("24- and 32-byte extended headers both lead to the segment data") {
+    for (const std::uint32_t length : {24u, 32u}) {
+        INFO("eh00 length " << length);
+        PteProgramWriter writer;
+        writer.setExtendedHeaderLength(length);
+        const auto bytes = pattern(20, static_cast<std::uint8_t>(length));
+        const auto constant =
+            writer.addTensor(Spec{PteScalarType::Byte, {20}, writer.addConstant(bytes), false, 0});
+        writer.setOutputs({constant});
+        const auto path = madePath("header" + std::to_string(length) + ".pte");
+        writer.write(path);
+
+        const auto model = FormatRegistry::standard().open(path);
+        CHECK(metadata(model, "extended header") == "eh00, " + std::to_string(length) + " bytes");
+        const auto& value = valueAt(graphNamed(model, "forward"), constant);
+        CHECK(toString(findAttribute(value.attributes, "storage")->value) == "constant segment");
+        CHECK(bytesOf(value.data) == bytes);
+        CHECK(value.data.fileOffset() % 128 == 0);
+        CHECK(model.constantBytes() == 20);
+    }
+}
+
+TEST_CASE("a symbolic size keeps the edge from the kernel that produced it") {
+    PteProgramWriter writer;
+    const auto input = writer.addTensor(Spec{PteScalarType::Float, {4, 3}, 0, true, 0});
+    const auto dim = writer.addInt(0);
+    const auto size = writer.addInt(0); // filled at run time by sym_size
+    writer.addKernelCall("aten::sym_size", "int", {input, dim, size});
+    const auto three = writer.addInt(3);
+    const auto shape = writer.addIntList({size, three});
+    const auto viewed = writer.addTensor(Spec{PteScalarType::Float, {4, 3}, 0, true, 64});
+    writer.addKernelCall("aten::view_copy", "out", {input, shape, viewed, viewed});
+    const auto scaled = writer.addTensor(Spec{PteScalarType::Float, {4, 3}, 0, true, 128});
+    writer.addKernelCall("aten::mul", "Scalar_out", {viewed, size, scaled, scaled});
+    writer.setInputs({input});
+    writer.setOutputs({scaled});
+    const auto path = madePath("symbolic_size.pte");
+    writer.write(path);
+
+    const auto model = FormatRegistry::standard().open(path);
+    const auto& graph = graphNamed(model, "forward");
+    REQUIRE(graph.nodes.size() == 3);
+    const auto& symSize = graph.nodes[0];
+    CHECK(symSize.op == "aten::sym_size.int");
+    REQUIRE(symSize.outputs.size() == 1);
+    CHECK(symSize.outputs[0].value == size);
+
+    const auto& view = graph.nodes[1];
+    CHECK(view.op == "aten::view_copy.out");
+    CHECK(hasInput(view, input, "arg0"));
+    CHECK(hasInput(view, size, "arg1[0]"));
+    CHECK_FALSE(hasInput(view, three, "arg1[1]")); // a literal has no producer
+    CHECK(findAttribute(view.attributes, "arg1")->value ==
+          AttributeValue{std::vector<std::int64_t>{0, 3}});
+
+    const auto& mul = graph.nodes[2];
+    CHECK(hasInput(mul, viewed, "arg0"));
+    CHECK(hasInput(mul, size, "arg1"));
+    CHECK(mul.outputs.at(0).value == scaled);
+}
+
+TEST_CASE("a delegate call splits its arguments by the decoded child graph's signature") {
+    PteProgramWriter writer;
+    const auto shapes = sampleXnnpackShapes();
+    const auto input =
+        writer.addTensor(Spec{PteScalarType::Char, {1, shapes.inputFeatures}, 0, true, 0});
+    const auto result =
+        writer.addTensor(Spec{PteScalarType::Char, {1, shapes.outputFeatures}, 0, true, 64});
+    const auto zero = writer.addInt(0);
+    // An earlier kernel writes the buffer the delegate then overwrites: without the child's
+    // signature the trailing argument would look like an input.
+    writer.addKernelCall("aten::fill", "Scalar_out", {result, zero, result});
+    const auto ethos = writer.addDelegate("EthosUBackend", pattern(32, 0), {});
+    const auto xnnpack = writer.addDelegate("XnnpackBackend", buildSampleXnnpackPayload(), {});
+    writer.addDelegateCall(xnnpack, {input, result});
+    writer.setInputs({input});
+    writer.setOutputs({result});
+    const auto path = madePath("delegate_signature.pte");
+    writer.write(path);
+
+    const auto model = FormatRegistry::standard().open(path);
+    const auto& graph = graphNamed(model, "forward");
+    REQUIRE(graph.nodes.size() == 2);
+    const auto& call = graph.nodes[1];
+    CHECK(call.op == "XnnpackBackend");
+    REQUIRE(call.inputs.size() == 1);
+    CHECK(call.inputs[0].value == input);
+    REQUIRE(call.outputs.size() == 1);
+    CHECK(call.outputs[0].value == result);
+    // Delegate 1's child graph carries the delegate index, as does the node.
+    REQUIRE(call.childGraphs.size() == 1);
+    CHECK(model.graphs.at(call.childGraphs[0]).id == "forward/XnnpackBackend#1");
+    CHECK(call.name == "XnnpackBackend#1");
+    CHECK(ethos == 0);
+    CHECK_FALSE(partitionOf(graph, "EthosUBackend")->note.empty());
+}
+
+TEST_CASE("compile specs are text only when they are valid UTF-8") {
+    PteProgramWriter writer;
+    const auto input = writer.addTensor(Spec{PteScalarType::Float, {2}, 0, true, 0});
+    const auto output = writer.addTensor(Spec{PteScalarType::Float, {2}, 0, true, 16});
+    const auto qnn = writer.addDelegate("QnnBackend", {0xcd, 0xab, 0x78, 0x56},
+                                        {{"text", "caf\xc3\xa9 ok"},
+                                         {"latin1", "caf\xe9"},
+                                         {"overlong", "\xc0\xaf"},
+                                         {"control", std::string("a\x01", 2)}});
+    writer.addDelegateCall(qnn, {input, output});
+    writer.setInputs({input});
+    writer.setOutputs({output});
+    const auto path = madePath("compile_specs.pte");
+    writer.write(path);
+
+    const auto model = FormatRegistry::standard().open(path);
+    const auto* partition = partitionOf(graphNamed(model, "forward"), "QnnBackend");
+    REQUIRE(partition != nullptr);
+    REQUIRE(partition->compileSpecs.size() == 4);
+    CHECK_FALSE(partition->compileSpecs[0].binary);
+    CHECK(partition->compileSpecs[0].text == "caf\xc3\xa9 ok");
+    CHECK(partition->compileSpecs[1].binary);
+    CHECK(partition->compileSpecs[1].text == toString(Blob{{'c', 'a', 'f', 0xe9}}));
+    CHECK(partition->compileSpecs[2].binary);
+    CHECK(partition->compileSpecs[3].binary);
+}
+
+TEST_CASE("a corrupt .ptd beside the program is a note; an explicit one is an error") {
+    const auto dir = testing::madeDir() / "ptd-corrupt";
+    std::filesystem::create_directories(dir);
+    std::filesystem::copy_file(fixture("pte/et_xor_training.pte"), dir / "xor.pte",
+                               std::filesystem::copy_options::overwrite_existing);
+    {
+        std::ofstream corrupt(dir / "xor.ptd", std::ios::binary | std::ios::trunc);
+        corrupt << "not a flat tensor file at all, just text";
+    }
+    const auto model = FormatRegistry::standard().open((dir / "xor.pte").string());
+    const auto note = metadata(model, "companion error");
+    CHECK(note.find("xor.ptd") != std::string::npos);
+    CHECK(note.find("executorch-ptd") != std::string::npos);
+    std::size_t unresolved = 0;
+    for (const auto& value : graphNamed(model, "forward").values)
+        if (findAttribute(value.attributes, "unresolved")) ++unresolved;
+    CHECK(unresolved == 4);
+    CHECK(model.files.size() == 1);
+
+    ReadOptions explicitCorrupt;
+    explicitCorrupt.companions.push_back((dir / "xor.ptd").string());
+    CHECK_THROWS_AS(FormatRegistry::standard().open((dir / "xor.pte").string(), explicitCorrupt),
+                    FormatError);
+
+    // An explicit companion is honoured whatever its extension.
+    std::filesystem::copy_file(fixture("ptd/et_xor_training.ptd"), dir / "weights.bin",
+                               std::filesystem::copy_options::overwrite_existing);
+    ReadOptions renamed;
+    renamed.companions.push_back((dir / "weights.bin").string());
+    const auto withWeights = FormatRegistry::standard().open((dir / "xor.pte").string(), renamed);
+    CHECK(withWeights.constantBytes() == 216);
+    CHECK(metadata(withWeights, "companion").find("weights.bin") != std::string::npos);
+}
+
+TEST_CASE("damaged .ptd companions read or fail cleanly") {
+    const auto registry = FormatRegistry::standard();
+    for (const auto* stem : {"et_linear_external", "et_xor_training"}) {
+        INFO(stem);
+        testing::DamageOptions options;
+        options.program = fixture(std::string("pte/") + stem + ".pte");
+        options.companionCopy = madePath(std::string("damaged_") + stem + ".ptd");
+        const auto report =
+            testing::damageAndRead(registry, fixture(std::string("ptd/") + stem + ".ptd"), options);
+        CHECK(report.originalReads);
+        CHECK(report.truncationErrors > 0);
+    }
+}
+
+TEST_CASE("the bundled sample program: portable kernels and a decoded XNNPACK graph") {
+    const auto path = std::filesystem::path(PTERON_BINARY_DIR) / "samples" / "sample.pte";
+    REQUIRE(std::filesystem::is_regular_file(path));
+    const auto model = FormatRegistry::standard().open(path.string());
+    const auto& graph = graphNamed(model, "forward");
+    REQUIRE(graph.nodes.size() == 4);
+    CHECK(graph.nodes[0].op == "quantized_decomposed::quantize_per_tensor.out");
+    CHECK(graph.nodes[1].op == "XnnpackBackend");
+    CHECK(graph.nodes[2].op == "quantized_decomposed::dequantize_per_tensor.out");
+    CHECK(graph.nodes[3].op == "aten::add.out");
+    for (const auto index : {0, 2, 3})
+        CHECK(graph.partitions.at(graph.nodes[static_cast<std::size_t>(index)].partition).backend ==
+              "portable");
+    // The quantize kernel's dtype argument prints by name.
+    CHECK(toString(findAttribute(graph.nodes[0].attributes, "arg5")->value) == "int8");
+    // quantize -> delegate -> dequantize -> add, wired through the same values
+    CHECK(graph.nodes[1].inputs.at(0).value == graph.nodes[0].outputs.at(0).value);
+    CHECK(graph.nodes[2].inputs.at(0).value == graph.nodes[1].outputs.at(0).value);
+    CHECK(graph.nodes[3].inputs.at(0).value == graph.nodes[2].outputs.at(0).value);
+
+    const auto* xnnpack = partitionOf(graph, "XnnpackBackend");
+    REQUIRE(xnnpack != nullptr);
+    CHECK(xnnpack->delegated);
+    CHECK(xnnpack->payloadMagic == "XH00");
+    CHECK(xnnpack->payloadBytes == buildSampleXnnpackPayload().size());
+    REQUIRE(xnnpack->childGraph.has_value());
+    const auto& child = model.graphs.at(*xnnpack->childGraph);
+    CHECK(child.id == "forward/XnnpackBackend#0");
+    CHECK(child.parent == std::optional<std::size_t>(0));
+    REQUIRE(child.nodes.size() == 2);
+    CHECK(child.nodes[0].op == "xnnpack.FullyConnected");
+    CHECK(child.nodes[1].op == "xnnpack.Clamp");
+    const auto shapes = sampleXnnpackShapes();
+    CHECK(child.values.at(static_cast<std::size_t>(child.inputs.at(0))).shape ==
+          std::vector<std::int64_t>{1, shapes.inputFeatures});
+    CHECK(model.constantBytes() == 4 * static_cast<std::uint64_t>(shapes.outputFeatures) + 32 + 16);
 }

@@ -73,19 +73,23 @@ std::int32_t PteProgramWriter::addValue(EValueSpec value) {
 }
 
 std::int32_t PteProgramWriter::addTensor(const TensorSpec& spec) {
-    return addValue({Kind::Tensor, 0, 0, spec, {}});
+    return addValue({Kind::Tensor, 0, 0, spec, {}, {}});
+}
+
+std::int32_t PteProgramWriter::addExternalTensor(const TensorSpec& spec, std::string key) {
+    return addValue({Kind::Tensor, 0, 0, spec, {}, std::move(key)});
 }
 
 std::int32_t PteProgramWriter::addInt(std::int64_t value) {
-    return addValue({Kind::Int, value, 0, {}, {}});
+    return addValue({Kind::Int, value, 0, {}, {}, {}});
 }
 
 std::int32_t PteProgramWriter::addBool(bool value) {
-    return addValue({Kind::Bool, value ? 1 : 0, 0, {}, {}});
+    return addValue({Kind::Bool, value ? 1 : 0, 0, {}, {}, {}});
 }
 
 std::int32_t PteProgramWriter::addDouble(double value) {
-    return addValue({Kind::Double, 0, value, {}, {}});
+    return addValue({Kind::Double, 0, value, {}, {}, {}});
 }
 
 std::int32_t PteProgramWriter::addNull() {
@@ -93,7 +97,7 @@ std::int32_t PteProgramWriter::addNull() {
 }
 
 std::int32_t PteProgramWriter::addIntList(std::vector<std::int32_t> intValues) {
-    return addValue({Kind::IntList, 0, 0, {}, {intValues.begin(), intValues.end()}});
+    return addValue({Kind::IntList, 0, 0, {}, {intValues.begin(), intValues.end()}, {}});
 }
 
 std::uint32_t PteProgramWriter::addConstant(std::vector<std::uint8_t> bytes) {
@@ -215,10 +219,14 @@ void PteProgramWriter::write(const std::string& path) const {
                 allocation = fbp::CreateAllocationDetails(
                     builder, 1, static_cast<std::uint32_t>(tensor.plannedOffset),
                     static_cast<std::uint32_t>(tensor.plannedOffset >> 32));
-            auto created = fbp::CreateTensor(builder, static_cast<fbp::ScalarType>(tensor.type), 0,
-                                             builder.CreateVector(tensor.sizes),
-                                             builder.CreateVector(dimOrder), false, tensor.constant,
-                                             allocation);
+            Offset<fbp::ExtraTensorInfo> extra;
+            if (!value.externalKey.empty())
+                extra = fbp::CreateExtraTensorInfoDirect(builder, 0, value.externalKey.c_str(),
+                                                         fbp::TensorDataLocation::EXTERNAL);
+            auto created = fbp::CreateTensor(
+                builder, static_cast<fbp::ScalarType>(tensor.type), 0,
+                builder.CreateVector(tensor.sizes), builder.CreateVector(dimOrder), false,
+                tensor.constant, allocation, 0, fbp::TensorShapeDynamism::STATIC, extra);
             values.push_back(fbp::CreateEValue(builder, fbp::KernelTypes::Tensor, created.Union()));
             break;
         }

@@ -38,6 +38,8 @@ class PteProgramWriter {
         : method_(std::move(methodName)) {}
 
     std::int32_t addTensor(const TensorSpec& spec);
+    // A constant kept outside the program (EXTERNAL), found by `key` in named_data or a .ptd.
+    std::int32_t addExternalTensor(const TensorSpec& spec, std::string key);
     std::int32_t addInt(std::int64_t value);
     std::int32_t addBool(bool value);
     std::int32_t addDouble(double value);
@@ -80,6 +82,7 @@ class PteProgramWriter {
         double doubleValue = 0;
         TensorSpec tensor;
         std::vector<std::int64_t> items;
+        std::string externalKey;
     };
     enum class CallKind : std::uint8_t { Kernel, Delegate, Move, JumpFalse, Free };
     struct Call {
