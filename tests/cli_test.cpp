@@ -1,6 +1,8 @@
 #include "app/cli/command_line.hpp"
 #include "app/cli/info_command.hpp"
 #include "app/cli/nodes_command.hpp"
+#include "app/sample/pte_program_writer.hpp"
+#include "app/sample/xnnpack_sample_payload.hpp"
 #include "core/format_error.hpp"
 #include "parsers/registry.hpp"
 #include "tests/support/fixtures.hpp"
@@ -249,4 +251,68 @@ TEST_CASE("info --json on damaged programs prints or fails with a FormatError") 
         CHECK(report.truncationErrors > 0);
     }
     CHECK(printed > 0);
+}
+
+namespace {
+
+using Spec = PteProgramWriter::TensorSpec;
+
+// forward: EthosUBackend (undecodable payload) then XnnpackBackend (the sample payload).
+std::string writeTwoDelegates(const std::string& name, const std::string& opName) {
+    PteProgramWriter writer;
+    const auto shapes = sampleXnnpackShapes();
+    const auto input =
+        writer.addTensor(Spec{PteScalarType::Char, {1, shapes.inputFeatures}, 0, true, 0});
+    const auto npu =
+        writer.addTensor(Spec{PteScalarType::Char, {1, shapes.inputFeatures}, 0, true, 64});
+    const auto result =
+        writer.addTensor(Spec{PteScalarType::Char, {1, shapes.outputFeatures}, 0, true, 128});
+    const auto ethos = writer.addDelegate("EthosUBackend", std::vector<std::uint8_t>(48, 0x11),
+                                          {{"compile_flags", "--accelerator-config=ethos-u55-64"}});
+    const auto xnnpack = writer.addDelegate("XnnpackBackend", buildSampleXnnpackPayload(), {});
+    writer.addDelegateCall(ethos, {input, npu});
+    writer.addDelegateCall(xnnpack, {npu, result});
+    const auto copy =
+        writer.addTensor(Spec{PteScalarType::Char, {1, shapes.outputFeatures}, 0, true, 192});
+    writer.addKernelCall(opName, "out", {result, copy, copy});
+    writer.setInputs({input});
+    writer.setOutputs({copy});
+    const auto path = (testing::madeDir() / name).string();
+    writer.write(path);
+    return path;
+}
+
+} // namespace
+
+TEST_CASE("partition ids follow the delegate index, as child graph ids do") {
+    const auto info = infoJson(writeTwoDelegates("two_delegates.pte", "aten::clone"));
+    const auto calls = partitionsOf(info, "forward");
+    REQUIRE(calls.size() == 3);
+    CHECK(calls[0]["id"] == "portable#0");
+    CHECK(calls[0]["node_count"] == 1);
+    CHECK(calls[1]["id"] == "EthosUBackend#0");
+    CHECK(calls[1]["target"] == "ethos-u55-64");
+    CHECK(calls[1]["child_graph"].is_null());
+    CHECK(calls[1].contains("note"));
+    CHECK(calls[2]["id"] == "XnnpackBackend#1");
+    CHECK(calls[2]["child_graph"] == "forward/XnnpackBackend#1");
+    CHECK(calls[2]["payload_bytes"] == buildSampleXnnpackPayload().size());
+
+    const auto& child = graphWithId(info, "forward/XnnpackBackend#1");
+    CHECK(child["parent"] == "forward");
+    const auto inside = partitionsOf(info, "forward/XnnpackBackend#1");
+    REQUIRE(inside.size() == 1);
+    CHECK(inside[0]["id"] == "XnnpackBackend#1");
+    CHECK(inside[0]["same_as"] == "forward XnnpackBackend#1");
+    CHECK(inside[0]["payload_bytes"] == 0);
+    CHECK(inside[0]["node_count"] == 2);
+}
+
+TEST_CASE("info --json prints names that are not UTF-8 with replacement characters") {
+    const auto path = writeTwoDelegates("not_utf8.pte", "aten::caf\xe9");
+    const auto json = run(runInfoCommand, {path, "--json"});
+    const auto info = nlohmann::json::parse(json);
+    CHECK(info["graphs"][0]["op_histogram"].contains("aten::caf\xef\xbf\xbd.out"));
+    const auto text = run(runInfoCommand, {path});
+    CHECK(text.find("aten::caf\xe9.out") != std::string::npos);
 }
