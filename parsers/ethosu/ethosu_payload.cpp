@@ -6,6 +6,8 @@
 #include "parsers/ethosu/ethosu_graph.hpp"
 #include "parsers/ethosu/vela_bin_stream.hpp"
 
+#include <algorithm>
+
 namespace pteron {
 namespace {
 
@@ -39,6 +41,61 @@ Attributes streamAttributes(const ethosu::VelaBinStream& bin,
     return out;
 }
 
+DType elementType(std::int64_t bytes) {
+    switch (bytes) {
+    case 1:
+        return DType::Int8;
+    case 2:
+        return DType::Int16;
+    case 4:
+        return DType::Int32;
+    default:
+        return DType::Unknown;
+    }
+}
+
+// The records hold 6-D shapes padded with leading ones; show them with one batch dimension.
+std::vector<std::int64_t> logicalShape(const ethosu::VelaIo& io) {
+    auto shape = shapeOf(io);
+    std::size_t first = 0;
+    while (first + 1 < shape.size() && shape[first] == 1)
+        ++first;
+    std::vector<std::int64_t> out{1};
+    out.insert(out.end(), shape.begin() + static_cast<std::ptrdiff_t>(first), shape.end());
+    return out;
+}
+
+std::uint64_t ioBytes(const ethosu::VelaIo& io) {
+    std::uint64_t count = static_cast<std::uint64_t>(std::max<std::int64_t>(io.elementSize, 1));
+    for (const auto dim : io.shape) {
+        if (dim <= 0) return 0;
+        // Records are 32-bit fields; a product past 2^48 cannot describe real memory.
+        if (count > (std::uint64_t{1} << 48) / static_cast<std::uint64_t>(dim)) return 0;
+        count *= static_cast<std::uint64_t>(dim);
+    }
+    return count;
+}
+
+std::vector<ethosu::IoBuffer> ioBuffers(const std::vector<ethosu::VelaIo>& records,
+                                        const std::string& prefix) {
+    std::vector<ethosu::IoBuffer> out;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const auto& io = records[i];
+        const auto bytes = ioBytes(io);
+        if (io.region < 0 || io.region > 7 || io.offset < 0 || bytes == 0) continue;
+        ethosu::IoBuffer buffer;
+        buffer.name = prefix + "_" + std::to_string(i);
+        const auto begin = static_cast<std::uint64_t>(io.offset);
+        buffer.range = {static_cast<unsigned>(io.region), begin, begin + bytes};
+        buffer.shape = logicalShape(io);
+        buffer.dtype = elementType(io.elementSize);
+        buffer.attributes.push_back({"vela_io_shape", shapeOf(io)});
+        buffer.attributes.push_back({"vela_io_index", static_cast<std::int64_t>(i)});
+        out.push_back(std::move(buffer));
+    }
+    return out;
+}
+
 Partition npuPartition(const DelegatePayload& payload, const ethosu::EthosUCommandStream& stream,
                        const Attributes& attributes) {
     Partition partition = payloadPartition(payload, "EthosUBackend", DeviceClass::NPU, 15);
@@ -68,7 +125,8 @@ std::size_t decodeEthosUPayload(const DelegatePayload& payload, Model& model) {
     ethosu::RegionMap regions;
     regions[0] = {"weight_data", bin.weights};
     regions[1] = {"scratch", {}};
-    ethosu::appendOperations(stream, graph, 0, regions);
+    const ethosu::NetworkIo io{ioBuffers(bin.inputs, "input"), ioBuffers(bin.outputs, "output")};
+    ethosu::appendOperations(stream, graph, 0, regions, io);
     graph.attributes.push_back(
         {std::string(ethosu::kRegisterListing), ethosu::registerListing(stream)});
     return model.addGraph(std::move(graph));
