@@ -228,6 +228,80 @@ TEST_CASE("ethosu: EthosUBackend payloads in .pte programs", "[ethosu][pte]") {
           AttributeValue{std::vector<std::int64_t>{1, 1, 1, 1, 1, 5}});
 }
 
+TEST_CASE("ethosu: payload inputs and outputs become the child graph's", "[ethosu][pte]") {
+    const auto mv2 = open("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto& graph = commandStreamGraph(mv2);
+    // The records as the payload stores them.
+    CHECK(attribute(graph.attributes, "input count") == AttributeValue{std::int64_t{1}});
+    CHECK(attribute(graph.attributes, "output count") == AttributeValue{std::int64_t{1}});
+    CHECK(attribute(graph.attributes, "output[0] shape") ==
+          AttributeValue{std::vector<std::int64_t>{1, 1, 1, 1, 1, 1000}});
+    CHECK(attribute(graph.attributes, "output[0] region") == AttributeValue{std::int64_t{1}});
+    CHECK(attribute(graph.attributes, "output[0] offset") == AttributeValue{std::int64_t{0}});
+    const auto inputRegion = std::get<std::int64_t>(attribute(graph.attributes, "input[0] region"));
+    const auto inputOffset = std::get<std::int64_t>(attribute(graph.attributes, "input[0] offset"));
+
+    REQUIRE(graph.inputs.size() == 1);
+    const auto& input = graph.values.at(static_cast<std::size_t>(graph.inputs[0]));
+    CHECK(input.name == "input_0");
+    CHECK(input.kind == ValueKind::Input);
+    CHECK(input.typeText() == "int8[1,3,224,224]");
+    REQUIRE(input.allocation.has_value());
+    CHECK(input.allocation->memoryId == inputRegion);
+    CHECK(input.allocation->offset == static_cast<std::uint64_t>(inputOffset));
+
+    REQUIRE(graph.outputs.size() == 1);
+    const auto& output = graph.values.at(static_cast<std::size_t>(graph.outputs[0]));
+    CHECK(output.name == "output_0");
+    CHECK(output.kind == ValueKind::Output);
+    CHECK(output.typeText() == "int8[1,1000]");
+    REQUIRE(output.allocation.has_value());
+    CHECK(output.allocation->memoryId == 1);
+    CHECK(output.allocation->offset == 0u);
+
+    // The operations reading the input and writing the output are linked to them: the final
+    // fully connected layer runs as CONV stripes of output channels that together fill it.
+    std::size_t readers = 0;
+    std::vector<const Node*> writers;
+    for (const auto& node : graph.nodes) {
+        for (const auto& operand : node.inputs)
+            if (operand.value == graph.inputs[0]) ++readers;
+        for (const auto& operand : node.outputs)
+            if (operand.value == graph.outputs[0]) writers.push_back(&node);
+    }
+    CHECK(readers > 0);
+    REQUIRE(writers.size() == 9);
+    std::int64_t channels = 0;
+    for (const auto* writer : writers) {
+        CHECK(writer->op == "ethosu.CONV");
+        const auto& shape =
+            std::get<std::vector<std::int64_t>>(attribute(writer->attributes, "ofm_shape"));
+        channels += shape.at(3);
+    }
+    CHECK(channels == 1000);
+    CHECK(writers.back() == &graph.nodes.at(graph.nodes.size() - 2));
+    CHECK(attribute(output.attributes, "written_by") == AttributeValue{std::int64_t{9}});
+    // No operation's result is left dangling: every other written value is read.
+    for (std::size_t v = 0; v < graph.values.size(); ++v) {
+        const auto& value = graph.values[v];
+        if (value.kind != ValueKind::Intermediate) continue;
+        bool read = false;
+        for (const auto& node : graph.nodes)
+            for (const auto& operand : node.inputs)
+                read = read || operand.value == static_cast<std::int64_t>(v);
+        INFO(value.name);
+        CHECK(read);
+    }
+
+    // The same holds for the two-input add of the minimal example.
+    const auto minimal = open("pte/cmsisexec_ethos_u_minimal_example.pte");
+    const auto& add = commandStreamGraph(minimal);
+    CHECK(add.inputs.size() == 2);
+    CHECK(add.outputs.size() == 1);
+    for (const auto index : add.inputs)
+        CHECK(add.values.at(static_cast<std::size_t>(index)).name.rfind("input_", 0) == 0);
+}
+
 TEST_CASE("ethosu: pteron ethosu command", "[ethosu][cli]") {
     std::ostringstream out, err;
     const std::vector<std::string> plain{fixture("tflite/paddle_hello_world_int8_vela.tflite")};
