@@ -302,6 +302,62 @@ TEST_CASE("ethosu: payload inputs and outputs become the child graph's", "[ethos
         CHECK(add.values.at(static_cast<std::size_t>(index)).name.rfind("input_", 0) == 0);
 }
 
+// MACs of a node recomputed from its decoded shapes by the documented rule.
+std::int64_t expectedMacs(const Node& node) {
+    const auto shape = [&](const char* name) {
+        return std::get<std::vector<std::int64_t>>(attribute(node.attributes, name));
+    };
+    const auto ofm = shape("ofm_shape");
+    std::int64_t macs = ofm[1] * ofm[2] * ofm[3];
+    if (node.op == "ethosu.ELEMENTWISE") return macs;
+    const auto kernel = shape("kernel_size");
+    macs *= kernel[0] * kernel[1];
+    if (node.op == "ethosu.CONV") macs *= shape("ifm_shape")[3];
+    return macs;
+}
+
+TEST_CASE("ethosu: MACs of each NPU operation", "[ethosu]") {
+    const auto kws = open("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite");
+    const auto& graph = commandStreamGraph(kws);
+    std::size_t counted = 0;
+    for (const auto& node : graph.nodes) {
+        const auto* macs = findAttribute(node.attributes, ethosu::kMacsAttribute);
+        const bool compute = node.op == "ethosu.CONV" || node.op == "ethosu.DEPTHWISE" ||
+                             node.op == "ethosu.POOL" || node.op == "ethosu.ELEMENTWISE";
+        REQUIRE((macs != nullptr) == compute);
+        if (!compute) continue;
+        INFO(node.name << " " << node.op);
+        CHECK(std::get<std::int64_t>(macs->value) == expectedMacs(node));
+        ++counted;
+    }
+    CHECK(counted == 18);
+    // The first convolution (the first 16 of 140 filters; op5 computes the other 124): 10x4
+    // kernel, stride 1, SAME padding over the one-channel 49x10 MFCC map: 49 * 10 * 16 * 10 * 4.
+    const auto& conv = graph.nodes.at(2);
+    CHECK(attribute(conv.attributes, "ifm_shape") ==
+          AttributeValue{std::vector<std::int64_t>{1, 49, 10, 1}});
+    CHECK(attribute(conv.attributes, "ofm_shape") ==
+          AttributeValue{std::vector<std::int64_t>{1, 49, 10, 16}});
+    CHECK(attribute(conv.attributes, "macs") == AttributeValue{std::int64_t{313600}});
+    // The stride-2 3x3 depthwise over both slices: 25 * 5 * 140 * 3 * 3.
+    CHECK(attribute(graph.nodes.at(8).attributes, "macs") == AttributeValue{std::int64_t{157500}});
+
+    // The hello-world sine model: Vela's summary beside it reports nn_macs = 288 for its three
+    // fully connected layers (1->16, 16->16, 16->1), the sum of the operations' MACs.
+    const auto hello = open("tflite/paddle_hello_world_int8_vela.tflite");
+    std::int64_t total = 0;
+    for (const auto& node : commandStreamGraph(hello).nodes)
+        if (const auto* macs = findAttribute(node.attributes, "macs"))
+            total += std::get<std::int64_t>(macs->value);
+    CHECK(total == 288);
+
+    // Elementwise adds count one operation per output element.
+    const auto minimal = open("pte/cmsisexec_ethos_u_minimal_example.pte");
+    for (const auto& node : commandStreamGraph(minimal).nodes)
+        if (node.op == "ethosu.ELEMENTWISE")
+            CHECK(attribute(node.attributes, "macs") == AttributeValue{expectedMacs(node)});
+}
+
 TEST_CASE("ethosu: pteron ethosu command", "[ethosu][cli]") {
     std::ostringstream out, err;
     const std::vector<std::string> plain{fixture("tflite/paddle_hello_world_int8_vela.tflite")};
