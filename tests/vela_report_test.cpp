@@ -595,6 +595,37 @@ TEST_CASE("Per-layer rows attach to nodes by name", "[vela_report]") {
     CHECK(metadataValue<std::int64_t>(model, "vela.per_layer_matched") == 3);
     CHECK(metadataValue<std::int64_t>(model, "vela.cycles_total") == 752);
     CHECK(metadataValue<std::int64_t>(model, "vela.npu_ops") == 2);
+
+    // Every row stays on the model as a generic table, matched or not.
+    const auto* table = model.findReportTable(kPerLayerTable);
+    REQUIRE(table);
+    CHECK(table->rows.size() == 3);
+    CHECK(table->columns.size() == 19);
+    CHECK(*table->cell(0, "Original Operator") == AttributeValue{std::string("FULLY_CONNECTED")});
+    CHECK(*table->cell(0, "Op Cycles") == AttributeValue{std::int64_t{400}});
+    CHECK(*table->cell(1, "Util% (MAC)") == AttributeValue{0.3018});
+    CHECK(*table->cell(2, "Target") == AttributeValue{std::string("CPU")});
+    CHECK(*table->cell(1, "Matched Node") == AttributeValue{std::string("main/unnamed")});
+    CHECK(*table->cell(0, "Line") == AttributeValue{std::int64_t{2}});
+    CHECK(table->cell(0, "no such column") == nullptr);
+    CHECK(table->cell(3, "Name") == nullptr);
+}
+
+TEST_CASE("Per-layer rows of a legacy report stay on the model unmatched", "[vela_report]") {
+    Model model;
+    const auto report = parseVelaPerLayer(kLegacyPerLayer, "legacy_per-layer.csv");
+    attachVelaLayers(model, report.rows, report.file);
+    const auto* table = model.findReportTable(kPerLayerTable);
+    REQUIRE(table);
+    CHECK(table->source == "legacy_per-layer.csv");
+    REQUIRE(table->rows.size() == report.rows.size());
+    for (std::size_t i = 0; i < report.rows.size(); ++i) {
+        CHECK(*table->cell(i, "Name") == AttributeValue{report.rows[i].name});
+        CHECK(std::holds_alternative<std::monostate>(*table->cell(i, "Matched Node")));
+        CHECK(*table->cell(i, "Section") ==
+              AttributeValue{static_cast<std::int64_t>(report.rows[i].section)});
+    }
+    CHECK(metadataValue<std::int64_t>(model, "vela.per_layer_matched") == 0);
 }
 
 TEST_CASE("Reports are found beside the optimised model", "[vela_report]") {

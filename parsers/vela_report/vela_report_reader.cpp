@@ -103,7 +103,7 @@ Model readPerLayerModel(const std::shared_ptr<const MappedFile>& file) {
     for (const auto& row : report.rows)
         graph.nodes.push_back(layerNode(graph, row));
     model.addGraph(std::move(graph));
-    attachVelaLayers(model, report.rows);
+    attachVelaLayers(model, report.rows, file->path());
     return model;
 }
 
