@@ -302,6 +302,37 @@ void appendOperations(const EthosUCommandStream& stream, Graph& graph, std::size
     builder.finish(io.outputs);
 }
 
+std::optional<IoBuffer> ioBuffer(std::string name, std::vector<std::int64_t> shape,
+                                 std::int64_t elementSize, std::int64_t region,
+                                 std::int64_t offset) {
+    if (region < 0 || region > 7 || offset < 0 || elementSize <= 0) return std::nullopt;
+    std::uint64_t bytes = static_cast<std::uint64_t>(elementSize);
+    for (const auto dim : shape) {
+        if (dim <= 0) return std::nullopt;
+        if (bytes > (std::uint64_t{1} << 48) / static_cast<std::uint64_t>(dim)) return std::nullopt;
+        bytes *= static_cast<std::uint64_t>(dim);
+    }
+    IoBuffer buffer;
+    buffer.name = std::move(name);
+    const auto begin = static_cast<std::uint64_t>(offset);
+    buffer.range = {static_cast<unsigned>(region), begin, begin + bytes};
+    buffer.shape = std::move(shape);
+    switch (elementSize) {
+    case 1:
+        buffer.dtype = DType::Int8;
+        break;
+    case 2:
+        buffer.dtype = DType::Int16;
+        break;
+    case 4:
+        buffer.dtype = DType::Int32;
+        break;
+    default:
+        break;
+    }
+    return buffer;
+}
+
 Attributes hardwareAttributes(const EthosUCommandStream& stream) {
     const auto& config = stream.config();
     Attributes out;

@@ -5,6 +5,7 @@
 #include "parsers/ethosu/ethosu_command_stream.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace pteron::ethosu {
@@ -24,6 +25,12 @@ struct IoBuffer {
     DType dtype = DType::Unknown;
     Attributes attributes; // format extras kept on the value (the recorded 6-D shape)
 };
+
+// The buffer of `shape` elements of `elementSize` bytes at region + offset, or nullopt when the
+// figures cannot describe memory (negative, region past 7, sizes past 2^48 bytes).
+std::optional<IoBuffer> ioBuffer(std::string name, std::vector<std::int64_t> shape,
+                                 std::int64_t elementSize, std::int64_t region,
+                                 std::int64_t offset);
 
 struct NetworkIo {
     std::vector<IoBuffer> inputs;

@@ -6,8 +6,6 @@
 #include "parsers/ethosu/ethosu_graph.hpp"
 #include "parsers/ethosu/vela_bin_stream.hpp"
 
-#include <algorithm>
-
 namespace pteron {
 namespace {
 
@@ -41,19 +39,6 @@ Attributes streamAttributes(const ethosu::VelaBinStream& bin,
     return out;
 }
 
-DType elementType(std::int64_t bytes) {
-    switch (bytes) {
-    case 1:
-        return DType::Int8;
-    case 2:
-        return DType::Int16;
-    case 4:
-        return DType::Int32;
-    default:
-        return DType::Unknown;
-    }
-}
-
 // The records hold 6-D shapes padded with leading ones; show them with one batch dimension.
 std::vector<std::int64_t> logicalShape(const ethosu::VelaIo& io) {
     auto shape = shapeOf(io);
@@ -65,33 +50,17 @@ std::vector<std::int64_t> logicalShape(const ethosu::VelaIo& io) {
     return out;
 }
 
-std::uint64_t ioBytes(const ethosu::VelaIo& io) {
-    std::uint64_t count = static_cast<std::uint64_t>(std::max<std::int64_t>(io.elementSize, 1));
-    for (const auto dim : io.shape) {
-        if (dim <= 0) return 0;
-        // Records are 32-bit fields; a product past 2^48 cannot describe real memory.
-        if (count > (std::uint64_t{1} << 48) / static_cast<std::uint64_t>(dim)) return 0;
-        count *= static_cast<std::uint64_t>(dim);
-    }
-    return count;
-}
-
 std::vector<ethosu::IoBuffer> ioBuffers(const std::vector<ethosu::VelaIo>& records,
                                         const std::string& prefix) {
     std::vector<ethosu::IoBuffer> out;
     for (std::size_t i = 0; i < records.size(); ++i) {
         const auto& io = records[i];
-        const auto bytes = ioBytes(io);
-        if (io.region < 0 || io.region > 7 || io.offset < 0 || bytes == 0) continue;
-        ethosu::IoBuffer buffer;
-        buffer.name = prefix + "_" + std::to_string(i);
-        const auto begin = static_cast<std::uint64_t>(io.offset);
-        buffer.range = {static_cast<unsigned>(io.region), begin, begin + bytes};
-        buffer.shape = logicalShape(io);
-        buffer.dtype = elementType(io.elementSize);
-        buffer.attributes.push_back({"vela_io_shape", shapeOf(io)});
-        buffer.attributes.push_back({"vela_io_index", static_cast<std::int64_t>(i)});
-        out.push_back(std::move(buffer));
+        auto buffer = ethosu::ioBuffer(prefix + "_" + std::to_string(i), logicalShape(io),
+                                       io.elementSize, io.region, io.offset);
+        if (!buffer) continue;
+        buffer->attributes.push_back({"vela_io_shape", shapeOf(io)});
+        buffer->attributes.push_back({"vela_io_index", static_cast<std::int64_t>(i)});
+        out.push_back(std::move(*buffer));
     }
     return out;
 }
