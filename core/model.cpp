@@ -17,6 +17,12 @@ const Graph* Model::findGraph(std::string_view id) const {
     return nullptr;
 }
 
+const ReportTable* Model::findReportTable(std::string_view name) const {
+    for (const auto& table : reportTables)
+        if (table.name == name) return &table;
+    return nullptr;
+}
+
 std::vector<std::size_t> Model::topLevelGraphs() const {
     std::vector<std::size_t> result;
     for (std::size_t i = 0; i < graphs.size(); ++i)

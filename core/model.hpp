@@ -4,6 +4,7 @@
 #include "core/attribute.hpp"
 #include "core/graph.hpp"
 #include "core/mapped_file.hpp"
+#include "core/report_table.hpp"
 
 #include <memory>
 #include <string>
@@ -20,9 +21,13 @@ struct Model {
     std::vector<Graph> graphs;
     // Mapped files whose bytes constants view (the artifact and companions such as a .ptd).
     std::vector<std::shared_ptr<const MappedFile>> files;
+    // Tables reported about the model by other tools (Vela's per-layer rows), in the order added.
+    std::vector<ReportTable> reportTables;
 
     std::size_t addGraph(Graph graph);
     const Graph* findGraph(std::string_view id) const;
+    // The report table called `name`, or nullptr.
+    const ReportTable* findReportTable(std::string_view name) const;
     std::vector<std::size_t> topLevelGraphs() const;
     // Bytes of constant data over all graphs; a buffer shared by several tensors counts once.
     std::uint64_t constantBytes() const;

@@ -228,6 +228,136 @@ TEST_CASE("ethosu: EthosUBackend payloads in .pte programs", "[ethosu][pte]") {
           AttributeValue{std::vector<std::int64_t>{1, 1, 1, 1, 1, 5}});
 }
 
+TEST_CASE("ethosu: payload inputs and outputs become the child graph's", "[ethosu][pte]") {
+    const auto mv2 = open("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto& graph = commandStreamGraph(mv2);
+    // The records as the payload stores them.
+    CHECK(attribute(graph.attributes, "input count") == AttributeValue{std::int64_t{1}});
+    CHECK(attribute(graph.attributes, "output count") == AttributeValue{std::int64_t{1}});
+    CHECK(attribute(graph.attributes, "output[0] shape") ==
+          AttributeValue{std::vector<std::int64_t>{1, 1, 1, 1, 1, 1000}});
+    CHECK(attribute(graph.attributes, "output[0] region") == AttributeValue{std::int64_t{1}});
+    CHECK(attribute(graph.attributes, "output[0] offset") == AttributeValue{std::int64_t{0}});
+    const auto inputRegion = std::get<std::int64_t>(attribute(graph.attributes, "input[0] region"));
+    const auto inputOffset = std::get<std::int64_t>(attribute(graph.attributes, "input[0] offset"));
+
+    REQUIRE(graph.inputs.size() == 1);
+    const auto& input = graph.values.at(static_cast<std::size_t>(graph.inputs[0]));
+    CHECK(input.name == "input_0");
+    CHECK(input.kind == ValueKind::Input);
+    CHECK(input.typeText() == "int8[1,3,224,224]");
+    REQUIRE(input.allocation.has_value());
+    CHECK(input.allocation->memoryId == inputRegion);
+    CHECK(input.allocation->offset == static_cast<std::uint64_t>(inputOffset));
+
+    REQUIRE(graph.outputs.size() == 1);
+    const auto& output = graph.values.at(static_cast<std::size_t>(graph.outputs[0]));
+    CHECK(output.name == "output_0");
+    CHECK(output.kind == ValueKind::Output);
+    CHECK(output.typeText() == "int8[1,1000]");
+    REQUIRE(output.allocation.has_value());
+    CHECK(output.allocation->memoryId == 1);
+    CHECK(output.allocation->offset == 0u);
+
+    // The operations reading the input and writing the output are linked to them: the final
+    // fully connected layer runs as CONV stripes of output channels that together fill it.
+    std::size_t readers = 0;
+    std::vector<const Node*> writers;
+    for (const auto& node : graph.nodes) {
+        for (const auto& operand : node.inputs)
+            if (operand.value == graph.inputs[0]) ++readers;
+        for (const auto& operand : node.outputs)
+            if (operand.value == graph.outputs[0]) writers.push_back(&node);
+    }
+    CHECK(readers > 0);
+    REQUIRE(writers.size() == 9);
+    std::int64_t channels = 0;
+    for (const auto* writer : writers) {
+        CHECK(writer->op == "ethosu.CONV");
+        const auto& shape =
+            std::get<std::vector<std::int64_t>>(attribute(writer->attributes, "ofm_shape"));
+        channels += shape.at(3);
+    }
+    CHECK(channels == 1000);
+    CHECK(writers.back() == &graph.nodes.at(graph.nodes.size() - 2));
+    CHECK(attribute(output.attributes, "written_by") == AttributeValue{std::int64_t{9}});
+    // No operation's result is left dangling: every other written value is read.
+    for (std::size_t v = 0; v < graph.values.size(); ++v) {
+        const auto& value = graph.values[v];
+        if (value.kind != ValueKind::Intermediate) continue;
+        bool read = false;
+        for (const auto& node : graph.nodes)
+            for (const auto& operand : node.inputs)
+                read = read || operand.value == static_cast<std::int64_t>(v);
+        INFO(value.name);
+        CHECK(read);
+    }
+
+    // The same holds for the two-input add of the minimal example.
+    const auto minimal = open("pte/cmsisexec_ethos_u_minimal_example.pte");
+    const auto& add = commandStreamGraph(minimal);
+    CHECK(add.inputs.size() == 2);
+    CHECK(add.outputs.size() == 1);
+    for (const auto index : add.inputs)
+        CHECK(add.values.at(static_cast<std::size_t>(index)).name.rfind("input_", 0) == 0);
+}
+
+// MACs of a node recomputed from its decoded shapes by the documented rule.
+std::int64_t expectedMacs(const Node& node) {
+    const auto shape = [&](const char* name) {
+        return std::get<std::vector<std::int64_t>>(attribute(node.attributes, name));
+    };
+    const auto ofm = shape("ofm_shape");
+    std::int64_t macs = ofm[1] * ofm[2] * ofm[3];
+    if (node.op == "ethosu.ELEMENTWISE") return macs;
+    const auto kernel = shape("kernel_size");
+    macs *= kernel[0] * kernel[1];
+    if (node.op == "ethosu.CONV") macs *= shape("ifm_shape")[3];
+    return macs;
+}
+
+TEST_CASE("ethosu: MACs of each NPU operation", "[ethosu]") {
+    const auto kws = open("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite");
+    const auto& graph = commandStreamGraph(kws);
+    std::size_t counted = 0;
+    for (const auto& node : graph.nodes) {
+        const auto* macs = findAttribute(node.attributes, ethosu::kMacsAttribute);
+        const bool compute = node.op == "ethosu.CONV" || node.op == "ethosu.DEPTHWISE" ||
+                             node.op == "ethosu.POOL" || node.op == "ethosu.ELEMENTWISE";
+        REQUIRE((macs != nullptr) == compute);
+        if (!compute) continue;
+        INFO(node.name << " " << node.op);
+        CHECK(std::get<std::int64_t>(macs->value) == expectedMacs(node));
+        ++counted;
+    }
+    CHECK(counted == 18);
+    // The first convolution (the first 16 of 140 filters; op5 computes the other 124): 10x4
+    // kernel, stride 1, SAME padding over the one-channel 49x10 MFCC map: 49 * 10 * 16 * 10 * 4.
+    const auto& conv = graph.nodes.at(2);
+    CHECK(attribute(conv.attributes, "ifm_shape") ==
+          AttributeValue{std::vector<std::int64_t>{1, 49, 10, 1}});
+    CHECK(attribute(conv.attributes, "ofm_shape") ==
+          AttributeValue{std::vector<std::int64_t>{1, 49, 10, 16}});
+    CHECK(attribute(conv.attributes, "macs") == AttributeValue{std::int64_t{313600}});
+    // The stride-2 3x3 depthwise over both slices: 25 * 5 * 140 * 3 * 3.
+    CHECK(attribute(graph.nodes.at(8).attributes, "macs") == AttributeValue{std::int64_t{157500}});
+
+    // The hello-world sine model: Vela's summary beside it reports nn_macs = 288 for its three
+    // fully connected layers (1->16, 16->16, 16->1), the sum of the operations' MACs.
+    const auto hello = open("tflite/paddle_hello_world_int8_vela.tflite");
+    std::int64_t total = 0;
+    for (const auto& node : commandStreamGraph(hello).nodes)
+        if (const auto* macs = findAttribute(node.attributes, "macs"))
+            total += std::get<std::int64_t>(macs->value);
+    CHECK(total == 288);
+
+    // Elementwise adds count one operation per output element.
+    const auto minimal = open("pte/cmsisexec_ethos_u_minimal_example.pte");
+    for (const auto& node : commandStreamGraph(minimal).nodes)
+        if (node.op == "ethosu.ELEMENTWISE")
+            CHECK(attribute(node.attributes, "macs") == AttributeValue{expectedMacs(node)});
+}
+
 TEST_CASE("ethosu: pteron ethosu command", "[ethosu][cli]") {
     std::ostringstream out, err;
     const std::vector<std::string> plain{fixture("tflite/paddle_hello_world_int8_vela.tflite")};

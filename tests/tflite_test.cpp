@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <map>
 
 using namespace pteron;
@@ -236,6 +237,65 @@ TEST_CASE("tflite: Vela outputs of older releases", "[tflite][vela]") {
     CHECK(countNpuPartitions(person.graphs.at(0), "ethos-u55-64") == 1);
     CHECK(person.graphs.at(0).nodes.size() == 1);
     CHECK(person.graphs.at(1).nodes.size() == 354);
+}
+
+TEST_CASE("tflite: an undecodable command stream keeps its NPU operator", "[tflite][vela]") {
+    const auto original = MappedFile::open(fixture("tflite/paddle_hello_world_int8_vela.tflite"));
+    std::vector<std::byte> bytes(original->bytes().begin(), original->bytes().end());
+    const std::string content(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    const auto at = content.find("COP1");
+    REQUIRE(at != std::string::npos);
+    CHECK(content.find("COP1", at + 1) == std::string::npos);
+    std::memcpy(bytes.data() + at, "XXXX", 4);
+
+    const auto model =
+        FormatRegistry::standard().read(MappedFile::fromBytes("damaged_vela.tflite", bytes));
+    CHECK(commandStreamGraphs(model) == 0);
+    REQUIRE(model.graphs.size() == 1);
+    const auto& graph = model.graphs[0];
+    REQUIRE(graph.nodes.size() == 1);
+    const auto& node = graph.nodes[0];
+    CHECK(node.op == "tflite.custom:ethos-u");
+    CHECK(node.childGraphs.empty());
+    const auto& partition = graph.partitions.at(node.partition);
+    CHECK(partition.backend == "ethos-u");
+    CHECK(partition.device == DeviceClass::NPU);
+    CHECK(partition.delegated);
+    CHECK_FALSE(partition.childGraph.has_value());
+    CHECK(partition.payloadMagic == "XXXX");
+    CHECK(partition.payloadBytes == 496);
+    CHECK(partition.note.find("command stream could not be decoded") == 0);
+    CHECK(partition.note.find("COP1") != std::string::npos);
+    CHECK(text(node.attributes, "note") == partition.note);
+}
+
+TEST_CASE("tflite: byte flips inside a command stream never fail the file", "[tflite][vela]") {
+    const auto path = fixture("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite");
+    const auto model = FormatRegistry::standard().open(path);
+    const auto& graph = model.graphs.at(0);
+    const auto& stream = operandValue(graph, graph.nodes.at(0).inputs.at(0)).data;
+    const auto original = MappedFile::open(path);
+    const std::vector<std::byte> bytes(original->bytes().begin(), original->bytes().end());
+    std::size_t noted = 0, decoded = 0;
+    for (std::uint64_t at = stream.fileOffset(); at < stream.fileOffset() + stream.size();
+         at += 61) {
+        auto damaged = bytes;
+        damaged[at] = static_cast<std::byte>(std::to_integer<unsigned>(damaged[at]) ^ 0xC3);
+        INFO("flip at " << at);
+        const auto read =
+            FormatRegistry::standard().read(MappedFile::fromBytes("flipped.tflite", damaged));
+        const auto& node = read.graphs.at(0).nodes.at(0);
+        CHECK(read.graphs.at(0).partitions.at(node.partition).device == DeviceClass::NPU);
+        if (findAttribute(node.attributes, "note")) {
+            CHECK(node.childGraphs.empty());
+            ++noted;
+        } else {
+            CHECK(node.childGraphs.size() == 1);
+            ++decoded;
+        }
+    }
+    CHECK(noted > 0);
+    CHECK(decoded > 0);
 }
 
 TEST_CASE("tflite: buffers stored after the flatbuffer", "[tflite]") {

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 using namespace pteron;
 using namespace pteron::vela_report;
@@ -595,6 +596,37 @@ TEST_CASE("Per-layer rows attach to nodes by name", "[vela_report]") {
     CHECK(metadataValue<std::int64_t>(model, "vela.per_layer_matched") == 3);
     CHECK(metadataValue<std::int64_t>(model, "vela.cycles_total") == 752);
     CHECK(metadataValue<std::int64_t>(model, "vela.npu_ops") == 2);
+
+    // Every row stays on the model as a generic table, matched or not.
+    const auto* table = model.findReportTable(kPerLayerTable);
+    REQUIRE(table);
+    CHECK(table->rows.size() == 3);
+    CHECK(table->columns.size() == 19);
+    CHECK(*table->cell(0, "Original Operator") == AttributeValue{std::string("FULLY_CONNECTED")});
+    CHECK(*table->cell(0, "Op Cycles") == AttributeValue{std::int64_t{400}});
+    CHECK(*table->cell(1, "Util% (MAC)") == AttributeValue{0.3018});
+    CHECK(*table->cell(2, "Target") == AttributeValue{std::string("CPU")});
+    CHECK(*table->cell(1, "Matched Node") == AttributeValue{std::string("main/unnamed")});
+    CHECK(*table->cell(0, "Line") == AttributeValue{std::int64_t{2}});
+    CHECK(table->cell(0, "no such column") == nullptr);
+    CHECK(table->cell(3, "Name") == nullptr);
+}
+
+TEST_CASE("Per-layer rows of a legacy report stay on the model unmatched", "[vela_report]") {
+    Model model;
+    const auto report = parseVelaPerLayer(kLegacyPerLayer, "legacy_per-layer.csv");
+    attachVelaLayers(model, report.rows, report.file);
+    const auto* table = model.findReportTable(kPerLayerTable);
+    REQUIRE(table);
+    CHECK(table->source == "legacy_per-layer.csv");
+    REQUIRE(table->rows.size() == report.rows.size());
+    for (std::size_t i = 0; i < report.rows.size(); ++i) {
+        CHECK(*table->cell(i, "Name") == AttributeValue{report.rows[i].name});
+        CHECK(std::holds_alternative<std::monostate>(*table->cell(i, "Matched Node")));
+        CHECK(*table->cell(i, "Section") ==
+              AttributeValue{static_cast<std::int64_t>(report.rows[i].section)});
+    }
+    CHECK(metadataValue<std::int64_t>(model, "vela.per_layer_matched") == 0);
 }
 
 TEST_CASE("Reports are found beside the optimised model", "[vela_report]") {
@@ -658,6 +690,80 @@ TEST_CASE("Raw .npz output round trip, stored and deflated", "[vela_report]") {
                   std::vector<std::int64_t>{1, 1, 1, 1});
         }
     }
+}
+
+TEST_CASE("Raw .npz output decodes its command stream into a graph", "[vela_report][ethosu]") {
+    // The hello-world model's command stream and read-only data as Vela's raw writer would
+    // save them: scratch in region 1 with the input at 0 and the output at 16 (where the
+    // optimised .tflite's stream reads and writes them).
+    const auto tflite =
+        FormatRegistry::standard().open(fixture("tflite/paddle_hello_world_int8_vela.tflite"));
+    const auto& graph = tflite.graphs.at(0);
+    const auto& node = graph.nodes.at(0);
+    const auto bytesOfInput = [&](std::size_t i) {
+        const auto data = graph.value(node.inputs.at(i).value)->data.bytes();
+        return std::vector<std::byte>(data.begin(), data.end());
+    };
+    const auto cmd = bytesOfInput(0);
+    const auto weight = bytesOfInput(1);
+    for (bool deflate : {false, true}) {
+        DYNAMIC_SECTION((deflate ? "deflate" : "stored")) {
+            const std::vector<ZipInput> entries{
+                {"cmd_data.npy", makeNpy("|u1", {static_cast<std::int64_t>(cmd.size())}, cmd),
+                 deflate},
+                {"weight_data.npy",
+                 makeNpy("|u1", {static_cast<std::int64_t>(weight.size())}, weight), deflate},
+                {"weight_region.npy", int64Npy({}, {0}), false},
+                {"scratch_region.npy", int64Npy({}, {1}), false},
+                {"scratch_size.npy", int64Npy({}, {32}), false},
+                {"input_shape.npy", int64Npy({1, 2}, {1, 1}), false},
+                {"input_elem_size.npy", int64Npy({1}, {1}), false},
+                {"input_region.npy", int64Npy({1}, {1}), false},
+                {"input_offset.npy", int64Npy({1}, {0}), false},
+                {"output_shape.npy", int64Npy({1, 2}, {1, 1}), false},
+                {"output_elem_size.npy", int64Npy({1}, {1}), false},
+                {"output_region.npy", int64Npy({1}, {1}), false},
+                {"output_offset.npy", int64Npy({1}, {16}), false},
+            };
+            const auto path = writeMade("vela_report/hello_world_int8.npz", makeZip(entries));
+            const auto model = FormatRegistry::standard().open(path);
+            CHECK(model.format == "vela-raw");
+            REQUIRE(model.graphs.size() == 1);
+            const auto& npu = model.graphs[0];
+            CHECK(npu.kind == "command-stream");
+            CHECK(npu.partitions.at(0).target == "ethos-u55-256");
+            CHECK(npu.opHistogram() ==
+                  std::map<std::string, std::size_t>{{"ethosu.CONV", 3}, {"ethosu.STOP", 1}});
+            // The same operations as the .tflite's child graph, now with named ends.
+            REQUIRE(npu.inputs.size() == 1);
+            REQUIRE(npu.outputs.size() == 1);
+            const auto& input = npu.values.at(static_cast<std::size_t>(npu.inputs[0]));
+            const auto& output = npu.values.at(static_cast<std::size_t>(npu.outputs[0]));
+            CHECK(input.name == "input_0");
+            CHECK(input.typeText() == "int8[1,1]");
+            CHECK(output.name == "output_0");
+            CHECK(npu.nodes.at(0).inputs.at(0).value == npu.inputs[0]);
+            CHECK(npu.nodes.at(2).outputs.at(0).value == npu.outputs[0]);
+            // Weights and scales are views of weight_data (region 0).
+            std::uint64_t constantBytes = 0;
+            for (const auto& value : npu.values)
+                if (value.kind == ValueKind::Constant) constantBytes += value.data.size();
+            CHECK(constantBytes > 0);
+            CHECK(constantBytes <= weight.size());
+            std::int64_t macs = 0;
+            for (const auto& op : npu.nodes)
+                if (const auto* count = findAttribute(op.attributes, "macs"))
+                    macs += std::get<std::int64_t>(count->value);
+            CHECK(macs == 288);
+        }
+    }
+
+    // A stream that does not decode leaves the archive readable, with the reason noted.
+    const auto model = FormatRegistry::standard().open(
+        writeMade("vela_report/nop_only.npz", makeZip(rawOutputEntries(false))));
+    CHECK(model.graphs.empty());
+    CHECK(metadataValue<std::string>(model, "vela.command_stream_error").find("COP1") !=
+          std::string::npos);
 }
 
 TEST_CASE("npy arrays: dtypes, versions and scalars", "[vela_report]") {

@@ -225,6 +225,57 @@ TEST_CASE("MobileNetV2 VGF: one TOSA graph segment lowered from SPIR-V") {
     }
 }
 
+TEST_CASE("a SPIR-V module that does not decode leaves its segment opaque") {
+    const auto document = decode("vgf/arm_mobilenet_v2_int8.vgf");
+    const auto at = document.modules.at(0).spirvFileOffset;
+    auto bytes = bytesOf("vgf/arm_mobilenet_v2_int8.vgf");
+    std::uint32_t magic = 0;
+    std::memcpy(&magic, bytes.data() + at, 4);
+    REQUIRE(magic == 0x07230203);
+    std::memset(bytes.data() + at, 0, 4);
+
+    const auto model = readBytes(bytes, "no_magic.vgf");
+    REQUIRE(model.graphs.size() == 1);
+    const auto& graph = model.graphs[0];
+    REQUIRE(graph.nodes.size() == 1);
+    const auto& node = graph.nodes[0];
+    CHECK(node.op == "vgf.graph:graph_partition_0");
+    const auto note = metadata(node.attributes, "note");
+    CHECK(note.find("SPIR-V module could not be decoded") == 0);
+    CHECK(note.find("0x07230203") != std::string::npos);
+    // The opaque node still binds the segment's resources: the model input and output.
+    REQUIRE(node.inputs.size() == 1);
+    CHECK(graph.values.at(static_cast<std::size_t>(node.inputs[0].value)).typeText() ==
+          "int8[1,224,224,3]");
+    REQUIRE(node.outputs.size() == 1);
+    CHECK(graph.values.at(static_cast<std::size_t>(node.outputs[0].value)).name ==
+          "MobilenetV2/Predictions/Reshape_11");
+}
+
+TEST_CASE("byte flips inside the SPIR-V module never fail the file") {
+    const auto document = decode("vgf/arm_mobilenet_v2_int8.vgf");
+    const auto& module = document.modules.at(0);
+    const auto original = bytesOf("vgf/arm_mobilenet_v2_int8.vgf");
+    const std::uint64_t size = module.spirv.size() * 4;
+    std::size_t opaque = 0, lowered = 0;
+    // Spread over the module, including its header words and the first instructions.
+    for (std::uint64_t i = 0; i < 48; ++i) {
+        const std::uint64_t at = module.spirvFileOffset + (i < 16 ? i * 3 : (size / 32) * (i - 16));
+        auto bytes = original;
+        bytes[at] = static_cast<std::byte>(std::to_integer<unsigned>(bytes[at]) ^ 0x5A);
+        INFO("flip at " << at);
+        const auto model = readBytes(bytes, "flipped.vgf");
+        REQUIRE(model.graphs.size() == 1);
+        const auto& nodes = model.graphs[0].nodes;
+        if (nodes.size() == 1 && findAttribute(nodes[0].attributes, "note"))
+            ++opaque;
+        else
+            ++lowered;
+    }
+    CHECK(opaque > 0);
+    CHECK(lowered > 0);
+}
+
 TEST_CASE("legacy VGF magic is accepted") {
     auto bytes = bytesOf("vgf/vgflib_single_maxpool_graph_v0_4_3.vgf");
     const std::uint32_t legacy = 0xF0E1D2C3;

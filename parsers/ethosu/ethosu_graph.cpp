@@ -1,5 +1,6 @@
 #include "parsers/ethosu/ethosu_graph.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -25,15 +26,40 @@ std::string rangeName(const MemoryRange& range, const RegionMap& regions) {
     return region + "@" + hex(range.begin) + "+" + std::to_string(range.end - range.begin);
 }
 
-bool contains(const MemoryRange& outer, const MemoryRange& inner) {
-    return outer.region == inner.region && outer.begin <= inner.begin && inner.end <= outer.end;
-}
+// Which bytes of one range later writes have already covered, as sorted disjoint intervals.
+class Coverage {
+  public:
+    explicit Coverage(const MemoryRange& target) : target_(target) {}
 
-bool hidden(const MemoryRange& range, const std::vector<MemoryRange>& later) {
-    for (const auto& newer : later)
-        if (contains(newer, range)) return true;
-    return false;
-}
+    // Adds the part of `range` inside the target; true when that part had uncovered bytes.
+    bool add(const MemoryRange& range) {
+        const auto begin = std::max(range.begin, target_.begin);
+        const auto end = std::min(range.end, target_.end);
+        if (range.region != target_.region || begin >= end || covered(begin, end)) return false;
+        intervals_.emplace_back(begin, end);
+        std::sort(intervals_.begin(), intervals_.end());
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> merged;
+        for (const auto& interval : intervals_) {
+            if (!merged.empty() && interval.first <= merged.back().second)
+                merged.back().second = std::max(merged.back().second, interval.second);
+            else
+                merged.push_back(interval);
+        }
+        intervals_ = std::move(merged);
+        return true;
+    }
+    bool complete() const { return covered(target_.begin, target_.end); }
+
+  private:
+    bool covered(std::uint64_t begin, std::uint64_t end) const {
+        for (const auto& [from, to] : intervals_)
+            if (from <= begin && end <= to) return true;
+        return false;
+    }
+
+    MemoryRange target_;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> intervals_;
+};
 
 class GraphBuilder {
   public:
@@ -60,12 +86,117 @@ class GraphBuilder {
         graph_.nodes.push_back(std::move(node));
     }
 
-    void finish() {
-        for (const auto& write : writes_)
-            if (!consumed_.count(write.value)) graph_.outputs.push_back(write.value);
+    // Network inputs count as written before the first operation, so reads link to them.
+    void addInputs(const std::vector<IoBuffer>& inputs) {
+        for (const auto& buffer : inputs) {
+            Value value;
+            value.name = buffer.name;
+            value.kind = ValueKind::Input;
+            value.dtype = buffer.dtype;
+            value.shape = buffer.shape;
+            value.hasShape = true;
+            value.allocation =
+                Allocation{static_cast<std::int64_t>(buffer.range.region), buffer.range.begin};
+            value.attributes = buffer.attributes;
+            value.attributes.push_back({"memory", rangeName(buffer.range, regions_)});
+            const auto index = static_cast<std::int64_t>(graph_.addValue(std::move(value)));
+            graph_.inputs.push_back(index);
+            writes_.push_back({buffer.range, index});
+            networkInputs_.insert(index);
+        }
+    }
+
+    void finish(const std::vector<IoBuffer>& outputs) {
+        if (outputs.empty()) {
+            for (const auto& write : writes_)
+                if (!consumed_.count(write.value) && !networkInputs_.count(write.value))
+                    graph_.outputs.push_back(write.value);
+            return;
+        }
+        for (const auto& buffer : outputs)
+            markOutput(buffer);
     }
 
   private:
+    // The last writes into the output's range become the graph output. Stripes of one buffer
+    // (a layer split by output channels) all write the one output value.
+    void markOutput(const IoBuffer& buffer) {
+        auto writers = latestWriters(buffer.range);
+        if (writers.empty()) return;
+        std::sort(writers.begin(), writers.end());
+        const auto shared = writers.front();
+        auto& value = graph_.values[static_cast<std::size_t>(shared)];
+        value.kind = ValueKind::Output;
+        graph_.outputs.push_back(shared);
+        Value probe;
+        probe.shape = buffer.shape;
+        std::uint64_t stripes = 0;
+        for (const auto index : writers)
+            stripes += graph_.values[static_cast<std::size_t>(index)].elementCount();
+        if (probe.elementCount() != stripes) return; // not exactly the buffer: keep what is known
+        value.name = buffer.name;
+        value.shape = buffer.shape;
+        value.dtype = value.dtype == DType::Unknown ? buffer.dtype : value.dtype;
+        value.allocation =
+            Allocation{static_cast<std::int64_t>(buffer.range.region), buffer.range.begin};
+        for (auto& attribute : value.attributes)
+            if (attribute.name == "memory") attribute.value = rangeName(buffer.range, regions_);
+        for (const auto& extra : buffer.attributes)
+            value.attributes.push_back(extra);
+        if (writers.size() == 1) return;
+        value.attributes.push_back({"written_by", static_cast<std::int64_t>(writers.size())});
+        for (auto& node : graph_.nodes)
+            for (auto& operand : node.outputs)
+                if (std::binary_search(writers.begin(), writers.end(), operand.value))
+                    operand.value = shared;
+        mergeValues({writers.begin() + 1, writers.end()}, shared);
+    }
+
+    // Drops the values `sortedIndices` in favour of `target` (a lower index) and renumbers
+    // every reference.
+    void mergeValues(const std::vector<std::int64_t>& sortedIndices, std::int64_t target) {
+        std::vector<std::int64_t> renumbered(graph_.values.size());
+        std::vector<Value> kept;
+        std::size_t next = 0;
+        for (std::size_t i = 0; i < graph_.values.size(); ++i) {
+            const auto index = static_cast<std::int64_t>(i);
+            if (std::binary_search(sortedIndices.begin(), sortedIndices.end(), index)) {
+                renumbered[i] = renumbered[static_cast<std::size_t>(target)];
+                continue;
+            }
+            renumbered[i] = static_cast<std::int64_t>(next++);
+            kept.push_back(std::move(graph_.values[i]));
+        }
+        graph_.values = std::move(kept);
+        const auto remap = [&](std::int64_t& index) {
+            if (index >= 0) index = renumbered[static_cast<std::size_t>(index)];
+        };
+        for (auto& node : graph_.nodes) {
+            for (auto& operand : node.inputs)
+                remap(operand.value);
+            for (auto& operand : node.outputs)
+                remap(operand.value);
+        }
+        for (auto& index : graph_.inputs)
+            remap(index);
+        for (auto& index : graph_.outputs)
+            remap(index);
+        for (auto& write : writes_)
+            remap(write.value);
+        const auto remapSet = [&](std::set<std::int64_t>& set) {
+            std::set<std::int64_t> out;
+            for (auto index : set) {
+                remap(index);
+                out.insert(index);
+            }
+            set = std::move(out);
+        };
+        remapSet(consumed_);
+        remapSet(networkInputs_);
+        for (auto& [key, index] : externals_)
+            remap(index);
+    }
+
     void read(Node& node, const std::string& port, const FeatureMap& fm, ValueKind kind) {
         readRange(node, port, fm.range(), kind, &fm);
     }
@@ -73,17 +204,31 @@ class GraphBuilder {
     void readRange(Node& node, const std::string& port, const MemoryRange& range, ValueKind kind,
                    const FeatureMap* fm = nullptr) {
         if (range.end <= range.begin) return;
-        // Several operations may each have written part of what is read (channel slices of one
-        // feature map): link every overlapping write not already hidden by a later one.
-        std::vector<MemoryRange> seen;
-        for (auto it = writes_.rbegin(); it != writes_.rend(); ++it) {
-            if (!it->range.overlaps(range) || hidden(it->range, seen)) continue;
-            consumed_.insert(it->value);
-            node.inputs.push_back({it->value, port});
-            seen.push_back(it->range);
-            if (contains(it->range, range)) return;
+        const auto writers = latestWriters(range);
+        for (const auto index : writers) {
+            consumed_.insert(index);
+            node.inputs.push_back({index, port});
+            if (fm) adoptReaderType(index, *fm);
         }
-        if (seen.empty()) node.inputs.push_back({external(range, kind, fm), port});
+        if (writers.empty()) node.inputs.push_back({external(range, kind, fm), port});
+    }
+
+    // Several operations may each have written part of a range (channel slices of one feature
+    // map): the writes, newest first, that still show in it once later ones are laid over them.
+    std::vector<std::int64_t> latestWriters(const MemoryRange& range) const {
+        std::vector<std::int64_t> writers;
+        Coverage coverage(range);
+        for (auto it = writes_.rbegin(); it != writes_.rend() && !coverage.complete(); ++it)
+            if (coverage.add(it->range)) writers.push_back(it->value);
+        return writers;
+    }
+
+    // A network input's signedness is only known from the operations that read it.
+    void adoptReaderType(std::int64_t index, const FeatureMap& fm) {
+        if (!networkInputs_.count(index)) return;
+        auto& value = graph_.values[static_cast<std::size_t>(index)];
+        if (dtypeBits(value.dtype) == dtypeBits(fm.dtype) && fm.dtype != DType::Unknown)
+            value.dtype = fm.dtype;
     }
 
     // A value for memory no operation of the stream wrote: network input or constant data.
@@ -141,18 +286,51 @@ class GraphBuilder {
     const RegionMap& regions_;
     std::vector<Write> writes_;
     std::set<std::int64_t> consumed_;
+    std::set<std::int64_t> networkInputs_;
     std::map<std::tuple<unsigned, std::uint64_t, std::uint64_t>, std::int64_t> externals_;
 };
 
 } // namespace
 
 void appendOperations(const EthosUCommandStream& stream, Graph& graph, std::size_t partition,
-                      const RegionMap& regions) {
+                      const RegionMap& regions, const NetworkIo& io) {
     GraphBuilder builder(graph, partition, regions);
+    builder.addInputs(io.inputs);
     const auto& operations = stream.operations();
     for (std::size_t i = 0; i < operations.size(); ++i)
         builder.add(operations[i], i, stream.commands()[operations[i].command]);
-    builder.finish();
+    builder.finish(io.outputs);
+}
+
+std::optional<IoBuffer> ioBuffer(std::string name, std::vector<std::int64_t> shape,
+                                 std::int64_t elementSize, std::int64_t region,
+                                 std::int64_t offset) {
+    if (region < 0 || region > 7 || offset < 0 || elementSize <= 0) return std::nullopt;
+    std::uint64_t bytes = static_cast<std::uint64_t>(elementSize);
+    for (const auto dim : shape) {
+        if (dim <= 0) return std::nullopt;
+        if (bytes > (std::uint64_t{1} << 48) / static_cast<std::uint64_t>(dim)) return std::nullopt;
+        bytes *= static_cast<std::uint64_t>(dim);
+    }
+    IoBuffer buffer;
+    buffer.name = std::move(name);
+    const auto begin = static_cast<std::uint64_t>(offset);
+    buffer.range = {static_cast<unsigned>(region), begin, begin + bytes};
+    buffer.shape = std::move(shape);
+    switch (elementSize) {
+    case 1:
+        buffer.dtype = DType::Int8;
+        break;
+    case 2:
+        buffer.dtype = DType::Int16;
+        break;
+    case 4:
+        buffer.dtype = DType::Int32;
+        break;
+    default:
+        break;
+    }
+    return buffer;
 }
 
 Attributes hardwareAttributes(const EthosUCommandStream& stream) {

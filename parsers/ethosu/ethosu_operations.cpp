@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <bitset>
+#include <climits>
+#include <cstdint>
 
 namespace pteron::ethosu {
 namespace {
@@ -336,6 +338,26 @@ bool NpuOperation::isCompute() const {
            kind == "RESIZE";
 }
 
+// MACs follow the hardware's work per OFM element: CONV (also fully connected, a 1x1 CONV)
+// multiplies kernel height x width x IFM depth; DEPTHWISE uses one input channel per output
+// channel, so kernel height x width; POOL visits kernel height x width inputs; ELEMENTWISE does
+// one operation. Sizes come from the registers, so a striped layer counts per stripe.
+std::optional<std::int64_t> NpuOperation::macs() const {
+    if (kind != "CONV" && kind != "DEPTHWISE" && kind != "POOL" && kind != "ELEMENTWISE")
+        return std::nullopt;
+    std::vector<std::int64_t> factors{ofm.height, ofm.width, ofm.depth};
+    if (hasKernel) factors.insert(factors.end(), {kernel.height, kernel.width});
+    if (kind == "CONV") factors.push_back(ifm.depth);
+    // Damaged registers could multiply past int64; saturate instead.
+    std::uint64_t total = 1;
+    for (const auto factor : factors) {
+        const auto f = static_cast<std::uint64_t>(std::max<std::int64_t>(factor, 0));
+        if (f != 0 && total > static_cast<std::uint64_t>(INT64_MAX) / f) return INT64_MAX;
+        total *= f;
+    }
+    return static_cast<std::int64_t>(total);
+}
+
 Attributes NpuOperation::attributes() const {
     Attributes out;
     if (mode) out.push_back({kind == "DMA" ? "dma_channel" : "mode", *mode});
@@ -358,6 +380,7 @@ Attributes NpuOperation::attributes() const {
         out.push_back({"activation_min", activationMin});
         out.push_back({"activation_max", activationMax});
     }
+    if (const auto count = macs()) out.push_back({std::string(kMacsAttribute), *count});
     addRange(out, "dma_source", dmaSource);
     addRange(out, "dma_destination", dmaDestination);
     if (kind == "DMA_WAIT" || kind == "KERNEL_WAIT") out.push_back({"outstanding", waitCount});

@@ -47,6 +47,9 @@ struct Kernel {
     bool partKernelFirst = false;
 };
 
+// Name of the integer node attribute holding NpuOperation::macs(); views and exports read it.
+inline constexpr std::string_view kMacsAttribute = "macs";
+
 struct NpuOperation {
     std::string kind; // "CONV", "DEPTHWISE", "POOL", "ELEMENTWISE", "RESIZE", "DMA", ...
     std::optional<EnumValue> mode; // pooling / elementwise / resize mode
@@ -64,6 +67,8 @@ struct NpuOperation {
     std::int64_t waitCount = 0; // DMA_WAIT / KERNEL_WAIT outstanding count
 
     bool isCompute() const;
+    // Multiply-accumulates the operation performs, for CONV, DEPTHWISE, POOL and ELEMENTWISE.
+    std::optional<std::int64_t> macs() const;
     Attributes attributes() const;
 };
 

@@ -39,6 +39,32 @@ Attributes streamAttributes(const ethosu::VelaBinStream& bin,
     return out;
 }
 
+// The records hold 6-D shapes padded with leading ones; show them with one batch dimension.
+std::vector<std::int64_t> logicalShape(const ethosu::VelaIo& io) {
+    auto shape = shapeOf(io);
+    std::size_t first = 0;
+    while (first + 1 < shape.size() && shape[first] == 1)
+        ++first;
+    std::vector<std::int64_t> out{1};
+    out.insert(out.end(), shape.begin() + static_cast<std::ptrdiff_t>(first), shape.end());
+    return out;
+}
+
+std::vector<ethosu::IoBuffer> ioBuffers(const std::vector<ethosu::VelaIo>& records,
+                                        const std::string& prefix) {
+    std::vector<ethosu::IoBuffer> out;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const auto& io = records[i];
+        auto buffer = ethosu::ioBuffer(prefix + "_" + std::to_string(i), logicalShape(io),
+                                       io.elementSize, io.region, io.offset);
+        if (!buffer) continue;
+        buffer->attributes.push_back({"vela_io_shape", shapeOf(io)});
+        buffer->attributes.push_back({"vela_io_index", static_cast<std::int64_t>(i)});
+        out.push_back(std::move(*buffer));
+    }
+    return out;
+}
+
 Partition npuPartition(const DelegatePayload& payload, const ethosu::EthosUCommandStream& stream,
                        const Attributes& attributes) {
     Partition partition = payloadPartition(payload, "EthosUBackend", DeviceClass::NPU, 15);
@@ -68,7 +94,8 @@ std::size_t decodeEthosUPayload(const DelegatePayload& payload, Model& model) {
     ethosu::RegionMap regions;
     regions[0] = {"weight_data", bin.weights};
     regions[1] = {"scratch", {}};
-    ethosu::appendOperations(stream, graph, 0, regions);
+    const ethosu::NetworkIo io{ioBuffers(bin.inputs, "input"), ioBuffers(bin.outputs, "output")};
+    ethosu::appendOperations(stream, graph, 0, regions, io);
     graph.attributes.push_back(
         {std::string(ethosu::kRegisterListing), ethosu::registerListing(stream)});
     return model.addGraph(std::move(graph));

@@ -103,7 +103,8 @@ class SubgraphReader {
     const std::shared_ptr<const MappedFile>& file_;
 };
 
-// Every ethos-u operator becomes an NPU partition whose child graph is its command stream.
+// Every ethos-u operator becomes an NPU partition whose child graph is its command stream; a
+// stream that does not decode leaves its operator on the NPU with a note instead.
 void placeVelaOperators(Model& model, std::size_t graphCount) {
     for (std::size_t g = 0; g < graphCount; ++g) {
         std::size_t ordinal = 0;
@@ -111,7 +112,13 @@ void placeVelaOperators(Model& model, std::size_t graphCount) {
             if (model.graphs[g].nodes[n].op !=
                 "tflite.custom:" + std::string(vela::kEthosUCustomCode))
                 continue;
-            vela::placeEthosUOperator(model, g, n, ordinal++);
+            const auto graphsBefore = model.graphs.size();
+            try {
+                vela::placeEthosUOperator(model, g, n, ordinal++);
+            } catch (const FormatError& error) {
+                model.graphs.resize(graphsBefore);
+                vela::placeUndecodedEthosUOperator(model, g, n, error.what());
+            }
         }
     }
 }

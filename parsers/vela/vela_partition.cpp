@@ -1,6 +1,7 @@
 #include "parsers/vela/vela_partition.hpp"
 
 #include "core/format_error.hpp"
+#include "parsers/common/little_endian_reader.hpp"
 #include "parsers/ethosu/ethosu_graph.hpp"
 
 namespace pteron::vela {
@@ -73,6 +74,26 @@ std::size_t placeEthosUOperator(Model& model, std::size_t graphIndex, std::size_
     placed.partition = graph.partitions.size() - 1;
     placed.childGraphs.push_back(childIndex);
     return childIndex;
+}
+
+void placeUndecodedEthosUOperator(Model& model, std::size_t graphIndex, std::size_t nodeIndex,
+                                  const std::string& reason) {
+    Graph& graph = model.graphs[graphIndex];
+    Node& node = graph.nodes[nodeIndex];
+    Partition partition;
+    partition.backend = "ethos-u";
+    partition.device = DeviceClass::NPU;
+    partition.delegated = true;
+    if (const Value* commands = operand(graph, node.inputs, 0)) {
+        partition.payloadBytes = commands->data.size();
+        partition.payloadMagic = magicText(commands->data.bytes(), 4);
+        partition.payloadLocation = "tensor " + commands->name;
+    }
+    const std::string note = "command stream could not be decoded: " + reason;
+    partition.note = note;
+    graph.partitions.push_back(std::move(partition));
+    node.partition = graph.partitions.size() - 1;
+    node.attributes.push_back({std::string(kNoteAttribute), note});
 }
 
 } // namespace pteron::vela

@@ -15,4 +15,12 @@ inline constexpr std::string_view kEthosUCustomCode = "ethos-u";
 std::size_t placeEthosUOperator(Model& model, std::size_t graphIndex, std::size_t nodeIndex,
                                 std::size_t ordinal);
 
+// Name of the node attribute (and text of Partition::note) explaining an undecodable stream.
+inline constexpr std::string_view kNoteAttribute = "note";
+
+// Gives an ethos-u operator whose command stream could not be decoded its own NPU partition
+// without a child graph; `reason` becomes the partition note and a node attribute.
+void placeUndecodedEthosUOperator(Model& model, std::size_t graphIndex, std::size_t nodeIndex,
+                                  const std::string& reason);
+
 } // namespace pteron::vela

@@ -149,6 +149,56 @@ bool isSummaryName(const std::string& name, const std::string& base) {
            name.compare(name.size() - 4, 4, ".csv") == 0;
 }
 
+template <typename T> AttributeValue optionalCell(const std::optional<T>& value) {
+    if (!value) return std::monostate{};
+    return *value;
+}
+
+AttributeValue textCell(const std::string& text) {
+    if (text.empty()) return std::monostate{};
+    return text;
+}
+
+ReportTable perLayerTable(const std::vector<VelaLayerRow>& rows, const std::string& source,
+                          const std::unordered_map<const VelaLayerRow*, std::string>& matched) {
+    ReportTable table;
+    table.name = std::string(kPerLayerTable);
+    table.source = source;
+    table.columns = {"Section",
+                     "Line",
+                     "Original Operator",
+                     "NNG Operator",
+                     "Target",
+                     "Memory Usage",
+                     "Peak%",
+                     "Op Cycles",
+                     "Network% (cycles)",
+                     "NPU",
+                     "SRAM AC",
+                     "DRAM AC",
+                     "OnFlash AC",
+                     "OffFlash AC",
+                     "MAC Count",
+                     "Network% (MAC)",
+                     "Util% (MAC)",
+                     "Name",
+                     "Matched Node"};
+    for (const auto& row : rows) {
+        const auto node = matched.find(&row);
+        table.rows.push_back(
+            {static_cast<std::int64_t>(row.section), static_cast<std::int64_t>(row.line),
+             textCell(row.originalOperator), textCell(row.nngOperator), textCell(row.target),
+             optionalCell(row.memoryUsage), optionalCell(row.peakPercent),
+             optionalCell(row.opCycles), optionalCell(row.cyclesPercent),
+             optionalCell(row.npuCycles), optionalCell(row.sramAccessCycles),
+             optionalCell(row.dramAccessCycles), optionalCell(row.onChipFlashAccessCycles),
+             optionalCell(row.offChipFlashAccessCycles), optionalCell(row.macs),
+             optionalCell(row.macsPercent), optionalCell(row.utilPercent), textCell(row.name),
+             node == matched.end() ? AttributeValue{} : node->second});
+    }
+    return table;
+}
+
 } // namespace
 
 Attributes summaryAttributes(const VelaSummary& summary) {
@@ -169,13 +219,14 @@ Attributes summaryAttributes(const VelaSummary& summary) {
 }
 
 void attachVelaReport(Model& model, const VelaSummary& summary,
-                      const std::vector<VelaLayerRow>* rows) {
+                      const std::vector<VelaLayerRow>* rows, const std::string& rowsSource) {
     for (auto& attribute : summaryAttributes(summary))
         setAttribute(model.metadata, std::move(attribute.name), std::move(attribute.value));
-    if (rows) attachVelaLayers(model, *rows);
+    if (rows) attachVelaLayers(model, *rows, rowsSource);
 }
 
-void attachVelaLayers(Model& model, const std::vector<VelaLayerRow>& rows) {
+void attachVelaLayers(Model& model, const std::vector<VelaLayerRow>& rows,
+                      const std::string& source) {
     std::unordered_map<std::string, const VelaLayerRow*> byName;
     std::int64_t npu = 0;
     std::int64_t cpu = 0;
@@ -185,12 +236,19 @@ void attachVelaLayers(Model& model, const std::vector<VelaLayerRow>& rows) {
         cpu += row.target == "CPU";
     }
     std::vector<const VelaLayerRow*> matched;
+    std::unordered_map<const VelaLayerRow*, std::string> matchedNode;
     for (auto& graph : model.graphs)
         for (auto& node : graph.nodes)
             if (const VelaLayerRow* row = rowFor(graph, node, byName)) {
                 annotate(node, *row);
                 matched.push_back(row);
+                matchedNode.try_emplace(row, graph.id + "/" + node.name);
             }
+    model.reportTables.erase(
+        std::remove_if(model.reportTables.begin(), model.reportTables.end(),
+                       [](const ReportTable& table) { return table.name == kPerLayerTable; }),
+        model.reportTables.end());
+    model.reportTables.push_back(perLayerTable(rows, source, matchedNode));
     std::sort(matched.begin(), matched.end());
     matched.erase(std::unique(matched.begin(), matched.end()), matched.end());
     setAttribute(model.metadata, "vela.per_layer_rows", static_cast<std::int64_t>(rows.size()));
@@ -229,6 +287,7 @@ std::vector<std::string> attachReportsBeside(Model& model, const std::string& mo
     std::vector<std::string> attached;
     std::vector<VelaLayerRow> rows;
     bool haveRows = false;
+    std::string rowsSource;
     std::vector<std::string> summaries;
     try {
         for (const auto& path : findReportsBeside(modelPath)) {
@@ -239,14 +298,16 @@ std::vector<std::string> attachReportsBeside(Model& model, const std::string& mo
             }
             rows = readVelaPerLayer(path).rows;
             haveRows = true;
+            rowsSource = path;
             attached.push_back(path);
         }
         // One summary per system config; the first (sorted) one is attached.
         if (!summaries.empty()) {
-            attachVelaReport(model, readVelaSummary(summaries.front()), haveRows ? &rows : nullptr);
+            attachVelaReport(model, readVelaSummary(summaries.front()), haveRows ? &rows : nullptr,
+                             rowsSource);
             attached.push_back(summaries.front());
         } else if (haveRows) {
-            attachVelaLayers(model, rows);
+            attachVelaLayers(model, rows, rowsSource);
         }
     } catch (const FormatError& error) {
         setAttribute(model.metadata, "vela.report_error", std::string(error.what()));

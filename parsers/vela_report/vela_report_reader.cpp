@@ -1,6 +1,7 @@
 #include "parsers/vela_report/vela_report_reader.hpp"
 
 #include "parsers/common/little_endian_reader.hpp"
+#include "parsers/vela_report/vela_raw_graph.hpp"
 #include "parsers/vela_report/vela_raw_output.hpp"
 #include "parsers/vela_report/vela_report_attach.hpp"
 
@@ -103,7 +104,7 @@ Model readPerLayerModel(const std::shared_ptr<const MappedFile>& file) {
     for (const auto& row : report.rows)
         graph.nodes.push_back(layerNode(graph, row));
     model.addGraph(std::move(graph));
-    attachVelaLayers(model, report.rows);
+    attachVelaLayers(model, report.rows, file->path());
     return model;
 }
 
@@ -151,6 +152,7 @@ Model readNpz(std::shared_ptr<const MappedFile> file, const ReaderContext&) {
     for (const auto& [name, array] : raw.arrays)
         names.push_back(name + " " + array.descr);
     metadata.push_back({"vela.arrays", names});
+    addRawCommandStreamGraph(model, raw);
     return model;
 }
 

@@ -1,5 +1,6 @@
 #include "parsers/vgf/vgf_segment_graph.hpp"
 
+#include "core/format_error.hpp"
 #include "parsers/vgf/spirv_graph_lowering.hpp"
 #include "parsers/vgf/vk_names.hpp"
 
@@ -90,7 +91,7 @@ std::int64_t SegmentGraphBuilder::resourceValue(std::uint32_t mrtIndex) {
 }
 
 void SegmentGraphBuilder::appendOpaqueSegment(const Segment& segment, std::size_t partition,
-                                              const std::string& op) {
+                                              const std::string& op, const std::string& note) {
     const auto& module = document_.modules[segment.moduleIndex];
     Node node;
     node.name = segment.name;
@@ -108,7 +109,9 @@ void SegmentGraphBuilder::appendOpaqueSegment(const Segment& segment, std::size_
     node.attributes.push_back({"code", std::string(codeKindName(module.code))});
     if (module.code == CodeKind::Spirv)
         node.attributes.push_back({"SPIR-V words", static_cast<std::int64_t>(module.spirv.size())});
-    if (module.code == CodeKind::Spirv && !hasSpirvModule(module))
+    if (!note.empty())
+        node.attributes.push_back({"note", note});
+    else if (module.code == CodeKind::Spirv && !hasSpirvModule(module))
         node.attributes.push_back(
             {"note", std::string("SPIR-V code is a placeholder, not a module")});
     if (!segment.dispatchShape.empty())
@@ -129,9 +132,21 @@ void SegmentGraphBuilder::appendSegment(std::size_t segmentIndex,
                             "vgf.compute:" + module.entryPoint);
         return;
     }
-    if (hasSpirvModule(module) && appendSpirvGraph(*this, segmentIndex, placement.graphPartition))
-        return;
-    appendOpaqueSegment(segment, placement.graphPartition, "vgf.graph:" + module.entryPoint);
+    std::string note;
+    if (hasSpirvModule(module)) {
+        // A module that does not decode leaves the segment opaque rather than failing the file;
+        // the graph returns to its state before the attempt.
+        const Graph before = graph_;
+        const auto resourcesBefore = resourceValues_;
+        try {
+            if (appendSpirvGraph(*this, segmentIndex, placement.graphPartition)) return;
+        } catch (const FormatError& error) {
+            graph_ = before;
+            resourceValues_ = resourcesBefore;
+            note = std::string("SPIR-V module could not be decoded: ") + error.what();
+        }
+    }
+    appendOpaqueSegment(segment, placement.graphPartition, "vgf.graph:" + module.entryPoint, note);
 }
 
 } // namespace pteron::vgf

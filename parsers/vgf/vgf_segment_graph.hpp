@@ -40,7 +40,9 @@ class SegmentGraphBuilder {
     void describeResource(std::uint32_t mrtIndex, Value& value) const;
 
   private:
-    void appendOpaqueSegment(const Segment& segment, std::size_t partition, const std::string& op);
+    // One node for the whole segment; `note` says why its module was not lowered (may be empty).
+    void appendOpaqueSegment(const Segment& segment, std::size_t partition, const std::string& op,
+                             const std::string& note = {});
 
     const Document& document_;
     std::string file_;
