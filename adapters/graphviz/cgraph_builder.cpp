@@ -28,6 +28,14 @@ std::string labelText(std::string_view raw) {
     return escaped;
 }
 
+// Work handed to a delegate or another device gets a box. Host kernels running between such
+// hand-overs are left loose: their nodes interleave with the other clusters' ranks, which only
+// tangles the drawing and makes Graphviz 2.42 free a layout twice (gvFreeLayout) when edges
+// carry labels.
+bool isHandedOver(const Partition& partition) {
+    return partition.delegated || partition.device != DeviceClass::CPU;
+}
+
 std::string number(double value) {
     return std::to_string(value);
 }
@@ -48,6 +56,7 @@ class Builder {
         agattr(root, AGNODE, text("style"), text("filled,rounded"));
         agattr(root, AGNODE, text("fontsize"), text("11"));
         agattr(root, AGEDGE, text("fontsize"), text("9"));
+        if (isLarge()) capSearch(root);
         makeClusters();
         for (std::size_t i = 0; i < graph_.inputs.size(); ++i)
             addInput(i);
@@ -61,12 +70,25 @@ class Builder {
     }
 
   private:
+    bool isLarge() const { return graph_.nodes.size() > options_.largeGraphNodes; }
+    bool labelsEdges() const { return options_.edgeLabels && !isLarge(); }
+
+    // Network simplex and crossing minimisation iterate without bound by default, and spline
+    // routing around thousands of virtual nodes is slow: on the 984-operation Ethos-U command
+    // stream these caps and straight edges take the layout from minutes to seconds.
+    static void capSearch(Agraph_t* root) {
+        set(root, "nslimit", "0.1");
+        set(root, "nslimit1", "0.1");
+        set(root, "mclimit", "0.01");
+        set(root, "splines", "line");
+    }
+
     void makeClusters() {
         clusterOf_.assign(graph_.partitions.size(), nullptr);
         if (!options_.clusters || !hasSeveralPlacements(graph_)) return;
         for (std::size_t p = 0; p < graph_.partitions.size(); ++p) {
-            if (graph_.nodeCount(p) == 0) continue;
             const auto& partition = graph_.partitions[p];
+            if (graph_.nodeCount(p) == 0 || !isHandedOver(partition)) continue;
             const auto name = "cluster_p" + std::to_string(p);
             Agraph_t* cluster = agsubg(result_.graph.get(), text(name), 1);
             const auto fill = palette_.color(partition.backend, deviceClassName(partition.device));
@@ -128,7 +150,7 @@ class Builder {
     void addEdge(std::size_t from, std::size_t to, std::int64_t valueIndex) {
         Agedge_t* edge = agedge(result_.graph.get(), result_.nodes[from].node,
                                 result_.nodes[to].node, nullptr, 1);
-        if (options_.edgeLabels)
+        if (labelsEdges())
             if (const auto* value = graph_.value(valueIndex))
                 set(edge, "label", labelText(value->typeText()));
         result_.edges.push_back({edge, from, to, valueIndex});

@@ -14,10 +14,13 @@ enum class LayoutNodeKind : std::uint8_t { Operation, GraphInput, GraphOutput };
 
 struct CGraphOptions {
     bool leftToRight = false;
-    bool clusters = true;   // one cluster per partition when nodes sit on several
+    bool clusters = true;   // a cluster per delegated or non-CPU partition when placements differ
     bool edgeLabels = true; // value type text ("int8[1,3,224,224]") on every edge
     double nodeSep = 0.25;  // inches, Graphviz units
     double rankSep = 0.5;
+    // Above this many nodes dot's search is capped, edges are straight and unlabelled (each
+    // label is one more node to place), so the layout takes seconds rather than minutes.
+    std::size_t largeGraphNodes = 300;
 };
 
 // The cgraph graph plus what each Graphviz object stands for. Constants and values nothing

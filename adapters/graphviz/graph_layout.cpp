@@ -1,5 +1,8 @@
 #include "adapters/graphviz/graph_layout.hpp"
 
+#include "adapters/graphviz/forked_call.hpp"
+#include "adapters/graphviz/layout_codec.hpp"
+
 #include <stdexcept>
 
 namespace pteron {
@@ -70,14 +73,23 @@ GraphLayout collect(const CGraphBuild& build) {
 GraphLayout layoutGraph(LayoutService& service, const Graph& graph, const LayoutOptions& options,
                         const std::atomic<bool>* cancel) {
     if (raised(cancel)) return cancelledLayout();
-    auto guard = service.lock();
-    if (raised(cancel)) return cancelledLayout();
-    auto build = buildCGraph(graph, options.palette, options.graph);
-    if (gvLayout(service.context(), build.graph.get(), "dot") != 0)
-        throw std::runtime_error("Graphviz dot layout failed for graph " + graph.id);
-    LayoutGuard layoutGuard(service.context(), build.graph.get());
-    if (raised(cancel)) return cancelledLayout();
-    return collect(build);
+    // dot cannot be interrupted, so it runs in a child process that a cancel kills. The fork
+    // happens under the lock so the child's copy of Graphviz's global state is consistent; the
+    // wait does not hold it.
+    const auto layOut = [&] {
+        auto build = buildCGraph(graph, options.palette, options.graph);
+        if (gvLayout(service.context(), build.graph.get(), "dot") != 0)
+            throw std::runtime_error("Graphviz dot layout failed for graph " + graph.id);
+        LayoutGuard layoutGuard(service.context(), build.graph.get());
+        return encodeLayout(collect(build));
+    };
+    auto call = [&] {
+        auto guard = service.lock();
+        return ForkedCall(layOut);
+    }();
+    const auto answer = call.result(cancel);
+    if (!answer) return cancelledLayout();
+    return decodeLayout(*answer);
 }
 
 } // namespace pteron

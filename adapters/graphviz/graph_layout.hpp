@@ -53,8 +53,10 @@ struct LayoutOptions {
     BackendPalette palette = BackendPalette::builtIn();
 };
 
-// Safe to call from a worker thread: every Graphviz call runs under `service`'s lock. `cancel`
-// (may be null) is checked before the graph is built, once the lock is held, and after layout.
+// Safe to call from a worker thread. The layout runs in a child process forked under
+// `service`'s lock; raising `cancel` (may be null) at any time kills it and makes the call
+// return a cancelled layout within milliseconds. Throws std::runtime_error when Graphviz fails
+// or crashes (a crash ends only the child).
 GraphLayout layoutGraph(LayoutService& service, const Graph& graph, const LayoutOptions& options,
                         const std::atomic<bool>* cancel);
 
