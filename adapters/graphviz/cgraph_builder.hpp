@@ -18,6 +18,13 @@ struct CGraphOptions {
     bool edgeLabels = true; // value type text ("int8[1,3,224,224]") on every edge
     double nodeSep = 0.25;  // inches, Graphviz units
     double rankSep = 0.5;
+    // Fixed box size in points per operation (indexed like Graph::nodes), so a view that draws
+    // its own boxes gets room for its own text; empty, or 0 for a node: sized from the label.
+    struct Size {
+        double width = 0;
+        double height = 0;
+    };
+    std::vector<Size> operationSizes{};
 };
 
 // The cgraph graph plus what each Graphviz object stands for. Constants and values nothing
