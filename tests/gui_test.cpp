@@ -266,7 +266,10 @@ void GuiTest::searchFindsNodesAndSelectsThem() {
 
 void GuiTest::placementCountsNpuShare() {
     QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
-    QCOMPARE(window_->placement()->summaryText(), QString("16 operators, 0 on NPU (0.0 %)"));
+    // MACs from the shapes of the 4 convolutions, 4 depthwise convolutions and the linear layer.
+    QCOMPARE(window_->placement()->summaryText(),
+             QString("16 operators, 0 on NPU (0.0 %) · %1 MACs, 0.0 % on NPU")
+                 .arg(QLocale().toString(2656768)));
     QCOMPARE(window_->placement()->table()->topLevelItemCount(), 2);
 }
 

@@ -1,5 +1,7 @@
 #include "views/display_graph.hpp"
 
+#include <algorithm>
+
 namespace pteron {
 
 namespace {
@@ -59,7 +61,7 @@ std::optional<std::size_t> DisplayGraph::find(const NodeOrigin& node) const {
 }
 
 DisplayGraph makeDisplayGraph(const Model& model, std::size_t graphIndex,
-                              const std::set<std::size_t>& expanded) {
+                              const ExpandedNodes& expanded) {
     const auto& source = model.graphs.at(graphIndex);
     DisplayGraph display;
     display.graph.id = source.id;
@@ -71,10 +73,13 @@ DisplayGraph makeDisplayGraph(const Model& model, std::size_t graphIndex,
     display.graph.partitions = source.partitions;
     for (std::size_t n = 0; n < source.nodes.size(); ++n) {
         const auto& node = source.nodes[n];
-        const bool expand = expanded.contains(n) && !node.childGraphs.empty() &&
-                            node.childGraphs.front() < model.graphs.size();
+        const auto chosen = expanded.find(n);
+        const bool expand =
+            chosen != expanded.end() &&
+            std::ranges::find(node.childGraphs, chosen->second) != node.childGraphs.end() &&
+            chosen->second < model.graphs.size();
         if (expand) {
-            appendChild(display, model, node.childGraphs.front(), node);
+            appendChild(display, model, chosen->second, node);
             continue;
         }
         display.graph.nodes.push_back(node);

@@ -25,9 +25,12 @@ struct DisplayGraph {
     std::optional<std::size_t> find(const NodeOrigin& origin) const;
 };
 
-// `graph` of `model` with each node in `expanded` replaced by the nodes of its first child graph;
-// the child's inputs and outputs are wired to the replaced node's operands.
-DisplayGraph makeDisplayGraph(const Model& model, std::size_t graph,
-                              const std::set<std::size_t>& expanded);
+// Which child graph (model graph index) each expanded node of the shown graph is drawn as; a
+// node with several children (an If's branches) shows the one chosen.
+using ExpandedNodes = std::map<std::size_t, std::size_t>;
+
+// `graph` of `model` with each node in `expanded` replaced by the nodes of its chosen child
+// graph; the child's inputs and outputs are wired to the replaced node's operands.
+DisplayGraph makeDisplayGraph(const Model& model, std::size_t graph, const ExpandedNodes& expanded);
 
 } // namespace pteron

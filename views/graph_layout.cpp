@@ -5,7 +5,7 @@
 namespace pteron {
 
 namespace {
-constexpr double kCharWidth = 7.0;
+constexpr double kCharWidth = 7.5;
 constexpr double kPadding = 24.0;
 constexpr double kMinWidth = 90.0;
 constexpr double kMaxWidth = 360.0;

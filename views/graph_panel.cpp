@@ -2,12 +2,15 @@
 
 #include "views/graph_scene.hpp"
 #include "views/graph_view.hpp"
+#include "views/layered_layout.hpp"
 #include "views/legend_bar.hpp"
 #include "views/node_item.hpp"
 #include "views/node_placement.hpp"
 
+#include <QCursor>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalBlocker>
@@ -15,12 +18,15 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace pteron {
 
 GraphPanel::GraphPanel(ModelDocument& document, LayoutEngine engine, QWidget* parent)
     : QWidget(parent), document_(document), engine_(std::move(engine)),
       breadcrumb_(new QHBoxLayout), scene_(new GraphScene(this)), view_(new GraphView(this)),
-      legend_(new LegendBar(this)), progress_(new QWidget(this)), status_(new QLabel(this)) {
+      legend_(new LegendBar(this)), progress_(new QWidget(this)), status_(new QLabel(this)),
+      retry_(new QPushButton(tr("Retry layout"), this)) {
     auto* column = new QVBoxLayout(this);
     column->setContentsMargins(0, 0, 0, 0);
     column->setSpacing(2);
@@ -50,10 +56,15 @@ GraphPanel::GraphPanel(ModelDocument& document, LayoutEngine engine, QWidget* pa
     auto* bottom = new QHBoxLayout;
     bottom->addWidget(legend_, 1);
     bottom->addWidget(status_);
+    bottom->addWidget(retry_);
     column->addLayout(bottom);
+    retry_->setObjectName("retryLayoutButton");
+    retry_->hide();
+    connect(retry_, &QPushButton::clicked, this, &GraphPanel::startLayout);
 
     connect(scene_, &QGraphicsScene::selectionChanged, this, &GraphPanel::onSceneSelection);
     connect(scene_, &GraphScene::nodeActivated, this, &GraphPanel::onNodeActivated);
+    connect(scene_, &GraphScene::nodeMenuRequested, this, &GraphPanel::onNodeMenuRequested);
     connect(&document_.selection(), &SelectionModel::changed, this,
             &GraphPanel::onSelectionChanged);
     const auto top = document_.model().topLevelGraphs();
@@ -63,8 +74,7 @@ GraphPanel::GraphPanel(ModelDocument& document, LayoutEngine engine, QWidget* pa
 GraphPanel::~GraphPanel() {
     // The scene's items would report selection changes to a half-destroyed panel.
     disconnect(scene_, nullptr, this, nullptr);
-    for (auto& job : jobs_)
-        job.cancel->store(true);
+    stopJobs();
     for (auto& job : jobs_) {
         job.thread->wait();
         delete job.thread;
@@ -98,6 +108,10 @@ void GraphPanel::buildToolbar(QHBoxLayout* bar) {
 
 void GraphPanel::showGraph(std::size_t graph) {
     if (graph >= document_.model().graphs.size()) return;
+    if (graph != graph_) {
+        expanded_.clear();
+        syncButton("expandButton", false);
+    }
     graph_ = graph;
     rebuildBreadcrumb();
     startLayout();
@@ -129,44 +143,132 @@ void GraphPanel::rebuildBreadcrumb() {
 }
 
 void GraphPanel::startLayout() {
-    cancelLayout();
+    stopJobs();
+    retry_->hide();
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     auto result = std::make_shared<SceneLayout>();
-    const auto expanded = expandInPlace_ ? expandableNodes() : std::set<std::size_t>{};
+    auto failure = std::make_shared<QString>();
+    const auto expanded = expandedNodes();
     std::shared_ptr<const DisplayGraph> display =
         std::make_shared<DisplayGraph>(makeDisplayGraph(document_.model(), graph_, expanded));
     const auto settings = settings_;
     const auto engine = engine_;
     // The thread owns its copy of what it lays out; the panel reads the result on the UI thread.
-    auto* thread =
-        QThread::create([=] { *result = engine(display->graph, settings, cancel.get()); });
+    // An engine that throws must not take the app down: the layered layout stands in.
+    auto* thread = QThread::create([=] {
+        try {
+            *result = engine(display->graph, settings, cancel.get());
+        } catch (const std::exception& error) {
+            *failure = QString::fromUtf8(error.what());
+            *result = layeredLayout(display->graph, settings, cancel.get());
+        }
+    });
     const auto generation = ++generation_;
     jobs_.push_back({thread, cancel});
-    connect(thread, &QThread::finished, this, [this, thread, result, display, generation] {
+    pending_ = display;
+    connect(thread, &QThread::finished, this, [this, thread, result, failure, display, generation] {
         std::erase_if(jobs_, [&](const Job& job) { return job.thread == thread; });
         thread->deleteLater();
         if (jobs_.empty()) progress_->hide();
         if (generation != generation_) return;
         display_ = display;
         applyLayout(*result);
+        if (!failure->isEmpty())
+            status_->setText(tr("Layout failed (%1) · showing the layered layout").arg(*failure));
     });
     progress_->show();
     thread->start();
 }
 
-std::set<std::size_t> GraphPanel::expandableNodes() const {
-    std::set<std::size_t> nodes;
-    const auto& graph = document_.model().graphs[graph_];
-    for (std::size_t n = 0; n < graph.nodes.size(); ++n)
-        if (!graph.nodes[n].childGraphs.empty()) nodes.insert(n);
-    return nodes;
+ExpandedNodes GraphPanel::expandedNodes() const {
+    return expanded_;
 }
 
 void GraphPanel::setExpandInPlace(bool expand) {
     syncButton("expandButton", expand);
-    if (expandInPlace_ == expand) return;
-    expandInPlace_ = expand;
+    ExpandedNodes all;
+    if (expand) {
+        const auto& graph = document_.model().graphs[graph_];
+        for (std::size_t n = 0; n < graph.nodes.size(); ++n)
+            if (!graph.nodes[n].childGraphs.empty()) all[n] = graph.nodes[n].childGraphs.front();
+    }
+    if (all == expanded_) return;
+    expanded_ = std::move(all);
     startLayout();
+}
+
+void GraphPanel::setNodeExpanded(std::size_t node, std::optional<std::size_t> child) {
+    const auto& graph = document_.model().graphs[graph_];
+    if (node >= graph.nodes.size()) return;
+    const auto& children = graph.nodes[node].childGraphs;
+    if (child && std::ranges::find(children, *child) == children.end()) return;
+    const auto now = expanded_.find(node);
+    const std::optional<std::size_t> current =
+        now == expanded_.end() ? std::nullopt : std::optional(now->second);
+    if (current == child) return;
+    if (child)
+        expanded_[node] = *child;
+    else
+        expanded_.erase(node);
+    startLayout();
+}
+
+std::optional<std::size_t> GraphPanel::expandedChild(std::size_t node) const {
+    const auto it = expanded_.find(node);
+    if (it == expanded_.end()) return std::nullopt;
+    return it->second;
+}
+
+QString GraphPanel::graphTitle(std::size_t graph) const {
+    const auto& model = document_.model().graphs[graph];
+    return QString::fromStdString(model.name.empty() ? model.id : model.name);
+}
+
+QMenu* GraphPanel::nodeMenu(std::size_t drawn) {
+    if (!display_ || drawn >= display_->origin.size()) return nullptr;
+    auto* menu = new QMenu(this);
+    menu->setObjectName("nodeMenu");
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    const auto origin = display_->origin[drawn];
+    if (origin.graph != graph_) {
+        // A node of an expanded child graph: fold the child back into its caller's box.
+        for (const auto& [node, child] : expanded_)
+            if (child == origin.graph)
+                menu->addAction(tr("Collapse %1").arg(graphTitle(child)), this,
+                                [this, node] { setNodeExpanded(node, std::nullopt); });
+        menu->addAction(tr("Open %1 in own view").arg(graphTitle(origin.graph)), this,
+                        [this, graph = origin.graph] { showGraph(graph); });
+        return menu;
+    }
+    const auto& children = document_.model().graphs[graph_].nodes[origin.node].childGraphs;
+    const auto node = origin.node;
+    if (const auto open = expandedChild(node))
+        menu->addAction(tr("Collapse %1").arg(graphTitle(*open)), this,
+                        [this, node] { setNodeExpanded(node, std::nullopt); });
+    for (auto child : children) {
+        if (child >= document_.model().graphs.size()) continue;
+        if (expandedChild(node) != child)
+            menu->addAction(tr("Expand %1 in place").arg(graphTitle(child)), this,
+                            [this, node, child] { setNodeExpanded(node, child); });
+        menu->addAction(tr("Open %1 in own view").arg(graphTitle(child)), this,
+                        [this, child] { openGraph(child); });
+    }
+    return menu;
+}
+
+void GraphPanel::onNodeMenuRequested(std::size_t drawn, QPoint screen) {
+    auto* menu = nodeMenu(drawn);
+    if (!menu) return;
+    if (menu->actions().isEmpty()) {
+        delete menu;
+        return;
+    }
+    menu->popup(screen);
+}
+
+void GraphPanel::openGraph(std::size_t child) {
+    showGraph(child);
+    document_.selection().select({SelectionTarget::Kind::Graph, child, 0});
 }
 
 std::optional<std::size_t> GraphPanel::drawnIndex(std::size_t graph, std::size_t node) const {
@@ -174,22 +276,44 @@ std::optional<std::size_t> GraphPanel::drawnIndex(std::size_t graph, std::size_t
     return display_->find({graph, node});
 }
 
-void GraphPanel::cancelLayout() {
+void GraphPanel::stopJobs() {
     for (auto& job : jobs_)
         job.cancel->store(true);
+}
+
+// The running layout's result is dropped; the quick layered layout is shown meanwhile, with a
+// way to ask for the full layout again.
+void GraphPanel::cancelLayout() {
+    if (jobs_.empty() || !pending_) return;
+    stopJobs();
+    ++generation_;
+    progress_->hide();
+    display_ = pending_;
+    applyLayout(layeredLayout(display_->graph, settings_, nullptr));
+    status_->setText(tr("Layout cancelled · showing the layered layout"));
+    retry_->show();
 }
 
 void GraphPanel::applyLayout(const SceneLayout& layout) {
     engineName_ = QString::fromStdString(layout.engine);
     if (layout.cancelled) {
-        scene_->clear();
-        status_->setText(tr("Layout cancelled"));
+        // Only a superseded job is cancelled from within; its successor draws the scene.
         emit layoutFinished();
         return;
     }
     scene_->build(display_->graph, layout);
     legend_->showGraph(display_->graph);
     scene_->setEdgeLabelsVisible(scene_->edgeLabelsVisible());
+    // The toggle shows what is drawn: large graphs have no labels to show.
+    if (auto* labels = findChild<QToolButton*>("edgeLabelsButton")) {
+        const QSignalBlocker blocker(labels);
+        labels->setEnabled(scene_->edgeLabelsAvailable());
+        labels->setChecked(scene_->edgeLabelsAvailable() && scene_->edgeLabelsVisible());
+        labels->setToolTip(scene_->edgeLabelsAvailable()
+                               ? tr("Show the type of each edge's value")
+                               : tr("Edge labels are off for graphs of more than %1 nodes")
+                                     .arg(GraphScene::kLargeGraph));
+    }
     status_->setText(
         tr("%1 nodes · layout: %2").arg(display_->graph.nodes.size()).arg(engineName_));
     view_->showReadable();
@@ -230,8 +354,7 @@ bool GraphPanel::openChildGraph(std::size_t node) {
     }
     const auto child = graph.nodes[node].childGraphs.front();
     if (child >= document_.model().graphs.size()) return false;
-    showGraph(child);
-    document_.selection().select({SelectionTarget::Kind::Graph, child, 0});
+    openGraph(child);
     return true;
 }
 
@@ -239,6 +362,11 @@ void GraphPanel::onNodeActivated(std::size_t drawn) {
     if (!display_ || drawn >= display_->origin.size()) return;
     const auto origin = display_->origin[drawn];
     if (origin.graph == graph_) {
+        // Several children (an If's branches): let the user pick which one to open.
+        if (document_.model().graphs[graph_].nodes[origin.node].childGraphs.size() > 1) {
+            onNodeMenuRequested(drawn, QCursor::pos());
+            return;
+        }
         openChildGraph(origin.node);
         return;
     }

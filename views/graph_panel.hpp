@@ -5,6 +5,7 @@
 #include "views/graph_layout.hpp"
 #include "views/model_document.hpp"
 
+#include <QPoint>
 #include <QWidget>
 
 #include <atomic>
@@ -14,6 +15,7 @@
 
 class QHBoxLayout;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QPushButton;
 class QThread;
@@ -35,13 +37,20 @@ class GraphPanel : public QWidget {
     void showGraph(std::size_t graph);
     std::size_t currentGraph() const { return graph_; }
     bool isLayoutRunning() const { return !jobs_.empty(); }
+    // Stops waiting for the running layout and shows the layered layout instead.
     void cancelLayout();
     void setHorizontal(bool horizontal);
     void setEdgeLabelsVisible(bool visible);
     // Opens the first child graph of a node of the graph on show (a delegate payload, a region).
     bool openChildGraph(std::size_t node);
-    // Draws the child graphs of every delegate/region node inline instead of as one box.
+    // Draws the first child graph of every delegate/region node inline instead of as one box.
     void setExpandInPlace(bool expand);
+    // Draws `child` (one of the node's child graphs) in place of the node; nullopt collapses it.
+    void setNodeExpanded(std::size_t node, std::optional<std::size_t> child);
+    std::optional<std::size_t> expandedChild(std::size_t node) const;
+    // The context menu of a drawn node: expand/collapse in place, open each child graph alone.
+    // The caller owns the menu.
+    QMenu* nodeMenu(std::size_t drawn);
     // What is drawn: item i of the scene is node i of the display graph.
     const DisplayGraph* displayGraph() const { return display_.get(); }
     // The scene item index of a model node, when it is drawn.
@@ -58,6 +67,7 @@ class GraphPanel : public QWidget {
   private:
     void buildToolbar(QHBoxLayout* bar);
     void startLayout();
+    void stopJobs();
     void applyLayout(const SceneLayout& layout);
     void rebuildBreadcrumb();
     void syncButton(const char* name, bool checked);
@@ -65,7 +75,10 @@ class GraphPanel : public QWidget {
     void onSceneSelection();
     void onNodeActivated(std::size_t drawn);
     void showSelectedNode();
-    std::set<std::size_t> expandableNodes() const;
+    ExpandedNodes expandedNodes() const;
+    void onNodeMenuRequested(std::size_t drawn, QPoint screen);
+    void openGraph(std::size_t child);
+    QString graphTitle(std::size_t graph) const;
 
     struct Job {
         QThread* thread;
@@ -76,8 +89,9 @@ class GraphPanel : public QWidget {
     LayoutEngine engine_;
     LayoutSettings settings_;
     std::size_t graph_ = 0;
-    bool expandInPlace_ = false;
+    ExpandedNodes expanded_; // nodes of graph_ drawn as one of their child graphs
     std::shared_ptr<const DisplayGraph> display_; // matches the scene's items
+    std::shared_ptr<const DisplayGraph> pending_; // what the newest job lays out
     std::uint64_t generation_ = 0;
     std::vector<Job> jobs_;
     bool applyingSelection_ = false;
@@ -89,6 +103,7 @@ class GraphPanel : public QWidget {
     LegendBar* legend_;
     QWidget* progress_;
     QLabel* status_;
+    QPushButton* retry_;
 };
 
 } // namespace pteron

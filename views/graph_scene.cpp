@@ -5,13 +5,19 @@
 #include "views/node_placement.hpp"
 
 #include <QGraphicsPathItem>
+#include <QGraphicsSceneContextMenuEvent>
 #include <QGraphicsSceneMouseEvent>
 #include <QGraphicsSimpleTextItem>
 #include <QPainterPath>
 #include <QPen>
 
+#include <QFontMetricsF>
+#include <QtMath>
+
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <unordered_map>
 
 namespace pteron {
 
@@ -46,6 +52,42 @@ void addArrowHead(QPainterPath& path, const LaidOutEdge& edge) {
     path.lineTo(right.p2());
 }
 
+} // namespace
+
+// Boxes already taken in the scene, bucketed on a coarse grid so a test is a few comparisons.
+class GraphScene::Occupancy {
+  public:
+    void add(const QRectF& box) {
+        forCells(box, [&](std::int64_t key) { cells_[key].push_back(box); });
+    }
+    bool hits(const QRectF& box) const {
+        bool hit = false;
+        forCells(box, [&](std::int64_t key) {
+            if (hit) return;
+            const auto it = cells_.find(key);
+            if (it == cells_.end()) return;
+            hit = std::any_of(it->second.begin(), it->second.end(),
+                              [&](const QRectF& taken) { return taken.intersects(box); });
+        });
+        return hit;
+    }
+
+  private:
+    static constexpr double kCell = 96.0;
+    template <typename Visit> static void forCells(const QRectF& box, Visit visit) {
+        const auto x0 = std::int64_t(std::floor(box.left() / kCell));
+        const auto x1 = std::int64_t(std::floor(box.right() / kCell));
+        const auto y0 = std::int64_t(std::floor(box.top() / kCell));
+        const auto y1 = std::int64_t(std::floor(box.bottom() / kCell));
+        for (auto x = x0; x <= x1; ++x)
+            for (auto y = y0; y <= y1; ++y)
+                visit(x * 1'000'003 + y);
+    }
+    std::unordered_map<std::int64_t, std::vector<QRectF>> cells_;
+};
+
+namespace {
+
 QString edgeLabel(const Graph& graph, std::int64_t valueIndex) {
     const auto* value = graph.value(valueIndex);
     return value ? QString::fromStdString(value->typeText()) : QString();
@@ -58,6 +100,7 @@ void GraphScene::build(const Graph& graph, const SceneLayout& layout) {
     nodes_.clear();
     labels_.clear();
     const bool large = graph.nodes.size() > kLargeGraph;
+    large_ = large;
     setItemIndexMethod(QGraphicsScene::BspTreeIndex);
     addClusters(graph, layout);
     addTerminals(graph, layout);
@@ -86,33 +129,58 @@ void GraphScene::addEdges(const Graph& graph, const SceneLayout& layout, bool la
         for (std::size_t first = 0; first < layout.edges.size(); first += kEdgesPerPath) {
             QPainterPath chunk;
             const auto last = std::min(layout.edges.size(), first + kEdgesPerPath);
-            for (auto i = first; i < last; ++i)
-                chunk.addPath(edgePath(layout.edges[i]));
+            for (auto i = first; i < last; ++i) {
+                auto path = edgePath(layout.edges[i]);
+                addArrowHead(path, layout.edges[i]);
+                chunk.addPath(path);
+            }
             addPath(chunk, pen)->setZValue(0);
         }
         return;
     }
+    Occupancy occupied;
+    for (const auto& box : layout.nodes)
+        occupied.add(box);
+    for (const auto& terminal : layout.terminals)
+        occupied.add(terminal.box);
     for (const auto& edge : layout.edges) {
         auto path = edgePath(edge);
         addArrowHead(path, edge);
         addPath(path, pen)->setZValue(0);
         const auto text = edgeLabel(graph, edge.edge.value);
-        if (text.isEmpty()) continue;
-        auto* label = addSimpleText(text);
-        auto font = label->font();
-        font.setPointSizeF(7);
-        label->setFont(font);
+        if (text.isEmpty() || edge.points.size() < 2) continue;
+        addEdgeLabel(text, edgePath(edge), occupied);
+    }
+}
+
+// Tries spots along the edge, nearest the consumer first (where a reader looks for an input's
+// type), and gives up on the label rather than cover a node or another label.
+void GraphScene::addEdgeLabel(const QString& text, const QPainterPath& path, Occupancy& occupied) {
+    QFont font;
+    font.setPointSizeF(7);
+    const QFontMetricsF metrics(font);
+    const QSizeF size(metrics.horizontalAdvance(text) + 2, metrics.height());
+    const double length = path.length();
+    constexpr std::array<double, 4> kBackFromTip{22, 40, 60, 84};
+    for (double back : kBackFromTip) {
+        if (back >= length) break;
+        const double at = path.percentAtLength(length - back);
+        const auto point = path.pointAtPercent(at);
+        const auto angle = path.angleAtPercent(at);
+        // Beside a steep stretch of the edge, above a flat one.
+        const bool flat = std::abs(std::sin(qDegreesToRadians(angle))) < 0.5;
+        const QRectF box(point + (flat ? QPointF(-size.width() / 2, -size.height() - 1)
+                                       : QPointF(4, -size.height() / 2)),
+                         size);
+        if (occupied.hits(box)) continue;
+        occupied.add(box);
+        auto* label = addSimpleText(text, font);
         label->setBrush(QColor(0x30, 0x30, 0x80));
-        // Beside a vertical edge, above a horizontal one.
-        const auto middle = path.pointAtPercent(0.5);
-        const auto size = label->boundingRect().size();
-        const auto span = edge.points.back() - edge.points.front();
-        const bool across = std::abs(span.x()) > std::abs(span.y());
-        label->setPos(middle + (across ? QPointF(-size.width() / 2, -size.height() - 1)
-                                       : QPointF(4, -size.height() / 2)));
+        label->setPos(box.topLeft());
         label->setZValue(2);
         label->setVisible(labelsVisible_);
         labels_.push_back(label);
+        return;
     }
 }
 
@@ -185,6 +253,16 @@ void GraphScene::mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event) {
         return;
     }
     QGraphicsScene::mouseDoubleClickEvent(event);
+}
+
+void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* event) {
+    for (auto* item : items(event->scenePos())) {
+        if (item->type() != NodeItem::Type) continue;
+        emit nodeMenuRequested(static_cast<NodeItem*>(item)->node(), event->screenPos());
+        event->accept();
+        return;
+    }
+    QGraphicsScene::contextMenuEvent(event);
 }
 
 } // namespace pteron

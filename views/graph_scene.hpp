@@ -5,6 +5,8 @@
 #include "views/graph_layout.hpp"
 
 #include <QGraphicsScene>
+#include <QPainterPath>
+#include <QPoint>
 
 #include <vector>
 
@@ -26,16 +28,23 @@ class GraphScene : public QGraphicsScene {
     std::size_t nodeCount() const { return nodes_.size(); }
     void setEdgeLabelsVisible(bool visible);
     bool edgeLabelsVisible() const { return labelsVisible_; }
+    // Large graphs get no edge labels: thousands of them would only hide the graph.
+    bool edgeLabelsAvailable() const { return !large_; }
+    std::size_t edgeLabelCount() const { return labels_.size(); }
     // The node whose item is selected, or -1.
     std::ptrdiff_t selectedNode() const;
 
   signals:
     void nodeActivated(std::size_t node);
+    void nodeMenuRequested(std::size_t node, QPoint screenPos);
 
   protected:
     void mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event) override;
+    void contextMenuEvent(QGraphicsSceneContextMenuEvent* event) override;
 
   private:
+    class Occupancy;
+    void addEdgeLabel(const QString& text, const QPainterPath& path, Occupancy& occupied);
     void addEdges(const Graph& graph, const SceneLayout& layout, bool large);
     void addClusters(const Graph& graph, const SceneLayout& layout);
     void addTerminals(const Graph& graph, const SceneLayout& layout);
@@ -43,6 +52,7 @@ class GraphScene : public QGraphicsScene {
     std::vector<NodeItem*> nodes_;
     std::vector<QGraphicsItem*> labels_;
     bool labelsVisible_ = true;
+    bool large_ = false;
 };
 
 } // namespace pteron

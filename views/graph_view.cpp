@@ -68,11 +68,13 @@ void GraphView::zoomBy(double factor) {
 }
 
 void GraphView::refreshMinimap() {
-    if (!scene() || scene()->items().isEmpty()) {
+    hasThumbnail_ = scene() && !scene()->items().isEmpty();
+    if (!hasThumbnail_) {
         minimap_->hide();
         return;
     }
     const auto rect = sceneRect();
+    content_ = scene()->itemsBoundingRect();
     const auto size = minimapSize(rect);
     minimap_->resize(size);
     QPixmap pixmap(size * devicePixelRatioF());
@@ -83,10 +85,13 @@ void GraphView::refreshMinimap() {
         scene()->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), rect, Qt::KeepAspectRatio);
     }
     minimap_->setScene(pixmap, rect);
-    minimap_->show();
     minimap_->raise();
     resizeEvent(nullptr);
     updateMinimapViewport();
+}
+
+bool GraphView::isMinimapShown() const {
+    return minimap_->isVisibleTo(this);
 }
 
 void GraphView::wheelEvent(QWheelEvent* event) {
@@ -108,8 +113,12 @@ void GraphView::scrollContentsBy(int dx, int dy) {
     updateMinimapViewport();
 }
 
+// The minimap is only worth its corner when part of the graph is out of view.
 void GraphView::updateMinimapViewport() {
-    minimap_->setVisibleArea(mapToScene(viewport()->rect()).boundingRect());
+    const auto visible = mapToScene(viewport()->rect()).boundingRect();
+    minimap_->setVisibleArea(visible);
+    const bool fits = visible.contains(content_);
+    minimap_->setVisible(hasThumbnail_ && !fits);
 }
 
 void Minimap::setScene(QPixmap thumbnail, QRectF sceneRect) {

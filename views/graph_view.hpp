@@ -20,6 +20,7 @@ class GraphView : public QGraphicsView {
     void zoomBy(double factor);
     // Renders the scene once into the minimap; call after the scene changed.
     void refreshMinimap();
+    bool isMinimapShown() const;
 
   protected:
     void wheelEvent(QWheelEvent* event) override;
@@ -30,6 +31,8 @@ class GraphView : public QGraphicsView {
     void updateMinimapViewport();
 
     Minimap* minimap_;
+    bool hasThumbnail_ = false;
+    QRectF content_; // what the items cover, as of the last refreshMinimap
 };
 
 // A thumbnail of the whole scene with the visible area outlined; clicking moves the view there.

@@ -76,6 +76,11 @@ LayoutEngine graphvizLayoutEngine(std::shared_ptr<LayoutService> service, Backen
             graph.partitions.begin(), graph.partitions.end(), [](const Partition& partition) {
                 return partition.delegated || partition.device != DeviceClass::CPU;
             });
+        options.graph.operationSizes.reserve(graph.nodes.size());
+        for (const auto& node : graph.nodes) {
+            const auto size = nodeBoxSize(graph, node);
+            options.graph.operationSizes.push_back({size.width(), size.height()});
+        }
         options.palette = palette;
         return toSceneLayout(graph, layoutGraph(*service, graph, options, cancel));
     };

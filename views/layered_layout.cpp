@@ -10,21 +10,53 @@ namespace {
 constexpr double kLayerGap = 56.0;
 constexpr double kWideLayerGap = 120.0; // left to right: room for an edge label between layers
 constexpr double kNodeGap = 28.0;
+// A layer wider than this is drawn as several rows: a fan-out of hundreds of NPU operations
+// (a transpose done as one pooling per row) would otherwise be one row many screens wide.
+constexpr std::size_t kMaxRowNodes = 12;
 
 bool isCancelled(const std::atomic<bool>* cancel) {
     return cancel && cancel->load(std::memory_order_relaxed);
 }
 
-// Layer of each node: one past its deepest producer; nodes come in execution order.
+// Layer of each node: one past its deepest producer; nodes come in execution order. A node
+// without producers (a weight load, a DMA) sits just before its first consumer rather than in
+// the first layer, and a node with neither producers nor consumers (a wait) next to the node
+// executed before it, so command streams read top to bottom instead of as one wide row.
 std::vector<std::size_t> assignLayers(std::size_t count, const std::vector<GraphEdge>& edges) {
     std::vector<std::vector<std::size_t>> producers(count);
-    for (const auto& edge : edges)
-        if (edge.from < edge.to) producers[edge.to].push_back(edge.from);
+    std::vector<std::vector<std::size_t>> consumers(count);
+    for (const auto& edge : edges) {
+        if (edge.from >= edge.to) continue;
+        producers[edge.to].push_back(edge.from);
+        consumers[edge.from].push_back(edge.to);
+    }
     std::vector<std::size_t> layer(count, 0);
     for (std::size_t i = 0; i < count; ++i)
         for (auto from : producers[i])
             layer[i] = std::max(layer[i], layer[from] + 1);
+    // Consumers of a source are all at layer >= 1, so moving the source down keeps every edge
+    // pointing to a later layer.
+    for (std::size_t i = 0; i < count; ++i) {
+        if (!producers[i].empty() || consumers[i].empty()) continue;
+        std::size_t first = layer[consumers[i].front()];
+        for (auto to : consumers[i])
+            first = std::min(first, layer[to]);
+        layer[i] = first > 0 ? first - 1 : 0;
+    }
+    for (std::size_t i = 1; i < count; ++i)
+        if (producers[i].empty() && consumers[i].empty()) layer[i] = layer[i - 1];
     return layer;
+}
+
+std::vector<std::vector<std::size_t>> wrapRows(const std::vector<std::vector<std::size_t>>& rows) {
+    std::vector<std::vector<std::size_t>> wrapped;
+    wrapped.reserve(rows.size());
+    for (const auto& row : rows)
+        for (std::size_t first = 0; first < row.size(); first += kMaxRowNodes)
+            wrapped.emplace_back(row.begin() + std::ptrdiff_t(first),
+                                 row.begin() +
+                                     std::ptrdiff_t(std::min(row.size(), first + kMaxRowNodes)));
+    return wrapped;
 }
 
 // Nodes of each layer, ordered by the mean position of their producers to reduce crossings.
@@ -65,7 +97,7 @@ std::vector<std::vector<std::size_t>> orderLayers(const std::vector<std::size_t>
         for (std::size_t k = 0; k < row.size(); ++k)
             position[row[k]] = static_cast<double>(k);
     }
-    return rows;
+    return wrapRows(rows);
 }
 
 // Places each row centred on the axis; `horizontal` turns rows into columns.

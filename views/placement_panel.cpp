@@ -19,8 +19,8 @@ PlacementPanel::PlacementPanel(QWidget* parent)
     layout->addWidget(table_, 1);
     table_->setObjectName("placementTable");
     table_->setRootIsDecorated(false);
-    table_->setHeaderLabels(
-        {tr("Graph"), tr("Backend"), tr("Device"), tr("Operators"), tr("Share"), tr("MACs")});
+    table_->setHeaderLabels({tr("Graph"), tr("Backend"), tr("Device"), tr("Operators"), tr("Share"),
+                             tr("MACs"), tr("Delegate calls")});
     table_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
 }
 
@@ -33,19 +33,24 @@ void PlacementPanel::setDocument(ModelDocument* document) {
     summary_->clear();
     if (!document) return;
     const auto summary = summarisePlacement(document->model());
-    summary_->setText(tr("%1 operators, %2 on NPU (%3 %)")
-                          .arg(summary.operators)
-                          .arg(summary.npuOperators)
-                          .arg(summary.npuShare() * 100.0, 0, 'f', 1));
+    auto text = tr("%1 operators, %2 on NPU (%3 %)")
+                    .arg(summary.operators)
+                    .arg(summary.npuOperators)
+                    .arg(summary.npuShare() * 100.0, 0, 'f', 1);
+    if (summary.macs > 0)
+        text += tr(" · %1 MACs, %2 % on NPU")
+                    .arg(QLocale().toString(summary.macs, 'f', 0))
+                    .arg(summary.npuMacShare() * 100.0, 0, 'f', 1);
+    summary_->setText(text);
     for (const auto& row : summary.rows) {
         const auto device = deviceClassName(row.device);
-        const double share =
-            summary.operators ? double(row.operators) / double(summary.operators) : 0;
         auto* item = new QTreeWidgetItem(
             table_, {QString::fromStdString(row.graph), QString::fromStdString(row.backend),
                      QString::fromUtf8(device.data(), qsizetype(device.size())),
-                     QString::number(row.operators), QString("%1 %").arg(share * 100, 0, 'f', 1),
-                     row.macs ? QLocale().toString(*row.macs, 'f', 0) : QString("—")});
+                     QString::number(row.operators),
+                     QString("%1 %").arg(summary.share(row) * 100, 0, 'f', 1),
+                     row.macs ? QLocale().toString(*row.macs, 'f', 0) : QString("—"),
+                     row.calls ? QString::number(row.calls) : QString()});
         Partition colourOf;
         colourOf.backend = row.backend;
         colourOf.device = row.device;

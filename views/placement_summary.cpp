@@ -1,5 +1,7 @@
 #include "views/placement_summary.hpp"
 
+#include "views/op_macs.hpp"
+
 #include <array>
 #include <map>
 #include <utility>
@@ -18,6 +20,11 @@ std::optional<double> nodeMacs(const Node& node) {
     return std::nullopt;
 }
 
+std::optional<double> operatorMacs(const Graph& graph, const Node& node) {
+    if (auto recorded = nodeMacs(node)) return recorded;
+    return estimateMacs(graph, node);
+}
+
 PlacementSummary summarisePlacement(const Model& model) {
     PlacementSummary summary;
     for (const auto& graph : model.graphs) {
@@ -30,12 +37,20 @@ PlacementSummary summarisePlacement(const Model& model) {
             row.graph = graph.id;
             row.backend = partition.backend;
             row.device = partition.device;
-            ++row.operators;
-            if (auto macs = nodeMacs(node)) row.macs = row.macs.value_or(0) + *macs;
             // A call whose payload was decoded is counted through the operations it runs.
-            if (!node.childGraphs.empty()) continue;
+            if (!node.childGraphs.empty()) {
+                ++row.calls;
+                continue;
+            }
+            ++row.operators;
             ++summary.operators;
-            if (row.device == DeviceClass::NPU) ++summary.npuOperators;
+            const bool npu = row.device == DeviceClass::NPU;
+            if (npu) ++summary.npuOperators;
+            const auto macs = operatorMacs(graph, node);
+            if (!macs) continue;
+            row.macs = row.macs.value_or(0) + *macs;
+            summary.macs += *macs;
+            if (npu) summary.npuMacs += *macs;
         }
         for (auto& [key, row] : rows)
             summary.rows.push_back(std::move(row));

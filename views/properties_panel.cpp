@@ -140,6 +140,9 @@ void PropertiesPanel::showNode(const Graph& graph, std::size_t graphIndex, const
     };
     operands(tr("Inputs"), node.inputs);
     operands(tr("Outputs"), node.outputs);
+    // A delegate call is its partition: how it was compiled and what it carries.
+    if (node.partition < graph.partitions.size() && graph.partitions[node.partition].delegated)
+        showPartition(graph, graph.partitions[node.partition], node.partition);
 }
 
 void PropertiesPanel::showValue(QTreeWidgetItem* parent, const Graph& graph, std::size_t graphIndex,

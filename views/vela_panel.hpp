@@ -1,4 +1,5 @@
-// The Vela report dock: every model metadata entry whose key starts with "vela.".
+// The Vela report dock: the summary figures (model metadata "vela.*") and a per-layer table of
+// the nodes carrying Vela's figures, whose rows select their node.
 #pragma once
 
 #include "views/model_document.hpp"
@@ -7,6 +8,7 @@
 
 class QLabel;
 class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace pteron {
 
@@ -16,10 +18,18 @@ class VelaPanel : public QWidget {
     explicit VelaPanel(QWidget* parent = nullptr);
     void setDocument(ModelDocument* document);
     int entryCount() const;
+    bool hasReport() const;
+    QTreeWidget* layers() const { return layers_; }
 
   private:
+    void fillSummary();
+    void fillLayers();
+    void onLayerActivated(QTreeWidgetItem* item);
+
+    ModelDocument* document_ = nullptr;
     QLabel* empty_;
     QTreeWidget* table_;
+    QTreeWidget* layers_;
 };
 
 } // namespace pteron

@@ -141,6 +141,15 @@ class Builder {
         Agnode_t* node =
             addNode("n" + std::to_string(n), op.op, fill, LayoutNodeKind::Operation, n);
         if (partition && clusterOf_[op.partition]) agsubnode(clusterOf_[op.partition], node, 1);
+        if (n < options_.operationSizes.size()) fixSize(node, options_.operationSizes[n]);
+    }
+
+    static void fixSize(Agnode_t* node, const CGraphOptions::Size& size) {
+        if (size.width <= 0 || size.height <= 0) return;
+        constexpr double kPointsPerInch = 72.0;
+        set(node, "width", number(size.width / kPointsPerInch));
+        set(node, "height", number(size.height / kPointsPerInch));
+        set(node, "fixedsize", "true");
     }
 
     std::size_t layoutIndex(const Producer& producer) const {

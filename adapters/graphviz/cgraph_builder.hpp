@@ -21,6 +21,13 @@ struct CGraphOptions {
     // Above this many nodes dot's search is capped, edges are straight and unlabelled (each
     // label is one more node to place), so the layout takes seconds rather than minutes.
     std::size_t largeGraphNodes = 300;
+    // Fixed box size in points per operation (indexed like Graph::nodes), so a view that draws
+    // its own boxes gets room for its own text; empty, or 0 for a node: sized from the label.
+    struct Size {
+        double width = 0;
+        double height = 0;
+    };
+    std::vector<Size> operationSizes{};
 };
 
 // The cgraph graph plus what each Graphviz object stands for. Constants and values nothing

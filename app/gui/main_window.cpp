@@ -11,6 +11,7 @@
 #include "views/placement_panel.hpp"
 #include "views/properties_panel.hpp"
 #include "views/search_panel.hpp"
+#include "views/selection_model.hpp"
 #include "views/tensor_panel.hpp"
 #include "views/vela_panel.hpp"
 
@@ -31,6 +32,8 @@ namespace pteron {
 namespace {
 constexpr int kRecentLimit = 10;
 const char* const kRecentKey = "recentFiles";
+// Every extension a reader recognises: programs, payloads, profiles, Vela reports and output.
+const char* const kOpenPatterns = "*.pte *.tosa *.vgf *.tflite *.onnx *.etdp *.etdump *.csv *.npz";
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -50,13 +53,13 @@ MainWindow::MainWindow(QWidget* parent)
     searchDock_ = addDock(tr("Search"), "searchDock", search_, Qt::LeftDockWidgetArea);
     auto* propertiesDock =
         addDock(tr("Properties"), "propertiesDock", properties_, Qt::RightDockWidgetArea);
-    auto* tensorDock = addDock(tr("Tensor"), "tensorDock", tensor_, Qt::RightDockWidgetArea);
-    tabifyDockWidget(propertiesDock, tensorDock);
+    tensorDock_ = addDock(tr("Tensor"), "tensorDock", tensor_, Qt::RightDockWidgetArea);
+    tabifyDockWidget(propertiesDock, tensorDock_);
     propertiesDock->raise();
     auto* placementDock =
         addDock(tr("Placement"), "placementDock", placement_, Qt::BottomDockWidgetArea);
-    auto* velaDock = addDock(tr("Vela report"), "velaDock", vela_, Qt::BottomDockWidgetArea);
-    tabifyDockWidget(placementDock, velaDock);
+    velaDock_ = addDock(tr("Vela report"), "velaDock", vela_, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(placementDock, velaDock_);
     placementDock->raise();
     buildMenus();
     statusBar()->showMessage(
@@ -163,6 +166,10 @@ GraphPanel* MainWindow::currentGraph() const {
     return tab ? &tab->graph() : nullptr;
 }
 
+QDockWidget* MainWindow::dock(const QString& name) const {
+    return findChild<QDockWidget*>(name);
+}
+
 int MainWindow::tabCount() const {
     return tabs_->count();
 }
@@ -175,8 +182,25 @@ void MainWindow::onTabChanged() {
     placement_->setDocument(document);
     vela_->setDocument(document);
     search_->setDocument(document);
+    if (vela_->hasReport()) velaDock_->raise();
+    disconnect(selectionWatch_);
+    if (document)
+        selectionWatch_ = connect(&document->selection(), &SelectionModel::changed, this,
+                                  [this, document](const SelectionTarget& target) {
+                                      raiseTensorForConstant(*document, target);
+                                  });
     setWindowTitle(document ? tr("%1 — pteron").arg(QFileInfo(document->path()).fileName())
                             : tr("pteron"));
+}
+
+// A selected constant is what the tensor viewer is for: bring it forward.
+void MainWindow::raiseTensorForConstant(const ModelDocument& document,
+                                        const SelectionTarget& target) {
+    if (target.kind != SelectionTarget::Kind::Value) return;
+    const auto& graphs = document.model().graphs;
+    if (target.graph >= graphs.size()) return;
+    const auto* value = graphs[target.graph].value(std::int64_t(target.index));
+    if (value && !value->data.bytes().empty()) tensorDock_->raise();
 }
 
 void MainWindow::closeTab(int index) {
@@ -189,7 +213,7 @@ void MainWindow::closeTab(int index) {
 void MainWindow::openByDialog() {
     const auto paths = QFileDialog::getOpenFileNames(
         this, tr("Open model"), QString(),
-        tr("Models (*.pte *.tosa *.vgf *.tflite *.onnx *.etdp);;All files (*)"));
+        tr("Models and reports (%1);;All files (*)").arg(kOpenPatterns));
     for (const auto& path : paths)
         openFile(path);
 }

@@ -16,6 +16,7 @@ namespace pteron {
 class DocumentTab;
 class GraphPanel;
 class ModelDocument;
+struct SelectionTarget;
 class ModelTreePanel;
 class PlacementPanel;
 class PropertiesPanel;
@@ -44,6 +45,8 @@ class MainWindow : public QMainWindow {
     SearchPanel* search() const { return search_; }
     PlacementPanel* placement() const { return placement_; }
     VelaPanel* vela() const { return vela_; }
+    QDockWidget* dock(const QString& name) const;
+    QMenu* recentMenu() const { return recentMenu_; }
     ModelTreePanel* tree() const { return tree_; }
 
   signals:
@@ -66,6 +69,7 @@ class MainWindow : public QMainWindow {
     void showError(const QString& title, const QString& message);
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
+    void raiseTensorForConstant(const ModelDocument& document, const SelectionTarget& target);
 
     LayoutEngine layoutEngine_; // one per window: it owns the Graphviz service
     QTabWidget* tabs_;
@@ -76,6 +80,9 @@ class MainWindow : public QMainWindow {
     VelaPanel* vela_;
     SearchPanel* search_;
     QDockWidget* searchDock_ = nullptr;
+    QDockWidget* tensorDock_ = nullptr;
+    QDockWidget* velaDock_ = nullptr;
+    QMetaObject::Connection selectionWatch_;
     QMenu* recentMenu_ = nullptr;
 };
 

@@ -1,19 +1,22 @@
 // Prints the time from opening a file to the first painted window, for real fixtures and for a
-// generated 10,000-node graph. Runs on the offscreen platform unless another one is chosen.
+// generated 10,000-kernel-call program, and frame times for panning and zooming the latter. Runs on
+// the offscreen platform unless another one is chosen.
 #include "app/gui/main_window.hpp"
 #include "core/mapped_file.hpp"
 #include "parsers/registry.hpp"
+#include "tests/bench/generated_programs.hpp"
 #include "tests/support/fixtures.hpp"
-#include "views/default_layout.hpp"
 #include "views/graph_panel.hpp"
 #include "views/graph_scene.hpp"
-#include "views/model_document.hpp"
+#include "views/graph_view.hpp"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QPixmap>
+#include <QScrollBar>
 #include <QTest>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -71,54 +74,51 @@ void benchmarkChildGraph(const std::string& path) {
     }
 }
 
-// A graph shaped like a deep network: a chain with a skip connection every few nodes.
-std::shared_ptr<const pteron::Model> generatedModel(std::size_t count) {
-    using namespace pteron;
-    Model model;
-    Graph graph;
-    graph.id = "generated";
-    graph.kind = "method";
-    const auto cpu = graph.hostPartition("portable");
-    const auto npu = graph.partitions.size();
-    Partition delegate;
-    delegate.backend = "EthosUBackend";
-    delegate.device = DeviceClass::NPU;
-    delegate.delegated = true;
-    graph.partitions.push_back(delegate);
-    Value value;
-    value.dtype = DType::Int8;
-    value.hasShape = true;
-    value.shape = {1, 32, 28, 28};
-    graph.inputs.push_back(std::int64_t(graph.addValue(value)));
-    for (std::size_t i = 0; i < count; ++i) {
-        Node node;
-        node.op = i % 3 == 0 ? "aten::add.out" : "aten::convolution.out";
-        node.partition = i % 7 == 0 ? cpu : npu;
-        node.inputs.push_back({std::int64_t(i), {}});
-        if (i % 3 == 0 && i >= 3) node.inputs.push_back({std::int64_t(i - 2), {}});
-        node.outputs.push_back({std::int64_t(graph.addValue(value)), {}});
-        graph.nodes.push_back(std::move(node));
-    }
-    model.addGraph(std::move(graph));
-    return std::make_shared<const Model>(std::move(model));
-}
-
-void benchmarkGenerated(std::size_t count) {
+// Time to repaint the view after each of `steps` scroll steps down the graph, then after as
+// many zoom steps: what panning and zooming a large graph feels like.
+void benchmarkPanZoom(pteron::GraphView& view, int steps) {
+    auto* bar = view.verticalScrollBar();
+    const int step = std::max(1, (bar->maximum() - bar->minimum()) / (steps * 4));
     QElapsedTimer timer;
     timer.start();
-    pteron::ModelDocument document(generatedModel(count), "generated");
-    const auto built = timer.elapsed();
-    pteron::GraphPanel panel(document, pteron::defaultLayoutEngine());
-    panel.resize(1200, 800);
-    panel.show();
-    if (!waitForLayout(&panel)) return;
+    for (int i = 0; i < steps; ++i) {
+        bar->setValue(bar->value() + step);
+        view.viewport()->grab();
+    }
+    const auto panned = timer.elapsed();
+    timer.restart();
+    for (int i = 0; i < steps; ++i) {
+        view.zoomBy(i < steps / 2 ? 1.1 : 1 / 1.1);
+        view.viewport()->grab();
+    }
+    const auto zoomed = timer.elapsed();
+    std::printf("%-50s %d scroll steps %5lld ms (%.1f ms/frame)  %d zoom steps %5lld ms "
+                "(%.1f ms/frame)\n",
+                "  pan/zoom", steps, panned, double(panned) / steps, steps, zoomed,
+                double(zoomed) / steps);
+}
+
+// A generated program with `calls` kernel calls, opened like any file.
+void benchmarkGeneratedProgram(std::size_t calls) {
+    const auto path = (std::filesystem::temp_directory_path() / "pteron_gui_benchmark_10k.pte");
+    pteron::testing::writeLargeProgram(path.string(), calls, 1 << 20);
+    pteron::MainWindow window;
+    window.show();
+    QElapsedTimer timer;
+    timer.start();
+    if (!window.openFile(QString::fromStdString(path.string()))) return;
+    const auto opened = timer.elapsed();
+    auto* panel = window.currentGraph();
+    if (!waitForLayout(panel)) return;
     const auto laidOut = timer.elapsed();
-    panel.grab();
+    window.grab();
     const auto painted = timer.elapsed();
-    std::printf("%-50s nodes %6zu  build %5lld ms  layout+scene %5lld ms  first paint %5lld ms"
+    std::printf("%-50s nodes %6zu  open %5lld ms  layout+scene %5lld ms  first paint %5lld ms"
                 "  (layout: %s)\n",
-                "generated graph", count, built, laidOut - built, painted,
-                qPrintable(panel.layoutEngineName()));
+                ("generated " + path.filename().string()).c_str(), panel->scene()->nodeCount(),
+                opened, laidOut - opened, painted, qPrintable(panel->layoutEngineName()));
+    benchmarkPanZoom(*panel->view(), 20);
+    std::filesystem::remove(path);
 }
 
 } // namespace
@@ -129,6 +129,6 @@ int main(int argc, char** argv) {
     benchmarkFile(pteron::testing::fixture("pte/arm_mv2_ethosu55_128_int8.pte"));
     benchmarkChildGraph(pteron::testing::fixture("pte/arm_mv2_ethosu55_128_int8.pte"));
     benchmarkFile(pteron::testing::fixture("vgf/arm_mobilenet_v2_int8.vgf"));
-    benchmarkGenerated(10000);
+    benchmarkGeneratedProgram(10000);
     return 0;
 }
