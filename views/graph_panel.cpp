@@ -276,6 +276,10 @@ std::optional<std::size_t> GraphPanel::drawnIndex(std::size_t graph, std::size_t
     return display_->find({graph, node});
 }
 
+QString GraphPanel::statusText() const {
+    return status_->text();
+}
+
 void GraphPanel::stopJobs() {
     for (auto& job : jobs_)
         job.cancel->store(true);

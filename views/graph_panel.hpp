@@ -59,6 +59,7 @@ class GraphPanel : public QWidget {
     GraphScene* scene() const { return scene_; }
     GraphView* view() const { return view_; }
     QString layoutEngineName() const { return engineName_; }
+    QString statusText() const;
 
   signals:
     void layoutFinished();
