@@ -158,9 +158,16 @@ void GraphPanel::startLayout() {
     auto* thread = QThread::create([=] {
         try {
             *result = engine(display->graph, settings, cancel.get());
+            return;
         } catch (const std::exception& error) {
             *failure = QString::fromUtf8(error.what());
+        } catch (...) {
+            *failure = tr("unknown error");
+        }
+        try {
             *result = layeredLayout(display->graph, settings, cancel.get());
+        } catch (...) {
+            *result = SceneLayout{}; // an empty scene, with the failure in the status line
         }
     });
     const auto generation = ++generation_;
