@@ -858,6 +858,17 @@ void GuiTest::ethosUDelegateExpandsInPlaceFromItsMenu() {
     menu->actions().front()->trigger();
     QVERIFY(waitForLayout(panel));
     QCOMPARE(panel->scene()->nodeCount(), topCount);
+    // The "+" corner of the delegate box toggles it too.
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    auto* box = panel->scene()->nodeItem(*panel->drawnIndex(top, delegate));
+    QVERIFY(box->hasChildGraph());
+    panel->view()->centerOn(box);
+    const auto corner = panel->view()->mapFromScene(box->toggleRect().center());
+    QTest::mouseClick(panel->view()->viewport(), Qt::LeftButton, {}, corner);
+    QVERIFY(waitForLayout(panel));
+    QCOMPARE(panel->expandedChild(delegate), std::optional<std::size_t>(child));
+    QCOMPARE(panel->scene()->nodeCount(), topCount - 1 + model.graphs[child].nodes.size());
 }
 
 // An If with two branches: each branch can be drawn in place or opened on its own.

@@ -65,6 +65,7 @@ GraphPanel::GraphPanel(ModelDocument& document, LayoutEngine engine, QWidget* pa
     connect(scene_, &QGraphicsScene::selectionChanged, this, &GraphPanel::onSceneSelection);
     connect(scene_, &GraphScene::nodeActivated, this, &GraphPanel::onNodeActivated);
     connect(scene_, &GraphScene::nodeMenuRequested, this, &GraphPanel::onNodeMenuRequested);
+    connect(scene_, &GraphScene::nodeToggleRequested, this, &GraphPanel::toggleExpanded);
     connect(&document_.selection(), &SelectionModel::changed, this,
             &GraphPanel::onSelectionChanged);
     const auto top = document_.model().topLevelGraphs();
@@ -218,6 +219,16 @@ void GraphPanel::setNodeExpanded(std::size_t node, std::optional<std::size_t> ch
     else
         expanded_.erase(node);
     startLayout();
+}
+
+void GraphPanel::toggleExpanded(std::size_t drawn) {
+    if (!display_ || drawn >= display_->origin.size()) return;
+    const auto origin = display_->origin[drawn];
+    if (origin.graph != graph_) return;
+    const auto& children = document_.model().graphs[graph_].nodes[origin.node].childGraphs;
+    if (children.empty()) return;
+    setNodeExpanded(origin.node,
+                    expandedChild(origin.node) ? std::nullopt : std::optional(children.front()));
 }
 
 std::optional<std::size_t> GraphPanel::expandedChild(std::size_t node) const {

@@ -144,6 +144,7 @@ void GraphScene::build(const Graph& graph, const SceneLayout& layout) {
     clear();
     nodes_.clear();
     labels_.clear();
+    clusterTitles_.clear();
     const bool large = graph.nodes.size() > kLargeGraph;
     large_ = large;
     setItemIndexMethod(QGraphicsScene::BspTreeIndex);
@@ -188,6 +189,8 @@ void GraphScene::addEdges(const Graph& graph, const SceneLayout& layout, bool la
         occupied.add(box);
     for (const auto& terminal : layout.terminals)
         occupied.add(terminal.box);
+    for (const auto& title : clusterTitles_)
+        occupied.add(title);
     for (const auto& edge : layout.edges) {
         auto path = edgePath(edge);
         addArrowHead(path, edge);
@@ -246,6 +249,7 @@ void GraphScene::addClusters(const Graph& graph, const SceneLayout& layout) {
         title->setFont(font);
         title->setBrush(backendColor(partition).darker(170));
         title->setPos(cluster.box.topLeft() + QPointF(8, 4));
+        clusterTitles_.push_back(title->sceneBoundingRect());
         title->setZValue(-1);
     }
 }
@@ -297,6 +301,19 @@ void GraphScene::mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event) {
         return;
     }
     QGraphicsScene::mouseDoubleClickEvent(event);
+}
+
+void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* event) {
+    if (event->button() == Qt::LeftButton)
+        for (auto* item : items(event->scenePos())) {
+            if (item->type() != NodeItem::Type) continue;
+            auto* node = static_cast<NodeItem*>(item);
+            if (!node->hasChildGraph() || !node->toggleRect().contains(event->scenePos())) break;
+            emit nodeToggleRequested(node->node());
+            event->accept();
+            return;
+        }
+    QGraphicsScene::mousePressEvent(event);
 }
 
 void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* event) {

@@ -36,10 +36,12 @@ class GraphScene : public QGraphicsScene {
   signals:
     void nodeActivated(std::size_t node);
     void nodeMenuRequested(std::size_t node, QPoint screenPos);
+    void nodeToggleRequested(std::size_t node);
 
   protected:
     void mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event) override;
     void contextMenuEvent(QGraphicsSceneContextMenuEvent* event) override;
+    void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
 
   private:
     class Occupancy;
@@ -50,6 +52,7 @@ class GraphScene : public QGraphicsScene {
 
     std::vector<NodeItem*> nodes_;
     std::vector<QGraphicsItem*> labels_;
+    std::vector<QRectF> clusterTitles_; // kept clear of edge labels
     bool labelsVisible_ = true;
     bool large_ = false;
 };
