@@ -65,6 +65,7 @@ GraphPanel::GraphPanel(ModelDocument& document, LayoutEngine engine, QWidget* pa
     connect(scene_, &QGraphicsScene::selectionChanged, this, &GraphPanel::onSceneSelection);
     connect(scene_, &GraphScene::nodeActivated, this, &GraphPanel::onNodeActivated);
     connect(scene_, &GraphScene::nodeMenuRequested, this, &GraphPanel::onNodeMenuRequested);
+    connect(scene_, &GraphScene::nodeToggleRequested, this, &GraphPanel::toggleExpanded);
     connect(&document_.selection(), &SelectionModel::changed, this,
             &GraphPanel::onSelectionChanged);
     const auto top = document_.model().topLevelGraphs();
@@ -158,9 +159,16 @@ void GraphPanel::startLayout() {
     auto* thread = QThread::create([=] {
         try {
             *result = engine(display->graph, settings, cancel.get());
+            return;
         } catch (const std::exception& error) {
             *failure = QString::fromUtf8(error.what());
+        } catch (...) {
+            *failure = tr("unknown error");
+        }
+        try {
             *result = layeredLayout(display->graph, settings, cancel.get());
+        } catch (...) {
+            *result = SceneLayout{}; // an empty scene, with the failure in the status line
         }
     });
     const auto generation = ++generation_;
@@ -211,6 +219,16 @@ void GraphPanel::setNodeExpanded(std::size_t node, std::optional<std::size_t> ch
     else
         expanded_.erase(node);
     startLayout();
+}
+
+void GraphPanel::toggleExpanded(std::size_t drawn) {
+    if (!display_ || drawn >= display_->origin.size()) return;
+    const auto origin = display_->origin[drawn];
+    if (origin.graph != graph_) return;
+    const auto& children = document_.model().graphs[graph_].nodes[origin.node].childGraphs;
+    if (children.empty()) return;
+    setNodeExpanded(origin.node,
+                    expandedChild(origin.node) ? std::nullopt : std::optional(children.front()));
 }
 
 std::optional<std::size_t> GraphPanel::expandedChild(std::size_t node) const {
@@ -274,6 +292,10 @@ void GraphPanel::openGraph(std::size_t child) {
 std::optional<std::size_t> GraphPanel::drawnIndex(std::size_t graph, std::size_t node) const {
     if (!display_) return std::nullopt;
     return display_->find({graph, node});
+}
+
+QString GraphPanel::statusText() const {
+    return status_->text();
 }
 
 void GraphPanel::stopJobs() {

@@ -48,6 +48,8 @@ class GraphPanel : public QWidget {
     // Draws `child` (one of the node's child graphs) in place of the node; nullopt collapses it.
     void setNodeExpanded(std::size_t node, std::optional<std::size_t> child);
     std::optional<std::size_t> expandedChild(std::size_t node) const;
+    // Expands a drawn node of the shown graph into its first child graph, or collapses it.
+    void toggleExpanded(std::size_t drawn);
     // The context menu of a drawn node: expand/collapse in place, open each child graph alone.
     // The caller owns the menu.
     QMenu* nodeMenu(std::size_t drawn);
@@ -59,6 +61,7 @@ class GraphPanel : public QWidget {
     GraphScene* scene() const { return scene_; }
     GraphView* view() const { return view_; }
     QString layoutEngineName() const { return engineName_; }
+    QString statusText() const;
 
   signals:
     void layoutFinished();

@@ -12,11 +12,11 @@
 #include <QPen>
 
 #include <QFontMetricsF>
-#include <QtMath>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 
 namespace pteron {
@@ -88,6 +88,51 @@ class GraphScene::Occupancy {
 
 namespace {
 
+// The edge as a polyline, each Bézier segment sampled at a few points: walking it is much
+// cheaper than QPainterPath::percentAtLength, which dominated the build of large scenes.
+std::vector<QPointF> edgePolyline(const LaidOutEdge& edge) {
+    constexpr int kSamples = 8;
+    std::vector<QPointF> line;
+    if (edge.points.empty()) return line;
+    line.push_back(edge.points.front());
+    std::size_t i = 1;
+    for (; i + 2 < edge.points.size(); i += 3) {
+        const auto p0 = edge.points[i - 1];
+        const auto c1 = edge.points[i];
+        const auto c2 = edge.points[i + 1];
+        const auto p3 = edge.points[i + 2];
+        for (int k = 1; k <= kSamples; ++k) {
+            const double t = double(k) / kSamples;
+            const double u = 1 - t;
+            line.push_back(u * u * u * p0 + 3 * u * u * t * c1 + 3 * u * t * t * c2 +
+                           t * t * t * p3);
+        }
+    }
+    for (; i < edge.points.size(); ++i)
+        line.push_back(edge.points[i]);
+    return line;
+}
+
+struct PathSpot {
+    QPointF point;
+    QPointF direction; // of the edge at that point, towards the consumer
+};
+
+// The point `back` along the polyline from its end, or nullopt when the line is shorter.
+std::optional<PathSpot> spotBackFromEnd(const std::vector<QPointF>& line, double back) {
+    for (std::size_t i = line.size(); i-- > 1;) {
+        const auto from = line[i - 1];
+        const auto to = line[i];
+        const double length = QLineF(from, to).length();
+        if (length >= back && length > 0) {
+            const double t = back / length;
+            return PathSpot{to + (from - to) * t, (to - from) / length};
+        }
+        back -= length;
+    }
+    return std::nullopt;
+}
+
 QString edgeLabel(const Graph& graph, std::int64_t valueIndex) {
     const auto* value = graph.value(valueIndex);
     return value ? QString::fromStdString(value->typeText()) : QString();
@@ -99,6 +144,7 @@ void GraphScene::build(const Graph& graph, const SceneLayout& layout) {
     clear();
     nodes_.clear();
     labels_.clear();
+    clusterTitles_.clear();
     const bool large = graph.nodes.size() > kLargeGraph;
     large_ = large;
     setItemIndexMethod(QGraphicsScene::BspTreeIndex);
@@ -143,32 +189,33 @@ void GraphScene::addEdges(const Graph& graph, const SceneLayout& layout, bool la
         occupied.add(box);
     for (const auto& terminal : layout.terminals)
         occupied.add(terminal.box);
+    for (const auto& title : clusterTitles_)
+        occupied.add(title);
     for (const auto& edge : layout.edges) {
         auto path = edgePath(edge);
         addArrowHead(path, edge);
         addPath(path, pen)->setZValue(0);
         const auto text = edgeLabel(graph, edge.edge.value);
         if (text.isEmpty() || edge.points.size() < 2) continue;
-        addEdgeLabel(text, edgePath(edge), occupied);
+        addEdgeLabel(text, edgePolyline(edge), occupied);
     }
 }
 
 // Tries spots along the edge, nearest the consumer first (where a reader looks for an input's
 // type), and gives up on the label rather than cover a node or another label.
-void GraphScene::addEdgeLabel(const QString& text, const QPainterPath& path, Occupancy& occupied) {
+void GraphScene::addEdgeLabel(const QString& text, const std::vector<QPointF>& line,
+                              Occupancy& occupied) {
     QFont font;
     font.setPointSizeF(7);
     const QFontMetricsF metrics(font);
     const QSizeF size(metrics.horizontalAdvance(text) + 2, metrics.height());
-    const double length = path.length();
     constexpr std::array<double, 4> kBackFromTip{22, 40, 60, 84};
     for (double back : kBackFromTip) {
-        if (back >= length) break;
-        const double at = path.percentAtLength(length - back);
-        const auto point = path.pointAtPercent(at);
-        const auto angle = path.angleAtPercent(at);
+        const auto spot = spotBackFromEnd(line, back);
+        if (!spot) break;
+        const auto point = spot->point;
         // Beside a steep stretch of the edge, above a flat one.
-        const bool flat = std::abs(std::sin(qDegreesToRadians(angle))) < 0.5;
+        const bool flat = std::abs(spot->direction.y()) < 0.5;
         const QRectF box(point + (flat ? QPointF(-size.width() / 2, -size.height() - 1)
                                        : QPointF(4, -size.height() / 2)),
                          size);
@@ -202,6 +249,7 @@ void GraphScene::addClusters(const Graph& graph, const SceneLayout& layout) {
         title->setFont(font);
         title->setBrush(backendColor(partition).darker(170));
         title->setPos(cluster.box.topLeft() + QPointF(8, 4));
+        clusterTitles_.push_back(title->sceneBoundingRect());
         title->setZValue(-1);
     }
 }
@@ -253,6 +301,19 @@ void GraphScene::mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event) {
         return;
     }
     QGraphicsScene::mouseDoubleClickEvent(event);
+}
+
+void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* event) {
+    if (event->button() == Qt::LeftButton)
+        for (auto* item : items(event->scenePos())) {
+            if (item->type() != NodeItem::Type) continue;
+            auto* node = static_cast<NodeItem*>(item);
+            if (!node->hasChildGraph() || !node->toggleRect().contains(event->scenePos())) break;
+            emit nodeToggleRequested(node->node());
+            event->accept();
+            return;
+        }
+    QGraphicsScene::mousePressEvent(event);
 }
 
 void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* event) {

@@ -5,7 +5,6 @@
 #include "views/graph_layout.hpp"
 
 #include <QGraphicsScene>
-#include <QPainterPath>
 #include <QPoint>
 
 #include <vector>
@@ -30,27 +29,30 @@ class GraphScene : public QGraphicsScene {
     bool edgeLabelsVisible() const { return labelsVisible_; }
     // Large graphs get no edge labels: thousands of them would only hide the graph.
     bool edgeLabelsAvailable() const { return !large_; }
-    std::size_t edgeLabelCount() const { return labels_.size(); }
+    const std::vector<QGraphicsItem*>& edgeLabels() const { return labels_; }
     // The node whose item is selected, or -1.
     std::ptrdiff_t selectedNode() const;
 
   signals:
     void nodeActivated(std::size_t node);
     void nodeMenuRequested(std::size_t node, QPoint screenPos);
+    void nodeToggleRequested(std::size_t node);
 
   protected:
     void mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event) override;
     void contextMenuEvent(QGraphicsSceneContextMenuEvent* event) override;
+    void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
 
   private:
     class Occupancy;
-    void addEdgeLabel(const QString& text, const QPainterPath& path, Occupancy& occupied);
+    void addEdgeLabel(const QString& text, const std::vector<QPointF>& line, Occupancy& occupied);
     void addEdges(const Graph& graph, const SceneLayout& layout, bool large);
     void addClusters(const Graph& graph, const SceneLayout& layout);
     void addTerminals(const Graph& graph, const SceneLayout& layout);
 
     std::vector<NodeItem*> nodes_;
     std::vector<QGraphicsItem*> labels_;
+    std::vector<QRectF> clusterTitles_; // kept clear of edge labels
     bool labelsVisible_ = true;
     bool large_ = false;
 };

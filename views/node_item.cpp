@@ -22,6 +22,11 @@ NodeItem::NodeItem(std::size_t node, const QRectF& box, QString title, QString d
     setToolTip(title_ + (detail_.isEmpty() ? QString() : "\n" + detail_));
 }
 
+QRectF NodeItem::toggleRect() const {
+    constexpr double kSize = 12.0;
+    return {box_.right() - kSize - 3, box_.top() + 3, kSize, kSize};
+}
+
 QRectF NodeItem::boundingRect() const {
     return box_.adjusted(-2, -2, 2, 2);
 }
@@ -40,10 +45,20 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     painter->drawRoundedRect(box_, kRadius, kRadius);
     if (level < kTextDetailLevel) return;
     painter->setPen(textColorOn(fill_));
+    if (hasChild_) {
+        const auto corner = toggleRect();
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRect(corner);
+        painter->drawLine(QLineF(corner.left() + 3, corner.center().y(), corner.right() - 3,
+                                 corner.center().y()));
+        painter->drawLine(QLineF(corner.center().x(), corner.top() + 3, corner.center().x(),
+                                 corner.bottom() - 3));
+    }
     auto font = painter->font();
     font.setPointSizeF(8.5);
     painter->setFont(font);
-    const auto inner = box_.adjusted(6, 3, -6, -3);
+    // Leave the toggle corner free on nodes that have one.
+    const auto inner = box_.adjusted(hasChild_ ? 16 : 6, 3, hasChild_ ? -16 : -6, -3);
     const auto top = QRectF(inner.left(), inner.top(), inner.width(), inner.height() / 2);
     const auto bottom = top.translated(0, inner.height() / 2);
     painter->drawText(top, Qt::AlignCenter,

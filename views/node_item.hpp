@@ -17,6 +17,8 @@ class NodeItem : public QGraphicsItem {
     std::size_t node() const { return node_; }
     bool hasChildGraph() const { return hasChild_; }
     void setHasChildGraph(bool has) { hasChild_ = has; }
+    // The "+" corner of a node with a child graph: a click there draws the child in place.
+    QRectF toggleRect() const;
 
     int type() const override { return Type; }
     QRectF boundingRect() const override;

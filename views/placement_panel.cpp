@@ -20,8 +20,11 @@ PlacementPanel::PlacementPanel(QWidget* parent)
     table_->setObjectName("placementTable");
     table_->setRootIsDecorated(false);
     table_->setHeaderLabels({tr("Graph"), tr("Backend"), tr("Device"), tr("Operators"), tr("Share"),
-                             tr("MACs"), tr("Delegate calls")});
+                             tr("MACs"), tr("Calls")});
     table_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->headerItem()->setToolTip(
+        6, tr("Delegate and control-flow nodes whose child graphs were decoded; their "
+              "operators are counted in the child graph's rows"));
 }
 
 QString PlacementPanel::summaryText() const {

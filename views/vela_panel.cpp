@@ -3,7 +3,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
-#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -27,19 +26,6 @@ std::optional<double> number(const Node& node, std::string_view name) {
     return std::nullopt;
 }
 
-// Numbers sort as numbers, not as text.
-class LayerItem : public QTreeWidgetItem {
-  public:
-    using QTreeWidgetItem::QTreeWidgetItem;
-    bool operator<(const QTreeWidgetItem& other) const override {
-        const int column = treeWidget() ? treeWidget()->sortColumn() : 0;
-        const auto mine = data(column, Qt::UserRole + 2);
-        const auto theirs = other.data(column, Qt::UserRole + 2);
-        if (mine.isValid() && theirs.isValid()) return mine.toDouble() < theirs.toDouble();
-        return QTreeWidgetItem::operator<(other);
-    }
-};
-
 } // namespace
 
 VelaPanel::VelaPanel(QWidget* parent)
@@ -59,7 +45,6 @@ VelaPanel::VelaPanel(QWidget* parent)
     table_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     layers_->setObjectName("velaLayers");
     layers_->setRootIsDecorated(false);
-    layers_->setSortingEnabled(true);
     layers_->setHeaderLabels(
         {tr("Layer"), tr("Vela operator"), tr("Cycles"), tr("MACs"), tr("Util %")});
     layers_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -99,8 +84,6 @@ void VelaPanel::fillSummary() {
 
 // One row per node that Vela's per-layer report was matched to, in execution order.
 void VelaPanel::fillLayers() {
-    const QSignalBlocker blocker(layers_);
-    layers_->setSortingEnabled(false);
     const auto& graphs = document_->model().graphs;
     for (std::size_t g = 0; g < graphs.size(); ++g) {
         for (std::size_t n = 0; n < graphs[g].nodes.size(); ++n) {
@@ -109,7 +92,7 @@ void VelaPanel::fillLayers() {
             const auto macs = number(node, "vela.macs");
             const auto util = number(node, "vela.util");
             if (!cycles && !macs && !util) continue;
-            auto* item = new LayerItem(layers_);
+            auto* item = new QTreeWidgetItem(layers_);
             item->setText(Name, QString::fromStdString(node.name.empty() ? node.op : node.name));
             item->setToolTip(Name, QString::fromStdString(node.op));
             const auto* nng = findAttribute(node.attributes, "vela.nng_operator");
@@ -120,15 +103,12 @@ void VelaPanel::fillLayers() {
                 if (!value) continue;
                 item->setText(column, column == Util ? QString::number(*value, 'f', 1)
                                                      : QLocale().toString(*value, 'f', 0));
-                item->setData(column, Qt::UserRole + 2, *value);
                 item->setTextAlignment(column, Qt::AlignRight | Qt::AlignVCenter);
             }
             item->setData(Name, kGraphRole, qulonglong(g));
             item->setData(Name, kNodeRole, qulonglong(n));
         }
     }
-    layers_->setSortingEnabled(true);
-    layers_->sortByColumn(-1, Qt::AscendingOrder);
 }
 
 void VelaPanel::onLayerActivated(QTreeWidgetItem* item) {
