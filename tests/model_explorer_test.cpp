@@ -183,12 +183,15 @@ TEST_CASE("every fixture exports a valid Model Explorer collection") {
     for (const auto& path : allFixtureFiles()) {
         INFO(path);
         const auto name = std::filesystem::path(path).filename().string();
-        if (kNotModels.count(name)) {
-            CHECK_THROWS_AS(registry.open(path), FormatError);
+        Model model;
+        try {
+            model = registry.open(path);
+        } catch (const FormatError& error) {
+            INFO(error.what());
+            CHECK(kNotModels.count(name) == 1); // anything else must open
             continue;
         }
-        const auto model = registry.open(path); // any FormatError fails the test
-        checkExport(model, schema);
+        checkExport(model, schema); // a reader added for one of kNotModels is checked too
         ++exported;
     }
     for (const auto& [program, data] :
@@ -200,7 +203,7 @@ TEST_CASE("every fixture exports a valid Model Explorer collection") {
         checkExport(registry.open(fixture(program), options), schema);
         ++exported;
     }
-    CHECK(exported == allFixtureFiles().size() - 2); // all but the corrupt file and the ETRecord
+    CHECK(exported >= allFixtureFiles().size() - kNotModels.size() + 2);
 }
 
 TEST_CASE("MobileNetV2 on Ethos-U: quantize, delegate call and dequantize are wired in order") {
