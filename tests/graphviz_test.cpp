@@ -355,3 +355,25 @@ TEST_CASE("pteron render writes SVG, DOT and PNG files of the chosen graph") {
     CHECK_THROWS_AS(render({pte, "--graph", "nope", "-o", svgPath.string()}), UsageError);
     CHECK_THROWS_AS(render({pte, "-o", (dir / "x.bmpx").string()}), UsageError);
 }
+
+TEST_CASE("graphs above the large-graph threshold get capped search and no edge labels") {
+    LayoutService service;
+    const auto palette = BackendPalette::builtIn();
+    auto lock = service.lock();
+    auto attribute = [](void* object, const char* name) {
+        const char* value = agget(object, const_cast<char*>(name));
+        return std::string(value ? value : "");
+    };
+    const auto small = buildCGraph(tangledGraph(50), palette, {});
+    CHECK(attribute(small.graph.get(), "nslimit").empty());
+    CHECK(attribute(small.edges.front().edge, "label") == "int8[1,8]");
+
+    const auto large = tangledGraph(CGraphOptions{}.largeGraphNodes + 1);
+    const auto build = buildCGraph(large, palette, {});
+    CHECK(attribute(build.graph.get(), "nslimit") == "0.1");
+    CHECK(attribute(build.graph.get(), "mclimit") == "0.01");
+    CHECK(attribute(build.graph.get(), "splines") == "line");
+    REQUIRE(build.edges.size() > large.nodes.size());
+    for (const auto& edge : build.edges)
+        CHECK(attribute(edge.edge, "label").empty());
+}

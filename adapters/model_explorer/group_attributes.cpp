@@ -6,6 +6,20 @@
 
 namespace pteron {
 
+namespace {
+
+// The partition of the parent graph whose payload decoded into `graph`, if any.
+const Partition* sourcePartition(const Model& model, const Graph& graph) {
+    if (!graph.parent || *graph.parent >= model.graphs.size()) return nullptr;
+    for (const auto& partition : model.graphs[*graph.parent].partitions)
+        if (partition.childGraph && *partition.childGraph < model.graphs.size() &&
+            &model.graphs[*partition.childGraph] == &graph)
+            return &partition;
+    return nullptr;
+}
+
+} // namespace
+
 nlohmann::json partitionAttributes(const Model& model, const Partition& partition) {
     nlohmann::json attrs{
         {"backend", partition.backend},
@@ -44,9 +58,20 @@ nlohmann::json groupNodeAttributes(const Model& model, const Graph& graph,
         top[attribute.name] = toString(attribute.value);
     for (std::size_t i = 0; i < graph.partitions.size(); ++i) {
         const auto& partition = graph.partitions[i];
-        top["placement." + partitionLabel(graph, i)] =
-            partition.backend + " on " + std::string(deviceClassName(partition.device)) + ", " +
-            std::to_string(graph.nodeCount(i)) + " nodes";
+        const auto label = partitionLabel(graph, i);
+        top["placement." + label] = partition.backend + " on " +
+                                    std::string(deviceClassName(partition.device)) + ", " +
+                                    std::to_string(graph.nodeCount(i)) + " nodes";
+        // Also here, since a graph on one placement has no partition namespace to carry them.
+        const auto attributes = partitionAttributes(model, partition);
+        for (auto it = attributes.begin(); it != attributes.end(); ++it)
+            top["partition." + label + "." + it.key()] = it.value();
+    }
+
+    if (const auto* source = sourcePartition(model, graph)) {
+        const auto attributes = partitionAttributes(model, *source);
+        for (auto it = attributes.begin(); it != attributes.end(); ++it)
+            top["delegate." + it.key()] = it.value();
     }
 
     nlohmann::json groups{{"", std::move(top)}};

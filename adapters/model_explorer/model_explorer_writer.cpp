@@ -8,7 +8,9 @@
 #include "adapters/model_explorer/tensor_metadata.hpp"
 
 #include <filesystem>
+#include <string_view>
 #include <unordered_set>
+#include <vector>
 
 namespace pteron {
 
@@ -16,13 +18,40 @@ namespace {
 
 using nlohmann::json;
 
+std::vector<std::string_view> pathParts(std::string_view path) {
+    std::vector<std::string_view> parts;
+    while (!path.empty()) {
+        const auto slash = path.find('/');
+        parts.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        path.remove_prefix(slash + 1);
+    }
+    return parts;
+}
+
+// How many leading namespace parts all nodes of the graph have in common.
+std::size_t sharedLeadingParts(const Graph& graph) {
+    if (graph.nodes.empty()) return 0;
+    auto shared = pathParts(graph.nodes.front().namespacePath);
+    std::size_t count = shared.size();
+    for (const auto& node : graph.nodes) {
+        const auto parts = pathParts(node.namespacePath);
+        std::size_t same = 0;
+        while (same < count && same < parts.size() && parts[same] == shared[same])
+            ++same;
+        count = same;
+        if (count == 0) break;
+    }
+    return count;
+}
+
 // Builds the node list of one graph; lives only while that graph is written.
 class GraphExport {
   public:
     GraphExport(const Model& model, std::size_t graphIndex, const BackendPalette& palette,
                 const ModelExplorerOptions& options)
         : model_(model), graph_(model.graphs[graphIndex]), index_(graphIndex), palette_(palette),
-          options_(options), wiring_(wireGraph(graph_)) {
+          options_(options), wiring_(wireGraph(graph_)), sharedParts_(sharedLeadingParts(graph_)) {
         partitionNamespaces_.resize(graph_.partitions.size());
         // A graph placed wholly on one partition needs no extra layer around everything.
         if (!hasSeveralPlacements(graph_)) return;
@@ -57,11 +86,25 @@ class GraphExport {
                 {"targetNodeInputId", std::to_string(targetSlot)}};
     }
 
+    // The node's own hierarchy without the layers that group nothing: parts naming the graph
+    // itself and leading parts every node shares (a TFLite "subgraph0", a VGF segment name), so
+    // Model Explorer opens on the operations rather than on one collapsed box.
+    std::string ownPath(const Node& node) const {
+        std::string path;
+        const auto parts = pathParts(node.namespacePath);
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            if (i < sharedParts_ || parts[i] == graph_.id || parts[i] == graph_.name) continue;
+            if (!path.empty()) path += '/';
+            path += parts[i];
+        }
+        return path;
+    }
+
     std::string nodeNamespace(const Node& node) const {
         const std::string& prefix = node.partition < partitionNamespaces_.size()
                                         ? partitionNamespaces_[node.partition]
                                         : "";
-        const auto& path = node.namespacePath;
+        const auto path = ownPath(node);
         if (prefix.empty() || path == prefix || path.rfind(prefix + "/", 0) == 0) return path;
         return path.empty() ? prefix : prefix + "/" + path;
     }
@@ -190,6 +233,7 @@ class GraphExport {
     const BackendPalette& palette_;
     const ModelExplorerOptions& options_;
     GraphWiring wiring_;
+    std::size_t sharedParts_;
     std::vector<std::string> partitionNamespaces_;
     std::unordered_set<std::int64_t> madeSources_;
     json nodes_;

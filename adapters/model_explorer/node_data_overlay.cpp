@@ -2,6 +2,8 @@
 
 #include "adapters/model_explorer/node_ids.hpp"
 
+#include <algorithm>
+#include <array>
 #include <optional>
 #include <stdexcept>
 
@@ -16,7 +18,12 @@ std::optional<double> numericValue(const AttributeValue& value) {
     return std::nullopt;
 }
 
+// Measures decoders name without a namespace; other plain names are parameters (stride, axis).
+constexpr std::array<std::string_view, 3> kPlainMeasures{"macs", "cycles", "duration"};
+
 bool isMetricName(std::string_view name) {
+    if (std::find(kPlainMeasures.begin(), kPlainMeasures.end(), name) != kPlainMeasures.end())
+        return true;
     const auto dot = name.find('.');
     return dot != std::string_view::npos && dot > 0 && dot + 1 < name.size();
 }

@@ -11,8 +11,9 @@
 
 namespace pteron {
 
-// Numeric node attributes whose names carry a '.' namespace, with how many nodes carry each:
-// the metrics an overlay can show. Found in the model, never listed in advance.
+// Numeric node attributes whose names carry a '.' namespace ("vela.cycles", "runtime.ticks.avg")
+// or are a plain measure ("macs", "cycles", "duration"), with how many nodes carry each: the
+// metrics an overlay can show. Found in the model, never listed in advance.
 std::map<std::string, std::size_t> overlayMetrics(const Model& model);
 
 // {graphId: {"name", "results": {nodeId: {"value"}}, "gradient": [...]}} for every graph with

@@ -5,7 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <optional>
+#include <set>
+#include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 namespace pteron {
 
@@ -128,6 +132,36 @@ void matchByOpSequence(const Graph& left, const Graph& right, const std::vector<
     }
 }
 
+// A value as the interface sees it: dtype and element count, so an NCHW tensor and its NHWC
+// transpose (a .pte and the TOSA of its delegate) still agree.
+std::string interfaceValue(const Graph& graph, std::int64_t index) {
+    const auto* value = graph.value(index);
+    if (!value || value->kind == ValueKind::Absent || value->kind == ValueKind::Scalar ||
+        !value->hasShape)
+        return {};
+    return std::string(dtypeName(value->dtype)) + "x" + std::to_string(value->elementCount());
+}
+
+// The sorted tensor types going in and out; empty when either side has none.
+std::string interfaceSignature(const Graph& graph, const std::vector<std::int64_t>& inputs,
+                               const std::vector<std::int64_t>& outputs) {
+    auto side = [&graph](const std::vector<std::int64_t>& values) {
+        std::vector<std::string> types;
+        for (auto index : values)
+            if (auto text = interfaceValue(graph, index); !text.empty())
+                types.push_back(std::move(text));
+        std::sort(types.begin(), types.end());
+        std::string joined;
+        for (const auto& type : types)
+            joined += type + ";";
+        return joined;
+    };
+    const auto in = side(inputs);
+    const auto out = side(outputs);
+    if (in.empty() || out.empty()) return {};
+    return in + "->" + out;
+}
+
 } // namespace
 
 std::string normalisedOp(std::string_view op) {
@@ -153,41 +187,189 @@ GraphPairing pairGraphs(const Graph& left, const Graph& right, std::size_t maxCe
     return pairing;
 }
 
-nlohmann::json syncMapping(const Model& left, const Model& right) {
-    std::vector<GraphPairing> candidates;
-    for (std::size_t l = 0; l < left.graphs.size(); ++l)
-        for (std::size_t r = 0; r < right.graphs.size(); ++r) {
-            auto pairing = pairGraphs(left.graphs[l], right.graphs[r]);
-            if (pairing.nodes.empty()) continue;
-            pairing.left = l;
-            pairing.right = r;
-            candidates.push_back(std::move(pairing));
-        }
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const auto& x, const auto& y) { return x.score > y.score; });
+namespace {
 
-    auto mapping = nlohmann::json::object();
+// Values of a call node's operands that carry activations: read from a graph input or another
+// node's output, or written for a graph output or another node. A Vela ethos-u operator's
+// command stream, flash and scratch operands are neither and so stay out of its interface.
+struct ActivationValues {
+    std::set<std::int64_t> produced; // graph inputs and node outputs
+    std::set<std::int64_t> consumed; // graph outputs and node inputs
+
+    explicit ActivationValues(const Graph& graph)
+        : produced(graph.inputs.begin(), graph.inputs.end()),
+          consumed(graph.outputs.begin(), graph.outputs.end()) {
+        for (const auto& node : graph.nodes) {
+            for (const auto& operand : node.outputs)
+                produced.insert(operand.value);
+            for (const auto& operand : node.inputs)
+                consumed.insert(operand.value);
+        }
+    }
+};
+
+std::vector<std::int64_t> activations(const std::vector<Operand>& operands,
+                                      const std::set<std::int64_t>& keep) {
+    std::vector<std::int64_t> values;
+    for (const auto& operand : operands)
+        if (keep.count(operand.value)) values.push_back(operand.value);
+    return values;
+}
+
+// How a graph presents itself to the other model: its own interface, and that of every node
+// calling it (a delegate call, a Vela ethos-u operator), since a payload corresponds to what its
+// caller's tensors correspond to.
+struct GraphSignatures {
+    std::string own;
+    std::vector<std::string> callers;
+};
+
+GraphSignatures graphSignatures(const Model& model, std::size_t graphIndex) {
+    const auto& graph = model.graphs[graphIndex];
+    GraphSignatures signatures{interfaceSignature(graph, graph.inputs, graph.outputs), {}};
+    for (const auto& caller : model.graphs) {
+        std::optional<ActivationValues> values;
+        for (const auto& node : caller.nodes) {
+            if (std::find(node.childGraphs.begin(), node.childGraphs.end(), graphIndex) ==
+                node.childGraphs.end())
+                continue;
+            if (!values) values.emplace(caller);
+            signatures.callers.push_back(
+                interfaceSignature(caller, activations(node.inputs, values->produced),
+                                   activations(node.outputs, values->consumed)));
+        }
+    }
+    return signatures;
+}
+
+enum class Relation : std::uint8_t { None, ViaCaller, SameInterface };
+
+Relation relation(const GraphSignatures& left, const GraphSignatures& right) {
+    if (!left.own.empty() && left.own == right.own) return Relation::SameInterface;
+    auto among = [](const std::string& signature, const GraphSignatures& other) {
+        if (signature.empty()) return false;
+        return signature == other.own || std::find(other.callers.begin(), other.callers.end(),
+                                                   signature) != other.callers.end();
+    };
+    if (among(left.own, right)) return Relation::ViaCaller;
+    for (const auto& signature : left.callers)
+        if (among(signature, right)) return Relation::ViaCaller;
+    return Relation::None;
+}
+
+struct Candidate {
+    GraphPairing pairing;
+    Relation relation = Relation::None;
+};
+
+// Graph inputs (or outputs) of a pair: by tensor name where both sides have one, else by
+// position when both graphs have as many. Returns how many matched by name.
+std::size_t matchTerminals(const Graph& left, const std::vector<std::int64_t>& leftValues,
+                           const Graph& right, const std::vector<std::int64_t>& rightValues,
+                           std::vector<std::pair<std::size_t, std::size_t>>& matched) {
+    auto nameOf = [](const Graph& graph, std::int64_t index) {
+        const auto* value = graph.value(index);
+        return value && !isGeneratedName(value->name) ? value->name : std::string();
+    };
+    std::size_t byName = 0;
+    std::vector<bool> rightUsed(rightValues.size(), false);
+    for (std::size_t l = 0; l < leftValues.size(); ++l) {
+        const auto name = nameOf(left, leftValues[l]);
+        if (name.empty()) continue;
+        for (std::size_t r = 0; r < rightValues.size(); ++r)
+            if (!rightUsed[r] && nameOf(right, rightValues[r]) == name) {
+                rightUsed[r] = true;
+                matched.emplace_back(l, r);
+                ++byName;
+                break;
+            }
+    }
+    if (byName == 0 && leftValues.size() == rightValues.size())
+        for (std::size_t k = 0; k < leftValues.size(); ++k)
+            matched.emplace_back(k, k);
+    return byName;
+}
+
+// Writes one pair's matches, skipping nodes either side already mapped by a better pair.
+class MappingWriter {
+  public:
+    void add(const std::string& left, const std::string& right) {
+        if (!leftMapped_.insert(left).second) return;
+        if (!rightMapped_.insert(right).second) {
+            leftMapped_.erase(left);
+            return;
+        }
+        mapping_[left] = right;
+        ++added_;
+    }
+    std::size_t takeAdded() { return std::exchange(added_, 0); }
+    nlohmann::json take() { return std::move(mapping_); }
+
+  private:
+    nlohmann::json mapping_ = nlohmann::json::object();
+    std::set<std::string> leftMapped_, rightMapped_;
+    std::size_t added_ = 0;
+};
+
+} // namespace
+
+nlohmann::json syncMapping(const Model& left, const Model& right) {
+    std::vector<GraphSignatures> rightSignatures;
+    for (std::size_t r = 0; r < right.graphs.size(); ++r)
+        rightSignatures.push_back(graphSignatures(right, r));
+    std::vector<Candidate> candidates;
+    for (std::size_t l = 0; l < left.graphs.size(); ++l) {
+        const auto leftSignatures = graphSignatures(left, l);
+        for (std::size_t r = 0; r < right.graphs.size(); ++r) {
+            const auto related = relation(leftSignatures, rightSignatures[r]);
+            if (related == Relation::None) continue;
+            Candidate candidate{pairGraphs(left.graphs[l], right.graphs[r]), related};
+            candidate.pairing.left = l;
+            candidate.pairing.right = r;
+            candidates.push_back(std::move(candidate));
+        }
+    }
+    if (candidates.empty())
+        throw std::invalid_argument(
+            "no known correspondence between " + left.path + " and " + right.path +
+            ": no graph (or delegate call) of one takes and gives the same tensors as a graph "
+            "of the other");
+    std::stable_sort(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
+        return x.pairing.score > y.pairing.score;
+    });
+
+    MappingWriter mapping;
     auto pairs = nlohmann::json::array();
-    std::vector<bool> leftTaken(left.graphs.size(), false), rightTaken(right.graphs.size(), false);
-    for (const auto& pairing : candidates) {
-        if (leftTaken[pairing.left] || rightTaken[pairing.right]) continue;
-        leftTaken[pairing.left] = rightTaken[pairing.right] = true;
-        for (const auto& [l, r] : pairing.nodes)
-            mapping[meNodeId(pairing.left, l)] = meNodeId(pairing.right, r);
+    for (const auto& [pairing, related] : candidates) {
         const auto& lg = left.graphs[pairing.left];
         const auto& rg = right.graphs[pairing.right];
-        if (lg.inputs.size() == rg.inputs.size())
-            for (std::size_t k = 0; k < lg.inputs.size(); ++k)
-                mapping[meInputId(pairing.left, k)] = meInputId(pairing.right, k);
-        if (lg.outputs.size() == rg.outputs.size())
-            for (std::size_t k = 0; k < lg.outputs.size(); ++k)
-                mapping[meOutputId(pairing.left, k)] = meOutputId(pairing.right, k);
+        for (const auto& [l, r] : pairing.nodes)
+            mapping.add(meNodeId(pairing.left, l), meNodeId(pairing.right, r));
+        const auto nodesAdded = mapping.takeAdded();
+        std::size_t terminalsByName = 0;
+        // A payload's own inputs and outputs (scratch areas, feature maps) are not the other
+        // model's; only graphs with the same interface map theirs.
+        if (related == Relation::SameInterface) {
+            std::vector<std::pair<std::size_t, std::size_t>> inputs, outputs;
+            terminalsByName += matchTerminals(lg, lg.inputs, rg, rg.inputs, inputs);
+            terminalsByName += matchTerminals(lg, lg.outputs, rg, rg.outputs, outputs);
+            for (const auto& [l, r] : inputs)
+                mapping.add(meInputId(pairing.left, l), meInputId(pairing.right, r));
+            for (const auto& [l, r] : outputs)
+                mapping.add(meOutputId(pairing.left, l), meOutputId(pairing.right, r));
+        }
+        const auto terminalsAdded = mapping.takeAdded();
+        if (nodesAdded + terminalsAdded == 0) continue;
         pairs.push_back({{"left", lg.id},
                          {"right", rg.id},
-                         {"matched", pairing.nodes.size()},
-                         {"byName", pairing.byName}});
+                         {"relation", related == Relation::SameInterface
+                                          ? "same inputs and outputs"
+                                          : "payload of a call with these inputs and outputs"},
+                         {"matched", nodesAdded},
+                         {"terminals", terminalsAdded},
+                         {"byName", pairing.byName + terminalsByName}});
     }
-    return {{"mapping", std::move(mapping)}, {"graphPairs", std::move(pairs)}};
+    return {{"mapping", mapping.take()}, {"graphPairs", std::move(pairs)}};
 }
 
 } // namespace pteron

@@ -13,7 +13,8 @@ namespace pteron {
 // the value is not quantised.
 std::string quantizationText(const Quantization& quantization);
 
-// {"id": portId, "attrs": [tensor_shape, tensor_name, __tensor_tag, quantization?, kind]}.
+// {"id": portId, "attrs": [tensor_shape, value?, tensor_name, __tensor_tag, quantization?, kind]}.
+// A scalar's tensor_shape is its type at rank 0 ("int64[]"); its value goes in "value".
 nlohmann::json tensorMetadata(const std::string& portId, const Value& value,
                               const std::string& tag);
 

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <charconv>
+#include <iostream>
 #include <stdexcept>
 
 namespace pteron {
@@ -18,6 +19,7 @@ namespace {
 Model openModel(const CommandLine& line, const std::string& path) {
     ReadOptions options;
     if (auto ptd = line.value("--ptd")) options.companions.push_back(*ptd);
+    if (auto etdump = line.value("--etdump")) options.etdump = *etdump;
     return FormatRegistry::standard().open(path, options);
 }
 
@@ -42,7 +44,9 @@ BackendPalette palette(const CommandLine& line) {
 
 std::string metricList(const Model& model) {
     const auto metrics = overlayMetrics(model);
-    if (metrics.empty()) return "no numeric node attributes with a namespaced name in this model\n";
+    if (metrics.empty())
+        return "no numeric node attribute in this model is a metric (a namespaced name or macs, "
+               "cycles, duration)\n";
     std::string text = "metrics (nodes carrying them):\n";
     for (const auto& [name, count] : metrics)
         text += "  " + name + "  " + std::to_string(count) + "\n";
@@ -79,7 +83,12 @@ int exportMapping(const CommandLine& line, std::ostream& out) {
     if (line.positional.size() != 2) throw UsageError("export --to mapping needs two files A B");
     const auto left = openModel(line, line.positional[0]);
     const auto right = openModel(line, line.positional[1]);
-    writeOutput(line.value("--output").value_or("-"), syncMapping(left, right).dump(2), out);
+    try {
+        writeOutput(line.value("--output").value_or("-"), syncMapping(left, right).dump(2), out);
+    } catch (const std::invalid_argument& error) {
+        std::cerr << "pteron: " << error.what() << "\n";
+        return 2;
+    }
     return 0;
 }
 
@@ -87,8 +96,9 @@ int exportMapping(const CommandLine& line, std::ostream& out) {
 
 int runExportCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 0> kFlags{};
-    static constexpr std::array<std::string_view, 6> kValued{
-        "--to", "--output", "--max-constant-elements", "--metric", "--palette", "--ptd"};
+    static constexpr std::array<std::string_view, 7> kValued{
+        "--to",  "--output", "--max-constant-elements", "--metric", "--palette",
+        "--ptd", "--etdump"};
     const auto expanded = expandShortOutput(args);
     const auto line = CommandLine::parse(expanded, kFlags, kValued);
     const auto target = line.value("--to");

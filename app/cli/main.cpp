@@ -16,19 +16,26 @@ namespace {
 constexpr const char* kUsage = R"(usage: pteron COMMAND [options] FILE
 
 commands:
-  info FILE [--json] [--ptd FILE]     summary: format, graphs, inputs/outputs, operators, partitions
+  info FILE [--json] [--ptd FILE] [--etdump FILE]
+                                      summary: format, graphs, inputs/outputs, operators, partitions
   nodes FILE [--graph ID] [--ptd FILE]
                                       every node with op, placement, inputs and outputs
   export --to model-explorer FILE [-o out.json] [--max-constant-elements N]
                                       Model Explorer graph JSON (GraphCollection)
   export --to node-data FILE --metric M|help [-o data.json]
                                       Model Explorer node-data overlay of a numeric node attribute
+                                      (Vela per-layer reports beside FILE, ETDump timings, MACs)
   export --to mapping A B [-o map.json]
                                       Model Explorer sync-navigation mapping between two models
+                                      that correspond (a delegate and its TOSA, a TOSA and its
+                                      VGF, a Vela input and its _vela.tflite)
+    every export also takes --ptd FILE (external constants), --etdump FILE (runtime timings
+    attached to the program) and --palette FILE (backend colours JSON)
   ethosu FILE [--registers] [--ptd FILE]
                                       decoded Ethos-U NPU operations of a Vela .tflite or a .pte
                                       delegate; --registers adds the raw register writes
-  render FILE [--graph ID] [--left-to-right] [--no-clusters] -o out.{svg,png,dot}
+  render FILE [--graph ID] [--left-to-right] [--no-clusters] [--ptd FILE] [--palette FILE]
+         [--format svg|png|dot] -o out.{svg,png,dot}
                                       a graph drawn with Graphviz dot
 exit codes: 0 success, 1 usage error, 2 unreadable or malformed input
 )";
