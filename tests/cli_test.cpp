@@ -219,7 +219,8 @@ TEST_CASE("info and info --json succeed on every fixture of every format") {
                 for (const auto& [op, nodes] : graph["op_histogram"].items())
                     histogramTotal += nodes.get<std::size_t>();
                 CHECK(histogramTotal == model.graphs[i].nodes.size());
-                CHECK(graph["inputs"].size() <= model.graphs[i].inputs.size());
+                CHECK(graph["inputs"].size() == model.graphs[i].inputs.size());
+                CHECK(graph["outputs"].size() == model.graphs[i].outputs.size());
             }
             ++opened;
         }
