@@ -3,6 +3,7 @@
 #include "core/format_error.hpp"
 #include "core/graph.hpp"
 #include "core/mapped_file.hpp"
+#include "core/model.hpp"
 #include "tests/support/fixtures.hpp"
 
 #include <catch2/catch.hpp>
@@ -44,4 +45,27 @@ TEST_CASE("mapping a missing file is a FormatError") {
     CHECK_THROWS_AS(MappedFile::open("/nonexistent/file.pte"), FormatError);
     auto file = MappedFile::open(testing::fixture("pte/cc_multi_method.pte"));
     CHECK(file->size() == 2312);
+}
+
+TEST_CASE("constant bytes count a buffer shared by several tensors once") {
+    const std::vector<std::byte> bytes(100);
+    const auto file = MappedFile::fromBytes("weights.bin", bytes);
+    const ByteView whole(file, file->bytes());
+    Model model;
+    Graph graph;
+    Value first;
+    first.data = whole.sub(0, 40);
+    Value same = first; // a second tensor on the very same buffer
+    Value overlapping;
+    overlapping.data = whole.sub(30, 20); // 30..50 overlaps 0..40 by 10
+    Value apart;
+    apart.data = whole.sub(80, 8);
+    for (const auto& value : {first, same, overlapping, apart})
+        graph.values.push_back(value);
+    model.addGraph(graph);
+    CHECK(model.constantBytes() == 40 + 10 + 8);
+    Graph other; // another graph viewing the same bytes adds nothing
+    other.values.push_back(apart);
+    model.addGraph(other);
+    CHECK(model.constantBytes() == 58);
 }

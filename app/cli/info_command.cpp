@@ -60,7 +60,7 @@ void printPartition(std::ostream& out, const nlohmann::json& partition) {
             out << " -> graph " << partition["child_graph"].get<std::string>();
     }
     out << "\n";
-    if (partition.contains("compile_specs"))
+    if (partition.contains("compile_specs") && !partition.contains("same_as"))
         for (const auto& [key, text] : partition["compile_specs"].items())
             out << "      spec " << key << " = " << text.get<std::string>() << "\n";
     if (partition.contains("note"))

@@ -71,8 +71,7 @@ int main(int argc, char** argv) {
         return 2;
     } catch (const std::exception& error) {
         // Anything else is still a file pteron could not show; never abort.
-        std::cerr << "pteron: " << (args.size() > 1 ? args.back() + ": " : "") << error.what()
-                  << "\n";
+        std::cerr << "pteron: " << args[0] << " failed: " << error.what() << "\n";
         return 2;
     }
 }
