@@ -7,7 +7,8 @@
 
 namespace pteron {
 
-// `backend#k` where k counts earlier partitions of the same backend in `graph`.
+// `backend#k`: k is the delegate index of a delegated partition that records one, otherwise
+// the count of earlier partitions of the same backend in `graph`.
 std::string partitionLabel(const Graph& graph, std::size_t partition);
 
 // True when the nodes of `graph` sit in more than one partition.

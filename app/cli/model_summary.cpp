@@ -1,5 +1,7 @@
 #include "app/cli/model_summary.hpp"
 
+#include "adapters/common/partition_label.hpp"
+
 #include <optional>
 
 namespace pteron {
@@ -11,19 +13,6 @@ nlohmann::json valueList(const Graph& graph, const std::vector<std::int64_t>& in
     for (auto index : indices)
         if (const auto* value = graph.value(index)) list.push_back(valueSummary(*value));
     return list;
-}
-
-// Delegate partitions are numbered by their delegate index, as their child graphs are
-// ("forward/XnnpackBackend#1"); host partitions count per backend.
-std::string partitionLabel(const Graph& graph, std::size_t index) {
-    const auto& partition = graph.partitions[index];
-    if (const auto* delegate = findAttribute(partition.attributes, "delegate index"))
-        if (const auto* number = std::get_if<std::int64_t>(&delegate->value))
-            return partition.backend + "#" + std::to_string(*number);
-    std::size_t ordinal = 0;
-    for (std::size_t i = 0; i < index; ++i)
-        if (graph.partitions[i].backend == partition.backend) ++ordinal;
-    return partition.backend + "#" + std::to_string(ordinal);
 }
 
 struct CallingPartition {
