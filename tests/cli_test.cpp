@@ -6,12 +6,14 @@
 #include "core/format_error.hpp"
 #include "parsers/registry.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/relu_chain_program.hpp"
 #include "tests/support/robustness.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 using namespace pteron;
@@ -189,6 +191,26 @@ TEST_CASE("nodes --graph lists only the chosen graph") {
     CHECK_THROWS_AS(runInfoCommand(badOption, out), UsageError);
     const std::vector<std::string> corrupt{fixture("pte/cc_corrupt_NOT_A_PTE.pte")};
     CHECK_THROWS_AS(runInfoCommand(corrupt, out), FormatError);
+}
+
+TEST_CASE("nodes --etdump shows the run's timings on the program's instructions") {
+    // The tutorial ETDump times instructions 0 to 13; a 14-kernel program of that shape takes them.
+    const auto dir = testing::madeDir() / "cli";
+    std::filesystem::create_directories(dir);
+    const auto program = (dir / "relu_chain_14.pte").string();
+    testing::writeReluChainProgram(program, 14);
+    const auto etdump = fixture("etdump/et_tutorial_etdump.etdp");
+
+    const auto timed = run(runNodesCommand, {program, "--etdump", etdump});
+    CHECK(count(timed, "  #") == 14);
+    CHECK(count(timed, "runtime.ticks.total = ") == 14);
+    CHECK(count(timed, "runtime.calls = ") == 14);
+    const auto plain = run(runNodesCommand, {program});
+    CHECK(plain.find("runtime.") == std::string::npos);
+
+    const auto info =
+        nlohmann::json::parse(run(runInfoCommand, {program, "--json", "--etdump", etdump}));
+    CHECK(info["graphs"][0]["node_count"] == 14);
 }
 
 TEST_CASE("info and info --json succeed on every fixture of every format") {

@@ -11,6 +11,7 @@
 #include "parsers/registry.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/json_schema.hpp"
+#include "tests/support/relu_chain_program.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -555,18 +556,7 @@ TEST_CASE("pteron export --etdump overlays runtime ticks on the program's instru
     // programs is that one, so the project's writer makes a program of that shape.
     const auto dir = madeFolder("etdump");
     const auto program = (dir / "fourteen_kernels.pte").string();
-    PteProgramWriter writer;
-    using Spec = PteProgramWriter::TensorSpec;
-    auto previous = writer.addTensor(Spec{PteScalarType::Float, {4}, 0, true, 0});
-    writer.setInputs({previous});
-    for (int i = 0; i < 14; ++i) {
-        const auto out = writer.addTensor(
-            Spec{PteScalarType::Float, {4}, 0, true, static_cast<std::uint64_t>(16 * (i + 1))});
-        writer.addKernelCall("aten::relu", "out", {previous, out, out});
-        previous = out;
-    }
-    writer.setOutputs({previous});
-    writer.write(program);
+    testing::writeReluChainProgram(program, 14);
     const auto etdump = fixture("etdump/et_tutorial_etdump.etdp");
 
     std::string help;

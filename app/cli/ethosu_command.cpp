@@ -1,9 +1,9 @@
 #include "app/cli/ethosu_command.hpp"
 
 #include "app/cli/command_line.hpp"
+#include "app/cli/model_opening.hpp"
 #include "core/format_error.hpp"
 #include "parsers/ethosu/ethosu_graph.hpp"
-#include "parsers/registry.hpp"
 
 #include <array>
 
@@ -59,9 +59,7 @@ int runEthosuCommand(std::span<const std::string> args, std::ostream& out, std::
     static constexpr std::array<std::string_view, 1> kValued{"--ptd"};
     const auto line = CommandLine::parse(args, kFlags, kValued);
     if (line.positional.size() != 1) throw UsageError("ethosu needs exactly one FILE");
-    ReadOptions options;
-    if (auto ptd = line.value("--ptd")) options.companions.push_back(*ptd);
-    const auto model = FormatRegistry::standard().open(line.positional[0], options);
+    const auto model = openModel(line, line.positional[0]);
     std::size_t streams = 0;
     for (const auto& graph : model.graphs) {
         if (graph.kind != "command-stream") continue;

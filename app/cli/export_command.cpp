@@ -4,6 +4,7 @@
 #include "adapters/model_explorer/node_data_overlay.hpp"
 #include "adapters/model_explorer/sync_mapping.hpp"
 #include "app/cli/command_line.hpp"
+#include "app/cli/model_opening.hpp"
 #include "app/cli/output_file.hpp"
 #include "parsers/registry.hpp"
 
@@ -15,13 +16,6 @@
 namespace pteron {
 
 namespace {
-
-Model openModel(const CommandLine& line, const std::string& path) {
-    ReadOptions options;
-    if (auto ptd = line.value("--ptd")) options.companions.push_back(*ptd);
-    if (auto etdump = line.value("--etdump")) options.etdump = *etdump;
-    return FormatRegistry::standard().open(path, options);
-}
 
 std::size_t maxConstantElements(const CommandLine& line) {
     const auto text = line.value("--max-constant-elements");

@@ -1,8 +1,8 @@
 #include "app/cli/info_command.hpp"
 
 #include "app/cli/command_line.hpp"
+#include "app/cli/model_opening.hpp"
 #include "app/cli/model_summary.hpp"
-#include "parsers/registry.hpp"
 
 #include <array>
 #include <iomanip>
@@ -98,11 +98,7 @@ int runInfoCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 2> kValued{"--ptd", "--etdump"};
     const auto line = CommandLine::parse(args, kFlags, kValued);
     if (line.positional.size() != 1) throw UsageError("info needs exactly one FILE");
-    ReadOptions options;
-    if (auto ptd = line.value("--ptd")) options.companions.push_back(*ptd);
-    if (auto etdump = line.value("--etdump")) options.etdump = *etdump;
-    printInfo(FormatRegistry::standard().open(line.positional[0], options), line.has("--json"),
-              out);
+    printInfo(openModel(line, line.positional[0]), line.has("--json"), out);
     return 0;
 }
 

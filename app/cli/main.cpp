@@ -18,7 +18,7 @@ constexpr const char* kUsage = R"(usage: pteron COMMAND [options] FILE
 commands:
   info FILE [--json] [--ptd FILE] [--etdump FILE]
                                       summary: format, graphs, inputs/outputs, operators, partitions
-  nodes FILE [--graph ID] [--ptd FILE]
+  nodes FILE [--graph ID] [--ptd FILE] [--etdump FILE]
                                       every node with op, placement, inputs and outputs
   export --to model-explorer FILE [-o out.json] [--max-constant-elements N]
                                       Model Explorer graph JSON (GraphCollection)

@@ -1,7 +1,7 @@
 #include "app/cli/nodes_command.hpp"
 
 #include "app/cli/command_line.hpp"
-#include "parsers/registry.hpp"
+#include "app/cli/model_opening.hpp"
 
 #include <array>
 
@@ -38,12 +38,10 @@ void printGraphNodes(std::ostream& out, const Graph& graph) {
 
 int runNodesCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 0> kFlags{};
-    static constexpr std::array<std::string_view, 2> kValued{"--graph", "--ptd"};
+    static constexpr std::array<std::string_view, 3> kValued{"--graph", "--ptd", "--etdump"};
     const auto line = CommandLine::parse(args, kFlags, kValued);
     if (line.positional.size() != 1) throw UsageError("nodes needs exactly one FILE");
-    ReadOptions options;
-    if (auto ptd = line.value("--ptd")) options.companions.push_back(*ptd);
-    const auto model = FormatRegistry::standard().open(line.positional[0], options);
+    const auto model = openModel(line, line.positional[0]);
     const auto wanted = line.value("--graph");
     bool found = false;
     for (const auto& graph : model.graphs) {

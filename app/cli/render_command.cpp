@@ -2,8 +2,8 @@
 
 #include "adapters/graphviz/layout_service.hpp"
 #include "app/cli/command_line.hpp"
+#include "app/cli/model_opening.hpp"
 #include "app/cli/output_file.hpp"
-#include "parsers/registry.hpp"
 
 #include <array>
 #include <filesystem>
@@ -35,14 +35,12 @@ const Graph& chosenGraph(const Model& model, const std::optional<std::string>& w
 
 int runRenderCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 2> kFlags{"--left-to-right", "--no-clusters"};
-    static constexpr std::array<std::string_view, 5> kValued{"--graph", "--output", "--format",
-                                                             "--palette", "--ptd"};
+    static constexpr std::array<std::string_view, 6> kValued{"--graph",   "--output", "--format",
+                                                             "--palette", "--ptd",    "--etdump"};
     const auto expanded = expandShortOutput(args);
     const auto line = CommandLine::parse(expanded, kFlags, kValued);
     if (line.positional.size() != 1) throw UsageError("render needs exactly one FILE");
-    ReadOptions options;
-    if (auto ptd = line.value("--ptd")) options.companions.push_back(*ptd);
-    const auto model = FormatRegistry::standard().open(line.positional[0], options);
+    const auto model = openModel(line, line.positional[0]);
     const auto& graph = chosenGraph(model, line.value("--graph"));
     const auto output = line.value("--output").value_or("-");
 

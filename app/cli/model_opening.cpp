@@ -1,0 +1,14 @@
+#include "app/cli/model_opening.hpp"
+
+#include "parsers/registry.hpp"
+
+namespace pteron {
+
+Model openModel(const CommandLine& line, const std::string& path) {
+    ReadOptions options;
+    if (auto ptd = line.value("--ptd")) options.companions.push_back(*ptd);
+    if (auto etdump = line.value("--etdump")) options.etdump = *etdump;
+    return FormatRegistry::standard().open(path, options);
+}
+
+} // namespace pteron
