@@ -244,8 +244,8 @@ void GuiTest::opensPteFilesInTabs() {
     QCOMPARE(window_->tabCount(), 2);
     QCOMPARE(opened.count(), 2);
     QVERIFY(waitForLayout(window_->currentGraph()));
-    // The DS-CNN keyword spotter has 16 operators in its forward method.
-    QCOMPARE(window_->currentGraph()->scene()->nodeCount(), std::size_t(16));
+    // The DS-CNN keyword spotter runs 16 instructions; one static view runs none but is shown.
+    QCOMPARE(window_->currentGraph()->scene()->nodeCount(), std::size_t(17));
     QCOMPARE(window_->currentDocument()->model().format, std::string("executorch"));
     // Both files head the recent-files list, newest first.
     const auto recent = QSettings().value("recentFiles").toStringList();
@@ -316,7 +316,7 @@ void GuiTest::searchFindsNodesAndSelectsThem() {
     QCOMPARE(window_->currentDocument()->selection().current().index, first);
 
     search->search("cortex_m", SearchField::Backend);
-    QCOMPARE(search->hits().size(), std::size_t(14));
+    QCOMPARE(search->hits().size(), std::size_t(15));
     search->search("1, 64, 25, 5", SearchField::Shape);
     QCOMPARE(search->hits().size(), std::size_t(13));
     search->search("fp32", SearchField::DType);
@@ -327,7 +327,7 @@ void GuiTest::placementCountsNpuShare() {
     QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
     // MACs from the shapes of the 4 convolutions, 4 depthwise convolutions and the linear layer.
     QCOMPARE(window_->placement()->summaryText(),
-             QString("16 operators, 0 on NPU (0.0 %) · %1 MACs, 0.0 % on NPU")
+             QString("17 operators, 0 on NPU (0.0 %) · %1 MACs, 0.0 % on NPU")
                  .arg(QLocale().toString(2656768)));
     QCOMPARE(window_->placement()->table()->topLevelItemCount(), 2);
 }
@@ -691,7 +691,7 @@ void GuiTest::layoutFailureFallsBackToLayered() {
             throw std::runtime_error("Graphviz dot layout failed for graph forward");
         });
     QVERIFY(waitForLayout(&panel));
-    QCOMPARE(panel.scene()->nodeCount(), std::size_t(16));
+    QCOMPARE(panel.scene()->nodeCount(), std::size_t(17));
     QCOMPARE(panel.layoutEngineName(), QString("layered"));
     QVERIFY(panel.statusText().contains("Graphviz dot layout failed for graph forward"));
 }
@@ -704,20 +704,20 @@ void GuiTest::cancelledLayoutShowsLayeredAndRetries() {
     QVERIFY(panel.isLayoutRunning());
     QCOMPARE(panel.scene()->nodeCount(), std::size_t(0));
     panel.findChild<QPushButton*>("cancelLayoutButton")->click();
-    // At once, without waiting for the engine: the layered layout of all 16 operators.
-    QCOMPARE(panel.scene()->nodeCount(), std::size_t(16));
+    // At once, without waiting for the engine: the layered layout of all 17 nodes.
+    QCOMPARE(panel.scene()->nodeCount(), std::size_t(17));
     QCOMPARE(panel.layoutEngineName(), QString("layered"));
     QVERIFY(panel.statusText().contains("cancelled"));
     auto* retry = panel.findChild<QPushButton*>("retryLayoutButton");
     QVERIFY(retry->isVisible());
     QVERIFY(waitForLayout(&panel));
-    QCOMPARE(panel.scene()->nodeCount(), std::size_t(16)); // the stopped job changed nothing
+    QCOMPARE(panel.scene()->nodeCount(), std::size_t(17)); // the stopped job changed nothing
     retry->click();
     QVERIFY(waitForLayout(&panel));
     QCOMPARE(engine.calls->load(), 2);
     QVERIFY(!retry->isVisible());
     QVERIFY(!panel.statusText().contains("cancelled"));
-    QCOMPARE(panel.scene()->nodeCount(), std::size_t(16));
+    QCOMPARE(panel.scene()->nodeCount(), std::size_t(17));
 }
 
 void GuiTest::placementSharesCountOperatorsOnly() {

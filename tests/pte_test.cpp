@@ -106,6 +106,38 @@ TEST_CASE("an out-variant kernel shows its out tensor once, as output") {
     CHECK(graph.partitions.at(add.partition).backend == "portable");
 }
 
+TEST_CASE("A static view without an instruction joins its producer and consumer") {
+    // The emitter aliased the pooled [1,64,1,1] tensor as [1,64] for the linear layer and
+    // emitted no instruction for it; both tensors sit at one planned offset.
+    const auto model = open("pte/et_arduino_kws_dscnn_cortexm_int8.pte");
+    const auto& graph = graphNamed(model, "forward");
+    REQUIRE(graph.nodes.size() == 17);
+    const auto& pool = graph.nodes[13];
+    const auto& view = graph.nodes[14];
+    const auto& linear = graph.nodes[15];
+    CHECK(pool.op == "cortex_m::quantized_avg_pool2d.out");
+    CHECK(view.op == "executorch::view");
+    CHECK(linear.op == "cortex_m::quantized_linear.out");
+    CHECK(findAttribute(view.attributes, "instruction") == nullptr);
+    REQUIRE(view.inputs.size() == 1);
+    REQUIRE(view.outputs.size() == 1);
+    CHECK(view.inputs[0].value == pool.outputs[0].value);
+    CHECK(view.outputs[0].value == linear.inputs[0].value);
+    const auto& viewed = graph.values.at(static_cast<std::size_t>(view.outputs[0].value));
+    const auto& pooled = graph.values.at(static_cast<std::size_t>(pool.outputs[0].value));
+    CHECK(viewed.typeText() == "int8[1,64]");
+    CHECK(pooled.typeText() == "int8[1,64,1,1]");
+    REQUIRE(viewed.allocation);
+    REQUIRE(pooled.allocation);
+    CHECK(viewed.allocation->memoryId == pooled.allocation->memoryId);
+    CHECK(viewed.allocation->offset == pooled.allocation->offset);
+    CHECK(graph.partitions.at(view.partition).backend == "cortex_m");
+    // No other fixture program leaves a consumer without its producer.
+    CHECK(graphNamed(open("pte/et_xor_training.pte"), "forward")
+              .opHistogram()
+              .count("executorch::view") == 0);
+}
+
 TEST_CASE("Cortex-M kernels are placed in their namespace") {
     const auto model = open("pte/et_arduino_kws_dscnn_cortexm_int8.pte");
     const auto& graph = graphNamed(model, "forward");

@@ -7,6 +7,7 @@
 #include "parsers/pte/flat_tensor_reader.hpp"
 #include "parsers/pte/pte_delegates.hpp"
 #include "parsers/pte/pte_instructions.hpp"
+#include "parsers/pte/pte_storage_views.hpp"
 #include "parsers/pte/pte_values.hpp"
 
 #include <filesystem>
@@ -130,6 +131,7 @@ void readPlan(const PteProgram& program, flatbuffers::uoffset_t planIndex,
     auto& planGraph = model.graphs[graphIndex];
     decodePlanInstructions(program, *plan, path, signatures, planGraph);
     linkDelegateCalls(planGraph);
+    addStorageViews(planGraph);
 }
 
 void addProgramMetadata(const PteProgram& program, Model& model) {
