@@ -418,18 +418,109 @@ TEST_CASE("ethosu: damaged Ethos-U programs read or fail cleanly", "[ethosu][rob
     }
 }
 
-TEST_CASE("ethosu: NPU operations of the MobileNetV2 delegate cover its TOSA", "[ethosu][tosa]") {
-    // The same delegate before Vela: Vela may split a TOSA operator into several NPU
-    // operations (stripes), fuses RESCALE/CLAMP into the output stage and moves data with
-    // POOL/DMA, so every compute operator of the TOSA has at least one NPU counterpart.
-    const auto tosa = open("tosa/arm_mv2_ethosu55_tag1.tosa");
-    const auto tosaOps = tosa.graphs.at(0).opHistogram();
-    const auto npu = commandStreamGraph(open("pte/arm_mv2_ethosu55_128_int8.pte")).opHistogram();
-    CHECK(npu.at("ethosu.CONV") >= tosaOps.at("tosa.CONV2D"));
-    CHECK(npu.at("ethosu.DEPTHWISE") >= tosaOps.at("tosa.DEPTHWISE_CONV2D"));
-    CHECK(npu.at("ethosu.ELEMENTWISE") >= tosaOps.at("tosa.ADD"));
-    CHECK(npu.at("ethosu.POOL") >= tosaOps.at("tosa.AVG_POOL2D"));
-    const auto& tosaInput =
-        tosa.graphs.at(0).values.at(static_cast<std::size_t>(tosa.graphs.at(0).inputs.at(0)));
-    CHECK(tosaInput.elementCount() == 3u * 224u * 224u);
+// Shape of the value an operand of `node` refers to.
+const std::vector<std::int64_t>& operandShape(const Graph& graph, const Operand& operand) {
+    return graph.values.at(static_cast<std::size_t>(operand.value)).shape;
+}
+
+std::vector<std::int64_t> shapeAttribute(const Node& node, const char* name) {
+    return std::get<std::vector<std::int64_t>>(attribute(node.attributes, name));
+}
+
+std::int64_t macsOf(const Node& node) {
+    return std::get<std::int64_t>(attribute(node.attributes, "macs"));
+}
+
+TEST_CASE("ethosu: NPU operations of the MobileNetV2 delegate and its TOSA", "[ethosu][tosa]") {
+    // The same delegate before Vela (tosa) and after (npu).
+    const auto tosaModel = open("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto& tosa = tosaModel.graphs.at(0);
+    const auto pte = open("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto& npu = commandStreamGraph(pte);
+
+    // Convolutions: Vela splits a layer into stripes, but the stripes of each kind of layer
+    // (kernel size and input depth) do exactly the TOSA layers' multiply-accumulates.
+    using Key = std::tuple<std::int64_t, std::int64_t, std::int64_t>;
+    std::map<Key, std::int64_t> tosaConv, npuConv, tosaDepthwise, npuDepthwise;
+    for (const auto& node : tosa.nodes) {
+        if (node.op != "tosa.CONV2D" && node.op != "tosa.DEPTHWISE_CONV2D") continue;
+        const auto& in = operandShape(tosa, node.inputs.at(0));
+        const auto& weight = operandShape(tosa, node.inputs.at(1));
+        const auto& out = operandShape(tosa, node.outputs.at(0));
+        const auto outputs = out[1] * out[2] * out[3];
+        if (node.op == "tosa.CONV2D") // weight [OC, KH, KW, IC]
+            tosaConv[{weight[1], weight[2], in[3]}] += outputs * weight[1] * weight[2] * weight[3];
+        else // weight [KH, KW, C, M]
+            tosaDepthwise[{weight[0], weight[1], 1}] += outputs * weight[0] * weight[1];
+    }
+    std::size_t npuConvOps = 0, npuDepthwiseOps = 0;
+    for (const auto& node : npu.nodes) {
+        if (node.op != "ethosu.CONV" && node.op != "ethosu.DEPTHWISE") continue;
+        const auto kernel = shapeAttribute(node, "kernel_size");
+        if (node.op == "ethosu.CONV") {
+            npuConv[{kernel[0], kernel[1], shapeAttribute(node, "ifm_shape")[3]}] += macsOf(node);
+            ++npuConvOps;
+        } else {
+            npuDepthwise[{kernel[0], kernel[1], 1}] += macsOf(node);
+            ++npuDepthwiseOps;
+        }
+    }
+    CHECK(npuConv == tosaConv);
+    CHECK(npuDepthwise == tosaDepthwise);
+    std::int64_t convMacs = 0;
+    for (const auto& [key, macs] : tosaConv)
+        convMacs += macs;
+    CHECK(convMacs == 280057856);
+    const auto tosaOps = tosa.opHistogram();
+    CHECK(tosaOps.at("tosa.CONV2D") == 36);
+    CHECK(npuConvOps == 158);
+    CHECK(tosaOps.at("tosa.DEPTHWISE_CONV2D") == 17);
+    CHECK(npuDepthwiseOps == 32);
+
+    // Each residual ADD (with the RESCALEs of its operands) becomes three MULs and three ADDs
+    // over its whole output; the CLAMPs and the other RESCALEs have no operation of their own
+    // (they are folded into the output stage of the operation before them).
+    std::map<std::pair<std::string, std::vector<std::int64_t>>, std::size_t> tosaAdds,
+        npuElementwise;
+    for (const auto& node : tosa.nodes) {
+        if (node.op != "tosa.ADD") continue;
+        const auto& out = operandShape(tosa, node.outputs.at(0));
+        tosaAdds[{"ADD", out}] += 3;
+        tosaAdds[{"MUL", out}] += 3;
+    }
+    for (const auto& node : npu.nodes)
+        if (node.op == "ethosu.ELEMENTWISE")
+            ++npuElementwise[{std::get<EnumValue>(attribute(node.attributes, "mode")).name,
+                              shapeAttribute(node, "ofm_shape")}];
+    CHECK(npuElementwise == tosaAdds);
+    CHECK(tosaOps.at("tosa.ADD") == 10);
+    CHECK(npu.opHistogram().at("ethosu.ELEMENTWISE") == 60);
+    CHECK(tosaOps.at("tosa.CLAMP") == 35);
+    CHECK(tosaOps.at("tosa.RESCALE") == 83);
+
+    // AVG_POOL2D is one 7x7 average POOL; the input TRANSPOSE (NCHW to NHWC) runs as 1x1
+    // average POOLs that move its elements twice (a full copy and one per column).
+    const auto& avg = *std::find_if(tosa.nodes.begin(), tosa.nodes.end(),
+                                    [](const Node& n) { return n.op == "tosa.AVG_POOL2D"; });
+    const auto& transpose = *std::find_if(tosa.nodes.begin(), tosa.nodes.end(),
+                                          [](const Node& n) { return n.op == "tosa.TRANSPOSE"; });
+    std::size_t averagePools = 0;
+    std::int64_t movedElements = 0;
+    for (const auto& node : npu.nodes) {
+        if (node.op != "ethosu.POOL") continue;
+        CHECK(std::get<EnumValue>(attribute(node.attributes, "mode")).name == "AVERAGE");
+        if (shapeAttribute(node, "kernel_size") == std::vector<std::int64_t>{7, 7}) {
+            ++averagePools;
+            CHECK(shapeAttribute(node, "ifm_shape") == operandShape(tosa, avg.inputs.at(0)));
+            CHECK(shapeAttribute(node, "ofm_shape") == operandShape(tosa, avg.outputs.at(0)));
+            continue;
+        }
+        CHECK(shapeAttribute(node, "kernel_size") == std::vector<std::int64_t>{1, 1});
+        movedElements += macsOf(node);
+    }
+    CHECK(averagePools == 1);
+    const auto& transposed = tosa.values.at(static_cast<std::size_t>(transpose.inputs.at(0).value));
+    CHECK(transposed.shape == std::vector<std::int64_t>{1, 3, 224, 224});
+    CHECK(movedElements == 2 * static_cast<std::int64_t>(transposed.elementCount()));
+    CHECK(npu.opHistogram().at("ethosu.POOL") == 226);
 }
