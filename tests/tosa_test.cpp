@@ -409,6 +409,106 @@ TEST_CASE("WHILE_LOOP links its regions and SHAPE tensors decode as int64") {
     CHECK(toString(findAttribute(variable.attributes, "variable_name")->value) == "state");
 }
 
+TEST_CASE("1.0 COND_IF links its then and else regions") {
+    using v10::DType;
+    flatbuffers::FlatBufferBuilder builder;
+    std::vector<flatbuffers::Offset<v10::TosaRegion>> regions;
+    {
+        auto branches = v10::CreateCondIfAttributeDirect(builder, "then", "else").Union();
+        std::vector ops{op10(builder, v10::Op::COND_IF, {"c", "x"}, {"y"},
+                             v10::Attribute::CondIfAttribute, branches)};
+        std::vector tensors{tensor10(builder, "c", {1}, DType::BOOL),
+                            tensor10(builder, "x", {2}, DType::INT32),
+                            tensor10(builder, "y", {2}, DType::INT32)};
+        const auto in = names(builder, {"c", "x"});
+        const auto out = names(builder, {"y"});
+        std::vector blocks{
+            v10::CreateTosaBasicBlockDirect(builder, "main", &ops, &tensors, &in, &out)};
+        regions.push_back(v10::CreateTosaRegionDirect(builder, "main", &blocks));
+    }
+    for (const char* name : {"then", "else"}) {
+        const bool isThen = std::string(name) == "then";
+        std::vector ops{op10(builder, isThen ? v10::Op::ADD : v10::Op::SUB, {"x", "x"}, {"r"})};
+        std::vector tensors{tensor10(builder, "x", {2}, DType::INT32),
+                            tensor10(builder, "r", {2}, DType::INT32)};
+        const auto in = names(builder, {"x"});
+        const auto out = names(builder, {"r"});
+        std::vector blocks{
+            v10::CreateTosaBasicBlockDirect(builder, name, &ops, &tensors, &in, &out)};
+        regions.push_back(v10::CreateTosaRegionDirect(builder, name, &blocks));
+    }
+    auto version = v10::CreateVersion(builder, 1, 0, 0, false);
+    builder.Finish(v10::CreateTosaGraphDirect(builder, version, &regions), "TOSA");
+
+    const auto model = readBuilt(builder);
+    REQUIRE(model.graphs.size() == 3);
+    CHECK(model.topLevelGraphs() == std::vector<std::size_t>{0});
+    const auto& cond = firstNode(model.graphs[0], "tosa.COND_IF");
+    CHECK(attribute(cond, "then_graph") == AttributeValue{std::string("then")});
+    CHECK(attribute(cond, "else_graph") == AttributeValue{std::string("else")});
+    CHECK(roles(cond).size() == 2);
+    CHECK(input(model.graphs[0], cond, 0).dtype == pteron::DType::Bool);
+    REQUIRE(cond.childGraphs == std::vector<std::size_t>{1, 2});
+    CHECK(model.graphs[1].id == "then");
+    CHECK(model.graphs[1].kind == "region");
+    CHECK(model.graphs[1].parent == std::optional<std::size_t>(0));
+    CHECK(model.graphs[1].opHistogram() == std::map<std::string, std::size_t>{{"tosa.ADD", 1}});
+    CHECK(model.graphs[2].id == "else");
+    CHECK(model.graphs[2].opHistogram() == std::map<std::string, std::size_t>{{"tosa.SUB", 1}});
+}
+
+TEST_CASE("0.80 COND_IF names blocks of its own region") {
+    using v080::DType;
+    flatbuffers::FlatBufferBuilder builder;
+    const auto op080 = [&](v080::Op op, const Strings& inputs, const Strings& outputs,
+                           v080::Attribute type = v080::Attribute::NONE,
+                           flatbuffers::Offset<void> value = 0) {
+        const auto in = names(builder, inputs);
+        const auto out = names(builder, outputs);
+        return v080::CreateTosaOperatorDirect(builder, op, type, value, &in, &out);
+    };
+    const auto tensor080 = [&](const char* name, DType type) {
+        const std::vector<std::int32_t> shape{2};
+        return v080::CreateTosaTensorDirect(builder, name, &shape, type);
+    };
+    auto branches = v080::CreateCondIfAttributeDirect(builder, "then_block", "else_block").Union();
+    std::vector mainOps{
+        op080(v080::Op::COND_IF, {"c", "x"}, {"y"}, v080::Attribute::CondIfAttribute, branches)};
+    std::vector mainTensors{tensor080("c", DType::BOOL), tensor080("x", DType::INT8),
+                            tensor080("y", DType::INT8)};
+    const auto mainIn = names(builder, {"c", "x"});
+    const auto mainOut = names(builder, {"y"});
+    std::vector blocks{v080::CreateTosaBasicBlockDirect(builder, "main", &mainOps, &mainTensors,
+                                                        &mainIn, &mainOut)};
+    for (const char* name : {"then_block", "else_block"}) {
+        const bool isThen = std::string(name) == "then_block";
+        std::vector ops{op080(isThen ? v080::Op::ABS : v080::Op::NEGATE, {"x"}, {"r"})};
+        std::vector tensors{tensor080("x", DType::INT8), tensor080("r", DType::INT8)};
+        const auto in = names(builder, {"x"});
+        const auto out = names(builder, {"r"});
+        blocks.push_back(
+            v080::CreateTosaBasicBlockDirect(builder, name, &ops, &tensors, &in, &out));
+    }
+    std::vector regions{v080::CreateTosaRegionDirect(builder, "main", &blocks)};
+    auto version = v080::CreateVersion(builder, 0, 80, 0, false);
+    builder.Finish(v080::CreateTosaGraphDirect(builder, version, &regions), "TOSA");
+
+    const auto model = readBuilt(builder, "cond_080.tosa");
+    CHECK(model.formatVersion.rfind("0.80", 0) == 0);
+    REQUIRE(model.graphs.size() == 3);
+    const auto& cond = firstNode(model.graphs[0], "tosa.COND_IF");
+    CHECK(attribute(cond, "then_branch") == AttributeValue{std::string("then_block")});
+    CHECK(attribute(cond, "else_branch") == AttributeValue{std::string("else_block")});
+    REQUIRE(cond.childGraphs == std::vector<std::size_t>{1, 2});
+    CHECK(model.graphs[1].id == "main/then_block");
+    CHECK(model.graphs[1].kind == "block");
+    CHECK(model.graphs[1].parent == std::optional<std::size_t>(0));
+    CHECK(model.graphs[1].opHistogram() == std::map<std::string, std::size_t>{{"tosa.ABS", 1}});
+    CHECK(model.graphs[2].id == "main/else_block");
+    CHECK(model.graphs[2].opHistogram() == std::map<std::string, std::size_t>{{"tosa.NEGATE", 1}});
+    CHECK(model.graphs[1].values.at(0).dtype == pteron::DType::Int8);
+}
+
 TEST_CASE("a TOSABackend payload becomes a delegated child graph") {
     flatbuffers::FlatBufferBuilder builder;
     buildWhileLoop(builder);
