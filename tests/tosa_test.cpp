@@ -8,6 +8,7 @@
 
 #include "tosa_v0_80_generated.h"
 #include "tosa_v1_0_generated.h"
+#include "tosa_v1_1_generated.h"
 
 #include <catch2/catch.hpp>
 
@@ -589,4 +590,75 @@ TEST_CASE("constant decoding of every TOSA element type") {
     // Reads stop where the bytes end.
     CHECK_FALSE(tosaElementAsDouble(DType::Int32, bytesOf({1, 2, 3}), 0).has_value());
     CHECK(tosaValuesAsInteger(DType::Int32, bytesOf({1, 0, 0, 0, 2}), 10).size() == 1);
+}
+
+TEST_CASE("TOSA 1.1 microscaling element types") {
+    namespace v11 = pteron::fb::tosa_v1_1;
+    flatbuffers::FlatBufferBuilder builder;
+    struct Case {
+        const char* name;
+        v11::DType type;
+        std::vector<std::uint8_t> data;
+    };
+    const std::vector<Case> cases{
+        {"fp6e2m3", v11::DType::FP6E2M3, {}},
+        {"fp6e3m2", v11::DType::FP6E3M2, {}},
+        {"fp4e2m1", v11::DType::FP4E2M1, {}},
+        // Block scales: 127 = 2^0, 130 = 2^3, 0 = 2^-127, 0xFF = NaN.
+        {"fp8ue8m0", v11::DType::FP8UE8M0, {127, 130, 0, 0xFF, 0, 0, 0, 0}},
+        // MXINT8 elements: 64 = 1.0, -128 = -2.0, 1 = 2^-6.
+        {"mxint8", v11::DType::MXINT8, {64, 0x80, 1, 0, 0, 0, 0, 0}},
+    };
+    std::vector<flatbuffers::Offset<v11::TosaTensor>> tensors;
+    std::vector<flatbuffers::Offset<v11::TosaOperator>> ops;
+    for (const auto& c : cases) {
+        const std::vector<std::int32_t> shape{c.data.empty() ? 2 : 3};
+        tensors.push_back(v11::CreateTosaTensorDirect(builder, c.name, &shape, c.type,
+                                                      c.data.empty() ? nullptr : &c.data));
+        const auto out = names(builder, {c.name});
+        const std::vector<flatbuffers::Offset<flatbuffers::String>> in;
+        ops.push_back(v11::CreateTosaOperatorDirect(builder, v11::Op::CONST, v11::Attribute::NONE,
+                                                    0, &in, &out));
+    }
+    const auto outputs = names(builder, {"mxint8"});
+    std::vector blocks{
+        v11::CreateTosaBasicBlockDirect(builder, "main", &ops, &tensors, nullptr, &outputs)};
+    std::vector regions{v11::CreateTosaRegionDirect(builder, "main", &blocks)};
+    auto version = v11::CreateVersion(builder, 1, 1, 0, true);
+    builder.Finish(v11::CreateTosaGraphDirect(builder, version, &regions), "TOSA");
+
+    const auto model = readBuilt(builder, "mx.tosa");
+    CHECK(model.formatVersion.rfind("1.1", 0) == 0);
+    const auto& graph = model.graphs.at(0);
+    const std::vector<std::pair<std::string, DType>> expected{{"fp6e2m3", DType::Float6E2M3},
+                                                              {"fp6e3m2", DType::Float6E3M2},
+                                                              {"fp4e2m1", DType::Float4E2M1},
+                                                              {"fp8ue8m0", DType::Float8E8M0},
+                                                              {"mxint8", DType::MXInt8}};
+    for (const auto& [name, dtype] : expected) {
+        INFO(name);
+        const auto& value = valueNamed(graph, name);
+        CHECK(value.dtype == dtype);
+        CHECK(dtypeName(dtype) == name);
+        CHECK(value.typeText().rfind(name, 0) == 0);
+    }
+    CHECK(dtypeBits(DType::Float6E2M3) == 6);
+    CHECK(dtypeBits(DType::Float6E3M2) == 6);
+    CHECK(dtypeBits(DType::Float4E2M1) == 4);
+    CHECK(dtypeBits(DType::Float8E8M0) == 8);
+    CHECK(dtypeBits(DType::MXInt8) == 8);
+    CHECK(isFloatingPoint(DType::Float4E2M1));
+    CHECK_FALSE(isFloatingPoint(DType::MXInt8));
+
+    const auto& scales = valueNamed(graph, "fp8ue8m0");
+    CHECK(scales.kind == ValueKind::Constant);
+    const auto scaleValues = tosa::tosaValuesAsDouble(DType::Float8E8M0, scales.data.bytes(), 3);
+    CHECK(scaleValues == std::vector<double>{1.0, 8.0, std::ldexp(1.0, -127)});
+    CHECK(std::isnan(*tosa::tosaElementAsDouble(DType::Float8E8M0, scales.data.bytes(), 3)));
+    const auto& elements = valueNamed(graph, "mxint8");
+    CHECK(tosa::tosaValuesAsDouble(DType::MXInt8, elements.data.bytes(), 3) ==
+          std::vector<double>{1.0, -2.0, std::ldexp(1.0, -6)});
+    // The notes do not specify how FP6/FP4 elements are packed, so they are not decoded.
+    CHECK_FALSE(tosa::tosaElementAsDouble(DType::Float4E2M1, bytesOf({0x21}), 0).has_value());
+    CHECK_FALSE(tosa::tosaElementAsDouble(DType::Float6E2M3, bytesOf({0x21}), 0).has_value());
 }
