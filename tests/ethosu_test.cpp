@@ -358,6 +358,101 @@ TEST_CASE("ethosu: MACs of each NPU operation", "[ethosu]") {
             CHECK(attribute(node.attributes, "macs") == AttributeValue{expectedMacs(node)});
 }
 
+// A COP1 stream for an Ethos-U85-256 holding `commands` (already encoded words).
+std::vector<std::byte> u85Stream(const std::vector<std::uint32_t>& commands) {
+    const auto length = static_cast<std::uint32_t>(commands.size());
+    std::vector<std::uint32_t> all{
+        0x31504F43, 0x00100001,
+        0x20000018, 0x20000000,
+        5,          5,
+        5,          0x02 | ((length >> 16) & 0xFF) << 8 | (length & 0xFFFF) << 16};
+    all.insert(all.end(), commands.begin(), commands.end());
+    std::vector<std::byte> bytes(all.size() * 4);
+    std::memcpy(bytes.data(), all.data(), bytes.size());
+    return bytes;
+}
+
+std::uint32_t cmd0(std::uint32_t opcode, std::uint32_t param) {
+    return opcode | (param & 0xFFFF) << 16;
+}
+
+void cmd1(std::vector<std::uint32_t>& out, std::uint32_t opcode, std::uint32_t payload) {
+    out.push_back(opcode | 1u << 14);
+    out.push_back(payload);
+}
+
+TEST_CASE("ethosu: U85 RESIZE, ELEMENTWISE modes and extra weight streams", "[ethosu]") {
+    std::vector<std::uint32_t> words{
+        cmd0(0x10F, 1),      cmd0(0x104, 15), cmd0(0x10A, 7),  cmd0(0x10B, 7), // IFM 8x8x16
+        cmd0(0x111, 15),     cmd0(0x112, 15), cmd0(0x113, 15), cmd0(0x11F, 1), // OFM 16x16x16
+        cmd0(0x12A, 1),      cmd0(0x12B, 3),                                   // scale n - 1
+        cmd0(0x12C, 0xFFFF), cmd0(0x12D, 2),                                   // offsets -1, 2
+    };
+    cmd1(words, 0x010, 0x1000); // OFM_BASE0
+    cmd1(words, 0x096, 0x00010002);
+    cmd1(words, 0x097, 0x00030004);
+    words.push_back(cmd0(0x007, 2)); // NPU_OP_RESIZE NEAREST
+    for (const std::uint32_t mode : {11u, 16u, 42u, 36u})
+        words.push_back(cmd0(0x006, mode)); // NPU_OP_ELEMENTWISE
+    words.push_back(cmd0(0x128, 0));        // WEIGHT_REGION 0
+    const std::uint32_t streams[][3] = {
+        {0x020, 0x021, 0x100}, {0x090, 0x091, 0x140}, {0x092, 0x093, 0x180}, {0x094, 0x095, 0x1C0}};
+    for (const auto& [base, length, address] : streams) {
+        cmd1(words, base, address);
+        cmd1(words, length, 64);
+    }
+    words.push_back(cmd0(0x002, 1)); // NPU_OP_CONV with weights_ifm2
+    words.push_back(cmd0(0x000, 0xFFFF));
+
+    const auto bytes = u85Stream(words);
+    const auto stream = ethosu::EthosUCommandStream::decode(bytes, "u85", 0);
+    CHECK(stream.config().target() == "ethos-u85-256");
+    const auto& ops = stream.operations();
+    REQUIRE(ops.size() == 7);
+    CHECK(ops[0].kind == "RESIZE");
+    CHECK(ops[0].mode == EnumValue{"NEAREST", 2});
+    std::vector<std::string> modes;
+    for (std::size_t i = 1; i <= 4; ++i) {
+        REQUIRE(ops[i].kind == "ELEMENTWISE");
+        modes.push_back(ops[i].mode->name);
+    }
+    CHECK(modes == std::vector<std::string>{"DIV", "CMP_EQ", "AND_NOT", "NOT"});
+    CHECK(ops[1].ifm2.present);
+    CHECK_FALSE(ops[4].ifm2.present); // NOT is unary
+
+    Graph graph;
+    graph.partitions.emplace_back();
+    std::vector<std::byte> weightBytes(0x200);
+    auto owner = MappedFile::fromBytes("weights", weightBytes);
+    ethosu::RegionMap regions;
+    regions[0] = {"weights", ByteView(owner, owner->bytes())};
+    ethosu::appendOperations(stream, graph, 0, regions);
+    const auto& resize = graph.nodes.at(0);
+    CHECK(attribute(resize.attributes, "resize_scale_n") ==
+          AttributeValue{std::vector<std::int64_t>{4, 2}});
+    CHECK(attribute(resize.attributes, "resize_offset") ==
+          AttributeValue{std::vector<std::int64_t>{2, -1}});
+    CHECK(attribute(resize.attributes, "resize_registers") ==
+          AttributeValue{std::vector<std::int64_t>{0x00030004, 0x00010002}});
+    CHECK(attribute(resize.attributes, "ofm_shape") ==
+          AttributeValue{std::vector<std::int64_t>{1, 16, 16, 16}});
+
+    const auto& conv = graph.nodes.at(5);
+    REQUIRE(conv.op == "ethosu.CONV");
+    CHECK(attribute(conv.attributes, "weights_ifm2") == AttributeValue{true});
+    CHECK(attribute(conv.attributes, "weights1_base") == AttributeValue{std::int64_t{0x140}});
+    CHECK(attribute(conv.attributes, "weights2_length") == AttributeValue{std::int64_t{64}});
+    CHECK(attribute(conv.attributes, "weights3_base") == AttributeValue{std::int64_t{0x1C0}});
+    std::vector<std::string> ports;
+    for (const auto& operand : conv.inputs) {
+        ports.push_back(operand.name);
+        if (operand.name.rfind("weights", 0) == 0)
+            CHECK(graph.values.at(static_cast<std::size_t>(operand.value)).data.size() == 64);
+    }
+    CHECK(ports ==
+          std::vector<std::string>{"ifm", "ifm2", "weights", "weights1", "weights2", "weights3"});
+}
+
 TEST_CASE("ethosu: pteron ethosu command", "[ethosu][cli]") {
     std::ostringstream out, err;
     const std::vector<std::string> plain{fixture("tflite/paddle_hello_world_int8_vela.tflite")};

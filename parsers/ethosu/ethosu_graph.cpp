@@ -78,6 +78,8 @@ class GraphBuilder {
             if (op.ifm2.present && !op.ifm2.scalar) read(node, "ifm2", op.ifm2, ValueKind::Input);
             if (op.weights) readRange(node, "weights", *op.weights, ValueKind::Constant);
             if (op.scales) readRange(node, "scales", *op.scales, ValueKind::Constant);
+            for (const auto& [name, range] : op.extraStreams)
+                readRange(node, name, range, ValueKind::Constant);
             write(node, "ofm", op.ofm, node.name + ".ofm");
         }
         if (op.dmaSource) readRange(node, "source", *op.dmaSource, ValueKind::Input);
