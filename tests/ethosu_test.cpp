@@ -453,6 +453,41 @@ TEST_CASE("ethosu: U85 RESIZE, ELEMENTWISE modes and extra weight streams", "[et
           std::vector<std::string>{"ifm", "ifm2", "weights", "weights1", "weights2", "weights3"});
 }
 
+TEST_CASE("ethosu: network buffers named by records", "[ethosu]") {
+    // hello world: op0 reads scratch 0x0 (1 byte), op2 writes scratch 0x10 (1 byte).
+    const auto stream = decodeVelaStream(open("tflite/paddle_hello_world_int8_vela.tflite"));
+    const auto build = [&](std::vector<std::int64_t> outputShape) {
+        Graph graph;
+        graph.partitions.emplace_back();
+        ethosu::NetworkIo io;
+        io.inputs.push_back(*ethosu::ioBuffer("input_0", {1, 1}, 1, 1, 0));
+        io.outputs.push_back(*ethosu::ioBuffer("output_0", std::move(outputShape), 1, 1, 16));
+        ethosu::appendOperations(stream, graph, 0, {}, io);
+        return graph;
+    };
+    const auto graph = build({1, 1});
+    REQUIRE(graph.inputs.size() == 1);
+    CHECK(graph.nodes.at(0).inputs.at(0).value == graph.inputs[0]);
+    REQUIRE(graph.outputs.size() == 1);
+    CHECK(graph.values.at(static_cast<std::size_t>(graph.outputs[0])).name == "output_0");
+    CHECK(graph.nodes.at(2).outputs.at(0).value == graph.outputs[0]);
+
+    // A record larger than the last write also takes in the older write it still shows (op0
+    // wrote 16 bytes at 0x10): those are the outputs, under their own names.
+    const auto wider = build({1, 2});
+    std::vector<std::string> names;
+    for (const auto index : wider.outputs) {
+        const auto& value = wider.values.at(static_cast<std::size_t>(index));
+        names.push_back(value.name);
+        CHECK(value.kind == ValueKind::Output);
+    }
+    CHECK(names == std::vector<std::string>{"op0.ofm", "op2.ofm"});
+    // Records that cannot describe memory are refused.
+    CHECK_FALSE(ethosu::ioBuffer("bad", {1, -1}, 1, 1, 0));
+    CHECK_FALSE(ethosu::ioBuffer("bad", {1}, 1, 8, 0));
+    CHECK_FALSE(ethosu::ioBuffer("bad", {1 << 30, 1 << 30}, 4, 1, 0));
+}
+
 TEST_CASE("ethosu: pteron ethosu command", "[ethosu][cli]") {
     std::ostringstream out, err;
     const std::vector<std::string> plain{fixture("tflite/paddle_hello_world_int8_vela.tflite")};
