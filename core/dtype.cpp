@@ -66,6 +66,16 @@ std::string_view dtypeName(DType type) {
         return "string";
     case DType::Shape:
         return "shape";
+    case DType::Float6E2M3:
+        return "fp6e2m3";
+    case DType::Float6E3M2:
+        return "fp6e3m2";
+    case DType::Float4E2M1:
+        return "fp4e2m1";
+    case DType::Float8E8M0:
+        return "fp8ue8m0";
+    case DType::MXInt8:
+        return "mxint8";
     }
     return "unknown";
 }
@@ -74,7 +84,11 @@ unsigned dtypeBits(DType type) {
     switch (type) {
     case DType::Int4:
     case DType::UInt4:
+    case DType::Float4E2M1:
         return 4;
+    case DType::Float6E2M3:
+    case DType::Float6E3M2:
+        return 6;
     case DType::Bool:
     case DType::Int8:
     case DType::UInt8:
@@ -86,6 +100,8 @@ unsigned dtypeBits(DType type) {
     case DType::QUInt8:
     case DType::QUInt4x2:
     case DType::QUInt2x4:
+    case DType::Float8E8M0:
+    case DType::MXInt8:
         return 8;
     case DType::Int16:
     case DType::UInt16:
@@ -132,6 +148,10 @@ bool isFloatingPoint(DType type) {
     case DType::BFloat16:
     case DType::Float32:
     case DType::Float64:
+    case DType::Float6E2M3:
+    case DType::Float6E3M2:
+    case DType::Float4E2M1:
+    case DType::Float8E8M0:
         return true;
     default:
         return false;

@@ -39,6 +39,12 @@ enum class DType : std::uint8_t {
     Bits16,
     String,
     Shape, // TOSA shape values: int64 elements describing a shape
+    // OCP microscaling element types (TOSA 1.1).
+    Float6E2M3, // 6-bit float, 2 exponent bits, 3 mantissa bits, no inf/NaN
+    Float6E3M2, // 6-bit float, 3 exponent bits, 2 mantissa bits, no inf/NaN
+    Float4E2M1, // 4-bit float, 2 exponent bits, 1 mantissa bit, no inf/NaN
+    Float8E8M0, // unsigned exponent-only scale: 2^(bits - 127), 0xFF is NaN
+    MXInt8,     // int8 element of a block-scaled tensor: two's complement times 2^-6
 };
 
 // Short lower-case name as the user sees it: "int8", "fp32", "bf16".

@@ -17,6 +17,9 @@ namespace pteron {
 struct ReadOptions {
     std::vector<std::string> companions; // explicit companion files (.ptd, debug buffers)
     std::string etdump;                  // ETDump to attach to a program
+    // ETDump debug buffer holding the debug events' tensor bytes; when empty, the first
+    // companion that is not a .ptd is taken as it.
+    std::string debugBuffer;
 };
 
 struct ReaderContext {

@@ -161,7 +161,8 @@ TEST_CASE("debug events carry tensor metadata and views into the debug buffer") 
     const auto bufferPath = (dir / "debug_events.bin").string();
     writeFile(bufferPath, std::vector<std::uint8_t>(128, 0x11));
 
-    const auto model = FormatRegistry::standard().open(etdumpPath, ReadOptions{{bufferPath}, {}});
+    const auto model =
+        FormatRegistry::standard().open(etdumpPath, ReadOptions{{bufferPath}, {}, {}});
     REQUIRE(model.graphs.size() == 1);
     const auto& graph = model.graphs[0];
     REQUIRE(graph.nodes.size() == 3);
@@ -181,6 +182,19 @@ TEST_CASE("debug events carry tensor metadata and views into the debug buffer") 
     CHECK(output.data.empty());
     CHECK(graph.outputs.size() == 1);
 
+    // The dedicated option names the buffer even beside other companions.
+    ReadOptions named;
+    named.companions = {(dir / "unrelated.ptd").string()};
+    named.debugBuffer = bufferPath;
+    const auto viaOption = FormatRegistry::standard().open(etdumpPath, named);
+    const auto& viaTensor =
+        *viaOption.graphs[0].value(viaOption.graphs[0].nodes[1].outputs[0].value);
+    CHECK(viaTensor.data.size() == 16);
+    CHECK(viaTensor.data.fileOffset() == 64);
+    const auto* shown = findAttribute(viaOption.metadata, "debug buffer");
+    REQUIRE(shown);
+    CHECK(std::get<std::string>(shown->value) == bufferPath);
+
     // The same dump without a buffer keeps the metadata only.
     const auto bare = FormatRegistry::standard().open(etdumpPath);
     CHECK(bare.graphs[0].value(bare.graphs[0].nodes[1].outputs[0].value)->data.empty());
@@ -188,7 +202,7 @@ TEST_CASE("debug events carry tensor metadata and views into the debug buffer") 
     // A buffer too short for the tensor is refused with its name.
     const auto shortPath = (dir / "debug_events_short.bin").string();
     writeFile(shortPath, std::vector<std::uint8_t>(70, 0));
-    CHECK_THROWS_AS(FormatRegistry::standard().open(etdumpPath, ReadOptions{{shortPath}, {}}),
+    CHECK_THROWS_AS(FormatRegistry::standard().open(etdumpPath, ReadOptions{{shortPath}, {}, {}}),
                     FormatError);
 }
 

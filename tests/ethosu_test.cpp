@@ -358,6 +358,136 @@ TEST_CASE("ethosu: MACs of each NPU operation", "[ethosu]") {
             CHECK(attribute(node.attributes, "macs") == AttributeValue{expectedMacs(node)});
 }
 
+// A COP1 stream for an Ethos-U85-256 holding `commands` (already encoded words).
+std::vector<std::byte> u85Stream(const std::vector<std::uint32_t>& commands) {
+    const auto length = static_cast<std::uint32_t>(commands.size());
+    std::vector<std::uint32_t> all{
+        0x31504F43, 0x00100001,
+        0x20000018, 0x20000000,
+        5,          5,
+        5,          0x02 | ((length >> 16) & 0xFF) << 8 | (length & 0xFFFF) << 16};
+    all.insert(all.end(), commands.begin(), commands.end());
+    std::vector<std::byte> bytes(all.size() * 4);
+    std::memcpy(bytes.data(), all.data(), bytes.size());
+    return bytes;
+}
+
+std::uint32_t cmd0(std::uint32_t opcode, std::uint32_t param) {
+    return opcode | (param & 0xFFFF) << 16;
+}
+
+void cmd1(std::vector<std::uint32_t>& out, std::uint32_t opcode, std::uint32_t payload) {
+    out.push_back(opcode | 1u << 14);
+    out.push_back(payload);
+}
+
+TEST_CASE("ethosu: U85 RESIZE, ELEMENTWISE modes and extra weight streams", "[ethosu]") {
+    std::vector<std::uint32_t> words{
+        cmd0(0x10F, 1),      cmd0(0x104, 15), cmd0(0x10A, 7),  cmd0(0x10B, 7), // IFM 8x8x16
+        cmd0(0x111, 15),     cmd0(0x112, 15), cmd0(0x113, 15), cmd0(0x11F, 1), // OFM 16x16x16
+        cmd0(0x12A, 1),      cmd0(0x12B, 3),                                   // scale n - 1
+        cmd0(0x12C, 0xFFFF), cmd0(0x12D, 2),                                   // offsets -1, 2
+    };
+    cmd1(words, 0x010, 0x1000); // OFM_BASE0
+    cmd1(words, 0x096, 0x00010002);
+    cmd1(words, 0x097, 0x00030004);
+    words.push_back(cmd0(0x007, 2)); // NPU_OP_RESIZE NEAREST
+    for (const std::uint32_t mode : {11u, 16u, 42u, 36u})
+        words.push_back(cmd0(0x006, mode)); // NPU_OP_ELEMENTWISE
+    words.push_back(cmd0(0x128, 0));        // WEIGHT_REGION 0
+    const std::uint32_t streams[][3] = {
+        {0x020, 0x021, 0x100}, {0x090, 0x091, 0x140}, {0x092, 0x093, 0x180}, {0x094, 0x095, 0x1C0}};
+    for (const auto& [base, length, address] : streams) {
+        cmd1(words, base, address);
+        cmd1(words, length, 64);
+    }
+    words.push_back(cmd0(0x002, 1)); // NPU_OP_CONV with weights_ifm2
+    words.push_back(cmd0(0x000, 0xFFFF));
+
+    const auto bytes = u85Stream(words);
+    const auto stream = ethosu::EthosUCommandStream::decode(bytes, "u85", 0);
+    CHECK(stream.config().target() == "ethos-u85-256");
+    const auto& ops = stream.operations();
+    REQUIRE(ops.size() == 7);
+    CHECK(ops[0].kind == "RESIZE");
+    CHECK(ops[0].mode == EnumValue{"NEAREST", 2});
+    std::vector<std::string> modes;
+    for (std::size_t i = 1; i <= 4; ++i) {
+        REQUIRE(ops[i].kind == "ELEMENTWISE");
+        modes.push_back(ops[i].mode->name);
+    }
+    CHECK(modes == std::vector<std::string>{"DIV", "CMP_EQ", "AND_NOT", "NOT"});
+    CHECK(ops[1].ifm2.present);
+    CHECK_FALSE(ops[4].ifm2.present); // NOT is unary
+
+    Graph graph;
+    graph.partitions.emplace_back();
+    std::vector<std::byte> weightBytes(0x200);
+    auto owner = MappedFile::fromBytes("weights", weightBytes);
+    ethosu::RegionMap regions;
+    regions[0] = {"weights", ByteView(owner, owner->bytes())};
+    ethosu::appendOperations(stream, graph, 0, regions);
+    const auto& resize = graph.nodes.at(0);
+    CHECK(attribute(resize.attributes, "resize_scale_n") ==
+          AttributeValue{std::vector<std::int64_t>{4, 2}});
+    CHECK(attribute(resize.attributes, "resize_offset") ==
+          AttributeValue{std::vector<std::int64_t>{2, -1}});
+    CHECK(attribute(resize.attributes, "resize_registers") ==
+          AttributeValue{std::vector<std::int64_t>{0x00030004, 0x00010002}});
+    CHECK(attribute(resize.attributes, "ofm_shape") ==
+          AttributeValue{std::vector<std::int64_t>{1, 16, 16, 16}});
+
+    const auto& conv = graph.nodes.at(5);
+    REQUIRE(conv.op == "ethosu.CONV");
+    CHECK(attribute(conv.attributes, "weights_ifm2") == AttributeValue{true});
+    CHECK(attribute(conv.attributes, "weights1_base") == AttributeValue{std::int64_t{0x140}});
+    CHECK(attribute(conv.attributes, "weights2_length") == AttributeValue{std::int64_t{64}});
+    CHECK(attribute(conv.attributes, "weights3_base") == AttributeValue{std::int64_t{0x1C0}});
+    std::vector<std::string> ports;
+    for (const auto& operand : conv.inputs) {
+        ports.push_back(operand.name);
+        if (operand.name.rfind("weights", 0) == 0)
+            CHECK(graph.values.at(static_cast<std::size_t>(operand.value)).data.size() == 64);
+    }
+    CHECK(ports ==
+          std::vector<std::string>{"ifm", "ifm2", "weights", "weights1", "weights2", "weights3"});
+}
+
+TEST_CASE("ethosu: network buffers named by records", "[ethosu]") {
+    // hello world: op0 reads scratch 0x0 (1 byte), op2 writes scratch 0x10 (1 byte).
+    const auto stream = decodeVelaStream(open("tflite/paddle_hello_world_int8_vela.tflite"));
+    const auto build = [&](std::vector<std::int64_t> outputShape) {
+        Graph graph;
+        graph.partitions.emplace_back();
+        ethosu::NetworkIo io;
+        io.inputs.push_back(*ethosu::ioBuffer("input_0", {1, 1}, 1, 1, 0));
+        io.outputs.push_back(*ethosu::ioBuffer("output_0", std::move(outputShape), 1, 1, 16));
+        ethosu::appendOperations(stream, graph, 0, {}, io);
+        return graph;
+    };
+    const auto graph = build({1, 1});
+    REQUIRE(graph.inputs.size() == 1);
+    CHECK(graph.nodes.at(0).inputs.at(0).value == graph.inputs[0]);
+    REQUIRE(graph.outputs.size() == 1);
+    CHECK(graph.values.at(static_cast<std::size_t>(graph.outputs[0])).name == "output_0");
+    CHECK(graph.nodes.at(2).outputs.at(0).value == graph.outputs[0]);
+
+    // A record larger than the last write also takes in the older write it still shows (op0
+    // wrote 16 bytes at 0x10): those are the outputs, under their own names.
+    const auto wider = build({1, 2});
+    std::vector<std::string> names;
+    for (const auto index : wider.outputs) {
+        const auto& value = wider.values.at(static_cast<std::size_t>(index));
+        names.push_back(value.name);
+        CHECK(value.kind == ValueKind::Output);
+    }
+    CHECK(names == std::vector<std::string>{"op0.ofm", "op2.ofm"});
+    // Records that cannot describe memory are refused.
+    CHECK_FALSE(ethosu::ioBuffer("bad", {1, -1}, 1, 1, 0));
+    CHECK_FALSE(ethosu::ioBuffer("bad", {1}, 1, 8, 0));
+    CHECK_FALSE(ethosu::ioBuffer("bad", {1 << 30, 1 << 30}, 4, 1, 0));
+}
+
 TEST_CASE("ethosu: pteron ethosu command", "[ethosu][cli]") {
     std::ostringstream out, err;
     const std::vector<std::string> plain{fixture("tflite/paddle_hello_world_int8_vela.tflite")};
@@ -418,18 +548,109 @@ TEST_CASE("ethosu: damaged Ethos-U programs read or fail cleanly", "[ethosu][rob
     }
 }
 
-TEST_CASE("ethosu: NPU operations of the MobileNetV2 delegate cover its TOSA", "[ethosu][tosa]") {
-    // The same delegate before Vela: Vela may split a TOSA operator into several NPU
-    // operations (stripes), fuses RESCALE/CLAMP into the output stage and moves data with
-    // POOL/DMA, so every compute operator of the TOSA has at least one NPU counterpart.
-    const auto tosa = open("tosa/arm_mv2_ethosu55_tag1.tosa");
-    const auto tosaOps = tosa.graphs.at(0).opHistogram();
-    const auto npu = commandStreamGraph(open("pte/arm_mv2_ethosu55_128_int8.pte")).opHistogram();
-    CHECK(npu.at("ethosu.CONV") >= tosaOps.at("tosa.CONV2D"));
-    CHECK(npu.at("ethosu.DEPTHWISE") >= tosaOps.at("tosa.DEPTHWISE_CONV2D"));
-    CHECK(npu.at("ethosu.ELEMENTWISE") >= tosaOps.at("tosa.ADD"));
-    CHECK(npu.at("ethosu.POOL") >= tosaOps.at("tosa.AVG_POOL2D"));
-    const auto& tosaInput =
-        tosa.graphs.at(0).values.at(static_cast<std::size_t>(tosa.graphs.at(0).inputs.at(0)));
-    CHECK(tosaInput.elementCount() == 3u * 224u * 224u);
+// Shape of the value an operand of `node` refers to.
+const std::vector<std::int64_t>& operandShape(const Graph& graph, const Operand& operand) {
+    return graph.values.at(static_cast<std::size_t>(operand.value)).shape;
+}
+
+std::vector<std::int64_t> shapeAttribute(const Node& node, const char* name) {
+    return std::get<std::vector<std::int64_t>>(attribute(node.attributes, name));
+}
+
+std::int64_t macsOf(const Node& node) {
+    return std::get<std::int64_t>(attribute(node.attributes, "macs"));
+}
+
+TEST_CASE("ethosu: NPU operations of the MobileNetV2 delegate and its TOSA", "[ethosu][tosa]") {
+    // The same delegate before Vela (tosa) and after (npu).
+    const auto tosaModel = open("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto& tosa = tosaModel.graphs.at(0);
+    const auto pte = open("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto& npu = commandStreamGraph(pte);
+
+    // Convolutions: Vela splits a layer into stripes, but the stripes of each kind of layer
+    // (kernel size and input depth) do exactly the TOSA layers' multiply-accumulates.
+    using Key = std::tuple<std::int64_t, std::int64_t, std::int64_t>;
+    std::map<Key, std::int64_t> tosaConv, npuConv, tosaDepthwise, npuDepthwise;
+    for (const auto& node : tosa.nodes) {
+        if (node.op != "tosa.CONV2D" && node.op != "tosa.DEPTHWISE_CONV2D") continue;
+        const auto& in = operandShape(tosa, node.inputs.at(0));
+        const auto& weight = operandShape(tosa, node.inputs.at(1));
+        const auto& out = operandShape(tosa, node.outputs.at(0));
+        const auto outputs = out[1] * out[2] * out[3];
+        if (node.op == "tosa.CONV2D") // weight [OC, KH, KW, IC]
+            tosaConv[{weight[1], weight[2], in[3]}] += outputs * weight[1] * weight[2] * weight[3];
+        else // weight [KH, KW, C, M]
+            tosaDepthwise[{weight[0], weight[1], 1}] += outputs * weight[0] * weight[1];
+    }
+    std::size_t npuConvOps = 0, npuDepthwiseOps = 0;
+    for (const auto& node : npu.nodes) {
+        if (node.op != "ethosu.CONV" && node.op != "ethosu.DEPTHWISE") continue;
+        const auto kernel = shapeAttribute(node, "kernel_size");
+        if (node.op == "ethosu.CONV") {
+            npuConv[{kernel[0], kernel[1], shapeAttribute(node, "ifm_shape")[3]}] += macsOf(node);
+            ++npuConvOps;
+        } else {
+            npuDepthwise[{kernel[0], kernel[1], 1}] += macsOf(node);
+            ++npuDepthwiseOps;
+        }
+    }
+    CHECK(npuConv == tosaConv);
+    CHECK(npuDepthwise == tosaDepthwise);
+    std::int64_t convMacs = 0;
+    for (const auto& [key, macs] : tosaConv)
+        convMacs += macs;
+    CHECK(convMacs == 280057856);
+    const auto tosaOps = tosa.opHistogram();
+    CHECK(tosaOps.at("tosa.CONV2D") == 36);
+    CHECK(npuConvOps == 158);
+    CHECK(tosaOps.at("tosa.DEPTHWISE_CONV2D") == 17);
+    CHECK(npuDepthwiseOps == 32);
+
+    // Each residual ADD (with the RESCALEs of its operands) becomes three MULs and three ADDs
+    // over its whole output; the CLAMPs and the other RESCALEs have no operation of their own
+    // (they are folded into the output stage of the operation before them).
+    std::map<std::pair<std::string, std::vector<std::int64_t>>, std::size_t> tosaAdds,
+        npuElementwise;
+    for (const auto& node : tosa.nodes) {
+        if (node.op != "tosa.ADD") continue;
+        const auto& out = operandShape(tosa, node.outputs.at(0));
+        tosaAdds[{"ADD", out}] += 3;
+        tosaAdds[{"MUL", out}] += 3;
+    }
+    for (const auto& node : npu.nodes)
+        if (node.op == "ethosu.ELEMENTWISE")
+            ++npuElementwise[{std::get<EnumValue>(attribute(node.attributes, "mode")).name,
+                              shapeAttribute(node, "ofm_shape")}];
+    CHECK(npuElementwise == tosaAdds);
+    CHECK(tosaOps.at("tosa.ADD") == 10);
+    CHECK(npu.opHistogram().at("ethosu.ELEMENTWISE") == 60);
+    CHECK(tosaOps.at("tosa.CLAMP") == 35);
+    CHECK(tosaOps.at("tosa.RESCALE") == 83);
+
+    // AVG_POOL2D is one 7x7 average POOL; the input TRANSPOSE (NCHW to NHWC) runs as 1x1
+    // average POOLs that move its elements twice (a full copy and one per column).
+    const auto& avg = *std::find_if(tosa.nodes.begin(), tosa.nodes.end(),
+                                    [](const Node& n) { return n.op == "tosa.AVG_POOL2D"; });
+    const auto& transpose = *std::find_if(tosa.nodes.begin(), tosa.nodes.end(),
+                                          [](const Node& n) { return n.op == "tosa.TRANSPOSE"; });
+    std::size_t averagePools = 0;
+    std::int64_t movedElements = 0;
+    for (const auto& node : npu.nodes) {
+        if (node.op != "ethosu.POOL") continue;
+        CHECK(std::get<EnumValue>(attribute(node.attributes, "mode")).name == "AVERAGE");
+        if (shapeAttribute(node, "kernel_size") == std::vector<std::int64_t>{7, 7}) {
+            ++averagePools;
+            CHECK(shapeAttribute(node, "ifm_shape") == operandShape(tosa, avg.inputs.at(0)));
+            CHECK(shapeAttribute(node, "ofm_shape") == operandShape(tosa, avg.outputs.at(0)));
+            continue;
+        }
+        CHECK(shapeAttribute(node, "kernel_size") == std::vector<std::int64_t>{1, 1});
+        movedElements += macsOf(node);
+    }
+    CHECK(averagePools == 1);
+    const auto& transposed = tosa.values.at(static_cast<std::size_t>(transpose.inputs.at(0).value));
+    CHECK(transposed.shape == std::vector<std::int64_t>{1, 3, 224, 224});
+    CHECK(movedElements == 2 * static_cast<std::int64_t>(transposed.elementCount()));
+    CHECK(npu.opHistogram().at("ethosu.POOL") == 226);
 }

@@ -133,6 +133,18 @@ TEST_CASE("tflite: source KWS MicroNet-M model", "[tflite]") {
     CHECK(bias.data.size() == 140 * 4);
 }
 
+TEST_CASE("tflite: only Vela output is marked as Vela's", "[tflite][vela]") {
+    CHECK_FALSE(findAttribute(open("arm_mlek_kws_micronet_m_int8.tflite").metadata, "producer"));
+    CHECK_FALSE(findAttribute(open("himax_person_int8_model.tflite").metadata, "producer"));
+    const auto z256 = open("arm_mlek_kws_micronet_m_vela_Z256.tflite");
+    CHECK(text(z256.metadata, "producer") == "Vela");
+    // Regor writes "Vela Optimised" and no version.
+    CHECK_FALSE(findAttribute(z256.metadata, "vela_version"));
+    // Z256 plans tensors 0..5 as [-1, -1, 0, 0, 0, 0].
+    CHECK(attribute(z256.graphs[0].values[2].attributes, "offline_arena_offset") ==
+          AttributeValue{std::int64_t{0}});
+}
+
 TEST_CASE("tflite: person detection source model", "[tflite]") {
     const auto model = open("himax_person_int8_model.tflite");
     CHECK(text(model.metadata, "description") == "TOCO Converted.");
@@ -172,6 +184,20 @@ TEST_CASE("tflite: Vela output for Ethos-U55-128", "[tflite][vela]") {
     CHECK(operandValue(graph, node.inputs[1]).kind == ValueKind::Constant);
     CHECK(operandValue(graph, node.inputs[4]).kind == ValueKind::Input);
 
+    // OfflineMemoryAllocation [0, 1, 6, 208, 70560, -1, -1, 0, 0] on the six tensors.
+    CHECK(text(model.metadata, "producer") == "Vela");
+    REQUIRE(graph.values.size() == 6);
+    std::vector<std::int64_t> offsets;
+    for (const auto& value : graph.values)
+        offsets.push_back(
+            std::get<std::int64_t>(attribute(value.attributes, "offline_arena_offset")));
+    CHECK(offsets == std::vector<std::int64_t>{208, 70560, -1, -1, 0, 0});
+    // The command stream and read-only data stay in flash; the output is at 208 in the arena.
+    const auto& commandStream = operandValue(graph, graph.nodes[0].inputs[0]);
+    CHECK(attribute(commandStream.attributes, "offline_arena_offset") ==
+          AttributeValue{std::int64_t{-1}});
+    CHECK(graph.values[0].name == "Identity");
+
     const auto& child = model.graphs[1];
     CHECK(child.kind == "command-stream");
     CHECK(child.parent == 0u);
@@ -195,6 +221,7 @@ TEST_CASE("tflite: Vela output with CPU fallback operators", "[tflite][vela]") {
     const auto model = open("himax_kwt1_relu_mfcc_vela.tflite");
     CHECK(text(model.metadata, "vela_version") == "3.12.1.dev5+g86ba3fd");
     CHECK(text(model.metadata, "description") == "Vela 3.12.1.dev5+g86ba3fd Optimised");
+    CHECK(text(model.metadata, "producer") == "Vela");
     const auto& allocation =
         std::get<std::vector<std::int64_t>>(attribute(model.metadata, "OfflineMemoryAllocation"));
     REQUIRE(allocation.size() == 261);

@@ -8,6 +8,7 @@
 
 #include "tosa_v0_80_generated.h"
 #include "tosa_v1_0_generated.h"
+#include "tosa_v1_1_generated.h"
 
 #include <catch2/catch.hpp>
 
@@ -409,6 +410,106 @@ TEST_CASE("WHILE_LOOP links its regions and SHAPE tensors decode as int64") {
     CHECK(toString(findAttribute(variable.attributes, "variable_name")->value) == "state");
 }
 
+TEST_CASE("1.0 COND_IF links its then and else regions") {
+    using v10::DType;
+    flatbuffers::FlatBufferBuilder builder;
+    std::vector<flatbuffers::Offset<v10::TosaRegion>> regions;
+    {
+        auto branches = v10::CreateCondIfAttributeDirect(builder, "then", "else").Union();
+        std::vector ops{op10(builder, v10::Op::COND_IF, {"c", "x"}, {"y"},
+                             v10::Attribute::CondIfAttribute, branches)};
+        std::vector tensors{tensor10(builder, "c", {1}, DType::BOOL),
+                            tensor10(builder, "x", {2}, DType::INT32),
+                            tensor10(builder, "y", {2}, DType::INT32)};
+        const auto in = names(builder, {"c", "x"});
+        const auto out = names(builder, {"y"});
+        std::vector blocks{
+            v10::CreateTosaBasicBlockDirect(builder, "main", &ops, &tensors, &in, &out)};
+        regions.push_back(v10::CreateTosaRegionDirect(builder, "main", &blocks));
+    }
+    for (const char* name : {"then", "else"}) {
+        const bool isThen = std::string(name) == "then";
+        std::vector ops{op10(builder, isThen ? v10::Op::ADD : v10::Op::SUB, {"x", "x"}, {"r"})};
+        std::vector tensors{tensor10(builder, "x", {2}, DType::INT32),
+                            tensor10(builder, "r", {2}, DType::INT32)};
+        const auto in = names(builder, {"x"});
+        const auto out = names(builder, {"r"});
+        std::vector blocks{
+            v10::CreateTosaBasicBlockDirect(builder, name, &ops, &tensors, &in, &out)};
+        regions.push_back(v10::CreateTosaRegionDirect(builder, name, &blocks));
+    }
+    auto version = v10::CreateVersion(builder, 1, 0, 0, false);
+    builder.Finish(v10::CreateTosaGraphDirect(builder, version, &regions), "TOSA");
+
+    const auto model = readBuilt(builder);
+    REQUIRE(model.graphs.size() == 3);
+    CHECK(model.topLevelGraphs() == std::vector<std::size_t>{0});
+    const auto& cond = firstNode(model.graphs[0], "tosa.COND_IF");
+    CHECK(attribute(cond, "then_graph") == AttributeValue{std::string("then")});
+    CHECK(attribute(cond, "else_graph") == AttributeValue{std::string("else")});
+    CHECK(roles(cond).size() == 2);
+    CHECK(input(model.graphs[0], cond, 0).dtype == pteron::DType::Bool);
+    REQUIRE(cond.childGraphs == std::vector<std::size_t>{1, 2});
+    CHECK(model.graphs[1].id == "then");
+    CHECK(model.graphs[1].kind == "region");
+    CHECK(model.graphs[1].parent == std::optional<std::size_t>(0));
+    CHECK(model.graphs[1].opHistogram() == std::map<std::string, std::size_t>{{"tosa.ADD", 1}});
+    CHECK(model.graphs[2].id == "else");
+    CHECK(model.graphs[2].opHistogram() == std::map<std::string, std::size_t>{{"tosa.SUB", 1}});
+}
+
+TEST_CASE("0.80 COND_IF names blocks of its own region") {
+    using v080::DType;
+    flatbuffers::FlatBufferBuilder builder;
+    const auto op080 = [&](v080::Op op, const Strings& inputs, const Strings& outputs,
+                           v080::Attribute type = v080::Attribute::NONE,
+                           flatbuffers::Offset<void> value = 0) {
+        const auto in = names(builder, inputs);
+        const auto out = names(builder, outputs);
+        return v080::CreateTosaOperatorDirect(builder, op, type, value, &in, &out);
+    };
+    const auto tensor080 = [&](const char* name, DType type) {
+        const std::vector<std::int32_t> shape{2};
+        return v080::CreateTosaTensorDirect(builder, name, &shape, type);
+    };
+    auto branches = v080::CreateCondIfAttributeDirect(builder, "then_block", "else_block").Union();
+    std::vector mainOps{
+        op080(v080::Op::COND_IF, {"c", "x"}, {"y"}, v080::Attribute::CondIfAttribute, branches)};
+    std::vector mainTensors{tensor080("c", DType::BOOL), tensor080("x", DType::INT8),
+                            tensor080("y", DType::INT8)};
+    const auto mainIn = names(builder, {"c", "x"});
+    const auto mainOut = names(builder, {"y"});
+    std::vector blocks{v080::CreateTosaBasicBlockDirect(builder, "main", &mainOps, &mainTensors,
+                                                        &mainIn, &mainOut)};
+    for (const char* name : {"then_block", "else_block"}) {
+        const bool isThen = std::string(name) == "then_block";
+        std::vector ops{op080(isThen ? v080::Op::ABS : v080::Op::NEGATE, {"x"}, {"r"})};
+        std::vector tensors{tensor080("x", DType::INT8), tensor080("r", DType::INT8)};
+        const auto in = names(builder, {"x"});
+        const auto out = names(builder, {"r"});
+        blocks.push_back(
+            v080::CreateTosaBasicBlockDirect(builder, name, &ops, &tensors, &in, &out));
+    }
+    std::vector regions{v080::CreateTosaRegionDirect(builder, "main", &blocks)};
+    auto version = v080::CreateVersion(builder, 0, 80, 0, false);
+    builder.Finish(v080::CreateTosaGraphDirect(builder, version, &regions), "TOSA");
+
+    const auto model = readBuilt(builder, "cond_080.tosa");
+    CHECK(model.formatVersion.rfind("0.80", 0) == 0);
+    REQUIRE(model.graphs.size() == 3);
+    const auto& cond = firstNode(model.graphs[0], "tosa.COND_IF");
+    CHECK(attribute(cond, "then_branch") == AttributeValue{std::string("then_block")});
+    CHECK(attribute(cond, "else_branch") == AttributeValue{std::string("else_block")});
+    REQUIRE(cond.childGraphs == std::vector<std::size_t>{1, 2});
+    CHECK(model.graphs[1].id == "main/then_block");
+    CHECK(model.graphs[1].kind == "block");
+    CHECK(model.graphs[1].parent == std::optional<std::size_t>(0));
+    CHECK(model.graphs[1].opHistogram() == std::map<std::string, std::size_t>{{"tosa.ABS", 1}});
+    CHECK(model.graphs[2].id == "main/else_block");
+    CHECK(model.graphs[2].opHistogram() == std::map<std::string, std::size_t>{{"tosa.NEGATE", 1}});
+    CHECK(model.graphs[1].values.at(0).dtype == pteron::DType::Int8);
+}
+
 TEST_CASE("a TOSABackend payload becomes a delegated child graph") {
     flatbuffers::FlatBufferBuilder builder;
     buildWhileLoop(builder);
@@ -489,4 +590,75 @@ TEST_CASE("constant decoding of every TOSA element type") {
     // Reads stop where the bytes end.
     CHECK_FALSE(tosaElementAsDouble(DType::Int32, bytesOf({1, 2, 3}), 0).has_value());
     CHECK(tosaValuesAsInteger(DType::Int32, bytesOf({1, 0, 0, 0, 2}), 10).size() == 1);
+}
+
+TEST_CASE("TOSA 1.1 microscaling element types") {
+    namespace v11 = pteron::fb::tosa_v1_1;
+    flatbuffers::FlatBufferBuilder builder;
+    struct Case {
+        const char* name;
+        v11::DType type;
+        std::vector<std::uint8_t> data;
+    };
+    const std::vector<Case> cases{
+        {"fp6e2m3", v11::DType::FP6E2M3, {}},
+        {"fp6e3m2", v11::DType::FP6E3M2, {}},
+        {"fp4e2m1", v11::DType::FP4E2M1, {}},
+        // Block scales: 127 = 2^0, 130 = 2^3, 0 = 2^-127, 0xFF = NaN.
+        {"fp8ue8m0", v11::DType::FP8UE8M0, {127, 130, 0, 0xFF, 0, 0, 0, 0}},
+        // MXINT8 elements: 64 = 1.0, -128 = -2.0, 1 = 2^-6.
+        {"mxint8", v11::DType::MXINT8, {64, 0x80, 1, 0, 0, 0, 0, 0}},
+    };
+    std::vector<flatbuffers::Offset<v11::TosaTensor>> tensors;
+    std::vector<flatbuffers::Offset<v11::TosaOperator>> ops;
+    for (const auto& c : cases) {
+        const std::vector<std::int32_t> shape{c.data.empty() ? 2 : 3};
+        tensors.push_back(v11::CreateTosaTensorDirect(builder, c.name, &shape, c.type,
+                                                      c.data.empty() ? nullptr : &c.data));
+        const auto out = names(builder, {c.name});
+        const std::vector<flatbuffers::Offset<flatbuffers::String>> in;
+        ops.push_back(v11::CreateTosaOperatorDirect(builder, v11::Op::CONST, v11::Attribute::NONE,
+                                                    0, &in, &out));
+    }
+    const auto outputs = names(builder, {"mxint8"});
+    std::vector blocks{
+        v11::CreateTosaBasicBlockDirect(builder, "main", &ops, &tensors, nullptr, &outputs)};
+    std::vector regions{v11::CreateTosaRegionDirect(builder, "main", &blocks)};
+    auto version = v11::CreateVersion(builder, 1, 1, 0, true);
+    builder.Finish(v11::CreateTosaGraphDirect(builder, version, &regions), "TOSA");
+
+    const auto model = readBuilt(builder, "mx.tosa");
+    CHECK(model.formatVersion.rfind("1.1", 0) == 0);
+    const auto& graph = model.graphs.at(0);
+    const std::vector<std::pair<std::string, DType>> expected{{"fp6e2m3", DType::Float6E2M3},
+                                                              {"fp6e3m2", DType::Float6E3M2},
+                                                              {"fp4e2m1", DType::Float4E2M1},
+                                                              {"fp8ue8m0", DType::Float8E8M0},
+                                                              {"mxint8", DType::MXInt8}};
+    for (const auto& [name, dtype] : expected) {
+        INFO(name);
+        const auto& value = valueNamed(graph, name);
+        CHECK(value.dtype == dtype);
+        CHECK(dtypeName(dtype) == name);
+        CHECK(value.typeText().rfind(name, 0) == 0);
+    }
+    CHECK(dtypeBits(DType::Float6E2M3) == 6);
+    CHECK(dtypeBits(DType::Float6E3M2) == 6);
+    CHECK(dtypeBits(DType::Float4E2M1) == 4);
+    CHECK(dtypeBits(DType::Float8E8M0) == 8);
+    CHECK(dtypeBits(DType::MXInt8) == 8);
+    CHECK(isFloatingPoint(DType::Float4E2M1));
+    CHECK_FALSE(isFloatingPoint(DType::MXInt8));
+
+    const auto& scales = valueNamed(graph, "fp8ue8m0");
+    CHECK(scales.kind == ValueKind::Constant);
+    const auto scaleValues = tosa::tosaValuesAsDouble(DType::Float8E8M0, scales.data.bytes(), 3);
+    CHECK(scaleValues == std::vector<double>{1.0, 8.0, std::ldexp(1.0, -127)});
+    CHECK(std::isnan(*tosa::tosaElementAsDouble(DType::Float8E8M0, scales.data.bytes(), 3)));
+    const auto& elements = valueNamed(graph, "mxint8");
+    CHECK(tosa::tosaValuesAsDouble(DType::MXInt8, elements.data.bytes(), 3) ==
+          std::vector<double>{1.0, -2.0, std::ldexp(1.0, -6)});
+    // The notes do not specify how FP6/FP4 elements are packed, so they are not decoded.
+    CHECK_FALSE(tosa::tosaElementAsDouble(DType::Float4E2M1, bytesOf({0x21}), 0).has_value());
+    CHECK_FALSE(tosa::tosaElementAsDouble(DType::Float6E2M3, bytesOf({0x21}), 0).has_value());
 }

@@ -634,21 +634,20 @@ TEST_CASE("Reports are found beside the optimised model", "[vela_report]") {
     const auto folder = testing::madeDir() / "vela_report" / "beside";
     fs::remove_all(folder);
     fs::create_directories(folder);
-    const auto tflite = folder / "paddle_hello_world_int8_vela.tflite";
+    const auto tflite = folder / "hello_world_int8_vela.tflite";
     fs::copy_file(fixture("tflite/paddle_hello_world_int8_vela.tflite"), tflite);
-    const auto summary = folder / "paddle_hello_world_int8_summary_Ethos_U55_High_End_Embedded.csv";
+    const auto summary = folder / "hello_world_int8_summary_Ethos_U55_High_End_Embedded.csv";
     fs::copy_file(fixture(kSummaryFixture), summary);
-    writeMade("vela_report/beside/paddle_hello_world_int8_per-layer.csv", bytesOf(kRegorPerLayer));
+    writeMade("vela_report/beside/hello_world_int8_per-layer.csv", bytesOf(kRegorPerLayer));
     writeMade("vela_report/beside/other_summary_Ethos_U55_High_End_Embedded.csv", bytesOf("x"));
-    writeMade("vela_report/beside/paddle_hello_world_int8_summary_x.txt", bytesOf("x"));
+    writeMade("vela_report/beside/hello_world_int8_summary_x.txt", bytesOf("x"));
 
     const auto found = findReportsBeside(tflite.string());
     REQUIRE(found.size() == 2);
     CHECK(found[0] == summary.string());
-    CHECK(found[1] == (folder / "paddle_hello_world_int8_per-layer.csv").string());
+    CHECK(found[1] == (folder / "hello_world_int8_per-layer.csv").string());
     // Vela's legacy raw output names each subgraph "X_sg0_vela.npz".
-    CHECK(findReportsBeside((folder / "paddle_hello_world_int8_sg0_vela.npz").string()).size() ==
-          2);
+    CHECK(findReportsBeside((folder / "hello_world_int8_sg0_vela.npz").string()).size() == 2);
     CHECK(findReportsBeside((folder / "nothing_vela.tflite").string()).empty());
     CHECK(findReportsBeside((folder / "missing" / "x_vela.tflite").string()).empty());
 
@@ -660,11 +659,56 @@ TEST_CASE("Reports are found beside the optimised model", "[vela_report]") {
     CHECK_FALSE(findAttribute(model.metadata, "vela.report_error"));
 
     // A damaged report does not fail the model; the error is recorded.
-    writeMade("vela_report/beside/paddle_hello_world_int8_per-layer.csv",
+    writeMade("vela_report/beside/hello_world_int8_per-layer.csv",
               bytesOf(kRegorPerLayer.substr(0, 300)));
     Model damaged;
     attachReportsBeside(damaged, tflite.string());
     CHECK(findAttribute(damaged.metadata, "vela.report_error"));
+}
+
+TEST_CASE("Reports beside a Vela model open with it through the registry", "[vela_report]") {
+    namespace fs = std::filesystem;
+    const auto folder = testing::madeDir() / "vela_report" / "registry";
+    fs::remove_all(folder);
+    fs::create_directories(folder);
+    const auto summaryText = fileText(fixture(kSummaryFixture));
+    const auto copy = [&](const std::string& from, const std::string& to) {
+        fs::copy_file(fixture(from), folder / to);
+        return (folder / to).string();
+    };
+    const auto registry = FormatRegistry::standard();
+
+    // Vela names the network, and so the files, after its input: hello_world_int8.tflite.
+    const auto hello =
+        copy("tflite/paddle_hello_world_int8_vela.tflite", "hello_world_int8_vela.tflite");
+    copy(kSummaryFixture, "hello_world_int8_summary_Ethos_U55_High_End_Embedded.csv");
+    const auto model = registry.open(hello);
+    CHECK(model.format == "tflite");
+    CHECK(metadataValue<std::string>(model, "vela.network") == "hello_world_int8");
+    CHECK(metadataValue<std::int64_t>(model, "vela.cycles_total") == 752);
+    CHECK(metadataValue<std::int64_t>(model, "vela.macs") == 288);
+    CHECK(metadataValue<std::int64_t>(model, "vela.npu_ops") == 1);
+    CHECK(metadataValue<std::int64_t>(model, "vela.cpu_ops") == 0);
+    CHECK_FALSE(findAttribute(model.metadata, "vela.report_note"));
+
+    // The fixture's own names: its summary describes hello_world_int8, not this network.
+    const auto renamed =
+        copy("tflite/paddle_hello_world_int8_vela.tflite", "paddle_hello_world_int8_vela.tflite");
+    copy(kSummaryFixture, "paddle_hello_world_int8_summary_Ethos_U55_High_End_Embedded.csv");
+    const auto other = registry.open(renamed);
+    CHECK_FALSE(findAttribute(other.metadata, "vela.cycles_total"));
+    CHECK_FALSE(findAttribute(other.metadata, "vela.npu_ops"));
+    CHECK(metadataValue<std::string>(other, "vela.report_note").find("hello_world_int8") !=
+          std::string::npos);
+
+    // A model with CPU fallbacks: its 49 ethos-u operators and 48 CPU operators are counted.
+    const auto kwt = copy("tflite/himax_kwt1_relu_mfcc_vela.tflite", "kwt_vela.tflite");
+    writeMade("vela_report/registry/kwt_summary_Ethos_U55_64.csv",
+              bytesOf(replaceAll(summaryText, "hello_world_int8", "kwt")));
+    const auto mixed = registry.open(kwt);
+    CHECK(metadataValue<std::string>(mixed, "vela.network") == "kwt");
+    CHECK(metadataValue<std::int64_t>(mixed, "vela.npu_ops") == 49);
+    CHECK(metadataValue<std::int64_t>(mixed, "vela.cpu_ops") == 48);
 }
 
 TEST_CASE("Raw .npz output round trip, stored and deflated", "[vela_report]") {

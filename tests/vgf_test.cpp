@@ -1,14 +1,17 @@
 #include "core/format_error.hpp"
 #include "parsers/registry.hpp"
+#include "parsers/tosa/tosa_operand_roles.hpp"
 #include "parsers/vgf/vgf_document.hpp"
 #include "parsers/vgf/vk_names.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/robustness.hpp"
 
 #include <catch2/catch.hpp>
+#include <vgf_sections_generated.h>
 
 #include <cstring>
 #include <map>
+#include <tuple>
 
 using namespace pteron;
 using testing::fixture;
@@ -69,7 +72,128 @@ const std::map<std::string, std::size_t> kMobileNetOps{
     {"tosa.TABLE", 4},
 };
 
+// Appends a finished flatbuffer section to `file`, 8-byte aligned, and records it in the header.
+void addSection(std::vector<std::byte>& file, std::size_t slot,
+                const flatbuffers::FlatBufferBuilder& builder) {
+    while (file.size() % 8)
+        file.push_back(std::byte{0});
+    const std::uint64_t offset = file.size();
+    const std::uint64_t size = builder.GetSize();
+    const auto* data = reinterpret_cast<const std::byte*>(builder.GetBufferPointer());
+    file.insert(file.end(), data, data + size);
+    std::memcpy(file.data() + 16 + 16 * slot, &offset, 8);
+    std::memcpy(file.data() + 24 + 16 * slot, &size, 8);
+}
+
+// A 0.4.3 VGF whose one segment is a compute shader reading resource 0 and writing resource 1.
+std::vector<std::byte> computeShaderVgf() {
+    namespace fbv = pteron::fb::vgf;
+    std::vector<std::byte> file(128);
+    std::memcpy(file.data(), "VGF1", 4);
+    file[8] = std::byte{0};
+    file[9] = std::byte{4};
+    file[10] = std::byte{3};
+    {
+        flatbuffers::FlatBufferBuilder b;
+        const std::vector<std::uint32_t> words{0x07230203, 0x00010000, 0, 1, 0};
+        auto code = fbv::CreateSpirvCodeDirect(b, &words).Union();
+        std::vector modules{fbv::CreateModuleDirect(b, fbv::ModuleType::COMPUTE, "blur", "main",
+                                                    fbv::ModuleCode::SpirvCode, code)};
+        b.Finish(fbv::CreateModuleTableDirect(b, &modules));
+        addSection(file, 0, b);
+    }
+    {
+        flatbuffers::FlatBufferBuilder b;
+        std::vector in{fbv::CreateBindingSlot(b, 0, 0)};
+        std::vector out{fbv::CreateBindingSlot(b, 1, 1)};
+        const std::vector<std::uint32_t> dispatch{8, 4, 1};
+        std::vector segments{fbv::CreateSegmentInfoDirect(b, fbv::ModuleType::COMPUTE,
+                                                          "compute_segment_0", 0, nullptr, &in,
+                                                          &out, nullptr, &dispatch)};
+        std::vector modelIn{fbv::CreateBindingSlot(b, 0, 0)};
+        std::vector modelOut{fbv::CreateBindingSlot(b, 0, 1)};
+        std::vector inNames{b.CreateString("image")};
+        std::vector outNames{b.CreateString("blurred")};
+        b.Finish(fbv::CreateModelSequenceTableDirect(b, &segments, &modelIn, &modelOut, &inNames,
+                                                     &outNames));
+        addSection(file, 1, b);
+    }
+    {
+        flatbuffers::FlatBufferBuilder b;
+        const std::vector<std::int64_t> shape{1, 16, 16, 4};
+        std::vector<flatbuffers::Offset<fbv::ResourceEntry>> entries;
+        for (const auto category : {fbv::ResourceCategory::INPUT, fbv::ResourceCategory::OUTPUT})
+            entries.push_back(fbv::CreateResourceEntry(
+                b, 1000460000, 14, category, fbv::CreateTensorDescriptionDirect(b, &shape)));
+        b.Finish(fbv::CreateResourceTableDirect(b, &entries));
+        addSection(file, 2, b);
+    }
+    std::vector<std::byte> table(16);
+    std::memcpy(table.data(), "CONST00", 8);
+    while (file.size() % 8)
+        file.push_back(std::byte{0});
+    const std::uint64_t offset = file.size(), size = table.size();
+    file.insert(file.end(), table.begin(), table.end());
+    std::memcpy(file.data() + 64, &offset, 8);
+    std::memcpy(file.data() + 72, &size, 8);
+    return file;
+}
+
 } // namespace
+
+TEST_CASE("a compute-shader segment becomes one node bound to its resources") {
+    const auto model = readBytes(computeShaderVgf(), "compute.vgf");
+    REQUIRE(model.graphs.size() == 1);
+    const auto& graph = model.graphs[0];
+    REQUIRE(graph.nodes.size() == 1);
+    const auto& node = graph.nodes[0];
+    CHECK(node.op == "vgf.compute:main");
+    CHECK(node.name == "compute_segment_0");
+    CHECK(metadata(node.attributes, "module") == "blur");
+    CHECK(metadata(node.attributes, "dispatch shape") == "[8, 4, 1]");
+    CHECK(metadata(node.attributes, "SPIR-V words") == "5");
+    const auto& partition = graph.partitions.at(node.partition);
+    CHECK(partition.device == DeviceClass::GPU);
+    REQUIRE(node.inputs.size() == 1);
+    REQUIRE(node.outputs.size() == 1);
+    const auto& in = graph.values.at(static_cast<std::size_t>(node.inputs[0].value));
+    const auto& out = graph.values.at(static_cast<std::size_t>(node.outputs[0].value));
+    CHECK(in.name == "image");
+    CHECK(in.typeText() == "int8[1,16,16,4]");
+    CHECK(out.name == "blurred");
+    CHECK(out.kind == ValueKind::Output);
+}
+
+TEST_CASE("VGF and TOSA readers name the inputs of an operator alike") {
+    const auto vgf = open("vgf/arm_mobilenet_v2_int8.vgf");
+    const auto tosa = open("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto rolesByOp = [](const Graph& graph) {
+        std::map<std::string, std::vector<std::string>> roles;
+        for (const auto& node : graph.nodes) {
+            std::vector<std::string> names;
+            for (const auto& operand : node.inputs)
+                names.push_back(operand.name);
+            roles.emplace(node.op, names);
+        }
+        return roles;
+    };
+    const auto vgfRoles = rolesByOp(vgf.graphs.at(0));
+    const auto tosaRoles = rolesByOp(tosa.graphs.at(0));
+    std::size_t shared = 0;
+    for (const auto& [op, names] : vgfRoles) {
+        const auto it = tosaRoles.find(op);
+        if (it == tosaRoles.end()) continue;
+        INFO(op);
+        CHECK(names == it->second);
+        ++shared;
+    }
+    CHECK(shared >= 5); // CONV2D, DEPTHWISE_CONV2D, RESCALE, ADD, AVG_POOL2D, RESHAPE
+    CHECK(vgfRoles.at("tosa.CONV2D") ==
+          std::vector<std::string>{"input", "weight", "bias", "input_zp", "weight_zp"});
+    // CONCAT's tensor list is named by position in both readers (one shared table).
+    CHECK(tosa::tosaInputRole("CONCAT", 0) == "input1[0]");
+    CHECK(tosa::tosaInputRole("CONCAT", 2) == "input1[2]");
+}
 
 TEST_CASE("VGF 0.4.3 header, sections and CONST00 constants") {
     const auto document = decode("vgf/vgflib_single_maxpool_graph_v0_4_3.vgf");
@@ -286,9 +410,29 @@ TEST_CASE("legacy VGF magic is accepted") {
 }
 
 TEST_CASE("unsupported versions and sections outside the file are format errors") {
-    auto newer = bytesOf("vgf/vgflib_single_maxpool_graph_v0_4_3.vgf");
-    newer[9] = std::byte{5}; // 0.5.3
-    CHECK_THROWS_AS(readBytes(newer, "newer.vgf"), FormatError);
+    // Versions 0.3 through 0.4.x read; others are named in the error.
+    const auto original = bytesOf("vgf/vgflib_single_maxpool_graph_v0_4_3.vgf");
+    for (const auto& [minor, patch, accepted] : std::vector<std::tuple<unsigned, unsigned, bool>>{
+             {3, 0, true}, {4, 0, true}, {4, 9, true}, {2, 9, false}, {5, 3, false}}) {
+        auto bytes = original;
+        bytes[9] = std::byte(minor);
+        bytes[10] = std::byte(patch);
+        const auto version = "0." + std::to_string(minor) + "." + std::to_string(patch);
+        INFO(version);
+        if (accepted) {
+            CHECK(readBytes(bytes, "version.vgf").formatVersion == version);
+            continue;
+        }
+        try {
+            readBytes(bytes, "version.vgf");
+            FAIL("read version " << version);
+        } catch (const FormatError& error) {
+            CHECK(error.expected() == "VGF format version 0.3 to 0.4.x, found " + version);
+        }
+    }
+    auto major = original;
+    major[8] = std::byte{1};
+    CHECK_THROWS_AS(readBytes(major, "major.vgf"), FormatError);
 
     auto outside = bytesOf("vgf/vgflib_single_maxpool_graph_v0_4_3.vgf");
     outside[64 + 8] = std::byte{0xFF}; // constants section size far past the end

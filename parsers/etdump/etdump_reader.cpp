@@ -15,8 +15,9 @@ namespace fbe = fb::etdump;
 
 constexpr std::int32_t kNoDelegateId = -1;
 
-// Any companion that is not a named-data file is taken as the debug buffer.
+// The buffer named by ReadOptions::debugBuffer, else any companion that is not a named-data file.
 std::shared_ptr<const MappedFile> debugBuffer(const ReadOptions& options) {
+    if (!options.debugBuffer.empty()) return MappedFile::open(options.debugBuffer);
     for (const auto& companion : options.companions)
         if (std::filesystem::path(companion).extension() != ".ptd")
             return MappedFile::open(companion);

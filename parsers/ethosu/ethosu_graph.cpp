@@ -78,6 +78,8 @@ class GraphBuilder {
             if (op.ifm2.present && !op.ifm2.scalar) read(node, "ifm2", op.ifm2, ValueKind::Input);
             if (op.weights) readRange(node, "weights", *op.weights, ValueKind::Constant);
             if (op.scales) readRange(node, "scales", *op.scales, ValueKind::Constant);
+            for (const auto& [name, range] : op.extraStreams)
+                readRange(node, name, range, ValueKind::Constant);
             write(node, "ofm", op.ofm, node.name + ".ofm");
         }
         if (op.dmaSource) readRange(node, "source", *op.dmaSource, ValueKind::Input);
@@ -133,7 +135,14 @@ class GraphBuilder {
         std::uint64_t stripes = 0;
         for (const auto index : writers)
             stripes += graph_.values[static_cast<std::size_t>(index)].elementCount();
-        if (probe.elementCount() != stripes) return; // not exactly the buffer: keep what is known
+        if (probe.elementCount() != stripes) {
+            // Not exactly the buffer: every last writer stays an output under its own name.
+            for (auto it = writers.begin() + 1; it != writers.end(); ++it) {
+                graph_.values[static_cast<std::size_t>(*it)].kind = ValueKind::Output;
+                graph_.outputs.push_back(*it);
+            }
+            return;
+        }
         value.name = buffer.name;
         value.shape = buffer.shape;
         value.dtype = value.dtype == DType::Unknown ? buffer.dtype : value.dtype;

@@ -193,6 +193,27 @@ MemoryRange lengthRange(const ShadowRegisters& regs, std::uint16_t regionReg, st
             base + regs.payload(lengthReg)};
 }
 
+// Each core of a multi-core NPU has its own weight stream, all in the weight region; U55/U65
+// pair WEIGHT1 with SCALE1 where U85 has WEIGHT2/WEIGHT3 at those registers.
+void readExtraStreams(NpuOperation& op, const ShadowRegisters& regs, Product product) {
+    struct Stream {
+        const char* name;
+        std::uint16_t regionReg, base, length;
+    };
+    const bool u85 = product == Product::U85;
+    const Stream streams[] = {
+        {"weights1", reg0::WeightRegion, reg1::Weight1Base, reg1::Weight1Length},
+        {u85 ? "weights2" : "scales1", u85 ? reg0::WeightRegion : reg0::ScaleRegion,
+         reg1::Weight2Base, reg1::Weight2Length},
+        {"weights3", reg0::WeightRegion, reg1::Weight3Base, reg1::Weight3Length},
+    };
+    for (const auto& stream : streams) {
+        if (!u85 && std::string_view(stream.name) == "weights3") continue;
+        const auto range = lengthRange(regs, stream.regionReg, stream.base, stream.length);
+        if (range.end > range.begin) op.extraStreams.emplace_back(stream.name, range);
+    }
+}
+
 void readCompute(NpuOperation& op, const ShadowRegisters& regs, Product product) {
     op.ifm = readFeatureMap(regs, kIfm, false, product);
     op.ofm = readFeatureMap(regs, kOfm, true, product);
@@ -206,6 +227,15 @@ void readCompute(NpuOperation& op, const ShadowRegisters& regs, Product product)
     if (op.kind == "CONV" || op.kind == "DEPTHWISE") {
         op.weights = lengthRange(regs, reg0::WeightRegion, reg1::WeightBase, reg1::WeightLength);
         op.scales = lengthRange(regs, reg0::ScaleRegion, reg1::ScaleBase, reg1::ScaleLength);
+        readExtraStreams(op, regs, product);
+    }
+    if (op.kind == "RESIZE") {
+        op.resizeScaleN = {regs.param(reg0::ResizeYScaleNM1) + std::int64_t{1},
+                           regs.param(reg0::ResizeXScaleNM1) + std::int64_t{1}};
+        op.resizeOffset = {regs.signedParam(reg0::ResizeYOffset),
+                           regs.signedParam(reg0::ResizeXOffset)};
+        op.resizeWords = {static_cast<std::int64_t>(regs.payload(reg1::ResizeY)),
+                          static_cast<std::int64_t>(regs.payload(reg1::ResizeX))};
     }
 }
 
@@ -272,6 +302,11 @@ NpuOperation buildOne(const RegisterCommand& command, std::size_t index,
         op.mode = EnumValue{std::string(elementwiseModeName(param)), param};
     if (op.kind == "RESIZE") op.mode = EnumValue{std::string(resizeModeName(param)), param};
     if (op.isCompute()) readCompute(op, regs, product);
+    // U85 CONV bit 16 (param bit 0): a matrix product whose weights are the IFM2 map.
+    if (op.kind == "CONV" && product == Product::U85 && (param & 1)) {
+        op.weightsFromIfm2 = true;
+        readSecondInput(op, regs, product);
+    }
     if (op.kind == "ELEMENTWISE" && !unaryElementwise(param)) readSecondInput(op, regs, product);
     if (op.kind == "DMA") readDma(op, regs, command.param);
     if (op.kind == "DMA_WAIT" || op.kind == "KERNEL_WAIT") op.waitCount = param & 0xF;
@@ -375,6 +410,17 @@ Attributes NpuOperation::attributes() const {
     }
     addRange(out, "weight", weights);
     addRange(out, "scale", scales);
+    for (const auto& [name, range] : extraStreams)
+        addRange(out, name, range);
+    if (kind == "CONV" && weightsFromIfm2) out.push_back({"weights_ifm2", true});
+    if (kind == "RESIZE") {
+        out.push_back({"resize_scale_n",
+                       std::vector<std::int64_t>(resizeScaleN.begin(), resizeScaleN.end())});
+        out.push_back(
+            {"resize_offset", std::vector<std::int64_t>(resizeOffset.begin(), resizeOffset.end())});
+        out.push_back({"resize_registers",
+                       std::vector<std::int64_t>(resizeWords.begin(), resizeWords.end())});
+    }
     if (isCompute()) {
         out.push_back({"activation", activation});
         out.push_back({"activation_min", activationMin});

@@ -59,6 +59,14 @@ struct NpuOperation {
     bool hasKernel = false;
     std::optional<MemoryRange> weights;
     std::optional<MemoryRange> scales;
+    // Further weight streams (WEIGHT1..3; SCALE1 on U55/U65) for the NPU's other cores, when
+    // their length is non-zero.
+    std::vector<std::pair<std::string, MemoryRange>> extraStreams;
+    bool weightsFromIfm2 = false; // U85 CONV: the weights are the IFM2 feature map
+    // U85 RESIZE registers: scale numerators and offsets (y, x), and the raw cmd1 words.
+    std::array<std::int64_t, 2> resizeScaleN{1, 1};
+    std::array<std::int64_t, 2> resizeOffset{0, 0};
+    std::array<std::int64_t, 2> resizeWords{0, 0};
     EnumValue activation;
     std::int64_t activationMin = 0, activationMax = 0;
     // DMA operations

@@ -46,7 +46,9 @@ inline constexpr std::uint16_t IfmPadTop = 0x100, IfmPadLeft = 0x101, IfmPadRigh
                                OfmRegion = 0x11F, KernelWidthM1 = 0x120, KernelHeightM1 = 0x121,
                                KernelStride = 0x122, AccFormat = 0x124, Activation = 0x125,
                                ActivationMin = 0x126, ActivationMax = 0x127, WeightRegion = 0x128,
-                               ScaleRegion = 0x129, WeightFormat = 0x12E, BlockDep = 0x12F,
+                               ScaleRegion = 0x129, ResizeXScaleNM1 = 0x12A,
+                               ResizeYScaleNM1 = 0x12B, ResizeXOffset = 0x12C,
+                               ResizeYOffset = 0x12D, WeightFormat = 0x12E, BlockDep = 0x12F,
                                DmaSrcRegion = 0x130, DmaDstRegion = 0x131, DmaSize0 = 0x132,
                                DmaSize1 = 0x133, Ifm2Broadcast = 0x180, Ifm2Scalar = 0x181,
                                Ifm2Precision = 0x185, Ifm2ZeroPoint = 0x189, Ifm2Width0M1 = 0x18A,
@@ -60,7 +62,10 @@ inline constexpr std::uint16_t IfmBase0 = 0x000, IfmStrideX = 0x004, IfmStrideY 
                                WeightLength = 0x021, ScaleBase = 0x022, ScaleLength = 0x023,
                                OfmScale = 0x024, OpScalar = 0x027, DmaSrc = 0x030, DmaDst = 0x031,
                                DmaLength = 0x032, Ifm2Base0 = 0x080, Ifm2StrideX = 0x084,
-                               Ifm2StrideY = 0x085, Ifm2StrideC = 0x086;
+                               Ifm2StrideY = 0x085, Ifm2StrideC = 0x086, Weight1Base = 0x090,
+                               Weight1Length = 0x091, Scale1Base = 0x092, Scale1Length = 0x093,
+                               Weight2Base = 0x092, Weight2Length = 0x093, Weight3Base = 0x094,
+                               Weight3Length = 0x095, ResizeX = 0x096, ResizeY = 0x097;
 }
 
 // Name of a command for the product's register family, or an empty view when unknown.

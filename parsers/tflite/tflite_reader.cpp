@@ -8,6 +8,8 @@
 #include "parsers/vela/vela_partition.hpp"
 #include "parsers/vela_report/vela_report_attach.hpp"
 
+#include <algorithm>
+
 namespace pteron {
 namespace {
 
@@ -131,6 +133,50 @@ void dropUnusedCpuPartition(Graph& graph) {
         --node.partition;
 }
 
+// Vela's OfflineMemoryAllocation, [version, subgraphs, tensors, offset...], gives each tensor
+// of the first subgraphs (in order) its arena offset, -1 when the runtime places it.
+void mapOfflineAllocation(Model& model) {
+    const auto* entry = findAttribute(model.metadata, "OfflineMemoryAllocation");
+    const auto* list = entry ? std::get_if<std::vector<std::int64_t>>(&entry->value) : nullptr;
+    if (!list || list->size() < 3) return;
+    const auto subgraphs = static_cast<std::size_t>(std::max<std::int64_t>((*list)[1], 0));
+    const auto tensors = static_cast<std::size_t>(std::max<std::int64_t>((*list)[2], 0));
+    std::size_t planned = 0;
+    for (std::size_t g = 0; g < subgraphs && g < model.graphs.size(); ++g)
+        planned += model.graphs[g].values.size();
+    if (subgraphs > model.graphs.size() || planned != tensors || list->size() != 3 + tensors) {
+        model.metadata.push_back(
+            {"OfflineMemoryAllocation note",
+             std::string("offsets do not match the tensors of the first subgraphs; not mapped")});
+        return;
+    }
+    std::size_t next = 3;
+    for (std::size_t g = 0; g < subgraphs; ++g)
+        for (auto& value : model.graphs[g].values)
+            value.attributes.push_back({"offline_arena_offset", (*list)[next++]});
+}
+
+// Vela's output says so in its description ("Vela Optimised", "Vela 3.12.1 Optimised") and
+// in its ethos-u operators; the version comes from the vela_version entry or the description.
+void markVelaProducer(Model& model) {
+    const auto* description = findAttribute(model.metadata, "description");
+    const auto* text = description ? std::get_if<std::string>(&description->value) : nullptr;
+    const bool described = text && text->rfind("Vela", 0) == 0;
+    bool hasNpuOperator = false;
+    for (const auto& graph : model.graphs)
+        for (const auto& node : graph.nodes)
+            hasNpuOperator = hasNpuOperator ||
+                             node.op == "tflite.custom:" + std::string(vela::kEthosUCustomCode);
+    if (!described && !hasNpuOperator) return;
+    model.metadata.push_back({"producer", std::string("Vela")});
+    if (findAttribute(model.metadata, "vela_version") || !described) return;
+    // "Vela <version> Optimised" (legacy writer); Regor writes no version.
+    const auto first = text->find(' ');
+    const auto last = text->rfind(' ');
+    if (first != std::string::npos && last > first + 1)
+        model.metadata.push_back({"vela_version", text->substr(first + 1, last - first - 1)});
+}
+
 Model readTflite(std::shared_ptr<const MappedFile> file, const ReaderContext&) {
     const auto* root =
         verifiedRoot<fb::Model>(file->bytes(), "TFL3", {file->path(), "tflite", "Model", 0});
@@ -154,6 +200,8 @@ Model readTflite(std::shared_ptr<const MappedFile> file, const ReaderContext&) {
         }
     }
     const std::size_t graphCount = model.graphs.size();
+    mapOfflineAllocation(model);
+    markVelaProducer(model);
     placeVelaOperators(model, graphCount);
     for (std::size_t g = 0; g < graphCount; ++g)
         dropUnusedCpuPartition(model.graphs[g]);

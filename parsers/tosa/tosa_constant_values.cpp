@@ -82,6 +82,11 @@ double fp8e5m2ToDouble(std::uint8_t bits) {
     return finiteFloat(bits, 5, 2);
 }
 
+double fp8ue8m0ToDouble(std::uint8_t bits) {
+    if (bits == 0xFFu) return std::numeric_limits<double>::quiet_NaN();
+    return std::ldexp(1.0, static_cast<int>(bits) - 127);
+}
+
 std::uint64_t tosaElementsIn(DType type, std::span<const std::byte> bytes) {
     const unsigned bits = dtypeBits(type);
     if (bits == 0) return 0;
@@ -129,7 +134,13 @@ std::optional<double> tosaElementAsDouble(DType type, std::span<const std::byte>
         return fp8e4m3ToDouble(static_cast<std::uint8_t>(bytes[index]));
     case DType::Float8E5M2:
         return fp8e5m2ToDouble(static_cast<std::uint8_t>(bytes[index]));
+    case DType::Float8E8M0:
+        return fp8ue8m0ToDouble(static_cast<std::uint8_t>(bytes[index]));
+    case DType::MXInt8:
+        // OCP MX: the int8 element carries an implicit scale of 2^-6 (before the block scale).
+        return std::ldexp(static_cast<double>(static_cast<std::int8_t>(bytes[index])), -6);
     default:
+        // FP6/FP4 element packing inside TosaTensor.data is not specified in the format notes.
         return std::nullopt;
     }
 }

@@ -35,5 +35,7 @@ double halfToDouble(std::uint16_t bits);
 double bfloat16ToDouble(std::uint16_t bits);
 double fp8e4m3ToDouble(std::uint8_t bits);
 double fp8e5m2ToDouble(std::uint8_t bits);
+// FP8UE8M0 (a block scale): 2^(bits - 127); 0xFF is NaN.
+double fp8ue8m0ToDouble(std::uint8_t bits);
 
 } // namespace pteron::tosa

@@ -9,7 +9,7 @@ namespace pteron::tosa {
 
 DType dtypeFromTosaName(std::string_view name) {
     // Names are the same in every revision; only their numbers move.
-    static constexpr std::array<std::pair<std::string_view, DType>, 15> table{{
+    static constexpr std::array<std::pair<std::string_view, DType>, 20> table{{
         {"BOOL", DType::Bool},
         {"UINT8", DType::UInt8},
         {"INT4", DType::Int4},
@@ -25,6 +25,11 @@ DType dtypeFromTosaName(std::string_view name) {
         {"FP8E4M3", DType::Float8E4M3FN},
         {"FP8E5M2", DType::Float8E5M2},
         {"SHAPE", DType::Shape},
+        {"FP6E2M3", DType::Float6E2M3},
+        {"FP6E3M2", DType::Float6E3M2},
+        {"FP4E2M1", DType::Float4E2M1},
+        {"FP8UE8M0", DType::Float8E8M0},
+        {"MXINT8", DType::MXInt8},
     }};
     for (const auto& [tosaName, dtype] : table)
         if (tosaName == name) return dtype;

@@ -101,6 +101,8 @@ std::string_view rolesOf(std::string_view op) {
 } // namespace
 
 std::string tosaInputRole(std::string_view op, std::size_t index) {
+    // CONCAT's one operand is a tensor list; each element is named by its position in it.
+    if (op == "CONCAT" || op == "CONCAT_SHAPE") return "input1[" + std::to_string(index) + "]";
     auto roles = rolesOf(op);
     for (std::size_t i = 0; !roles.empty(); ++i) {
         const auto end = roles.find(' ');

@@ -9,7 +9,8 @@ namespace pteron::tosa {
 
 // Role of input `index` of operator `op` (schema spelling, "CONV2D"). 0.80 files carry the
 // leading operands only (zero points and shapes were attributes then), so one table serves
-// every revision. Inputs past the table are "input<index>".
+// every revision. CONCAT's list elements are "input1[<index>]"; inputs past the table are
+// "input<index>". The VGF reader names SPIR-V TOSA operands through this same table.
 std::string tosaInputRole(std::string_view op, std::size_t index);
 
 // "output" for a single result, "output<index>" otherwise.

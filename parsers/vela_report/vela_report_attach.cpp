@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 #include <unordered_map>
 
@@ -283,16 +284,38 @@ std::vector<std::string> findReportsBeside(const std::string& modelPath) {
     return summaries;
 }
 
+namespace {
+
+// Operators of the model's top-level graphs: on an NPU partition (Vela's ethos-u operators) or
+// left on the CPU. Nothing is set for a model without operators.
+void setOperatorCounts(Model& model) {
+    std::int64_t npu = 0;
+    std::int64_t cpu = 0;
+    for (const auto index : model.topLevelGraphs()) {
+        const auto& graph = model.graphs[index];
+        for (const auto& node : graph.nodes) {
+            const bool onNpu = node.partition < graph.partitions.size() &&
+                               graph.partitions[node.partition].device == DeviceClass::NPU;
+            ++(onNpu ? npu : cpu);
+        }
+    }
+    if (npu + cpu == 0) return;
+    setAttribute(model.metadata, "vela.npu_ops", npu);
+    setAttribute(model.metadata, "vela.cpu_ops", cpu);
+}
+
+} // namespace
+
 std::vector<std::string> attachReportsBeside(Model& model, const std::string& modelPath) {
     std::vector<std::string> attached;
     std::vector<VelaLayerRow> rows;
     bool haveRows = false;
     std::string rowsSource;
     std::vector<std::string> summaries;
+    const std::string base = reportBase(std::filesystem::path(modelPath));
     try {
         for (const auto& path : findReportsBeside(modelPath)) {
-            if (isSummaryName(std::filesystem::path(path).filename().string(),
-                              reportBase(std::filesystem::path(modelPath)))) {
+            if (isSummaryName(std::filesystem::path(path).filename().string(), base)) {
                 summaries.push_back(path);
                 continue;
             }
@@ -301,10 +324,18 @@ std::vector<std::string> attachReportsBeside(Model& model, const std::string& mo
             rowsSource = path;
             attached.push_back(path);
         }
-        // One summary per system config; the first (sorted) one is attached.
-        if (!summaries.empty()) {
-            attachVelaReport(model, readVelaSummary(summaries.front()), haveRows ? &rows : nullptr,
-                             rowsSource);
+        // One summary per system config; the first (sorted) one is attached when it describes
+        // the same network (Vela names the network after its input file).
+        std::optional<VelaSummary> summary;
+        if (!summaries.empty()) summary = readVelaSummary(summaries.front());
+        if (summary && !summary->network().empty() && summary->network() != base) {
+            setAttribute(model.metadata, "vela.report_note",
+                         "summary " + summaries.front() + " describes network \"" +
+                             summary->network() + "\", not \"" + base + "\"; not attached");
+            summary.reset();
+        }
+        if (summary) {
+            attachVelaReport(model, *summary, haveRows ? &rows : nullptr, rowsSource);
             attached.push_back(summaries.front());
         } else if (haveRows) {
             attachVelaLayers(model, rows, rowsSource);
@@ -312,7 +343,9 @@ std::vector<std::string> attachReportsBeside(Model& model, const std::string& mo
     } catch (const FormatError& error) {
         setAttribute(model.metadata, "vela.report_error", std::string(error.what()));
     }
-    if (!attached.empty()) setAttribute(model.metadata, "vela.report_files", attached);
+    if (attached.empty()) return attached;
+    setAttribute(model.metadata, "vela.report_files", attached);
+    setOperatorCounts(model);
     return attached;
 }
 

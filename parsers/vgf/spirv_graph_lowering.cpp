@@ -1,6 +1,7 @@
 #include "parsers/vgf/spirv_graph_lowering.hpp"
 
 #include "core/format_error.hpp"
+#include "parsers/tosa/tosa_operand_roles.hpp"
 #include "parsers/vgf/spirv_module.hpp"
 #include "parsers/vgf/spirv_tensor_types.hpp"
 #include "parsers/vgf/tosa_spirv_ops.hpp"
@@ -265,10 +266,13 @@ class Lowering {
             const auto id = inst.operands[k];
             const auto name = operandName(tosa, k);
             auto attribute = k < attributes ? attributeOf(opName, name, id) : std::nullopt;
-            if (attribute)
+            if (attribute) {
                 node.attributes.push_back({name, std::move(*attribute)});
-            else
-                node.inputs.push_back({valueOf(id, node.op), name});
+                continue;
+            }
+            // Tensor inputs take the names the TOSA reader gives them, from the same table.
+            const auto role = tosa ? tosa::tosaInputRole(opName, node.inputs.size()) : name;
+            node.inputs.push_back({valueOf(id, node.op), role});
         }
         Value result;
         result.name = idName(inst.result);
@@ -279,12 +283,12 @@ class Lowering {
         graph().nodes.push_back(std::move(node));
     }
 
+    // The grammar's name of operand `k`: attributes, and inputs of unknown instructions.
     static std::string operandName(const TosaInstruction* tosa, std::size_t k) {
         const auto count = tosa ? tosa->operandCount() : 0;
         if (count == 0) return "operand " + std::to_string(k);
         if (k < count) return std::string(tosa->operands[k]);
-        // Variadic tail (CONCAT inputs) repeats the last operand's name with its position.
-        return std::string(tosa->operands[count - 1]) + "[" + std::to_string(k - count + 1) + "]";
+        return std::string(tosa->operands[count - 1]);
     }
 
     Graph& graph() { return builder_.graph(); }

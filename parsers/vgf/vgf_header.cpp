@@ -50,9 +50,10 @@ Header readHeader(const LittleEndianReader& reader) {
     header.major = reader.u8(8, "major version");
     header.minor = reader.u8(9, "minor version");
     header.patch = reader.u8(10, "patch version");
-    // The library accepts 0.x with x <= 4 (0.4.3 is current); later layouts are not known here.
-    if (header.major != 0 || header.minor > 4)
-        reader.fail(8, "VGF format version 0.0 to 0.4.x, found " + header.versionText());
+    // Published layouts: 0.3.x (pre-0.4.0, legacy magic or VGF1) through 0.4.x (0.4.3 is
+    // current); earlier drafts and later layouts are not known here.
+    if (header.major != 0 || header.minor < 3 || header.minor > 4)
+        reader.fail(8, "VGF format version 0.3 to 0.4.x, found " + header.versionText());
     for (std::size_t i = 0; i < header.sections.size(); ++i) {
         const auto field = kFirstSectionField + 16 * i;
         const auto name = std::string(sectionName(static_cast<Section>(i)));
