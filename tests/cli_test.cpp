@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 using namespace pteron;
@@ -213,6 +214,19 @@ TEST_CASE("nodes --etdump shows the run's timings on the program's instructions"
     const auto info =
         nlohmann::json::parse(run(runInfoCommand, {program, "--json", "--etdump", etdump}));
     CHECK(info["graphs"][0]["node_count"] == 14);
+}
+
+TEST_CASE("info --debug-buffer names the ETDump's debug buffer") {
+    const auto dir = testing::madeDir() / "cli";
+    std::filesystem::create_directories(dir);
+    const auto buffer = dir / "debug_buffer.bin";
+    std::ofstream(buffer, std::ios::binary) << std::string(64, '\x11');
+    const auto etdump = fixture("etdump/et_tutorial_etdump.etdp");
+    const auto info = nlohmann::json::parse(
+        run(runInfoCommand, {etdump, "--json", "--debug-buffer", buffer.string()}));
+    CHECK(info["metadata"]["debug buffer"] == buffer.string());
+    const auto bare = infoJson(etdump);
+    CHECK_FALSE(bare["metadata"].contains("debug buffer"));
 }
 
 TEST_CASE("info and info --json succeed on every fixture of every format") {

@@ -20,6 +20,7 @@ commands:
                                       summary: format, graphs, inputs/outputs, operators, partitions
   nodes FILE [--graph ID] [--ptd FILE] [--etdump FILE]
                                       every node with op, placement, inputs and outputs
+    info and nodes also take --debug-buffer FILE: the tensor bytes of an ETDump's debug events
   export --to model-explorer FILE [-o out.json] [--max-constant-elements N]
                                       Model Explorer graph JSON (GraphCollection)
   export --to node-data FILE --metric M|help [-o data.json]

@@ -8,6 +8,7 @@ Model openModel(const CommandLine& line, const std::string& path) {
     ReadOptions options;
     if (auto ptd = line.value("--ptd")) options.companions.push_back(*ptd);
     if (auto etdump = line.value("--etdump")) options.etdump = *etdump;
+    if (auto buffer = line.value("--debug-buffer")) options.debugBuffer = *buffer;
     return FormatRegistry::standard().open(path, options);
 }
 

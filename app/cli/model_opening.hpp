@@ -9,7 +9,8 @@
 namespace pteron {
 
 // Reads `path` through the format registry; `--ptd FILE` adds an external-constants
-// companion and `--etdump FILE` attaches a run's timings to the program.
+// companion, `--etdump FILE` attaches a run's timings to the program and `--debug-buffer FILE`
+// gives the ETDump's debug buffer, so its intermediate tensors show their values.
 Model openModel(const CommandLine& line, const std::string& path);
 
 } // namespace pteron
