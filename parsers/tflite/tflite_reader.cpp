@@ -160,8 +160,10 @@ void mapOfflineAllocation(Model& model) {
 // in its ethos-u operators; the version comes from the vela_version entry or the description.
 void markVelaProducer(Model& model) {
     const auto* description = findAttribute(model.metadata, "description");
-    const auto* text = description ? std::get_if<std::string>(&description->value) : nullptr;
-    const bool described = text && text->rfind("Vela", 0) == 0;
+    const auto* found = description ? std::get_if<std::string>(&description->value) : nullptr;
+    // A copy: adding metadata below may move the attribute it came from.
+    const std::string text = found ? *found : std::string();
+    const bool described = text.rfind("Vela", 0) == 0;
     bool hasNpuOperator = false;
     for (const auto& graph : model.graphs)
         for (const auto& node : graph.nodes)
@@ -171,10 +173,10 @@ void markVelaProducer(Model& model) {
     model.metadata.push_back({"producer", std::string("Vela")});
     if (findAttribute(model.metadata, "vela_version") || !described) return;
     // "Vela <version> Optimised" (legacy writer); Regor writes no version.
-    const auto first = text->find(' ');
-    const auto last = text->rfind(' ');
+    const auto first = text.find(' ');
+    const auto last = text.rfind(' ');
     if (first != std::string::npos && last > first + 1)
-        model.metadata.push_back({"vela_version", text->substr(first + 1, last - first - 1)});
+        model.metadata.push_back({"vela_version", text.substr(first + 1, last - first - 1)});
 }
 
 Model readTflite(std::shared_ptr<const MappedFile> file, const ReaderContext&) {
