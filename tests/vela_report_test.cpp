@@ -691,15 +691,21 @@ TEST_CASE("Reports beside a Vela model open with it through the registry", "[vel
     CHECK(metadataValue<std::int64_t>(model, "vela.cpu_ops") == 0);
     CHECK_FALSE(findAttribute(model.metadata, "vela.report_note"));
 
-    // The fixture's own names: its summary describes hello_world_int8, not this network.
+    // The fixture's own names: both files were renamed, so the summary still describes
+    // hello_world_int8; it is attached, and a note says the names differ.
     const auto renamed =
         copy("tflite/paddle_hello_world_int8_vela.tflite", "paddle_hello_world_int8_vela.tflite");
     copy(kSummaryFixture, "paddle_hello_world_int8_summary_Ethos_U55_High_End_Embedded.csv");
     const auto other = registry.open(renamed);
-    CHECK_FALSE(findAttribute(other.metadata, "vela.cycles_total"));
-    CHECK_FALSE(findAttribute(other.metadata, "vela.npu_ops"));
+    CHECK(metadataValue<std::int64_t>(other, "vela.cycles_total") == 752);
+    CHECK(metadataValue<std::int64_t>(other, "vela.npu_ops") == 1);
     CHECK(metadataValue<std::string>(other, "vela.report_note").find("hello_world_int8") !=
           std::string::npos);
+    // A summary whose file name does not pair with the model is not taken.
+    const auto unpaired =
+        copy("tflite/himax_person_int8_model_vela_mac64.tflite", "person_vela.tflite");
+    const auto person = registry.open(unpaired);
+    CHECK_FALSE(findAttribute(person.metadata, "vela.cycles_total"));
 
     // A model with CPU fallbacks: its 49 ethos-u operators and 48 CPU operators are counted.
     const auto kwt = copy("tflite/himax_kwt1_relu_mfcc_vela.tflite", "kwt_vela.tflite");

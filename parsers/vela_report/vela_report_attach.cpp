@@ -324,16 +324,16 @@ std::vector<std::string> attachReportsBeside(Model& model, const std::string& mo
             rowsSource = path;
             attached.push_back(path);
         }
-        // One summary per system config; the first (sorted) one is attached when it describes
-        // the same network (Vela names the network after its input file).
+        // One summary per system config; the first (sorted) one is attached. Vela names the
+        // network and its files after the input, so a summary whose file name pairs with the
+        // model but whose network differs was renamed with it: attached, with a note.
         std::optional<VelaSummary> summary;
         if (!summaries.empty()) summary = readVelaSummary(summaries.front());
-        if (summary && !summary->network().empty() && summary->network() != base) {
+        if (summary && !summary->network().empty() && summary->network() != base)
             setAttribute(model.metadata, "vela.report_note",
                          "summary " + summaries.front() + " describes network \"" +
-                             summary->network() + "\", not \"" + base + "\"; not attached");
-            summary.reset();
-        }
+                             summary->network() + "\", not \"" + base +
+                             "\"; attached because its file name pairs with this model");
         if (summary) {
             attachVelaReport(model, *summary, haveRows ? &rows : nullptr, rowsSource);
             attached.push_back(summaries.front());
