@@ -229,6 +229,32 @@ TEST_CASE("info --debug-buffer names the ETDump's debug buffer") {
     CHECK_FALSE(bare["metadata"].contains("debug buffer"));
 }
 
+TEST_CASE("info lists the report tables a model carries") {
+    // A per-layer CSV in Vela's column layout: two NPU layers and one CPU layer.
+    const auto dir = testing::madeDir() / "cli";
+    std::filesystem::create_directories(dir);
+    const auto csv = dir / "net_per-layer.csv";
+    std::ofstream(csv) << "Original Operator,NNG Operator,Target,Staging Usage,Peak% (Staging),"
+                          "Op Cycles,Network% (cycles),NPU,SRAM AC,DRAM AC,OnFlash AC,"
+                          "OffFlash AC,MAC Count,Network% (MAC),Util% (MAC),Name\n"
+                          "FULLY_CONNECTED,FullyConnected,NPU,48,100.0,400,53.2,380,12,0,0,300,"
+                          "16,5.5,0.0156,dense_1/MatMul\n"
+                          "FULLY_CONNECTED,FullyConnected,NPU,32,66.6,352,46.8,300,9,0,0,122,"
+                          "272,94.4,0.3018,Identity\n"
+                          "QUANTIZE,Passthrough,CPU,0,NaN,0,0,0,0,0,0,0,0,0,NaN,input:0\n";
+    const auto info = infoJson(csv.string());
+    REQUIRE(info["report_tables"].size() == 1);
+    const auto& table = info["report_tables"][0];
+    CHECK(table["name"] == "vela.per_layer");
+    CHECK(table["row_count"] == 3);
+    CHECK(table["source"] == csv.string());
+    const auto& columns = table["columns"];
+    CHECK(std::find(columns.begin(), columns.end(), "Op Cycles") != columns.end());
+    const auto text = run(runInfoCommand, {csv.string()});
+    CHECK(text.find("report vela.per_layer: 3 rows") != std::string::npos);
+    CHECK(infoJson(fixture("pte/cc_multi_method.pte"))["report_tables"].empty());
+}
+
 TEST_CASE("info and info --json succeed on every fixture of every format") {
     const auto registry = FormatRegistry::standard();
     std::size_t opened = 0;

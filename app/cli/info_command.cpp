@@ -79,6 +79,10 @@ void printText(std::ostream& out, const nlohmann::json& summary) {
     for (const auto& partition : summary["partitions"])
         printPartition(out, partition);
     out << "\nconstant data: " << summary["constant_bytes"].get<std::uint64_t>() << " bytes\n";
+    for (const auto& table : summary["report_tables"])
+        out << "report " << table["name"].get<std::string>() << ": "
+            << table["row_count"].get<std::size_t>() << " rows, " << table["columns"].size()
+            << " columns from " << table["source"].get<std::string>() << "\n";
 }
 
 } // namespace

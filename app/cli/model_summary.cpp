@@ -107,6 +107,13 @@ nlohmann::json modelSummary(const Model& model) {
     json["graphs"] = graphs;
     json["partitions"] = partitions;
     json["constant_bytes"] = model.constantBytes();
+    auto reports = nlohmann::json::array();
+    for (const auto& table : model.reportTables)
+        reports.push_back({{"name", table.name},
+                           {"source", table.source},
+                           {"columns", table.columns},
+                           {"row_count", table.rows.size()}});
+    json["report_tables"] = reports;
     return json;
 }
 
