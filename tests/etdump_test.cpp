@@ -304,7 +304,8 @@ TEST_CASE("attaching a dump of another program reports what does not fit") {
 TEST_CASE("damaged ETDumps read or fail cleanly") {
     const auto report =
         testing::damageAndRead(FormatRegistry::standard(), testing::fixture(kTutorial));
-    CHECK(report.attempts == 128);
+    CHECK(report.originalReads);
+    CHECK(report.truncationErrors > 0);
     CHECK(report.formatErrors > 0);
     CHECK(report.readOk > 0);
 }

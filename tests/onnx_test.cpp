@@ -324,7 +324,8 @@ TEST_CASE("damaged ONNX models read or fail cleanly") {
     for (const auto& name : {std::string("conv_relu.onnx"), std::string("if_branches.onnx")}) {
         const auto path = save(name == "conv_relu.onnx" ? convReluModel() : ifModel(), name);
         const auto report = testing::damageAndRead(FormatRegistry::standard(), path);
-        CHECK(report.attempts == 128);
+        CHECK(report.originalReads);
+        CHECK(report.truncationErrors > 0);
         CHECK(report.formatErrors > 0);
     }
 }
