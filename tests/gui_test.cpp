@@ -18,6 +18,7 @@
 #include "views/search_panel.hpp"
 #include "views/tensor_elements.hpp"
 #include "views/tensor_panel.hpp"
+#include "views/vela_layer_rows.hpp"
 #include "views/vela_panel.hpp"
 
 #include <QApplication>
@@ -46,6 +47,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <fstream>
 #include <memory>
@@ -218,6 +220,7 @@ class GuiTest : public QObject {
     void placementSharesCountOperatorsOnly();
     void macsFromShapesOfTheMobileNetV2Tosa();
     void velaPerLayerRowsSelectTheirNode();
+    void velaPerLayerFileAloneListsItsNodes();
     void ethosUDelegateExpandsInPlaceFromItsMenu();
     void everyBranchOfANodeCanBeExpandedOrOpened();
     void propertiesShowTosaVgfAndTfliteNodes();
@@ -784,42 +787,108 @@ void GuiTest::velaPerLayerRowsSelectTheirNode() {
     QVERIFY(dir.isValid());
     const auto copy = dir.filePath("arm_mlek_kws_micronet_m_int8.tflite");
     QVERIFY(QFile::copy(fixture("tflite/arm_mlek_kws_micronet_m_int8.tflite"), copy));
-    // Rows name the first three operators by their output tensors, as Vela does.
+    // Rows name the first three operators by their output tensors, as Vela does; a fourth row
+    // names a tensor the model does not have.
     const auto original = openModel("tflite/arm_mlek_kws_micronet_m_int8.tflite");
     const auto& graph = original->graphs.front();
+    const std::array<std::int64_t, 4> cycles{1000, 2000, 3000, 500};
     {
         std::ofstream csv(dir.filePath("arm_mlek_kws_micronet_m_int8_per-layer.csv").toStdString());
         csv << "Original Operator,NNG Operator,Target,Staging Usage,Peak% (Staging),Op Cycles,"
                "Network% (cycles),NPU,SRAM AC,DRAM AC,OnFlash AC,OffFlash AC,MAC Count,"
                "Network% (MAC),Util% (MAC),Name\n";
-        for (std::size_t n = 0; n < 3; ++n) {
-            const auto& name = graph.value(graph.nodes[n].outputs.front().value)->name;
-            csv << "CONV_2D,Conv2DBias,NPU,1024,10.0," << 1000 * (n + 1) << ",1.0,"
-                << 1000 * (n + 1) << ",0,0,0,0," << 5000 * (n + 1) << ",2.0," << 40 + n << ".5,\""
-                << name << "\"\n";
+        for (std::size_t n = 0; n < cycles.size(); ++n) {
+            const auto name =
+                n < 3 ? graph.value(graph.nodes[n].outputs.front().value)->name : "no_such_tensor";
+            csv << "CONV_2D,Conv2DBias,NPU,1024,10.0," << cycles[n] << ",1.0," << cycles[n]
+                << ",0,0,0,0," << 5000 * (n + 1) << ",2.0," << 40 + n << ".5,\"" << name << "\"\n";
         }
     }
     QVERIFY(window_->openFile(copy));
     auto* layers = window_->vela()->layers();
-    QCOMPARE(layers->topLevelItemCount(), 3);
-    auto* second = layers->topLevelItem(1);
-    QCOMPARE(second->text(2), QLocale().toString(2000));
-    QCOMPARE(second->text(3), QLocale().toString(10000));
-    QCOMPARE(second->text(4), QString("41.5"));
-    QCOMPARE(second->text(1), QString("Conv2DBias"));
+    auto* rows = layers->model();
+    QCOMPARE(rows->rowCount(), int(cycles.size())); // every row, matched or not
+    const auto column = [rows](const QString& name) {
+        for (int c = 0; c < rows->columnCount(); ++c)
+            if (rows->headerData(c, Qt::Horizontal).toString() == name) return c;
+        return -1;
+    };
+    const int cyclesColumn = column("Op Cycles");
+    const int nameColumn = column("Name");
+    const int matchedColumn = column("Matched Node");
+    QVERIFY(cyclesColumn >= 0 && nameColumn >= 0 && matchedColumn >= 0);
+    const auto text = [rows](int row, int column) { return rows->index(row, column).data(); };
+    QCOMPARE(text(1, cyclesColumn).toString(), QLocale().toString(2000));
+    QCOMPARE(text(1, column("MAC Count")).toString(), QLocale().toString(10000));
+    QCOMPARE(text(1, column("Util% (MAC)")).toString(), QLocale().toString(41.5));
+    QCOMPARE(text(1, column("NNG Operator")).toString(), QString("Conv2DBias"));
+    QCOMPARE(rows->index(1, cyclesColumn).data(Qt::TextAlignmentRole).value<Qt::Alignment>(),
+             Qt::AlignRight | Qt::AlignVCenter);
+    QCOMPARE(text(3, nameColumn).toString(), QString("no_such_tensor"));
+    QCOMPARE(text(3, matchedColumn).toString(), QString());
+    QCOMPARE(rows->index(3, 0).data(Qt::ToolTipRole).toString(),
+             QString("No node matched this row"));
     // The dock comes forward for a file with a report.
     bool raised = false;
     for (auto* bar : window_->findChildren<QTabBar*>())
         for (int i = 0; i < bar->count(); ++i)
             if (bar->tabText(i) == "Vela report" && bar->currentIndex() == i) raised = true;
     QVERIFY(raised);
-    // A click on a row selects its node.
-    const auto rect = layers->visualItemRect(second);
-    QTest::mouseClick(layers->viewport(), Qt::LeftButton, {}, rect.center());
-    const auto& target = window_->currentDocument()->selection().current();
+    // Sorting by cycles compares numbers, not text ("500" would lead as text).
+    layers->sortByColumn(cyclesColumn, Qt::DescendingOrder);
+    QCOMPARE(text(0, cyclesColumn).toString(), QLocale().toString(3000));
+    QCOMPARE(text(1, cyclesColumn).toString(), QLocale().toString(2000));
+    QCOMPARE(text(3, cyclesColumn).toString(), QLocale().toString(500));
+    // A click on a matched row selects the node it names.
+    const auto click = [layers, rows](int row) {
+        const auto rect = layers->visualRect(rows->index(row, 0));
+        QTest::mouseClick(layers->viewport(), Qt::LeftButton, {}, rect.center());
+    };
+    click(1);
+    const auto& selection = window_->currentDocument()->selection();
+    const auto target = selection.current();
     QCOMPARE(int(target.kind), int(SelectionTarget::Kind::Node));
     QCOMPARE(target.index, std::size_t(1));
+    const auto& selected = window_->currentDocument()->model().graphs[target.graph];
+    QCOMPARE(text(1, matchedColumn).toString(),
+             QString::fromStdString(selected.id + "/" + selected.nodes[target.index].name));
     QCOMPARE(window_->properties()->valueOf("vela.cycles"), QString("2000"));
+    // A row no node was matched to leaves the selection alone.
+    click(3);
+    QVERIFY(selection.current() == target);
+}
+
+// A per-layer report opened on its own lists its rows; without the report table (models read
+// before tables existed) the rows come from the figures on the nodes, still linked to them.
+void GuiTest::velaPerLayerFileAloneListsItsNodes() {
+    window_->show();
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const auto path = dir.filePath("alone_per-layer.csv");
+    {
+        std::ofstream csv(path.toStdString());
+        csv << "Original Operator,NNG Operator,Target,Staging Usage,Peak% (Staging),Op Cycles,"
+               "Network% (cycles),NPU,SRAM AC,DRAM AC,OnFlash AC,OffFlash AC,MAC Count,"
+               "Network% (MAC),Util% (MAC),Name\n"
+               "CONV_2D,Conv2DBias,NPU,1024,10.0,700,70.0,700,0,0,0,0,5000,50.0,40.5,conv\n"
+               "RESHAPE,Reshape,CPU,0,0.0,300,30.0,0,0,0,0,0,0,0.0,0.0,reshape\n";
+    }
+    QVERIFY(window_->openFile(path));
+    auto model = window_->currentDocument()->model();
+    auto* rows = window_->vela()->layers()->model();
+    QCOMPARE(rows->rowCount(), 2);
+    QCOMPARE(rows->columnCount(), int(model.findReportTable("vela.per_layer")->columns.size()));
+
+    model.reportTables.clear();
+    const auto fallback = velaLayerRows(model);
+    QCOMPARE(fallback.rows.size(), std::size_t(2));
+    QVERIFY(*fallback.cell(1, "Op Cycles") == AttributeValue{std::int64_t{300}});
+    const auto* matched = fallback.cell(1, kMatchedNodeColumn);
+    QVERIFY(matched && std::holds_alternative<std::string>(*matched));
+    const auto target = matchedNode(model, std::get<std::string>(*matched));
+    QVERIFY(target);
+    QCOMPARE(model.graphs[target->graph].nodes[target->index].name, std::string("reshape"));
+    QVERIFY(!matchedNode(model, "per-layer/no_such_node"));
 }
 
 void GuiTest::ethosUDelegateExpandsInPlaceFromItsMenu() {

@@ -1,5 +1,5 @@
-// The Vela report dock: the summary figures (model metadata "vela.*") and a per-layer table of
-// the nodes carrying Vela's figures, whose rows select their node.
+// The Vela report dock: the summary figures (model metadata "vela.*") and the per-layer report
+// table, sortable by any column, whose rows select the node they were matched to.
 #pragma once
 
 #include "views/model_document.hpp"
@@ -7,8 +7,10 @@
 #include <QWidget>
 
 class QLabel;
+class QModelIndex;
+class QSortFilterProxyModel;
+class QTreeView;
 class QTreeWidget;
-class QTreeWidgetItem;
 
 namespace pteron {
 
@@ -19,17 +21,18 @@ class VelaPanel : public QWidget {
     void setDocument(ModelDocument* document);
     int entryCount() const;
     bool hasReport() const;
-    QTreeWidget* layers() const { return layers_; }
+    QTreeView* layers() const { return layers_; }
 
   private:
     void fillSummary();
     void fillLayers();
-    void onLayerActivated(QTreeWidgetItem* item);
+    void onLayerActivated(const QModelIndex& index);
 
     ModelDocument* document_ = nullptr;
     QLabel* empty_;
     QTreeWidget* table_;
-    QTreeWidget* layers_;
+    QTreeView* layers_;
+    QSortFilterProxyModel* sorted_;
 };
 
 } // namespace pteron
