@@ -213,14 +213,39 @@ TEST_CASE("a raised cancel flag returns an empty cancelled layout") {
     CHECK_FALSE(layoutGraph(service, model.graphs.front(), {}, &cancel).cancelled);
 }
 
+TEST_CASE("in-process and child-process layouts place every node alike") {
+    const auto model = open("pte/arm_mv2_ethosu55_128_int8.pte");
+    LayoutService service;
+    LayoutOptions inProcess;
+    inProcess.isolation = LayoutIsolation::InProcess;
+    const auto here = layoutGraph(service, model.graphs.front(), inProcess, nullptr);
+    const auto child = layoutGraph(service, model.graphs.front(), {}, nullptr);
+    REQUIRE(here.nodes.size() == drawnNodes(model.graphs.front()));
+    REQUIRE(here.nodes.size() == child.nodes.size());
+    CHECK(here.width == Approx(child.width));
+    for (std::size_t n = 0; n < here.nodes.size(); ++n) {
+        CHECK(here.nodes[n].center.x == Approx(child.nodes[n].center.x));
+        CHECK(here.nodes[n].center.y == Approx(child.nodes[n].center.y));
+    }
+    // In process, a cancel raised beforehand still stops it.
+    std::atomic<bool> cancel{true};
+    CHECK(layoutGraph(service, model.graphs.front(), inProcess, &cancel).cancelled);
+}
+
 TEST_CASE("layouts on several threads share one service safely") {
+    // In process: forking while another thread of this process allocates is not safe under
+    // every allocator (the sanitizers' among them).
     const auto kws = open("pte/et_arduino_kws_dscnn_cortexm_int8.pte");
     const auto mv2 = open("pte/arm_mv2_ethosu55_128_int8.pte");
     LayoutService service;
-    auto first = std::async(std::launch::async,
-                            [&] { return layoutGraph(service, kws.graphs.front(), {}, nullptr); });
-    auto second = std::async(std::launch::async,
-                             [&] { return layoutGraph(service, mv2.graphs.front(), {}, nullptr); });
+    LayoutOptions options;
+    options.isolation = LayoutIsolation::InProcess;
+    auto first = std::async(std::launch::async, [&] {
+        return layoutGraph(service, kws.graphs.front(), options, nullptr);
+    });
+    auto second = std::async(std::launch::async, [&] {
+        return layoutGraph(service, mv2.graphs.front(), options, nullptr);
+    });
     CHECK(first.get().nodes.size() == drawnNodes(kws.graphs.front()));
     CHECK(second.get().nodes.size() == drawnNodes(mv2.graphs.front()));
 }

@@ -59,6 +59,14 @@ SceneLayout toSceneLayout(const Graph& graph, const GraphLayout& laid) {
     return scene;
 }
 
+// GCC 12's AddressSanitizer allocator is not fork-safe while other threads allocate, as the UI
+// thread always may; a sanitized build lays out in process and abandons cancelled layouts.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr auto kLayoutIsolation = LayoutIsolation::InProcess;
+#else
+constexpr auto kLayoutIsolation = LayoutIsolation::ChildProcess;
+#endif
+
 } // namespace
 
 LayoutEngine graphvizLayoutEngine(std::shared_ptr<LayoutService> service, BackendPalette palette,
@@ -82,6 +90,7 @@ LayoutEngine graphvizLayoutEngine(std::shared_ptr<LayoutService> service, Backen
             options.graph.operationSizes.push_back({size.width(), size.height()});
         }
         options.palette = palette;
+        options.isolation = kLayoutIsolation;
         return toSceneLayout(graph, layoutGraph(*service, graph, options, cancel));
     };
 }

@@ -81,11 +81,18 @@ GraphLayout layoutGraph(LayoutService& service, const Graph& graph, const Layout
         if (gvLayout(service.context(), build.graph.get(), "dot") != 0)
             throw std::runtime_error("Graphviz dot layout failed for graph " + graph.id);
         LayoutGuard layoutGuard(service.context(), build.graph.get());
-        return encodeLayout(collect(build));
+        return collect(build);
     };
+    if (options.isolation == LayoutIsolation::InProcess) {
+        auto layout = [&] {
+            auto guard = service.lock();
+            return layOut();
+        }();
+        return raised(cancel) ? cancelledLayout() : layout;
+    }
     auto call = [&] {
         auto guard = service.lock();
-        return ForkedCall(layOut);
+        return ForkedCall([&] { return encodeLayout(layOut()); });
     }();
     const auto answer = call.result(cancel);
     if (!answer) return cancelledLayout();
