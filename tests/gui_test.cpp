@@ -910,6 +910,10 @@ void GuiTest::ethosUDelegateExpandsInPlaceFromItsMenu() {
     QVERIFY(waitForLayout(panel));
     QCOMPARE(panel->currentGraph(), top);
     QCOMPARE(panel->expandedChild(delegate), std::optional<std::size_t>(child));
+    // Its one delegate expanded, the graph is all expanded: the toolbar toggle says so.
+    auto* expandAll = panel->findChild<QToolButton*>("expandButton");
+    QVERIFY(expandAll);
+    QVERIFY(expandAll->isChecked());
     // 984 NPU operations in place of the one delegate box.
     QCOMPARE(panel->scene()->nodeCount(), topCount - 1 + model.graphs[child].nodes.size());
     const auto first = panel->drawnIndex(child, 0);
@@ -927,6 +931,7 @@ void GuiTest::ethosUDelegateExpandsInPlaceFromItsMenu() {
     menu->actions().front()->trigger();
     QVERIFY(waitForLayout(panel));
     QCOMPARE(panel->scene()->nodeCount(), topCount);
+    QVERIFY(!expandAll->isChecked());
     // The "+" corner of the delegate box toggles it too.
     window_->show();
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));

@@ -218,6 +218,12 @@ void GraphPanel::setNodeExpanded(std::size_t node, std::optional<std::size_t> ch
         expanded_[node] = *child;
     else
         expanded_.erase(node);
+    // The toolbar toggle reads "expanded" exactly while every node with a child graph is.
+    bool everyChildExpanded = true;
+    for (std::size_t n = 0; n < graph.nodes.size(); ++n)
+        if (!graph.nodes[n].childGraphs.empty() && !expanded_.contains(n))
+            everyChildExpanded = false;
+    syncButton("expandButton", everyChildExpanded);
     startLayout();
 }
 
