@@ -30,6 +30,17 @@ std::vector<std::size_t> Model::topLevelGraphs() const {
     return result;
 }
 
+std::optional<PartitionRef> Model::sourcePartition(const Graph& graph) const {
+    if (!graph.parent || *graph.parent >= graphs.size()) return std::nullopt;
+    const auto& parent = graphs[*graph.parent];
+    for (std::size_t i = 0; i < parent.partitions.size(); ++i) {
+        const auto& child = parent.partitions[i].childGraph;
+        if (child && *child < graphs.size() && &graphs[*child] == &graph)
+            return PartitionRef{*graph.parent, i};
+    }
+    return std::nullopt;
+}
+
 std::uint64_t Model::constantBytes() const {
     // Tensors may share one buffer (or overlap), so the byte ranges are merged before summing.
     std::vector<std::pair<const std::byte*, const std::byte*>> ranges;

@@ -7,10 +7,17 @@
 #include "core/report_table.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace pteron {
+
+// A partition of one of the model's graphs: the graph's index and the partition's index in it.
+struct PartitionRef {
+    std::size_t graph = 0;
+    std::size_t partition = 0;
+};
 
 struct Model {
     std::string path;
@@ -29,6 +36,9 @@ struct Model {
     // The report table called `name`, or nullptr.
     const ReportTable* findReportTable(std::string_view name) const;
     std::vector<std::size_t> topLevelGraphs() const;
+    // The partition of `graph`'s parent whose payload decoded into `graph`; nullopt for a
+    // top-level graph or one no partition of its parent points to.
+    std::optional<PartitionRef> sourcePartition(const Graph& graph) const;
     // Bytes of constant data over all graphs; a buffer shared by several tensors counts once.
     std::uint64_t constantBytes() const;
 };

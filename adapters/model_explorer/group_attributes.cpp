@@ -6,20 +6,6 @@
 
 namespace pteron {
 
-namespace {
-
-// The partition of the parent graph whose payload decoded into `graph`, if any.
-const Partition* sourcePartition(const Model& model, const Graph& graph) {
-    if (!graph.parent || *graph.parent >= model.graphs.size()) return nullptr;
-    for (const auto& partition : model.graphs[*graph.parent].partitions)
-        if (partition.childGraph && *partition.childGraph < model.graphs.size() &&
-            &model.graphs[*partition.childGraph] == &graph)
-            return &partition;
-    return nullptr;
-}
-
-} // namespace
-
 nlohmann::json partitionAttributes(const Model& model, const Partition& partition) {
     nlohmann::json attrs{
         {"backend", partition.backend},
@@ -68,8 +54,9 @@ nlohmann::json groupNodeAttributes(const Model& model, const Graph& graph,
             top["partition." + label + "." + it.key()] = it.value();
     }
 
-    if (const auto* source = sourcePartition(model, graph)) {
-        const auto attributes = partitionAttributes(model, *source);
+    if (const auto source = model.sourcePartition(graph)) {
+        const auto attributes =
+            partitionAttributes(model, model.graphs[source->graph].partitions[source->partition]);
         for (auto it = attributes.begin(); it != attributes.end(); ++it)
             top["delegate." + it.key()] = it.value();
     }

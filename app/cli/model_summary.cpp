@@ -2,8 +2,6 @@
 
 #include "adapters/common/partition_label.hpp"
 
-#include <optional>
-
 namespace pteron {
 
 namespace {
@@ -15,23 +13,7 @@ nlohmann::json valueList(const Graph& graph, const std::vector<std::int64_t>& in
     return list;
 }
 
-struct CallingPartition {
-    const Graph* graph = nullptr;
-    std::size_t index = 0;
-};
-
-// The partition of the parent graph whose payload decoded into `graphIndex`, if any.
-std::optional<CallingPartition> callingPartition(const Model& model, std::size_t graphIndex) {
-    const auto& parent = model.graphs[graphIndex].parent;
-    if (!parent || *parent >= model.graphs.size()) return std::nullopt;
-    const auto& caller = model.graphs[*parent];
-    for (std::size_t i = 0; i < caller.partitions.size(); ++i)
-        if (caller.partitions[i].childGraph == graphIndex) return CallingPartition{&caller, i};
-    return std::nullopt;
-}
-
-nlohmann::json partitionSummary(const Model& model, std::size_t graphIndex, std::size_t index) {
-    const auto& graph = model.graphs[graphIndex];
+nlohmann::json partitionSummary(const Model& model, const Graph& graph, std::size_t index) {
     const auto& partition = graph.partitions[index];
     nlohmann::json json{
         {"graph", graph.id},
@@ -48,12 +30,14 @@ nlohmann::json partitionSummary(const Model& model, std::size_t graphIndex, std:
     };
     // A decoded payload's own delegated partition is the calling partition seen from inside:
     // it takes the caller's id and its payload bytes are counted once, at the caller.
-    const auto caller = callingPartition(model, graphIndex);
-    if (partition.delegated && caller &&
-        caller->graph->partitions[caller->index].backend == partition.backend) {
-        json["id"] = partitionLabel(*caller->graph, caller->index);
+    const auto source = model.sourcePartition(graph);
+    const auto& caller = source ? model.graphs[source->graph] : graph;
+    if (partition.delegated && source &&
+        caller.partitions[source->partition].backend == partition.backend) {
+        const auto label = partitionLabel(caller, source->partition);
+        json["id"] = label;
         json["payload_bytes"] = 0;
-        json["same_as"] = caller->graph->id + " " + partitionLabel(*caller->graph, caller->index);
+        json["same_as"] = caller.id + " " + label;
     }
     if (!partition.payloadMagic.empty()) json["payload_magic"] = partition.payloadMagic;
     if (!partition.payloadLocation.empty()) json["payload_location"] = partition.payloadLocation;
@@ -83,8 +67,7 @@ nlohmann::json modelSummary(const Model& model) {
     json["metadata"] = metadata;
     auto graphs = nlohmann::json::array();
     auto partitions = nlohmann::json::array();
-    for (std::size_t graphIndex = 0; graphIndex < model.graphs.size(); ++graphIndex) {
-        const auto& graph = model.graphs[graphIndex];
+    for (const auto& graph : model.graphs) {
         nlohmann::json histogram = nlohmann::json::object();
         for (const auto& [op, count] : graph.opHistogram())
             histogram[op] = count;
@@ -102,7 +85,7 @@ nlohmann::json modelSummary(const Model& model) {
         });
         for (std::size_t i = 0; i < graph.partitions.size(); ++i)
             if (graph.nodeCount(i) > 0 || graph.partitions[i].delegated)
-                partitions.push_back(partitionSummary(model, graphIndex, i));
+                partitions.push_back(partitionSummary(model, graph, i));
     }
     json["graphs"] = graphs;
     json["partitions"] = partitions;

@@ -7,8 +7,9 @@
 
 namespace pteron {
 
-// Keys: file, format, format_version, metadata, graphs[], partitions[], constant_bytes. A child
-// graph's own delegated partition carries "same_as" (the calling partition) and payload_bytes 0.
+// Keys: file, format, format_version, metadata, graphs[], partitions[], constant_bytes,
+// report_tables[]. A child graph's own delegated partition carries "same_as" (the calling
+// partition) and payload_bytes 0.
 nlohmann::json modelSummary(const Model& model);
 
 // {"name","dtype","shape"} of one value; shape is null for scalars.
