@@ -111,9 +111,7 @@ void placeVelaOperators(Model& model, std::size_t graphCount) {
     for (std::size_t g = 0; g < graphCount; ++g) {
         std::size_t ordinal = 0;
         for (std::size_t n = 0; n < model.graphs[g].nodes.size(); ++n) {
-            if (model.graphs[g].nodes[n].op !=
-                "tflite.custom:" + std::string(vela::kEthosUCustomCode))
-                continue;
+            if (!vela::isEthosUOperator(model.graphs[g].nodes[n])) continue;
             const auto graphsBefore = model.graphs.size();
             try {
                 vela::placeEthosUOperator(model, g, n, ordinal++);
@@ -164,11 +162,9 @@ void markVelaProducer(Model& model) {
     // A copy: adding metadata below may move the attribute it came from.
     const std::string text = found ? *found : std::string();
     const bool described = text.rfind("Vela", 0) == 0;
-    bool hasNpuOperator = false;
-    for (const auto& graph : model.graphs)
-        for (const auto& node : graph.nodes)
-            hasNpuOperator = hasNpuOperator ||
-                             node.op == "tflite.custom:" + std::string(vela::kEthosUCustomCode);
+    const bool hasNpuOperator = std::ranges::any_of(model.graphs, [](const Graph& graph) {
+        return std::ranges::any_of(graph.nodes, vela::isEthosUOperator);
+    });
     if (!described && !hasNpuOperator) return;
     model.metadata.push_back({"producer", std::string("Vela")});
     if (findAttribute(model.metadata, "vela_version") || !described) return;

@@ -5,6 +5,13 @@
 #include "parsers/ethosu/ethosu_graph.hpp"
 
 namespace pteron::vela {
+
+bool isEthosUOperator(const Node& node) {
+    constexpr std::string_view kPrefix = "tflite.custom:";
+    const std::string_view op = node.op;
+    return op.size() == kPrefix.size() + kEthosUCustomCode.size() && op.starts_with(kPrefix) &&
+           op.ends_with(kEthosUCustomCode);
+}
 namespace {
 
 const Value* operand(const Graph& graph, const std::vector<Operand>& operands, std::size_t i) {

@@ -9,6 +9,9 @@ namespace pteron::vela {
 
 inline constexpr std::string_view kEthosUCustomCode = "ethos-u";
 
+// True for Vela's ethos-u custom operator ("tflite.custom:ethos-u").
+bool isEthosUOperator(const Node& node);
+
 // Decodes the command stream of the ethos-u operator `nodeIndex` of graph `graphIndex` (its first
 // input tensor) into a new child graph, gives the node its own NPU partition and returns the
 // child graph's index. `ordinal` numbers the ethos-u operators of the graph. Throws FormatError.

@@ -38,11 +38,12 @@ void attachVelaLayers(Model& model, const std::vector<VelaLayerRow>& rows,
 // the files "<dir>/X_summary_<system config>.csv" then "<dir>/X_per-layer.csv", sorted.
 std::vector<std::string> findReportsBeside(const std::string& modelPath);
 
-// Finds, reads and attaches the reports beside `modelPath`. A summary whose `network` column is
-// not the model's base name is not attached ("vela.report_note" says why). When anything is
-// attached, "vela.npu_ops" / "vela.cpu_ops" count the model's operators on an NPU partition
-// (ethos-u operators) and the rest. A damaged report does not fail the model: its error text
-// goes to metadata "vela.report_error". Returns the files attached.
+// Finds, reads and attaches the reports beside `modelPath`. A summary's file name pairs it with
+// the model; when its `network` column is not the model's base name (both files renamed), it is
+// still attached and "vela.report_note" says so. When anything is attached, "vela.npu_ops" /
+// "vela.cpu_ops" count the model's operators on an NPU partition (ethos-u operators) and the
+// rest. A damaged report does not fail the model: its error text goes to metadata
+// "vela.report_error". Returns the files attached.
 std::vector<std::string> attachReportsBeside(Model& model, const std::string& modelPath);
 
 } // namespace pteron::vela_report
