@@ -1,7 +1,7 @@
 #include "parsers/registry.hpp"
 
 #include "core/format_error.hpp"
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/etdump/etdump_attach.hpp"
 #include "parsers/etdump/etdump_reader.hpp"
 #include "parsers/ethosu/ethosu_payload.hpp"

@@ -26,6 +26,7 @@ CommandLine CommandLine::parse(std::span<const std::string> args,
             } else {
                 throw UsageError(name + " needs a value");
             }
+            line.repeated[name].push_back(line.options[name]);
         } else {
             throw UsageError("unknown option " + arg);
         }
@@ -37,6 +38,11 @@ std::optional<std::string> CommandLine::value(std::string_view option) const {
     auto it = options.find(std::string(option));
     if (it == options.end()) return std::nullopt;
     return it->second;
+}
+
+std::vector<std::string> CommandLine::values(std::string_view option) const {
+    auto it = repeated.find(std::string(option));
+    return it == repeated.end() ? std::vector<std::string>{} : it->second;
 }
 
 } // namespace pteron

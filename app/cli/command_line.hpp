@@ -18,6 +18,8 @@ class UsageError : public std::runtime_error {
 struct CommandLine {
     std::vector<std::string> positional;
     std::map<std::string, std::string> options; // "--graph" -> "forward"; flags map to ""
+    // Every value of each valued option, in order (for options given more than once).
+    std::map<std::string, std::vector<std::string>> repeated;
 
     // Splits `args`; options in `valued` take the next argument as their value.
     static CommandLine parse(std::span<const std::string> args,
@@ -25,6 +27,7 @@ struct CommandLine {
                              std::span<const std::string_view> valued);
     bool has(std::string_view option) const { return options.count(std::string(option)) > 0; }
     std::optional<std::string> value(std::string_view option) const;
+    std::vector<std::string> values(std::string_view option) const;
 };
 
 } // namespace pteron

@@ -5,6 +5,8 @@
 #include "app/cli/info_command.hpp"
 #include "app/cli/nodes_command.hpp"
 #include "app/cli/render_command.hpp"
+#include "app/cli/run_command.hpp"
+#include "runtime/runtime_error.hpp"
 #include "core/format_error.hpp"
 
 #include <iostream>
@@ -35,10 +37,19 @@ commands:
   ethosu FILE [--registers] [--ptd FILE]
                                       decoded Ethos-U NPU operations of a Vela .tflite or a .pte
                                       delegate; --registers adds the raw register writes
+  run FILE [--method NAME] [--input NAME=FILE.npy]... [--inputs DIR] [--seed N] [--ptd FILE]
+      [--delegate PARTITION=FILE]... [-o DIR] [--trace] [--threads N] [--json]
+                                      execute with the built-in runtime; outputs (and with --trace
+                                      every intermediate tensor, indexed by trace.json) as .npy in
+                                      DIR (default pteron-run); missing inputs are seeded random
+  run --check FILE [--delegate PARTITION=FILE]...
+                                      per partition: can it run, and every node that cannot
   render FILE [--graph ID] [--left-to-right] [--no-clusters] [--ptd FILE] [--palette FILE]
          [--format svg|png|dot] -o out.{svg,png,dot}
                                       a graph drawn with Graphviz dot
-exit codes: 0 success, 1 usage error, 2 unreadable or malformed input
+exit codes: 0 success, 1 usage error, 2 unreadable or malformed input (or a model or input
+            the runtime cannot execute: wrong dtype or shape, impossible operation),
+            3 operators or delegate payloads without a kernel (run)
 )";
 
 int dispatch(const std::string& command, std::span<const std::string> args) {
@@ -47,6 +58,7 @@ int dispatch(const std::string& command, std::span<const std::string> args) {
     if (command == "export") return pteron::runExportCommand(args, std::cout);
     if (command == "ethosu") return pteron::runEthosuCommand(args, std::cout, std::cerr);
     if (command == "render") return pteron::runRenderCommand(args, std::cout);
+    if (command == "run") return pteron::runRunCommand(args, std::cout, std::cerr);
     if (command == "help" || command == "--help" || command == "-h") {
         std::cout << kUsage;
         return 0;
@@ -67,6 +79,9 @@ int main(int argc, char** argv) {
     } catch (const pteron::UsageError& error) {
         std::cerr << "pteron: " << error.what() << "\n\n" << kUsage;
         return 1;
+    } catch (const pteron::runtime::RuntimeError& error) {
+        std::cerr << "pteron: " << error.what() << "\n";
+        return 2;
     } catch (const pteron::FormatError& error) {
         std::cerr << "pteron: " << error.what() << "\n";
         return 2;

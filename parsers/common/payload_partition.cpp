@@ -1,6 +1,6 @@
 #include "parsers/common/payload_partition.hpp"
 
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 
 namespace pteron {
 

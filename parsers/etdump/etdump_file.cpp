@@ -3,7 +3,7 @@
 #include "core/format_error.hpp"
 #include "etdump_generated.h"
 #include "parsers/common/flatbuffer_check.hpp"
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 
 #include <cstdint>
 #include <filesystem>

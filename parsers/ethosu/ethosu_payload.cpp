@@ -2,7 +2,7 @@
 #include "parsers/common/payload_partition.hpp"
 
 #include "core/format_error.hpp"
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/ethosu/ethosu_graph.hpp"
 #include "parsers/ethosu/vela_bin_stream.hpp"
 

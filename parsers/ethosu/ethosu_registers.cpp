@@ -1,6 +1,6 @@
 #include "parsers/ethosu/ethosu_registers.hpp"
 
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 
 #include <algorithm>
 #include <cstdio>

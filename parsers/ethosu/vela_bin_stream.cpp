@@ -1,7 +1,7 @@
 #include "parsers/ethosu/vela_bin_stream.hpp"
 
 #include "core/format_error.hpp"
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 
 namespace pteron::ethosu {
 namespace {

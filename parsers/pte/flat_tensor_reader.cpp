@@ -2,7 +2,7 @@
 
 #include "flat_tensor_generated.h"
 #include "parsers/common/flatbuffer_check.hpp"
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/pte/scalar_type.hpp"
 
 namespace pteron {

@@ -2,7 +2,7 @@
 
 #include "core/format_error.hpp"
 #include "executorch_program_generated.h"
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/pte/backend_catalog.hpp"
 
 #include <span>

@@ -3,7 +3,7 @@
 #include "core/format_error.hpp"
 #include "executorch_program_generated.h"
 #include "parsers/common/flatbuffer_check.hpp"
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/pte/flat_tensor_reader.hpp"
 #include "parsers/pte/pte_delegates.hpp"
 #include "parsers/pte/pte_instructions.hpp"

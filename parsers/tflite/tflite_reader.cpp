@@ -1,7 +1,7 @@
 #include "parsers/tflite/tflite_reader.hpp"
 
 #include "parsers/common/flatbuffer_check.hpp"
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/tflite/tflite_metadata.hpp"
 #include "parsers/tflite/tflite_options.hpp"
 #include "parsers/tflite/tflite_tensors.hpp"

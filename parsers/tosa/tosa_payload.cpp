@@ -1,7 +1,7 @@
 #include "parsers/tosa/tosa_payload.hpp"
 #include "parsers/common/payload_partition.hpp"
 
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/tosa/tosa_graph_decoder.hpp"
 #include "parsers/tosa/tosa_metadata.hpp"
 

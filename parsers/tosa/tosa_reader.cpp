@@ -1,6 +1,6 @@
 #include "parsers/tosa/tosa_reader.hpp"
 
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/tosa/tosa_graph_decoder.hpp"
 #include "parsers/tosa/tosa_metadata.hpp"
 

@@ -1,7 +1,7 @@
 #include "parsers/vela/vela_partition.hpp"
 
 #include "core/format_error.hpp"
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/ethosu/ethosu_graph.hpp"
 
 namespace pteron::vela {

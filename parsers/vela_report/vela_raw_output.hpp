@@ -3,7 +3,7 @@
 #pragma once
 
 #include "core/byte_view.hpp"
-#include "parsers/vela_report/npy_array.hpp"
+#include "core/npy_array.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -1,6 +1,6 @@
 #include "parsers/vela_report/vela_report_reader.hpp"
 
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/vela_report/vela_raw_graph.hpp"
 #include "parsers/vela_report/vela_raw_output.hpp"
 #include "parsers/vela_report/vela_report_attach.hpp"

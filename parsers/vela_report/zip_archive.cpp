@@ -1,7 +1,7 @@
 #include "parsers/vela_report/zip_archive.hpp"
 
 #include "core/format_error.hpp"
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 
 #include <zlib.h>
 

@@ -1,6 +1,6 @@
 #include "parsers/vgf/vgf_constants.hpp"
 
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/vgf/vgf_section_buffer.hpp"
 
 #include "vgf_sections_generated.h"

@@ -1,7 +1,7 @@
 // The fixed 128-byte VGF header: magic, format version and the four section ranges.
 #pragma once
 
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 
 #include <array>
 #include <cstdint>

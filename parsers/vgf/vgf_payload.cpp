@@ -1,7 +1,7 @@
 #include "parsers/vgf/vgf_payload.hpp"
 #include "parsers/common/payload_partition.hpp"
 
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/vgf/vgf_attributes.hpp"
 #include "parsers/vgf/vgf_document.hpp"
 #include "parsers/vgf/vgf_segment_graph.hpp"

@@ -1,6 +1,6 @@
 #include "parsers/xnnpack/xnnpack_layout.hpp"
 
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 
 namespace pteron {
 

@@ -2,7 +2,7 @@
 
 #include "core/format_error.hpp"
 #include "parsers/common/flatbuffer_check.hpp"
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 #include "parsers/xnnpack/xnnpack_context.hpp"
 #include "parsers/xnnpack/xnnpack_layout.hpp"
 #include "parsers/xnnpack/xnnpack_nodes.hpp"

@@ -23,6 +23,17 @@ std::vector<std::string> fixturesIn(const std::string& folder, const std::string
     return files;
 }
 
+std::filesystem::path oraclesDir() {
+    if (const char* env = std::getenv("PTERON_ORACLES"); env && *env) return env;
+    auto fixtures = fixturesDir().lexically_normal();
+    if (!fixtures.has_filename()) fixtures = fixtures.parent_path(); // a trailing separator
+    return fixtures.parent_path() / "oracles";
+}
+
+std::string oracle(const std::string& relative) {
+    return (oraclesDir() / relative).string();
+}
+
 std::filesystem::path madeDir() {
     auto dir = std::filesystem::path(PTERON_BINARY_DIR) / "tests" / "fixtures-made";
     std::filesystem::create_directories(dir);

@@ -13,6 +13,11 @@ std::filesystem::path fixturesDir();
 std::string fixture(const std::string& relative);
 // Every file in a fixture subfolder with the given extension, sorted.
 std::vector<std::string> fixturesIn(const std::string& folder, const std::string& extension);
+// The oracle folder ($PTERON_ORACLES, or the "oracles" folder beside the fixtures folder):
+// inputs and the outputs tools other than pteron computed for them.
+std::filesystem::path oraclesDir();
+// Absolute path of an oracle file, e.g. oracle("bpte/et_module_test_bundled_program.bpte").
+std::string oracle(const std::string& relative);
 // Folder for files tests generate (tests/fixtures-made under the build tree).
 std::filesystem::path madeDir();
 

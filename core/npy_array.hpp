@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace pteron::vela_report {
+namespace pteron {
 
 struct NpyArray {
     std::string descr; // as written: "<u1", "<i8", "|b1", "|O"
@@ -33,4 +33,4 @@ struct NpyArray {
 // Parses one .npy payload; `file` and `where` name it in errors (format "npy").
 NpyArray parseNpy(const ByteView& bytes, const std::string& file, const std::string& where);
 
-} // namespace pteron::vela_report
+} // namespace pteron

@@ -1,14 +1,14 @@
-#include "parsers/vela_report/npy_array.hpp"
+#include "core/npy_array.hpp"
 
 #include "core/format_error.hpp"
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <optional>
 
-namespace pteron::vela_report {
+namespace pteron {
 namespace {
 
 const std::string kFormat = "npy";
@@ -302,4 +302,4 @@ NpyArray parseNpy(const ByteView& bytes, const std::string& file, const std::str
     return array;
 }
 
-} // namespace pteron::vela_report
+} // namespace pteron

@@ -1,4 +1,4 @@
-#include "parsers/common/little_endian_reader.hpp"
+#include "core/little_endian_reader.hpp"
 
 #include <cstring>
 

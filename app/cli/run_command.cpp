@@ -1,0 +1,271 @@
+#include "app/cli/run_command.hpp"
+
+#include "adapters/common/partition_label.hpp"
+#include "app/cli/command_line.hpp"
+#include "app/cli/model_opening.hpp"
+#include "app/cli/output_file.hpp"
+#include "app/cli/run_inputs.hpp"
+#include "app/cli/run_recorder.hpp"
+#include "parsers/registry.hpp"
+#include "runtime/interpreter.hpp"
+#include "runtime/tensor_elements.hpp"
+#include "runtime/tensor_file.hpp"
+
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <iomanip>
+#include <list>
+#include <nlohmann/json.hpp>
+
+namespace pteron {
+
+namespace {
+
+using runtime::Tensor;
+
+// The graph `--method NAME` names (by name or id), else the first top-level graph.
+std::size_t chooseGraph(const Model& model, const CommandLine& line) {
+    const auto tops = model.topLevelGraphs();
+    const auto wanted = line.value("--method");
+    for (const auto index : tops) {
+        const auto& graph = model.graphs[index];
+        if (!wanted || graph.name == *wanted || graph.id == *wanted) return index;
+    }
+    if (wanted) {
+        std::string names;
+        for (const auto index : tops)
+            names += (names.empty() ? "" : ", ") + model.graphs[index].id;
+        throw UsageError("no method " + *wanted + " (the model has " + names + ")");
+    }
+    throw runtime::RuntimeError(model.path + " holds no graph to run");
+}
+
+unsigned threadCount(const CommandLine& line) {
+    const auto text = line.value("--threads");
+    if (!text) return std::max(1u, std::thread::hardware_concurrency());
+    try {
+        std::size_t used = 0;
+        const auto count = std::stoul(*text, &used);
+        if (used == text->size() && count >= 1 && count <= 256) return static_cast<unsigned>(count);
+    } catch (const std::exception&) {
+    }
+    throw UsageError("--threads takes a count from 1 to 256, given " + *text);
+}
+
+// Opens every `--delegate NAME=FILE`; the models live as long as the list.
+std::map<std::string, runtime::GraphRef> substitutes(const CommandLine& line,
+                                                     std::list<Model>& models) {
+    std::map<std::string, runtime::GraphRef> result;
+    const auto registry = FormatRegistry::standard();
+    for (const auto& item : line.values("--delegate")) {
+        const auto equals = item.find('=');
+        if (equals == std::string::npos || equals == 0 || equals + 1 == item.size())
+            throw UsageError("--delegate takes PARTITION=FILE, given " + item);
+        auto& model = models.emplace_back(registry.open(item.substr(equals + 1)));
+        const auto tops = model.topLevelGraphs();
+        if (tops.empty()) throw runtime::RuntimeError(model.path + " holds no graph to run");
+        result[item.substr(0, equals)] = {&model, tops.front()};
+    }
+    return result;
+}
+
+nlohmann::json missingJson(const std::vector<runtime::MissingKernel>& missing) {
+    auto list = nlohmann::json::array();
+    for (const auto& item : missing)
+        list.push_back({{"graph", item.graph},
+                        {"node", item.node},
+                        {"name", item.nodeName},
+                        {"op", item.op},
+                        {"reason", item.reason}});
+    return list;
+}
+
+// Per top-level partition: can it run, and what stops it.
+nlohmann::json checkReport(const Model& model, std::size_t graphIndex,
+                           const runtime::Interpreter& interpreter,
+                           const std::map<std::string, runtime::GraphRef>& substituted) {
+    const auto& graph = model.graphs[graphIndex];
+    auto partitions = nlohmann::json::array();
+    for (std::size_t p = 0; p < graph.partitions.size(); ++p) {
+        std::vector<runtime::MissingKernel> missing;
+        std::size_t nodes = 0;
+        for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
+            if (graph.nodes[n].partition != p) continue;
+            ++nodes;
+            for (auto& item : interpreter.check(graphIndex))
+                if ((item.graph == graph.id && item.node == n) ||
+                    (item.graph != graph.id &&
+                     std::find(graph.nodes[n].childGraphs.begin(), graph.nodes[n].childGraphs.end(),
+                               model.findGraph(item.graph)
+                                   ? static_cast<std::size_t>(model.findGraph(item.graph) -
+                                                              model.graphs.data())
+                                   : SIZE_MAX) != graph.nodes[n].childGraphs.end()))
+                    missing.push_back(item);
+        }
+        if (nodes == 0) continue;
+        const auto label = partitionLabel(graph, p);
+        partitions.push_back({{"partition", label},
+                              {"backend", graph.partitions[p].backend},
+                              {"nodes", nodes},
+                              {"substituted", substituted.count(label) > 0},
+                              {"runnable", missing.empty()},
+                              {"missing", missingJson(missing)}});
+    }
+    return partitions;
+}
+
+void printCheck(std::ostream& out, const nlohmann::json& partitions) {
+    for (const auto& partition : partitions) {
+        out << partition["partition"].get<std::string>() << " (" << partition["nodes"].get<int>()
+            << " nodes): " << (partition["runnable"].get<bool>() ? "runs" : "cannot run");
+        if (partition["substituted"].get<bool>()) out << " (substituted)";
+        out << "\n";
+        for (const auto& item : partition["missing"])
+            out << "  " << item["graph"].get<std::string>() << " #" << item["node"].get<int>()
+                << " " << item["op"].get<std::string>() << ": " << item["reason"].get<std::string>()
+                << "\n";
+    }
+}
+
+nlohmann::json tensorJson(const std::string& name, const Tensor& tensor) {
+    nlohmann::json item{{"name", name},
+                        {"dtype", std::string(dtypeName(tensor.dtype()))},
+                        {"shape", tensor.shape()}};
+    if (runtime::isNumericType(tensor.dtype()) && tensor.elementCount() > 0) {
+        const auto stats = runtime::statisticsOf(tensor);
+        item["min"] = stats.min;
+        item["max"] = stats.max;
+        item["mean"] = stats.mean;
+        if (stats.nonFinite) item["non_finite"] = stats.nonFinite;
+    }
+    return item;
+}
+
+std::string outputName(const Graph& graph, std::size_t position) {
+    const auto* value = graph.value(graph.outputs[position]);
+    return value && !value->name.empty() ? value->name : "output" + std::to_string(position);
+}
+
+void printSummary(std::ostream& out, const nlohmann::json& report) {
+    out << report["model"].get<std::string>() << " graph " << report["graph"].get<std::string>()
+        << "\n";
+    out << "inputs:\n";
+    for (const auto& input : report["inputs"])
+        out << "  " << input["name"].get<std::string>() << " " << input["dtype"].get<std::string>()
+            << input["shape"].dump() << " from " << input["source"].get<std::string>() << "\n";
+    out << "outputs:\n";
+    for (const auto& output : report["outputs"]) {
+        out << "  " << output["name"].get<std::string>() << " "
+            << output["dtype"].get<std::string>() << output["shape"].dump();
+        if (output.contains("min"))
+            out << "  min " << output["min"].get<double>() << " max " << output["max"].get<double>()
+                << " mean " << output["mean"].get<double>();
+        out << "  -> " << output["file"].get<std::string>() << "\n";
+    }
+    out << std::fixed << std::setprecision(3);
+    out << "time per partition (ms):\n";
+    for (const auto& item : report["partitions"])
+        out << "  " << std::setw(10) << item["seconds"].get<double>() * 1e3 << "  "
+            << item["partition"].get<std::string>() << "\n";
+    out << "time per operator (ms, count):\n";
+    for (const auto& item : report["operators"])
+        out << "  " << std::setw(10) << item["seconds"].get<double>() * 1e3 << "  " << std::setw(5)
+            << item["count"].get<int>() << "  " << item["op"].get<std::string>() << "\n";
+    out << "total " << report["seconds"].get<double>() * 1e3 << " ms on "
+        << report["threads"].get<int>() << " thread(s)\n";
+    out.unsetf(std::ios::fixed);
+}
+
+} // namespace
+
+int runRunCommand(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
+    static constexpr std::array<std::string_view, 3> kFlags{"--trace", "--json", "--check"};
+    static constexpr std::array<std::string_view, 9> kValued{"--method", "--input",   "--inputs",
+                                                             "--seed",   "--ptd",     "--delegate",
+                                                             "--output", "--threads", "--etdump"};
+    const auto expanded = expandShortOutput(args);
+    const auto line = CommandLine::parse(expanded, kFlags, kValued);
+    if (line.positional.size() != 1) throw UsageError("run needs exactly one FILE");
+    const auto model = openModel(line, line.positional[0]);
+    const auto graphIndex = chooseGraph(model, line);
+    const auto& graph = model.graphs[graphIndex];
+    std::list<Model> otherModels;
+    const auto substituted = substitutes(line, otherModels);
+    const auto kernels = runtime::KernelRegistry::withAllKernels();
+
+    if (line.has("--check")) {
+        runtime::Interpreter interpreter(model, kernels, {1, nullptr, substituted});
+        const auto partitions = checkReport(model, graphIndex, interpreter, substituted);
+        if (line.has("--json"))
+            out << nlohmann::json{{"model", model.path},
+                                  {"graph", graph.id},
+                                  {"partitions", partitions}}
+                       .dump(2)
+                << "\n";
+        else
+            printCheck(out, partitions);
+        const bool runnable = interpreter.check(graphIndex).empty();
+        return runnable ? 0 : kExitMissingKernels;
+    }
+
+    const auto folder = line.value("--output").value_or("pteron-run");
+    std::filesystem::create_directories(folder);
+    std::optional<std::string> traceFolder;
+    if (line.has("--trace")) traceFolder = folder;
+    RunRecorder recorder(traceFolder);
+    const auto threads = threadCount(line);
+    runtime::Interpreter interpreter(model, kernels, {threads, &recorder, substituted});
+    auto inputs = gatherInputs(graph, line);
+
+    nlohmann::json report{{"model", model.path}, {"graph", graph.id}, {"threads", threads}};
+    std::vector<Tensor> tensors;
+    report["inputs"] = nlohmann::json::array();
+    for (const auto& input : inputs) {
+        auto item = tensorJson(input.spec.name, input.tensor);
+        item["source"] = input.source;
+        report["inputs"].push_back(item);
+        tensors.push_back(input.tensor);
+    }
+    std::vector<Tensor> outputs;
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        outputs = interpreter.run(graphIndex, std::move(tensors));
+    } catch (const runtime::MissingKernelsError& error) {
+        err << "pteron: " << error.what() << "\n";
+        return kExitMissingKernels;
+    }
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    report["seconds"] = elapsed.count();
+
+    report["outputs"] = nlohmann::json::array();
+    std::map<std::string, int> used;
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+        const auto name = outputName(graph, i);
+        auto stem = fileNameFor(name);
+        if (const auto count = used[stem]++; count > 0) stem += "." + std::to_string(count);
+        const auto path = (std::filesystem::path(folder) / (stem + ".npy")).string();
+        if (const auto error = runtime::writeNpyTensor(path, outputs[i]); !error.empty())
+            throw UsageError(error);
+        auto item = tensorJson(name, outputs[i]);
+        item["file"] = path;
+        report["outputs"].push_back(item);
+    }
+    if (const auto error = recorder.writeTraceIndex(); !error.empty()) throw UsageError(error);
+    report["partitions"] = nlohmann::json::array();
+    for (const auto& [label, seconds] : recorder.partitionSeconds())
+        report["partitions"].push_back({{"partition", label}, {"seconds", seconds}});
+    report["operators"] = nlohmann::json::array();
+    for (const auto& [op, time] : recorder.operatorTimes())
+        report["operators"].push_back(
+            {{"op", op}, {"count", time.count}, {"seconds", time.seconds}});
+    if (traceFolder) report["trace"] = (std::filesystem::path(folder) / "trace.json").string();
+
+    if (line.has("--json"))
+        out << report.dump(2) << "\n";
+    else
+        printSummary(out, report);
+    return 0;
+}
+
+} // namespace pteron

@@ -1,0 +1,60 @@
+#include "app/cli/run_recorder.hpp"
+
+#include "adapters/common/partition_label.hpp"
+#include "app/cli/run_inputs.hpp"
+#include "core/model.hpp"
+#include "runtime/runtime_error.hpp"
+#include "runtime/tensor_file.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+namespace pteron {
+
+RunRecorder::RunRecorder(std::optional<std::string> traceFolder)
+    : traceFolder_(std::move(traceFolder)) {}
+
+void RunRecorder::nodeFinished(const runtime::NodeEvent& event) {
+    if (event.depth == 0)
+        partitions_[partitionLabel(event.graph, event.node.partition)] += event.seconds;
+    // A delegate call's time is its operators' time; count it once.
+    if (event.node.childGraphs.empty() || event.node.op.rfind("tosa.", 0) == 0) {
+        auto& time = operators_[event.node.op];
+        ++time.count;
+        time.seconds += event.seconds;
+    }
+    if (!traceFolder_) return;
+    for (std::size_t i = 0; i < event.outputs.size(); ++i)
+        writeTensor(event, i, event.outputs[i]);
+}
+
+void RunRecorder::writeTensor(const runtime::NodeEvent& event, std::size_t output,
+                              const runtime::NodeOutput& item) {
+    const auto* value = event.graph.value(item.value);
+    const std::string valueName = value ? value->name : "%" + std::to_string(item.value);
+    auto stem =
+        fileNameFor(event.graph.id + "." + std::to_string(event.nodeIndex) + "." + valueName);
+    if (const auto count = usedNames_[stem]++; count > 0) stem += "." + std::to_string(count);
+    const auto file = stem + ".npy";
+    const auto path = (std::filesystem::path(*traceFolder_) / file).string();
+    if (const auto error = runtime::writeNpyTensor(path, *item.tensor); !error.empty())
+        throw runtime::RuntimeError("trace: " + error);
+    trace_.push_back({{"graph", event.graph.id},
+                      {"node", event.nodeIndex},
+                      {"op", event.node.op},
+                      {"output", output},
+                      {"value", valueName},
+                      {"file", file},
+                      {"dtype", std::string(dtypeName(item.tensor->dtype()))},
+                      {"shape", item.tensor->shape()}});
+}
+
+std::string RunRecorder::writeTraceIndex() const {
+    if (!traceFolder_) return {};
+    const auto path = (std::filesystem::path(*traceFolder_) / "trace.json").string();
+    std::ofstream out(path, std::ios::trunc);
+    out << trace_.dump(1) << "\n";
+    return out ? std::string{} : "cannot write " + path;
+}
+
+} // namespace pteron

@@ -1,0 +1,351 @@
+#include "runtime/interpreter.hpp"
+
+#include "runtime/kernel_context.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+namespace pteron::runtime {
+
+namespace {
+
+// Deeper nesting than this is a cycle or a hostile file, not a model.
+constexpr unsigned kMaxDepth = 64;
+
+bool isJump(const Node& node) {
+    return node.op == "executorch::jump_false";
+}
+
+// Value indices a node reads, including members of lists it names.
+void collectReads(const Graph& graph, const Node& node, std::vector<std::int64_t>& reads) {
+    for (const auto& operand : node.inputs) {
+        reads.push_back(operand.value);
+        const auto* value = graph.value(operand.value);
+        if (!value) continue;
+        if (findAttribute(value->attributes, "list"))
+            if (const auto* items = std::get_if<std::vector<std::int64_t>>(&value->scalar))
+                reads.insert(reads.end(), items->begin(), items->end());
+        if (const auto* items = findAttribute(value->attributes, "item values"))
+            if (const auto* list = std::get_if<std::vector<std::int64_t>>(&items->value))
+                reads.insert(reads.end(), list->begin(), list->end());
+    }
+}
+
+// For each node, the values whose last reader it is (never graph outputs); empty when the
+// graph jumps, since a loop may read a value again.
+std::vector<std::vector<std::int64_t>> releasePlan(const Graph& graph) {
+    std::vector<std::vector<std::int64_t>> plan(graph.nodes.size());
+    if (std::any_of(graph.nodes.begin(), graph.nodes.end(), isJump)) return plan;
+    std::vector<std::int64_t> lastUse(graph.values.size(), -1);
+    std::vector<std::int64_t> reads;
+    for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
+        reads.clear();
+        collectReads(graph, graph.nodes[n], reads);
+        for (const auto value : reads)
+            if (value >= 0 && static_cast<std::size_t>(value) < lastUse.size())
+                lastUse[static_cast<std::size_t>(value)] = static_cast<std::int64_t>(n);
+    }
+    for (const auto output : graph.outputs)
+        if (output >= 0 && static_cast<std::size_t>(output) < lastUse.size())
+            lastUse[static_cast<std::size_t>(output)] = -1;
+    for (std::size_t v = 0; v < lastUse.size(); ++v) {
+        const auto& value = graph.values[v];
+        if (lastUse[v] < 0 || value.kind == ValueKind::Scalar) continue;
+        plan[static_cast<std::size_t>(lastUse[v])].push_back(static_cast<std::int64_t>(v));
+    }
+    return plan;
+}
+
+Tensor constantTensor(const Graph& graph, const Value& value) {
+    if (value.dtype == DType::Int48) {
+        // Stored packed in 6 bytes; the runtime keeps int48 sign-extended in 8.
+        Tensor tensor(DType::Int48, value.shape);
+        auto elements = tensor.mutableElements<std::int64_t>();
+        const auto bytes = value.data.bytes();
+        if (bytes.size() < elements.size() * 6)
+            throw RuntimeError("graph " + graph.id + ": constant " + value.name +
+                               " holds fewer bytes than its shape needs");
+        for (std::size_t i = 0; i < elements.size(); ++i) {
+            std::uint64_t raw = 0;
+            for (int b = 5; b >= 0; --b)
+                raw = (raw << 8) |
+                      static_cast<std::uint8_t>(bytes[i * 6 + static_cast<std::size_t>(b)]);
+            elements[i] = static_cast<std::int64_t>(raw << 16) >> 16;
+        }
+        return tensor;
+    }
+    try {
+        auto tensor = Tensor::viewOf(value.dtype, value.shape, value.data);
+        tensor.quantization = value.quantization;
+        tensor.dimOrder = value.dimOrder;
+        return tensor;
+    } catch (const RuntimeError& error) {
+        throw RuntimeError("graph " + graph.id + ": constant " + value.name + ": " + error.what());
+    }
+}
+
+std::vector<Slot> initialSlots(const Graph& graph) {
+    std::vector<Slot> slots(graph.values.size());
+    for (std::size_t v = 0; v < graph.values.size(); ++v) {
+        const auto& value = graph.values[v];
+        if (value.kind == ValueKind::Scalar) slots[v].scalar = value.scalar;
+        if (value.kind == ValueKind::Constant && !value.data.empty() && value.hasShape)
+            slots[v].tensor = constantTensor(graph, value);
+    }
+    return slots;
+}
+
+void checkInput(const Graph& graph, const Value& value, std::size_t position,
+                const Tensor& tensor) {
+    const auto name = value.name.empty() ? "input " + std::to_string(position) : value.name;
+    if (!tensor.defined())
+        throw RuntimeError("graph " + graph.id + ": input " + name + " was not given");
+    if (value.dtype != DType::Unknown && tensor.dtype() != value.dtype)
+        throw RuntimeError("graph " + graph.id + ": input " + name + " must be " +
+                           value.typeText() + ", given " + tensor.typeText());
+    if (!value.hasShape) return;
+    bool fits = tensor.rank() == value.shape.size();
+    for (std::size_t d = 0; fits && d < value.shape.size(); ++d) {
+        const auto expected = value.shape[d];
+        const auto given = tensor.dim(d);
+        if (expected < 0) continue;
+        fits = value.dynamism == ShapeDynamism::Static ? given == expected : given <= expected;
+    }
+    if (!fits)
+        throw RuntimeError("graph " + graph.id + ": input " + name + " must be " +
+                           value.typeText() + ", given " + tensor.typeText());
+}
+
+bool isControlFlow(const Node& node) {
+    return node.op == "tosa.COND_IF" || node.op == "tosa.WHILE_LOOP";
+}
+
+} // namespace
+
+std::vector<InputSpec> inputSpecs(const Graph& graph) {
+    std::vector<InputSpec> specs;
+    for (std::size_t i = 0; i < graph.inputs.size(); ++i) {
+        const auto* value = graph.value(graph.inputs[i]);
+        InputSpec spec;
+        if (value) {
+            spec.name = value->name.empty() ? "input" + std::to_string(i) : value->name;
+            spec.dtype = value->dtype;
+            spec.shape = value->shape;
+            spec.dynamic = value->dynamism != ShapeDynamism::Static;
+            spec.quantization = value->quantization;
+        }
+        specs.push_back(std::move(spec));
+    }
+    return specs;
+}
+
+Interpreter::Interpreter(const Model& model, const KernelRegistry& kernels, RunOptions options)
+    : model_(model), kernels_(kernels), options_(std::move(options)),
+      pool_(std::make_unique<ThreadPool>(std::max(1u, options_.threads))) {}
+
+Interpreter::~Interpreter() = default;
+
+std::vector<Tensor> Interpreter::run(std::size_t graph, std::vector<Tensor> inputs) {
+    if (graph >= model_.graphs.size())
+        throw RuntimeError("the model has no graph " + std::to_string(graph));
+    auto missing = check(graph);
+    if (!missing.empty()) throw MissingKernelsError(std::move(missing));
+    return runGraph(model_, graph, std::move(inputs), 0);
+}
+
+std::vector<MissingKernel> Interpreter::check(std::size_t graph) const {
+    std::vector<MissingKernel> missing;
+    std::vector<std::size_t> visited;
+    checkGraph(model_, graph, missing, visited);
+    return missing;
+}
+
+void Interpreter::checkGraph(const Model& model, std::size_t graphIndex,
+                             std::vector<MissingKernel>& missing,
+                             std::vector<std::size_t>& visited) const {
+    if (graphIndex >= model.graphs.size()) return;
+    if (&model == &model_) {
+        if (std::find(visited.begin(), visited.end(), graphIndex) != visited.end()) return;
+        visited.push_back(graphIndex);
+    }
+    const auto& graph = model.graphs[graphIndex];
+    for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
+        const auto& node = graph.nodes[n];
+        if (kernels_.find(node.op) || isJump(node)) {
+            if (isControlFlow(node))
+                for (const auto child : node.childGraphs)
+                    checkGraph(model, child, missing, visited);
+            continue;
+        }
+        if (const auto substitute = options_.substitutes.find(node.name);
+            substitute != options_.substitutes.end()) {
+            std::vector<std::size_t> other;
+            checkGraph(*substitute->second.model, substitute->second.graph, missing, other);
+            continue;
+        }
+        if (!node.childGraphs.empty() && !isControlFlow(node)) {
+            for (const auto child : node.childGraphs)
+                checkGraph(model, child, missing, visited);
+            continue;
+        }
+        MissingKernel item{graph.id, n, node.name, node.op, "no kernel for this operator"};
+        if (node.partition < graph.partitions.size() && graph.partitions[node.partition].delegated)
+            item.reason = "delegate payload of " + graph.partitions[node.partition].backend +
+                          " was not decoded into a graph the runtime can execute";
+        missing.push_back(std::move(item));
+    }
+}
+
+std::vector<Tensor> Interpreter::runGraph(const Model& model, std::size_t graphIndex,
+                                          std::vector<Tensor> inputs, unsigned depth) {
+    if (depth > kMaxDepth)
+        throw RuntimeError("graphs nest deeper than " + std::to_string(kMaxDepth));
+    if (graphIndex >= model.graphs.size())
+        throw RuntimeError("the model has no graph " + std::to_string(graphIndex));
+    const auto& graph = model.graphs[graphIndex];
+    if (inputs.size() != graph.inputs.size())
+        throw RuntimeError("graph " + graph.id + " takes " + std::to_string(graph.inputs.size()) +
+                           " inputs, given " + std::to_string(inputs.size()));
+    auto slots = initialSlots(graph);
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const auto index = graph.inputs[i];
+        const auto* value = graph.value(index);
+        if (!value)
+            throw RuntimeError("graph " + graph.id + ": input " + std::to_string(i) +
+                               " has no value");
+        checkInput(graph, *value, i, inputs[i]);
+        if (inputs[i].quantization.empty()) inputs[i].quantization = value->quantization;
+        slots[static_cast<std::size_t>(index)].tensor = std::move(inputs[i]);
+    }
+    const auto release = releasePlan(graph);
+    // A budget on executed nodes stops a loop that never ends (ExecuTorch jumps).
+    std::uint64_t budget = std::max<std::uint64_t>(1'000'000, graph.nodes.size() * 1000);
+    std::size_t n = 0;
+    while (n < graph.nodes.size()) {
+        if (budget-- == 0) throw RuntimeError("graph " + graph.id + " does not stop jumping");
+        const auto& node = graph.nodes[n];
+        if (isJump(node)) {
+            KernelContext context(graph, node, slots, *pool_, {}, variables_);
+            if (context.boolInput(0)) {
+                ++n;
+                continue;
+            }
+            const auto target = context.intAttribute("destination_instruction");
+            const auto found =
+                std::find_if(graph.nodes.begin(), graph.nodes.end(), [&](const Node& other) {
+                    const auto* instruction = findAttribute(other.attributes, "instruction");
+                    return instruction && instruction->value == AttributeValue(target);
+                });
+            if (found == graph.nodes.end() &&
+                static_cast<std::size_t>(target) != graph.nodes.size())
+                context.fail("jumps to instruction " + std::to_string(target) +
+                             ", which does not exist");
+            n = static_cast<std::size_t>(found - graph.nodes.begin());
+            continue;
+        }
+        runNode(model, graphIndex, n, slots, depth);
+        for (const auto value : release[n])
+            slots[static_cast<std::size_t>(value)].tensor = Tensor();
+        ++n;
+    }
+    std::vector<Tensor> outputs;
+    for (const auto index : graph.outputs) {
+        if (index < 0 || static_cast<std::size_t>(index) >= slots.size())
+            throw RuntimeError("graph " + graph.id + " names output value " +
+                               std::to_string(index));
+        auto& slot = slots[static_cast<std::size_t>(index)];
+        if (!slot.tensor.defined()) {
+            const auto& value = graph.values[static_cast<std::size_t>(index)];
+            if (value.kind != ValueKind::Scalar)
+                throw RuntimeError("graph " + graph.id + ": output " + value.name +
+                                   " was never computed");
+            // A scalar output (ExecuTorch Int/Double) becomes a 0-d tensor.
+            Tensor scalar(
+                std::holds_alternative<double>(slot.scalar) ? DType::Float64 : DType::Int64, {});
+            if (std::holds_alternative<double>(slot.scalar))
+                scalar.mutableElements<double>()[0] = scalarAsDouble(slot.scalar);
+            else
+                scalar.mutableElements<std::int64_t>()[0] = scalarAsInt(slot.scalar);
+            outputs.push_back(std::move(scalar));
+            continue;
+        }
+        outputs.push_back(slot.tensor);
+    }
+    return outputs;
+}
+
+void Interpreter::runNode(const Model& model, std::size_t graphIndex, std::size_t nodeIndex,
+                          std::vector<Slot>& slots, unsigned depth) {
+    const auto& graph = model.graphs[graphIndex];
+    const auto& node = graph.nodes[nodeIndex];
+    const auto start = std::chrono::steady_clock::now();
+    if (const auto* kernel = kernels_.find(node.op)) {
+        const GraphRunner regions = [&](std::size_t child, std::vector<Tensor> inputs) {
+            return runGraph(model, child, std::move(inputs), depth + 1);
+        };
+        KernelContext context(graph, node, slots, *pool_, regions, variables_);
+        try {
+            (*kernel)(context);
+        } catch (const MissingKernelsError&) {
+            throw;
+        } catch (const RuntimeError&) {
+            throw;
+        } catch (const std::exception& error) {
+            context.fail(error.what());
+        }
+    } else {
+        runDelegate(model, graph, node, slots, depth);
+    }
+    if (!options_.observer) return;
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    NodeEvent event{model, graphIndex, graph, nodeIndex, node, {}, elapsed.count(), depth};
+    for (const auto& output : node.outputs) {
+        if (output.value < 0 || static_cast<std::size_t>(output.value) >= slots.size()) continue;
+        const auto& slot = slots[static_cast<std::size_t>(output.value)];
+        if (slot.tensor.defined()) event.outputs.push_back({output.value, &slot.tensor});
+    }
+    options_.observer->nodeFinished(event);
+}
+
+void Interpreter::runDelegate(const Model& model, const Graph& graph, const Node& node,
+                              std::vector<Slot>& slots, unsigned depth) {
+    const Model* target = &model;
+    std::size_t child = 0;
+    if (const auto substitute = options_.substitutes.find(node.name);
+        substitute != options_.substitutes.end()) {
+        target = substitute->second.model;
+        child = substitute->second.graph;
+    } else if (node.childGraphs.size() == 1) {
+        child = node.childGraphs.front();
+    } else {
+        throw RuntimeError("graph " + graph.id + ": " + node.op + " " + node.name +
+                           " has no kernel and no graph to run");
+    }
+    std::vector<Tensor> inputs;
+    for (const auto& operand : node.inputs) {
+        if (operand.value < 0 || static_cast<std::size_t>(operand.value) >= slots.size()) continue;
+        const auto& slot = slots[static_cast<std::size_t>(operand.value)];
+        if (slot.tensor.defined()) inputs.push_back(slot.tensor);
+    }
+    auto outputs = runGraph(*target, child, std::move(inputs), depth + 1);
+    if (outputs.size() != node.outputs.size())
+        throw RuntimeError("graph " + graph.id + ": " + node.name + " expects " +
+                           std::to_string(node.outputs.size()) + " outputs, its graph gives " +
+                           std::to_string(outputs.size()));
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+        const auto index = node.outputs[i].value;
+        if (index < 0 || static_cast<std::size_t>(index) >= slots.size()) continue;
+        const auto& value = graph.values[static_cast<std::size_t>(index)];
+        if (value.dtype != DType::Unknown && outputs[i].dtype() != value.dtype)
+            throw RuntimeError("graph " + graph.id + ": " + node.name + " output " +
+                               std::to_string(i) + " must be " + value.typeText() +
+                               ", its graph gives " + outputs[i].typeText());
+        if (value.hasShape && elementCountOf(value.shape) == outputs[i].elementCount() &&
+            value.shape != outputs[i].shape())
+            outputs[i] = outputs[i].reshaped(value.shape);
+        slots[static_cast<std::size_t>(index)].tensor = std::move(outputs[i]);
+    }
+}
+
+} // namespace pteron::runtime
