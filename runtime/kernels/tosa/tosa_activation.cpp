@@ -68,7 +68,7 @@ void clamp(KernelContext& ctx) {
             bounds.low, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
         const auto high = static_cast<T>(std::clamp<double>(
             bounds.high, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
-        integerUnary(ctx, [=](T value) { return std::min(std::max(value, low), high); });
+        integerUnary<T>(ctx, [=](T value) { return std::min(std::max(value, low), high); });
     });
 }
 
