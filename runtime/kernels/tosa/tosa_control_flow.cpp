@@ -4,6 +4,8 @@
 #include "runtime/kernels/tosa/tosa_family.hpp"
 #include "runtime/kernels/tosa/tosa_operands.hpp"
 
+#include <optional>
+
 namespace pteron::runtime::tosa {
 
 namespace {
@@ -28,10 +30,10 @@ void setOutputs(KernelContext& ctx, std::vector<Tensor> outputs) {
 void condIf(KernelContext& ctx) {
     const auto& regions = ctx.node().childGraphs;
     if (regions.size() != 2) ctx.fail("needs a then and an else region");
-    const bool taken = truth(ctx, ctx.input(0));
+    const bool taken = truth(ctx, operandTensor(ctx, 0));
     std::vector<Tensor> inputs;
     for (std::size_t i = 1; i < ctx.inputCount(); ++i)
-        inputs.push_back(ctx.input(i));
+        inputs.push_back(operandTensor(ctx, i));
     setOutputs(ctx, ctx.runGraph(regions[taken ? 0 : 1], std::move(inputs)));
 }
 
@@ -40,7 +42,7 @@ void whileLoop(KernelContext& ctx) {
     if (regions.size() != 2) ctx.fail("needs a cond and a body region");
     std::vector<Tensor> state;
     for (std::size_t i = 0; i < ctx.inputCount(); ++i)
-        state.push_back(ctx.input(i));
+        state.push_back(operandTensor(ctx, i));
     for (std::int64_t iteration = 0;; ++iteration) {
         if (iteration == kMaxIterations)
             ctx.fail("loop ran " + std::to_string(kMaxIterations) + " times without stopping");
@@ -109,9 +111,9 @@ void variableRead(KernelContext& ctx) {
 
 void variableWrite(KernelContext& ctx) {
     const auto& value = variableOperand(ctx, true);
-    const Tensor* written = nullptr;
+    std::optional<Tensor> written;
     for (std::size_t i = 0; i < ctx.inputCount(); ++i)
-        if (&ctx.inputValue(i) != &value && ctx.hasInput(i)) written = &ctx.input(i);
+        if (&ctx.inputValue(i) != &value && ctx.hasInput(i)) written = operandTensor(ctx, i);
     if (!written) ctx.fail("has no value to write");
     auto& state = variableState(ctx, value);
     if (written->dtype() != state.dtype() || written->shape() != state.shape())

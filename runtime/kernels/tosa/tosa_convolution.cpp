@@ -63,7 +63,7 @@ template <typename Acc>
 std::vector<Acc> biasValues(const KernelContext& ctx, std::size_t operand, std::int64_t channels) {
     std::vector<Acc> bias(static_cast<std::size_t>(channels), Acc{});
     if (!ctx.hasInput(operand)) return bias;
-    const auto& tensor = ctx.input(operand);
+    const auto& tensor = operandTensor(ctx, operand);
     const auto count = static_cast<std::int64_t>(tensor.elementCount());
     if (count != channels && count != 1)
         ctx.fail("bias has " + std::to_string(count) + " values for " + std::to_string(channels) +
@@ -253,8 +253,8 @@ void runConvolution(KernelContext& ctx, const WindowGeometry& g, const Tensor& i
 
 // CONV2D (spatialAxes 2, NHWC / OHWI) and CONV3D (3, NDHWC / ODHWI).
 void convolution(KernelContext& ctx, std::size_t spatialAxes) {
-    const auto& input = ctx.input(0);
-    const auto& weight = ctx.input(1);
+    const auto& input = operandTensor(ctx, 0);
+    const auto& weight = operandTensor(ctx, 1);
     const auto rank = spatialAxes + 2;
     requireRank(ctx, input, rank, "input");
     requireRank(ctx, weight, rank, "weight");
@@ -280,8 +280,8 @@ void convolution(KernelContext& ctx, std::size_t spatialAxes) {
 
 // TOSA 0.80 FULLY_CONNECTED: [N, IC] x [OC, IC] -> [N, OC], a 1x1 convolution over N pixels.
 void fullyConnected(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
-    const auto& weight = ctx.input(1);
+    const auto& input = operandTensor(ctx, 0);
+    const auto& weight = operandTensor(ctx, 1);
     requireRank(ctx, input, 2, "input");
     requireRank(ctx, weight, 2, "weight");
     if (weight.dim(1) != input.dim(1))
@@ -340,8 +340,8 @@ void depthwiseRows(const KernelContext& ctx, const WindowGeometry& g, const In* 
 }
 
 void depthwiseConvolution(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
-    const auto& weight = ctx.input(1);
+    const auto& input = operandTensor(ctx, 0);
+    const auto& weight = operandTensor(ctx, 1);
     requireRank(ctx, input, 4, "input");
     requireRank(ctx, weight, 4, "weight");
     if (weight.dim(2) != input.dim(3))
@@ -457,8 +457,8 @@ void transposeRows(const KernelContext& ctx, const WindowGeometry& g, const In* 
 }
 
 void transposeConvolution(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
-    const auto& weight = ctx.input(1);
+    const auto& input = operandTensor(ctx, 0);
+    const auto& weight = operandTensor(ctx, 1);
     requireRank(ctx, input, 4, "input");
     requireRank(ctx, weight, 4, "weight");
     if (weight.dim(3) != input.dim(3))
@@ -527,8 +527,8 @@ void transposeConvolution(KernelContext& ctx) {
 
 // MATMUL: A [N,H,C] x B [N,C,W] -> [N,H,W].
 void matmul(KernelContext& ctx) {
-    const auto& a = ctx.input(0);
-    const auto& b = ctx.input(1);
+    const auto& a = operandTensor(ctx, 0);
+    const auto& b = operandTensor(ctx, 1);
     requireRank(ctx, a, 3, "A");
     requireRank(ctx, b, 3, "B");
     if (a.dim(0) != b.dim(0) || a.dim(2) != b.dim(1))

@@ -194,7 +194,7 @@ void rescaleElements(const KernelContext& ctx, const In* input, Out* output, std
 }
 
 void rescale(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
+    const auto& input = operandTensor(ctx, 0);
     const auto outType = outputType(ctx, 0, input.dtype());
     const auto channels = input.rank() == 0 ? 1 : input.dim(input.rank() - 1);
     checkOutputShape(ctx, 0, input.shape());
@@ -255,7 +255,7 @@ void castFromFloat(KernelContext& ctx, const Tensor& input, DType outType, Tenso
 }
 
 void cast(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
+    const auto& input = operandTensor(ctx, 0);
     const auto outType = outputType(ctx, 0, input.dtype());
     checkOutputShape(ctx, 0, input.shape());
     Tensor output(outType, input.shape());
