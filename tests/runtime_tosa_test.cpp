@@ -687,3 +687,15 @@ TEST_CASE("the MobileNetV2 VGF file runs on the TOSA kernels") {
     CHECK(one[0].typeText() == "int8[1,1001]");
     CHECK(difference(two[0], one[0]).empty());
 }
+
+TEST_CASE("MobileNetV2 lowered for Ethos-U and for VGF computes the same int8 result") {
+    // The same exported network: the TOSA dumped for the Ethos-U delegate and the TOSA inside the
+    // VGF delegate of the ExecuTorch program share weights and quantisation.
+    const auto tosa = open(testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa"));
+    const auto pte = open(testing::fixture("pte/arm_mv2_vgf_int8.pte"));
+    const auto delegate = graphWithId(pte, "forward/VgfBackend#0");
+    const auto inputs = randomInputs(tosa.graphs[0], 5);
+    const auto ethosU = run(tosa, 0, inputs, 2);
+    const auto vgf = run(pte, delegate, inputs, 2);
+    CHECK(difference(vgf.at(0), ethosU.at(0)).empty());
+}
