@@ -4,6 +4,7 @@
 // taps contributing nothing.
 #include "runtime/kernels/tosa/tosa_convolution_geometry.hpp"
 #include "runtime/kernels/tosa/tosa_family.hpp"
+#include "runtime/kernels/tosa/tosa_integer_loops.hpp"
 #include "runtime/kernels/tosa/tosa_operands.hpp"
 #include "runtime/kernels/tosa/tosa_scaling.hpp"
 
@@ -174,15 +175,23 @@ void convolveInteger(const KernelContext& ctx, const WindowGeometry& g, const In
                 const std::int16_t* p = patch.data();
                 std::int64_t c = 0;
                 for (; c + 4 <= oc; c += 4) {
-                    dotProduct4<Dot>(p, w + c * length, length, sums);
+                    if constexpr (std::is_same_v<Dot, std::int32_t>)
+                        dotProducts4(p, w + c * length, length, sums);
+                    else
+                        dotProduct4<Dot>(p, w + c * length, length, sums);
                     for (int j = 0; j < 4; ++j)
                         out[c + j] = storeAccumulator<Out>(static_cast<std::int64_t>(sums[j]) +
                                                            bias[static_cast<std::size_t>(c + j)]);
                 }
-                for (; c < oc; ++c)
-                    out[c] = storeAccumulator<Out>(
-                        static_cast<std::int64_t>(dotProduct<Dot>(p, w + c * length, length)) +
-                        bias[static_cast<std::size_t>(c)]);
+                for (; c < oc; ++c) {
+                    Dot sum = 0;
+                    if constexpr (std::is_same_v<Dot, std::int32_t>)
+                        sum = tosa::dotProduct(p, w + c * length, length);
+                    else
+                        sum = dotProduct<Dot>(p, w + c * length, length);
+                    out[c] = storeAccumulator<Out>(static_cast<std::int64_t>(sum) +
+                                                   bias[static_cast<std::size_t>(c)]);
+                }
             }
         }
     });
@@ -319,6 +328,14 @@ void depthwiseRows(const KernelContext& ctx, const WindowGeometry& g, const In* 
                         const In* pixel = image + (y * g.in[2] + x) * channels;
                         const WeightValue* w =
                             weights.data() + (ky * g.kernel[2] + kx) * channels * multiplier;
+                        if constexpr (std::is_same_v<In, std::int8_t> &&
+                                      std::is_same_v<Acc, std::int32_t>) {
+                            if (multiplier == 1) {
+                                accumulateDepthwise(a, pixel, static_cast<std::int16_t>(inputZp), w,
+                                                    channels);
+                                continue;
+                            }
+                        }
                         if (multiplier == 1) {
                             for (std::int64_t c = 0; c < channels; ++c)
                                 a[c] +=

@@ -3,6 +3,7 @@
 // round-to-nearest-even from floating point, fp16/bf16 rounding).
 #include "runtime/half_float.hpp"
 #include "runtime/kernels/tosa/tosa_family.hpp"
+#include "runtime/kernels/tosa/tosa_integer_loops.hpp"
 #include "runtime/kernels/tosa/tosa_operands.hpp"
 #include "runtime/kernels/tosa/tosa_scaling.hpp"
 
@@ -176,6 +177,22 @@ void rescaleInexact(const In* input, Out* output, std::int64_t count, std::int64
     }
 }
 
+void rescaleInt32ToInt8(const KernelContext& ctx, const std::int32_t* input, std::int8_t* output,
+                        std::int64_t rows, std::int64_t channels, const RescaleParameters& p,
+                        const ChannelScales& scales) {
+    std::vector<std::int32_t> multiplier(scales.multiplier.begin(), scales.multiplier.end());
+    std::vector<std::uint64_t> shift(scales.shift.begin(), scales.shift.end());
+    std::vector<std::int64_t> offset;
+    for (const auto s : scales.shift)
+        offset.push_back(std::int64_t{1} << (62 - s));
+    ctx.pool().parallelFor(rows, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t row = begin; row < end; ++row)
+            rescaleInt32ToInt8Row(input + row * channels, output + row * channels, channels,
+                                  multiplier.data(), scales.round.data(), shift.data(),
+                                  offset.data(), p.outputZp, p.low, p.high);
+    });
+}
+
 template <typename In, typename Out>
 void rescaleElements(const KernelContext& ctx, const In* input, Out* output, std::int64_t count,
                      std::int64_t channels, const RescaleParameters& p) {
@@ -183,6 +200,11 @@ void rescaleElements(const KernelContext& ctx, const In* input, Out* output, std
     if (p.rounding == Rounding::Inexact)
         return rescaleInexact(input, output, count, channels, p, scales);
     const auto rows = count / channels;
+    if constexpr (std::is_same_v<In, std::int32_t> && std::is_same_v<Out, std::int8_t>) {
+        // The common requantisation after an int8 convolution has its own vectorised row.
+        if (p.scale32 && p.rounding == Rounding::Single && p.inputZp == 0 && !p.inputUnsigned)
+            return rescaleInt32ToInt8(ctx, input, output, rows, channels, p, scales);
+    }
     ctx.pool().parallelFor(rows, [&](std::int64_t begin, std::int64_t end) {
         const auto rowsOf = !p.scale32                       ? rescaleRows<In, Out, false, false>
                             : p.rounding == Rounding::Double ? rescaleRows<In, Out, true, true>
