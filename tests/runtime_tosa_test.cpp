@@ -493,6 +493,91 @@ TEST_CASE("RESIZE bilinear on integers leaves the result scaled by both numerato
           std::vector<std::int32_t>{0, 20, 40, 40, 60, 80, 80, 100, 120});
 }
 
+TEST_CASE("NEGATE subtracts and adds int8 zero points and saturates") {
+    GraphBuilder b("main");
+    const auto x = b.input("x", DType::Int8, {3});
+    const auto izp = b.constant("izp", DType::Int8, {1}, std::vector<std::int8_t>{10});
+    const auto ozp = b.constant("ozp", DType::Int8, {1}, std::vector<std::int8_t>{-5});
+    const auto y = b.value("y", DType::Int8, {3});
+    b.node("tosa.NEGATE", {x, izp, ozp}, {y});
+    b.output(y);
+    // -(x - 10) - 5: 20 -> -15, -128 -> 133 (saturates to 127), 127 -> -122.
+    const auto out =
+        singleOp(std::move(b)).run({tensorOf<std::int8_t>(DType::Int8, {3}, {20, -128, 127})});
+    CHECK(valuesOf<std::int8_t>(out.at(0)) == std::vector<std::int8_t>{-15, 127, -122});
+}
+
+TEST_CASE("data layout operators move elements where the specification says") {
+    const auto input = tensorOf<std::int16_t>(DType::Int16, {2, 3}, {1, 2, 3, 4, 5, 6});
+    SECTION("PAD fills with pad_const") {
+        GraphBuilder b("main");
+        const auto x = b.input("x", DType::Int16, {2, 3});
+        const auto padding =
+            b.constant("padding", DType::Shape, {4}, std::vector<std::int64_t>{1, 0, 0, 1});
+        const auto fill = b.constant("fill", DType::Int16, {1}, std::vector<std::int16_t>{-7});
+        const auto y = b.value("y", DType::Int16, {3, 4});
+        b.node("tosa.PAD", {x, padding, fill}, {y});
+        b.output(y);
+        CHECK(valuesOf<std::int16_t>(singleOp(std::move(b)).run({input}).at(0)) ==
+              std::vector<std::int16_t>{-7, -7, -7, -7, 1, 2, 3, -7, 4, 5, 6, -7});
+    }
+    SECTION("TRANSPOSE, REVERSE and TILE") {
+        CHECK(unaryOp<std::int16_t, std::int16_t>(
+                  "tosa.TRANSPOSE", DType::Int16, DType::Int16, {2, 3}, {1, 2, 3, 4, 5, 6},
+                  {{"perms", std::vector<std::int64_t>{1, 0}}},
+                  {3, 2}) == std::vector<std::int16_t>{1, 4, 2, 5, 3, 6});
+        CHECK(unaryOp<std::int16_t, std::int16_t>(
+                  "tosa.REVERSE", DType::Int16, DType::Int16, {2, 3}, {1, 2, 3, 4, 5, 6},
+                  {{"axis", std::int64_t{1}}}) == std::vector<std::int16_t>{3, 2, 1, 6, 5, 4});
+        // TOSA 0.80 keeps the multiples in an attribute.
+        CHECK(unaryOp<std::int16_t, std::int16_t>(
+                  "tosa.TILE", DType::Int16, DType::Int16, {1, 2}, {1, 2},
+                  {{"multiples", std::vector<std::int64_t>{2, 2}}},
+                  {2, 4}) == std::vector<std::int16_t>{1, 2, 1, 2, 1, 2, 1, 2});
+    }
+    SECTION("SLICE and CONCAT") {
+        CHECK(unaryOp<std::int16_t, std::int16_t>("tosa.SLICE", DType::Int16, DType::Int16, {2, 3},
+                                                  {1, 2, 3, 4, 5, 6},
+                                                  {{"start", std::vector<std::int64_t>{1, 1}},
+                                                   {"size", std::vector<std::int64_t>{1, 2}}},
+                                                  {1, 2}) == std::vector<std::int16_t>{5, 6});
+        GraphBuilder b("main");
+        const auto x = b.input("x", DType::Int16, {2, 3});
+        const auto extra =
+            b.constant("extra", DType::Int16, {2, 1}, std::vector<std::int16_t>{8, 9});
+        const auto y = b.value("y", DType::Int16, {2, 4});
+        b.node("tosa.CONCAT", {x, extra}, {y}, {{"axis", std::int64_t{1}}});
+        b.output(y);
+        CHECK(valuesOf<std::int16_t>(singleOp(std::move(b)).run({input}).at(0)) ==
+              std::vector<std::int16_t>{1, 2, 3, 8, 4, 5, 6, 9});
+    }
+}
+
+TEST_CASE("REDUCE_SUM and ARGMAX work along one axis") {
+    CHECK(unaryOp<std::int32_t, std::int32_t>("tosa.REDUCE_SUM", DType::Int32, DType::Int32, {2, 3},
+                                              {1, 2, 3, 4, 5, 6}, {{"axis", std::int64_t{0}}},
+                                              {1, 3}) == std::vector<std::int32_t>{5, 7, 9});
+    CHECK(unaryOp<std::int8_t, std::int32_t>("tosa.ARGMAX", DType::Int8, DType::Int32, {2, 3},
+                                             {1, 9, 9, -4, -2, -3}, {{"axis", std::int64_t{1}}},
+                                             {2}) == std::vector<std::int32_t>{1, 1});
+}
+
+TEST_CASE("SELECT and comparisons broadcast their operands") {
+    GraphBuilder b("main");
+    const auto x = b.input("x", DType::Int32, {2, 2});
+    const auto limit = b.constant("limit", DType::Int32, {1, 1}, std::vector<std::int32_t>{3});
+    const auto low = b.constant("low", DType::Int32, {1, 2}, std::vector<std::int32_t>{-1, -2});
+    const auto greater = b.value("greater", DType::Bool, {2, 2});
+    const auto y = b.value("y", DType::Int32, {2, 2});
+    b.node("tosa.GREATER", {x, limit}, {greater});
+    b.node("tosa.SELECT", {greater, x, low}, {y});
+    b.output(y);
+    CHECK(valuesOf<std::int32_t>(
+              singleOp(std::move(b))
+                  .run({tensorOf<std::int32_t>(DType::Int32, {2, 2}, {1, 5, 7, 3})})
+                  .at(0)) == std::vector<std::int32_t>{-1, 5, 7, -2});
+}
+
 // ---------------------------------------------------------------------------------------------
 // Control flow and variables.
 

@@ -231,7 +231,7 @@ void runConvolution(KernelContext& ctx, const WindowGeometry& g, const Tensor& i
         const auto in = floatsOf(ctx, input);
         const auto w = floatsOf(ctx, weight);
         const auto bias = biasValues<float>(ctx, biasOperand, g.outChannels);
-        std::vector<float> out(static_cast<std::size_t>(elementCountOf(outShape)));
+        auto out = floatBuffer(ctx, outShape);
         convolveFloat(ctx, g, in.data(), w.data(), bias, out.data());
         if (operands.outType != DType::Float32)
             for (auto& value : out)
@@ -380,7 +380,7 @@ void depthwiseConvolution(KernelContext& ctx) {
         const auto in = floatsOf(ctx, input);
         const auto w = floatsOf(ctx, weight);
         const auto bias = biasValues<float>(ctx, 2, oc);
-        std::vector<float> out(static_cast<std::size_t>(elementCountOf(outShape)));
+        auto out = floatBuffer(ctx, outShape);
         depthwiseRows<float, float, float>(
             ctx, g, in.data(), w, 0.0f, multiplier, [&](std::int64_t pixel, const float* acc) {
                 float* o = out.data() + pixel * oc;
@@ -505,7 +505,7 @@ void transposeConvolution(KernelContext& ctx) {
         const auto in = floatsOf(ctx, input);
         const auto w = floatsOf(ctx, weight);
         const auto bias = biasValues<float>(ctx, 2, oc);
-        std::vector<float> out(static_cast<std::size_t>(elementCountOf(outShape)));
+        auto out = floatBuffer(ctx, outShape);
         transposeRows<float>(ctx, g, in.data(), w, 0.0f, outPad[0], outPad[2],
                              [&](std::int64_t pixel, const float* acc) {
                                  for (std::int64_t c = 0; c < oc; ++c)
@@ -557,7 +557,7 @@ void matmul(KernelContext& ctx) {
         const auto outType = outputType(ctx, 0, a.dtype());
         const auto x = floatsOf(ctx, a);
         const auto y = floatsOf(ctx, b);
-        std::vector<float> out(static_cast<std::size_t>(elementCountOf(outShape)));
+        auto out = floatBuffer(ctx, outShape);
         ctx.pool().parallelFor(batches * rows, [&](std::int64_t begin, std::int64_t end) {
             for (std::int64_t r = begin; r < end; ++r) {
                 const auto n = r / rows;

@@ -38,12 +38,13 @@ void reshape(KernelContext& ctx) {
     const auto inferred = std::count(shape.begin(), shape.end(), -1);
     if (inferred > 1) ctx.fail("new shape " + shapeText(shape) + " infers more than one dimension");
     if (inferred == 1) {
-        std::int64_t known = 1;
+        Shape knownDims;
         for (const auto dim : shape)
             if (dim != -1) {
                 if (dim <= 0) ctx.fail("new shape " + shapeText(shape) + " is invalid");
-                known *= dim;
+                knownDims.push_back(dim);
             }
+        const auto known = static_cast<std::int64_t>(elementCountOf(knownDims));
         const auto count = static_cast<std::int64_t>(input.elementCount());
         if (count % known != 0)
             ctx.fail("cannot reshape " + input.typeText() + " to " + shapeText(shape));
@@ -190,9 +191,10 @@ void tile(KernelContext& ctx) {
         expanded.push_back(input.dim(d));
         strides.push_back(0);
         strides.push_back(inStrides[d]);
-        outShape.push_back(multiples[d] * input.dim(d));
     }
-    elementCountOf(outShape); // refuses overflowing products before anything is allocated
+    elementCountOf(expanded); // refuses overflowing products before anything is multiplied
+    for (std::size_t d = 0; d < rank; ++d)
+        outShape.push_back(multiples[d] * input.dim(d));
     checkOutputShape(ctx, 0, outShape);
     ctx.setOutput(0, stridedCopy(ctx, input, expanded, strides, 0).reshaped(outShape));
 }

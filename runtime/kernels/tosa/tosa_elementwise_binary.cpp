@@ -62,7 +62,7 @@ template <typename F> void floatBinary(KernelContext& ctx, const Operands& in, c
     const auto outType = outputType(ctx, 0, in.a.dtype());
     const auto x = floatsOf(ctx, in.a);
     const auto y = floatsOf(ctx, in.b);
-    std::vector<float> out(static_cast<std::size_t>(elementCountOf(in.out)));
+    auto out = floatBuffer(ctx, in.out);
     broadcastBinary(ctx, x.data(), in.a.shape(), y.data(), in.b.shape(), out.data(), in.out,
                     [&](float p, float q) { return roundToFloatType(outType, f(p, q)); });
     ctx.setOutput(0, floatTensor(ctx, outType, in.out, out));
@@ -162,6 +162,9 @@ void multiply(KernelContext& ctx) {
 
 void integerDivide(KernelContext& ctx) {
     const auto in = binaryOperands(ctx);
+    const auto type = in.a.dtype();
+    if (type != DType::Int8 && type != DType::Int16 && type != DType::Int32)
+        ctx.fail("INTDIV takes int32 operands, given " + in.a.typeText());
     for (const auto divisor : integersOf(ctx, in.b))
         if (divisor == 0) ctx.fail("division by zero");
     integerBinary(ctx, in, outputType(ctx, 0, in.a.dtype()), [](std::int64_t a, std::int64_t b) {

@@ -55,6 +55,9 @@ void checkExtents(const KernelContext& ctx, const Tensor& input) {
     // The specification bounds H and W by the level's MAX_KERNEL; the direct sum is quadratic.
     if (input.dim(1) < 1 || input.dim(2) < 1 || input.dim(1) > 8192 || input.dim(2) > 8192)
         ctx.fail("height and width must be in [1, 8192]");
+    const auto points = static_cast<double>(input.dim(1) * input.dim(2));
+    if (static_cast<double>(input.dim(0)) * points * points > 0x1p34)
+        ctx.fail("transform is too large for direct evaluation");
 }
 
 void fft(KernelContext& ctx) {

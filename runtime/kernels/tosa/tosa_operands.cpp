@@ -113,6 +113,14 @@ Tensor floatTensor(const KernelContext& ctx, DType type, Shape shape,
     return tensor;
 }
 
+std::vector<float> floatBuffer(const KernelContext& ctx, const Shape& shape) {
+    // The same bound as runtime tensors: no result needs more than 2 GiB.
+    const auto count = elementCountOf(shape);
+    if (count > (std::uint64_t{1} << 29))
+        ctx.fail("result " + shapeText(shape) + " needs more memory than allowed");
+    return std::vector<float>(static_cast<std::size_t>(count));
+}
+
 float roundToFloatType(DType type, float value) {
     if (type == DType::Float16) return roundToHalf(value);
     if (type == DType::BFloat16) return roundToBfloat16(value);

@@ -48,6 +48,9 @@ std::vector<float> floatsOf(const KernelContext& ctx, const Tensor& tensor);
 // A tensor of a fp32/fp16/bf16 type holding `values` rounded to nearest even.
 Tensor floatTensor(const KernelContext& ctx, DType type, Shape shape,
                    std::span<const float> values);
+// A zeroed fp32 buffer for a result of `shape`; refuses what the runtime would refuse to allocate
+// as a tensor.
+std::vector<float> floatBuffer(const KernelContext& ctx, const Shape& shape);
 // `value` rounded to what `type` holds (fp16/bf16 round; fp32 unchanged).
 float roundToFloatType(DType type, float value);
 

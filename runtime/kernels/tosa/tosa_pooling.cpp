@@ -86,7 +86,7 @@ void averagePool(KernelContext& ctx) {
     if (isTosaFloat(input.dtype())) {
         const auto outType = outputType(ctx, 0, input.dtype());
         const auto in = floatsOf(ctx, input);
-        std::vector<float> out(static_cast<std::size_t>(elementCountOf(shape)));
+        auto out = floatBuffer(ctx, shape);
         const auto channels = g.inChannels;
         ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
             for (std::int64_t row = begin; row < end; ++row) {
@@ -109,6 +109,9 @@ void averagePool(KernelContext& ctx) {
         ctx.setOutput(0, floatTensor(ctx, outType, shape, out));
         return;
     }
+    // int32 sums stay exact for 2^23 taps of |x - zp| <= 255, or 2^16 taps of int16 values.
+    const auto maxTaps = std::int64_t{1} << (input.dtype() == DType::Int8 ? 23 : 16);
+    if (g.taps() > maxTaps) ctx.fail("kernel is too large for an int32 sum");
     Tensor output(input.dtype(), shape);
     if (input.dtype() == DType::Int8) {
         if (inputZp < -128 || inputZp > 127 || outputZp < -128 || outputZp > 127)
@@ -154,7 +157,7 @@ void maxPool(KernelContext& ctx) {
     if (isTosaFloat(input.dtype())) {
         const bool ignoreNan = ctx.enumAttribute("nan_mode", "PROPAGATE") == "IGNORE";
         const auto in = floatsOf(ctx, input);
-        std::vector<float> out(static_cast<std::size_t>(elementCountOf(shape)));
+        auto out = floatBuffer(ctx, shape);
         const auto channels = g.inChannels;
         const float nan = std::numeric_limits<float>::quiet_NaN();
         ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {

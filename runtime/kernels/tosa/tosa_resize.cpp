@@ -120,7 +120,7 @@ void resizeFloat(KernelContext& ctx, const ResizeGeometry& g, const Tensor& inpu
                  const Shape& shape) {
     const auto type = input.dtype();
     const auto values = floatsOf(ctx, input);
-    std::vector<float> out(static_cast<std::size_t>(elementCountOf(shape)));
+    auto out = floatBuffer(ctx, shape);
     for (std::int64_t b = 0; b < g.batch; ++b)
         for (std::int64_t oy = 0; oy < g.outHeight; ++oy) {
             const auto y = sampleAxis(oy, g.yd, g.offsetY, g.yn, g.inHeight);

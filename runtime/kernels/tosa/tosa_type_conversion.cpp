@@ -261,6 +261,7 @@ void castFromFloat(KernelContext& ctx, const Tensor& input, DType outType, Tenso
     if (outType == DType::Bool) ctx.fail("cannot cast floating point to bool");
     withIntegerType(ctx, outType, [&]<typename Out>() {
         const auto bits = storageBits(outType);
+        if (bits > 48) ctx.fail("cannot cast to " + std::string(dtypeName(outType)));
         const std::int64_t max = (std::int64_t{1} << (bits - 1)) - 1;
         const std::int64_t min = -(std::int64_t{1} << (bits - 1));
         float high = static_cast<float>(max);
