@@ -53,8 +53,9 @@ unsigned threadCount(const CommandLine& line) {
     throw UsageError("--threads takes a count from 1 to 256, given " + *text);
 }
 
-// Opens every `--delegate NAME=FILE`; the models live as long as the list.
-std::map<std::string, runtime::GraphRef> substitutes(const CommandLine& line,
+// Opens every `--delegate NAME=FILE`; NAME is a delegate node's name or its partition's label
+// ("EthosUBackend#0", "ethos-u#1"). The models live as long as the list.
+std::map<std::string, runtime::GraphRef> substitutes(const Graph& graph, const CommandLine& line,
                                                      std::list<Model>& models) {
     std::map<std::string, runtime::GraphRef> result;
     const auto registry = FormatRegistry::standard();
@@ -65,9 +66,25 @@ std::map<std::string, runtime::GraphRef> substitutes(const CommandLine& line,
         auto& model = models.emplace_back(registry.open(item.substr(equals + 1)));
         const auto tops = model.topLevelGraphs();
         if (tops.empty()) throw runtime::RuntimeError(model.path + " holds no graph to run");
-        result[item.substr(0, equals)] = {&model, tops.front()};
+        const auto name = item.substr(0, equals);
+        bool matched = false;
+        for (const auto& node : graph.nodes) {
+            if (node.name != name && partitionLabel(graph, node.partition) != name) continue;
+            result[node.name] = {&model, tops.front()};
+            matched = true;
+        }
+        if (!matched)
+            throw UsageError("--delegate names " + name + ", which is no delegate of graph " +
+                             graph.id);
     }
     return result;
+}
+
+bool substitutedPartition(const Graph& graph, std::size_t partition,
+                          const std::map<std::string, runtime::GraphRef>& substituted) {
+    return std::any_of(graph.nodes.begin(), graph.nodes.end(), [&](const Node& node) {
+        return node.partition == partition && substituted.count(node.name) > 0;
+    });
 }
 
 nlohmann::json missingJson(const std::vector<runtime::MissingKernel>& missing) {
@@ -86,31 +103,24 @@ nlohmann::json checkReport(const Model& model, std::size_t graphIndex,
                            const runtime::Interpreter& interpreter,
                            const std::map<std::string, runtime::GraphRef>& substituted) {
     const auto& graph = model.graphs[graphIndex];
+    const auto missing = interpreter.check(graphIndex);
     auto partitions = nlohmann::json::array();
     for (std::size_t p = 0; p < graph.partitions.size(); ++p) {
-        std::vector<runtime::MissingKernel> missing;
+        std::vector<runtime::MissingKernel> blocking;
         std::size_t nodes = 0;
-        for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
-            if (graph.nodes[n].partition != p) continue;
-            ++nodes;
-            for (auto& item : interpreter.check(graphIndex))
-                if ((item.graph == graph.id && item.node == n) ||
-                    (item.graph != graph.id &&
-                     std::find(graph.nodes[n].childGraphs.begin(), graph.nodes[n].childGraphs.end(),
-                               model.findGraph(item.graph)
-                                   ? static_cast<std::size_t>(model.findGraph(item.graph) -
-                                                              model.graphs.data())
-                                   : SIZE_MAX) != graph.nodes[n].childGraphs.end()))
-                    missing.push_back(item);
-        }
+        for (std::size_t n = 0; n < graph.nodes.size(); ++n)
+            if (graph.nodes[n].partition == p) ++nodes;
+        for (const auto& item : missing)
+            if (item.topNode < graph.nodes.size() && graph.nodes[item.topNode].partition == p)
+                blocking.push_back(item);
         if (nodes == 0) continue;
         const auto label = partitionLabel(graph, p);
         partitions.push_back({{"partition", label},
                               {"backend", graph.partitions[p].backend},
                               {"nodes", nodes},
-                              {"substituted", substituted.count(label) > 0},
-                              {"runnable", missing.empty()},
-                              {"missing", missingJson(missing)}});
+                              {"substituted", substitutedPartition(graph, p, substituted)},
+                              {"runnable", blocking.empty()},
+                              {"missing", missingJson(blocking)}});
     }
     return partitions;
 }
@@ -191,7 +201,7 @@ int runRunCommand(std::span<const std::string> args, std::ostream& out, std::ost
     const auto graphIndex = chooseGraph(model, line);
     const auto& graph = model.graphs[graphIndex];
     std::list<Model> otherModels;
-    const auto substituted = substitutes(line, otherModels);
+    const auto substituted = substitutes(graph, line, otherModels);
     const auto kernels = runtime::KernelRegistry::withAllKernels();
 
     if (line.has("--check")) {
