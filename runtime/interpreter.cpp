@@ -149,6 +149,14 @@ Interpreter::~Interpreter() = default;
 std::vector<Tensor> Interpreter::run(std::size_t graph, std::vector<Tensor> inputs) {
     if (graph >= model_.graphs.size())
         throw RuntimeError("the model has no graph " + std::to_string(graph));
+    // Inputs are checked first: a wrong input is the user's to fix even where kernels lack.
+    const auto& target = model_.graphs[graph];
+    if (inputs.size() != target.inputs.size())
+        throw RuntimeError("graph " + target.id + " takes " + std::to_string(target.inputs.size()) +
+                           " inputs, given " + std::to_string(inputs.size()));
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        if (const auto* value = target.value(target.inputs[i]))
+            checkInput(target, *value, i, inputs[i]);
     auto missing = check(graph);
     if (!missing.empty()) throw MissingKernelsError(std::move(missing));
     return runGraph(model_, graph, std::move(inputs), 0);
