@@ -231,7 +231,9 @@ int runRunCommand(std::span<const std::string> args, std::ostream& out, std::ost
     nlohmann::json report{{"model", model.path}, {"graph", graph.id}, {"threads", threads}};
     std::vector<Tensor> tensors;
     report["inputs"] = nlohmann::json::array();
-    for (const auto& input : inputs) {
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const auto& input = inputs[i];
+        recorder.recordInput(graph, i, input.tensor);
         auto item = tensorJson(input.spec.name, input.tensor);
         item["source"] = input.source;
         report["inputs"].push_back(item);
