@@ -1099,6 +1099,10 @@ void GuiTest::screenshotSelectsAndWritesThePng() {
     QVERIFY(window_->currentGraph()->scene()->nodeItem(target.index)->isSelected());
     request.select = "no such operator";
     QCOMPARE(runScreenshot(*window_, request), 1);
+    // An unreadable file is exit 2, as on the command line.
+    request.select.clear();
+    request.file = fixture("pte/cc_corrupt_NOT_A_PTE.pte");
+    QCOMPARE(runScreenshot(*window_, request), 2);
 }
 
 void GuiTest::searchResultChoiceSelectsTheNode() {
