@@ -1,4 +1,5 @@
 #include "app/cli/info_command.hpp"
+#include "adapters/common/json_text.hpp"
 
 #include "app/cli/command_line.hpp"
 #include "app/cli/model_opening.hpp"
@@ -94,7 +95,7 @@ void printInfo(const Model& model, bool json, std::ostream& out) {
         return;
     }
     // Damaged files may carry names that are not UTF-8; they print with U+FFFD, never throw.
-    out << summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    out << jsonText(summary, 2) << "\n";
 }
 
 int runInfoCommand(std::span<const std::string> args, std::ostream& out) {

@@ -6,8 +6,8 @@
 #include "app/cli/nodes_command.hpp"
 #include "app/cli/render_command.hpp"
 #include "app/cli/run_command.hpp"
-#include "runtime/runtime_error.hpp"
 #include "core/format_error.hpp"
+#include "runtime/runtime_error.hpp"
 
 #include <iostream>
 #include <string>

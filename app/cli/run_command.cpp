@@ -1,4 +1,5 @@
 #include "app/cli/run_command.hpp"
+#include "adapters/common/json_text.hpp"
 
 #include "adapters/common/partition_label.hpp"
 #include "app/cli/command_line.hpp"
@@ -163,11 +164,11 @@ void printSummary(std::ostream& out, const nlohmann::json& report) {
     out << "inputs:\n";
     for (const auto& input : report["inputs"])
         out << "  " << input["name"].get<std::string>() << " " << input["dtype"].get<std::string>()
-            << input["shape"].dump() << " from " << input["source"].get<std::string>() << "\n";
+            << jsonText(input["shape"]) << " from " << input["source"].get<std::string>() << "\n";
     out << "outputs:\n";
     for (const auto& output : report["outputs"]) {
         out << "  " << output["name"].get<std::string>() << " "
-            << output["dtype"].get<std::string>() << output["shape"].dump();
+            << output["dtype"].get<std::string>() << jsonText(output["shape"]);
         if (output.contains("min"))
             out << "  min " << output["min"].get<double>() << " max " << output["max"].get<double>()
                 << " mean " << output["mean"].get<double>();
@@ -208,10 +209,8 @@ int runRunCommand(std::span<const std::string> args, std::ostream& out, std::ost
         runtime::Interpreter interpreter(model, kernels, {1, nullptr, substituted});
         const auto partitions = checkReport(model, graphIndex, interpreter, substituted);
         if (line.has("--json"))
-            out << nlohmann::json{{"model", model.path},
-                                  {"graph", graph.id},
-                                  {"partitions", partitions}}
-                       .dump(2)
+            out << jsonText(
+                       {{"model", model.path}, {"graph", graph.id}, {"partitions", partitions}}, 2)
                 << "\n";
         else
             printCheck(out, partitions);
@@ -274,7 +273,7 @@ int runRunCommand(std::span<const std::string> args, std::ostream& out, std::ost
     if (traceFolder) report["trace"] = (std::filesystem::path(folder) / "trace.json").string();
 
     if (line.has("--json"))
-        out << report.dump(2) << "\n";
+        out << jsonText(report, 2) << "\n";
     else
         printSummary(out, report);
     return 0;

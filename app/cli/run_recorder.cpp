@@ -1,4 +1,5 @@
 #include "app/cli/run_recorder.hpp"
+#include "adapters/common/json_text.hpp"
 
 #include "adapters/common/partition_label.hpp"
 #include "app/cli/run_inputs.hpp"
@@ -61,7 +62,7 @@ std::string RunRecorder::writeTraceIndex() const {
     if (!traceFolder_) return {};
     const auto path = (std::filesystem::path(*traceFolder_) / "trace.json").string();
     std::ofstream out(path, std::ios::trunc);
-    out << trace_.dump(1) << "\n";
+    out << jsonText(trace_, 1) << "\n";
     return out ? std::string{} : "cannot write " + path;
 }
 

@@ -1,4 +1,5 @@
 #include "app/gui/main_window.hpp"
+#include "adapters/common/json_text.hpp"
 
 #include "adapters/model_explorer/model_explorer_writer.hpp"
 #include "app/gui/document_tab.hpp"
@@ -289,7 +290,7 @@ QString MainWindow::exportModelExplorerJson(const QString& path) {
     auto* document = currentDocument();
     if (!document) return tr("No model is open.");
     const ModelExplorerWriter writer(backendPalette());
-    const auto text = writer.collection(document->model()).dump(1);
+    const auto text = jsonText(writer.collection(document->model()), 1);
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return tr("Cannot write %1").arg(path);
