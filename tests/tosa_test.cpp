@@ -411,6 +411,51 @@ TEST_CASE("WHILE_LOOP links its regions and SHAPE tensors decode as int64") {
     CHECK(toString(findAttribute(variable.attributes, "variable_name")->value) == "state");
 }
 
+TEST_CASE("a loop body reads a constant and a variable of the enclosing region") {
+    using v10::DType;
+    flatbuffers::FlatBufferBuilder builder;
+    std::vector<flatbuffers::Offset<v10::TosaRegion>> regions;
+    {
+        auto loop = v10::CreateWhileLoopAttributeDirect(builder, "cond", "body").Union();
+        std::vector ops{op10(builder, v10::Op::CONST, {}, {"k"}),
+                        op10(builder, v10::Op::WHILE_LOOP, {"x"}, {"y"},
+                             v10::Attribute::WhileLoopAttribute, loop)};
+        std::vector tensors{tensor10(builder, "x", {1}, DType::INT32),
+                            tensor10(builder, "y", {1}, DType::INT32),
+                            tensor10(builder, "k", {1}, DType::INT32, {7, 0, 0, 0}),
+                            tensor10(builder, "layer_17", {1}, DType::INT32, {}, true)};
+        const auto in = names(builder, {"x"});
+        const auto out = names(builder, {"y"});
+        std::vector blocks{
+            v10::CreateTosaBasicBlockDirect(builder, "main", &ops, &tensors, &in, &out)};
+        regions.push_back(v10::CreateTosaRegionDirect(builder, "main", &blocks));
+    }
+    for (const char* name : {"cond", "body"}) {
+        const bool isCond = std::string(name) == "cond";
+        // Neither "k" nor "layer_17" is declared here: both come from the main region.
+        std::vector ops{isCond ? op10(builder, v10::Op::GREATER, {"x", "k"}, {"r"})
+                               : op10(builder, v10::Op::ADD, {"x", "layer_17"}, {"r"})};
+        std::vector tensors{tensor10(builder, "x", {1}, DType::INT32),
+                            tensor10(builder, "r", {1}, isCond ? DType::BOOL : DType::INT32)};
+        const auto in = names(builder, {"x"});
+        const auto out = names(builder, {"r"});
+        std::vector blocks{
+            v10::CreateTosaBasicBlockDirect(builder, name, &ops, &tensors, &in, &out)};
+        regions.push_back(v10::CreateTosaRegionDirect(builder, name, &blocks));
+    }
+    auto version = v10::CreateVersion(builder, 1, 0, 0, false);
+    builder.Finish(v10::CreateTosaGraphDirect(builder, version, &regions), "TOSA");
+    const auto model = readBuilt(builder);
+    REQUIRE(model.graphs.size() == 3);
+    const auto& constant = valueNamed(model.graphs[1], "k");
+    CHECK(constant.kind == ValueKind::Constant);
+    CHECK(constant.data.bytes().data() == valueNamed(model.graphs[0], "k").data.bytes().data());
+    const auto& variable = valueNamed(model.graphs[2], "layer_17");
+    CHECK(std::get<bool>(findAttribute(variable.attributes, "variable")->value));
+    CHECK(toString(findAttribute(variable.attributes, "declared in")->value) ==
+          "an enclosing region");
+}
+
 TEST_CASE("1.0 COND_IF links its then and else regions") {
     using v10::DType;
     flatbuffers::FlatBufferBuilder builder;

@@ -93,9 +93,14 @@ Value shapeValue(const Shape& shape, const BlockContext& context, const std::str
     return value;
 }
 
+// Values of the blocks decoded before, by name: nested regions may read tensors and variables
+// declared in an enclosing region, as the TOSA reference model resolves them.
+using EnclosingValues = std::unordered_map<std::string, Value>;
+
 class BlockDecoder {
   public:
-    BlockDecoder(const BlockContext& context, Graph& graph) : context_(context), graph_(graph) {}
+    BlockDecoder(const BlockContext& context, Graph& graph, const EnclosingValues& enclosing)
+        : context_(context), graph_(graph), enclosing_(enclosing) {}
 
     template <typename Block> void decode(const Block& block) {
         if (const auto* tensors = block.tensors())
@@ -125,12 +130,20 @@ class BlockDecoder {
         byName_.emplace(name, index); // the first of duplicate names wins
     }
 
-    std::int64_t lookup(const flatbuffers::String* name, const std::string& where) const {
+    std::int64_t lookup(const flatbuffers::String* name, const std::string& where) {
         const auto text = stringOr(name, "");
-        const auto found = byName_.find(text);
-        if (found == byName_.end())
-            failInBlock(context_, where, "a tensor or shape named \"" + text + "\" in the block");
-        return found->second;
+        if (const auto found = byName_.find(text); found != byName_.end()) return found->second;
+        const auto outer = enclosing_.find(text);
+        if (outer == enclosing_.end())
+            failInBlock(context_, where,
+                        "a tensor or shape named \"" + text +
+                            "\" in the block or an enclosing region");
+        // A copy that shares the outer constant's bytes; the runtime finds variables by name.
+        Value copy = outer->second;
+        if (copy.kind != ValueKind::Constant) copy.kind = ValueKind::Intermediate;
+        copy.attributes.push_back({"declared in", std::string("an enclosing region")});
+        addValue(std::move(copy));
+        return byName_.at(text);
     }
 
     void markBoundary(const Names* names, ValueKind kind, std::vector<std::int64_t>& list,
@@ -188,6 +201,7 @@ class BlockDecoder {
 
     const BlockContext& context_;
     Graph& graph_;
+    const EnclosingValues& enclosing_;
     std::unordered_map<std::string, std::int64_t> byName_;
 };
 

@@ -96,7 +96,9 @@ class RegionDecoder {
                                            "TosaGraph.regions[" + std::to_string(r) + "].blocks[" +
                                                std::to_string(b) + "]",
                                            0};
-                BlockDecoder(context, graph).decode(*block);
+                BlockDecoder(context, graph, enclosing_).decode(*block);
+                for (const auto& value : graph.values)
+                    enclosing_.emplace(value.name, value); // the first declaration wins
             }
             const auto index = model_.addGraph(std::move(graph));
             if (!regionGraph) regionGraph = index;
@@ -147,6 +149,7 @@ class RegionDecoder {
     TosaSchema schema_;
     const flatbuffers::TypeTable& union_;
     Model& model_;
+    EnclosingValues enclosing_;
     std::vector<PlacedBlock> placed_;
 };
 
