@@ -456,6 +456,28 @@ TEST_CASE("a loop body reads a constant and a variable of the enclosing region")
           "an enclosing region");
 }
 
+TEST_CASE("operators sharing one operand list cannot make a small file a huge graph") {
+    // 3,000 operator entries point at one operator whose 3,000 inputs name one string.
+    using v10::DType;
+    flatbuffers::FlatBufferBuilder builder;
+    const auto name = builder.CreateString("x");
+    const auto inputs = builder.CreateVector(Names(3000, name));
+    const auto outputs = builder.CreateVector(Names{name});
+    const auto op =
+        v10::CreateTosaOperator(builder, v10::Op::ADD, v10::Attribute::NONE, 0, inputs, outputs);
+    std::vector ops(3000, op);
+    std::vector tensors{tensor10(builder, "x", {1}, DType::INT32)};
+    const auto in = names(builder, {"x"});
+    const auto out = names(builder, {"x"});
+    std::vector blocks{v10::CreateTosaBasicBlockDirect(builder, "main", &ops, &tensors, &in, &out)};
+    std::vector regions{v10::CreateTosaRegionDirect(builder, "main", &blocks)};
+    auto version = v10::CreateVersion(builder, 1, 0, 0, false);
+    builder.Finish(v10::CreateTosaGraphDirect(builder, version, &regions), "TOSA");
+    CHECK(builder.GetSize() < 30000);
+    CHECK_THROWS_WITH(readBuilt(builder, "shared_operands.tosa"),
+                      Catch::Contains("entries pointing at shared objects"));
+}
+
 TEST_CASE("1.0 COND_IF links its then and else regions") {
     using v10::DType;
     flatbuffers::FlatBufferBuilder builder;

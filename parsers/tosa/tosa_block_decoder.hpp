@@ -13,6 +13,8 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include "parsers/common/read_budget.hpp"
+
 #include <string>
 #include <unordered_map>
 
@@ -20,6 +22,7 @@ namespace pteron::tosa {
 
 struct BlockContext {
     const TosaBuffer& buffer;
+    ReadBudget& budget;
     TosaSchema schema;
     const flatbuffers::TypeTable& attributeUnion;
     std::string path; // "regions[0].blocks[1]"
@@ -132,6 +135,8 @@ class BlockDecoder {
 
     std::int64_t lookup(const flatbuffers::String* name, const std::string& where) {
         const auto text = stringOr(name, "");
+        context_.budget.spendReferences(1, context_.path);
+        context_.budget.spendText(text.size(), context_.path);
         if (const auto found = byName_.find(text); found != byName_.end()) return found->second;
         const auto outer = enclosing_.find(text);
         if (outer == enclosing_.end())

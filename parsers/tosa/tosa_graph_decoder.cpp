@@ -43,7 +43,7 @@ class RegionDecoder {
     RegionDecoder(const TosaBuffer& buffer, const TosaGraphPlacement& placement, TosaSchema schema,
                   const flatbuffers::TypeTable& attributeUnion, Model& model)
         : buffer_(buffer), placement_(placement), schema_(schema), union_(attributeUnion),
-          model_(model) {}
+          model_(model), budget_(buffer.bytes.size(), buffer.source.file, buffer.source.format) {}
 
     template <typename Root> std::size_t decode(const Root& root) {
         const auto* regions = root.regions();
@@ -92,7 +92,10 @@ class RegionDecoder {
             graph.attributes.push_back({"region", regionName});
             graph.attributes.push_back({"block", blockName});
             if (block) {
-                const BlockContext context{buffer_, schema_, union_,
+                const BlockContext context{buffer_,
+                                           budget_,
+                                           schema_,
+                                           union_,
                                            "TosaGraph.regions[" + std::to_string(r) + "].blocks[" +
                                                std::to_string(b) + "]",
                                            0};
@@ -149,6 +152,7 @@ class RegionDecoder {
     TosaSchema schema_;
     const flatbuffers::TypeTable& union_;
     Model& model_;
+    ReadBudget budget_;
     EnclosingValues enclosing_;
     std::vector<PlacedBlock> placed_;
 };
