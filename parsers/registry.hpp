@@ -20,6 +20,8 @@ struct ReadOptions {
     // ETDump debug buffer holding the debug events' tensor bytes; when empty, the first
     // companion that is not a .ptd is taken as it.
     std::string debugBuffer;
+    // Draft-stamped TOSA 1.0/1.1 files: element types in the numbering of pre-final drafts.
+    bool tosaPreFinalDraftDTypes = false;
 };
 
 struct ReaderContext {

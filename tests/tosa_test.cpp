@@ -55,6 +55,12 @@ const Value& valueNamed(const Graph& graph, const std::string& name) {
     throw std::logic_error("unreachable");
 }
 
+AttributeValue metadata(const Model& model, const std::string& name) {
+    const auto* found = findAttribute(model.metadata, name);
+    REQUIRE(found != nullptr);
+    return found->value;
+}
+
 AttributeValue attribute(const Node& node, const std::string& name) {
     const auto* found = findAttribute(node.attributes, name);
     REQUIRE(found != nullptr);
@@ -476,6 +482,26 @@ TEST_CASE("operators sharing one operand list cannot make a small file a huge gr
     CHECK(builder.GetSize() < 30000);
     CHECK_THROWS_WITH(readBuilt(builder, "shared_operands.tosa"),
                       Catch::Contains("entries pointing at shared objects"));
+}
+
+TEST_CASE("draft-stamped files warn, and read fp32 with the pre-final draft numbering") {
+    const auto path = fixture("tosa/tosaser_test_add_1x4x4x4_f32.tosa");
+    const auto registry = FormatRegistry::standard();
+    const auto plain = registry.open(path);
+    CHECK(toString(metadata(plain, "warning")).find("--tosa-draft-dtypes pre-final") !=
+          std::string::npos);
+    CHECK(valueNamed(plain.graphs[0], "TosaInput_1").dtype == DType::Float16);
+    ReadOptions options;
+    options.tosaPreFinalDraftDTypes = true;
+    const auto chosen = registry.open(path, options);
+    CHECK_FALSE(findAttribute(chosen.metadata, "warning"));
+    CHECK(toString(metadata(chosen, "element type numbering")) == "pre-final draft (chosen)");
+    CHECK(valueNamed(chosen.graphs[0], "TosaInput_0").typeText() == "fp32[1,4,4,1]");
+    CHECK(valueNamed(chosen.graphs[0], "TosaInput_1").typeText() == "fp32[1,4,4,4]");
+    // A final, non-draft file is read the same either way and carries no warning.
+    const auto final = registry.open(fixture("tosa/tosa4spirv_simple_maxpool2d.tosa"), options);
+    CHECK_FALSE(findAttribute(final.metadata, "warning"));
+    CHECK(valueNamed(final.graphs[0], "TosaInput_0").dtype == DType::Int8);
 }
 
 TEST_CASE("1.0 COND_IF links its then and else regions") {

@@ -92,9 +92,9 @@ int exportMapping(const CommandLine& line, std::ostream& out) {
 
 int runExportCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 0> kFlags{};
-    static constexpr std::array<std::string_view, 7> kValued{
-        "--to",  "--output", "--max-constant-elements", "--metric", "--palette",
-        "--ptd", "--etdump"};
+    static constexpr std::array<std::string_view, 8> kValued{
+        "--tosa-draft-dtypes", "--to",  "--output", "--max-constant-elements", "--metric",
+        "--palette",           "--ptd", "--etdump"};
     const auto expanded = expandShortOutput(args);
     const auto line = CommandLine::parse(expanded, kFlags, kValued);
     const auto target = line.value("--to");

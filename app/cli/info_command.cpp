@@ -100,7 +100,8 @@ void printInfo(const Model& model, bool json, std::ostream& out) {
 
 int runInfoCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 1> kFlags{"--json"};
-    static constexpr std::array<std::string_view, 3> kValued{"--ptd", "--etdump", "--debug-buffer"};
+    static constexpr std::array<std::string_view, 4> kValued{"--tosa-draft-dtypes", "--ptd",
+                                                             "--etdump", "--debug-buffer"};
     const auto line = CommandLine::parse(args, kFlags, kValued);
     if (line.positional.size() != 1) throw UsageError("info needs exactly one FILE");
     printInfo(openModel(line, line.positional[0]), line.has("--json"), out);

@@ -47,6 +47,8 @@ commands:
   render FILE [--graph ID] [--left-to-right] [--no-clusters] [--ptd FILE] [--palette FILE]
          [--format svg|png|dot] -o out.{svg,png,dot}
                                       a graph drawn with Graphviz dot
+every command that opens a file also takes --tosa-draft-dtypes pre-final: read a draft-stamped
+  TOSA file's element types in the numbering of pre-final drafts (which still had UINT8, UINT16)
 exit codes: 0 success, 1 usage error, 2 unreadable or malformed input (or a model or input
             the runtime cannot execute: wrong dtype or shape, impossible operation),
             3 operators or delegate payloads without a kernel (run)

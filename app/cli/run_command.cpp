@@ -192,9 +192,9 @@ void printSummary(std::ostream& out, const nlohmann::json& report) {
 
 int runRunCommand(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
     static constexpr std::array<std::string_view, 3> kFlags{"--trace", "--json", "--check"};
-    static constexpr std::array<std::string_view, 9> kValued{"--method", "--input",   "--inputs",
-                                                             "--seed",   "--ptd",     "--delegate",
-                                                             "--output", "--threads", "--etdump"};
+    static constexpr std::array<std::string_view, 10> kValued{
+        "--tosa-draft-dtypes", "--method", "--input",   "--inputs", "--seed", "--ptd",
+        "--delegate",          "--output", "--threads", "--etdump"};
     const auto expanded = expandShortOutput(args);
     const auto line = CommandLine::parse(expanded, kFlags, kValued);
     if (line.positional.size() != 1) throw UsageError("run needs exactly one FILE");

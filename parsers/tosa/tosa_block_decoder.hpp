@@ -24,6 +24,7 @@ struct BlockContext {
     const TosaBuffer& buffer;
     ReadBudget& budget;
     TosaSchema schema;
+    TosaSchema dtypeSchema; // the schema whose DType numbering the file's tensors use
     const flatbuffers::TypeTable& attributeUnion;
     std::string path; // "regions[0].blocks[1]"
     std::size_t partition = 0;
@@ -52,9 +53,9 @@ Value tensorValue(const Tensor& tensor, const BlockContext& context, const std::
     Value value;
     value.name = stringOr(tensor.name(), "");
     const auto type = static_cast<std::uint32_t>(tensor.type());
-    value.dtype = tosaDType(context.schema, type);
+    value.dtype = tosaDType(context.dtypeSchema, type);
     if (value.dtype == DType::Unknown && type != 0) {
-        const auto name = tosaDTypeName(context.schema, type);
+        const auto name = tosaDTypeName(context.dtypeSchema, type);
         value.attributes.push_back(
             {"tosa_type", name.empty() ? std::to_string(type) : std::string(name)});
     }
