@@ -42,6 +42,8 @@ class FormatRegistry {
 
     void addReader(FormatReader reader) { readers_.push_back(std::move(reader)); }
     PayloadDecoders& payloadDecoders() { return payloadDecoders_; }
+    const PayloadDecoders& payloadDecoders() const { return payloadDecoders_; }
+    const std::vector<FormatReader>& readers() const { return readers_; }
 
     const FormatReader* detect(std::span<const std::byte> bytes, std::string_view path) const;
     // Maps the file, detects its format and reads it; throws FormatError.
