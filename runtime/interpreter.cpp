@@ -117,6 +117,20 @@ void checkInput(const Graph& graph, const Value& value, std::size_t position,
                            value.typeText() + ", given " + tensor.typeText());
 }
 
+// The inputs a graph is given: their count, and each one's dtype and shape.
+void checkInputs(const Graph& graph, const std::vector<Tensor>& inputs) {
+    if (inputs.size() != graph.inputs.size())
+        throw RuntimeError("graph " + graph.id + " takes " + std::to_string(graph.inputs.size()) +
+                           " inputs, given " + std::to_string(inputs.size()));
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const auto* value = graph.value(graph.inputs[i]);
+        if (!value)
+            throw RuntimeError("graph " + graph.id + ": input " + std::to_string(i) +
+                               " has no value");
+        checkInput(graph, *value, i, inputs[i]);
+    }
+}
+
 bool isControlFlow(const Node& node) {
     return node.op == "tosa.COND_IF" || node.op == "tosa.WHILE_LOOP";
 }
@@ -150,13 +164,7 @@ std::vector<Tensor> Interpreter::run(std::size_t graph, std::vector<Tensor> inpu
     if (graph >= model_.graphs.size())
         throw RuntimeError("the model has no graph " + std::to_string(graph));
     // Inputs are checked first: a wrong input is the user's to fix even where kernels lack.
-    const auto& target = model_.graphs[graph];
-    if (inputs.size() != target.inputs.size())
-        throw RuntimeError("graph " + target.id + " takes " + std::to_string(target.inputs.size()) +
-                           " inputs, given " + std::to_string(inputs.size()));
-    for (std::size_t i = 0; i < inputs.size(); ++i)
-        if (const auto* value = target.value(target.inputs[i]))
-            checkInput(target, *value, i, inputs[i]);
+    checkInputs(model_.graphs[graph], inputs);
     auto missing = check(graph);
     if (!missing.empty()) throw MissingKernelsError(std::move(missing));
     return runGraph(model_, graph, std::move(inputs), 0);
@@ -235,17 +243,11 @@ std::vector<Tensor> Interpreter::runGraph(const Model& model, std::size_t graphI
     if (graphIndex >= model.graphs.size())
         throw RuntimeError("the model has no graph " + std::to_string(graphIndex));
     const auto& graph = model.graphs[graphIndex];
-    if (inputs.size() != graph.inputs.size())
-        throw RuntimeError("graph " + graph.id + " takes " + std::to_string(graph.inputs.size()) +
-                           " inputs, given " + std::to_string(inputs.size()));
+    checkInputs(graph, inputs);
     auto slots = initialSlots(graph);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const auto index = graph.inputs[i];
         const auto* value = graph.value(index);
-        if (!value)
-            throw RuntimeError("graph " + graph.id + ": input " + std::to_string(i) +
-                               " has no value");
-        checkInput(graph, *value, i, inputs[i]);
         if (inputs[i].quantization.empty()) inputs[i].quantization = value->quantization;
         slots[static_cast<std::size_t>(index)].tensor = std::move(inputs[i]);
     }
