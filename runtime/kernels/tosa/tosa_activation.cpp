@@ -50,7 +50,7 @@ ClampBounds clampBounds(const KernelContext& ctx, DType inputType) {
 }
 
 void clamp(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
+    const auto& input = operandTensor(ctx, 0);
     const auto bounds = clampBounds(ctx, input.dtype());
     if (std::isnan(bounds.low) || std::isnan(bounds.high) || bounds.low > bounds.high)
         ctx.fail("min_val must not exceed max_val");
@@ -68,13 +68,13 @@ void clamp(KernelContext& ctx) {
             bounds.low, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
         const auto high = static_cast<T>(std::clamp<double>(
             bounds.high, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
-        integerUnary(ctx, [=](T value) { return std::min(std::max(value, low), high); });
+        integerUnary<T>(ctx, [=](T value) { return std::min(std::max(value, low), high); });
     });
 }
 
 void requireFloat(const KernelContext& ctx) {
-    if (!isTosaFloat(ctx.input(0).dtype()))
-        ctx.fail("takes floating point, given " + ctx.input(0).typeText());
+    if (!isTosaFloat(operandTensor(ctx, 0).dtype()))
+        ctx.fail("takes floating point, given " + operandTensor(ctx, 0).typeText());
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // taps contributing nothing.
 #include "runtime/kernels/tosa/tosa_convolution_geometry.hpp"
 #include "runtime/kernels/tosa/tosa_family.hpp"
+#include "runtime/kernels/tosa/tosa_integer_loops.hpp"
 #include "runtime/kernels/tosa/tosa_operands.hpp"
 #include "runtime/kernels/tosa/tosa_scaling.hpp"
 
@@ -63,7 +64,7 @@ template <typename Acc>
 std::vector<Acc> biasValues(const KernelContext& ctx, std::size_t operand, std::int64_t channels) {
     std::vector<Acc> bias(static_cast<std::size_t>(channels), Acc{});
     if (!ctx.hasInput(operand)) return bias;
-    const auto& tensor = ctx.input(operand);
+    const auto& tensor = operandTensor(ctx, operand);
     const auto count = static_cast<std::int64_t>(tensor.elementCount());
     if (count != channels && count != 1)
         ctx.fail("bias has " + std::to_string(count) + " values for " + std::to_string(channels) +
@@ -118,22 +119,14 @@ inline void dotProduct4(const In* a, const W* b, std::int64_t count, Dot* sums) 
 }
 
 // Copies the receptive field of one output position into `patch` in weight order (kd, kh, kw,
-// ic); taps in the padding get `padValue`. Returns the patch or, when the field is one
-// contiguous run of the input, a pointer into the input.
-template <typename In>
-const In* gatherPatch(const WindowGeometry& g, const In* image, std::int64_t od, std::int64_t oy,
-                      std::int64_t ox, In padValue, In* patch) {
+// ic) as value - zeroPoint; taps in the padding hold the zero point, so they become 0.
+template <typename In, typename Patch>
+void gatherPatch(const WindowGeometry& g, const In* image, std::int64_t od, std::int64_t oy,
+                 std::int64_t ox, Patch zeroPoint, Patch* patch) {
     const auto channels = g.inChannels;
     const auto rowStride = g.in[2] * channels;
     const auto planeStride = g.in[1] * rowStride;
-    if (g.taps() == 1) {
-        const auto z = od * g.stride[0] - g.padBefore[0];
-        const auto y = oy * g.stride[1] - g.padBefore[1];
-        const auto x = ox * g.stride[2] - g.padBefore[2];
-        if (z >= 0 && z < g.in[0] && y >= 0 && y < g.in[1] && x >= 0 && x < g.in[2])
-            return image + z * planeStride + y * rowStride + x * channels;
-    }
-    In* at = patch;
+    Patch* at = patch;
     for (std::int64_t kd = 0; kd < g.kernel[0]; ++kd) {
         const auto z = od * g.stride[0] - g.padBefore[0] + kd * g.dilation[0];
         for (std::int64_t ky = 0; ky < g.kernel[1]; ++ky) {
@@ -142,37 +135,34 @@ const In* gatherPatch(const WindowGeometry& g, const In* image, std::int64_t od,
             for (std::int64_t kx = 0; kx < g.kernel[2]; ++kx, at += channels) {
                 const auto x = ox * g.stride[2] - g.padBefore[2] + kx * g.dilation[2];
                 if (!rowInside || x < 0 || x >= g.in[2]) {
-                    std::fill(at, at + channels, padValue);
+                    std::fill(at, at + channels, Patch{});
                     continue;
                 }
-                std::memcpy(at, image + z * planeStride + y * rowStride + x * channels,
-                            static_cast<std::size_t>(channels) * sizeof(In));
+                const In* source = image + z * planeStride + y * rowStride + x * channels;
+                for (std::int64_t c = 0; c < channels; ++c)
+                    at[c] = static_cast<Patch>(static_cast<Patch>(source[c]) - zeroPoint);
             }
         }
     }
-    return patch;
 }
 
-// Direct convolution over NDHWC input and O(D)HWI weights (CONV2D runs with depth 1).
-template <typename In, typename W, typename Dot, typename Out>
+// Direct convolution over NDHWC input and O(D)HWI weights (CONV2D runs with depth 1). Inputs
+// and weights are taken as int16 values minus their zero points, so the inner product is a plain
+// int16 dot product that vectorises to multiply-add instructions.
+template <typename In, typename Dot, typename Out>
 void convolveInteger(const KernelContext& ctx, const WindowGeometry& g, const In* input,
-                     const W* weights, const std::vector<std::int64_t>& bias, std::int64_t inputZp,
-                     std::int64_t weightZp, Out* output) {
+                     const std::int8_t* weights, const std::vector<std::int64_t>& bias,
+                     std::int64_t inputZp, std::int64_t weightZp, Out* output) {
     const auto length = g.taps() * g.inChannels;
     const auto oc = g.outChannels;
-    // sum((x - xz)(w - wz)) = sum(xw) - wz*sum(x) - xz*sum(w) + n*xz*wz, padding holding xz.
-    std::vector<std::int64_t> correction(static_cast<std::size_t>(oc));
-    for (std::int64_t c = 0; c < oc; ++c) {
-        std::int64_t weightSum = 0;
-        if (inputZp != 0)
-            for (std::int64_t i = 0; i < length; ++i)
-                weightSum += weights[c * length + i];
-        correction[static_cast<std::size_t>(c)] =
-            bias[static_cast<std::size_t>(c)] - inputZp * weightSum + length * inputZp * weightZp;
-    }
+    std::vector<std::int16_t> adjusted(static_cast<std::size_t>(oc * length));
+    for (std::size_t i = 0; i < adjusted.size(); ++i)
+        adjusted[i] = static_cast<std::int16_t>(weights[i] - weightZp);
     const auto imageSize = g.in[0] * g.in[1] * g.in[2] * g.inChannels;
     ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
-        std::vector<In> patch(static_cast<std::size_t>(length));
+        std::vector<std::int16_t> patch(static_cast<std::size_t>(length));
+        const std::int16_t* w = adjusted.data();
+        const auto zeroPoint = static_cast<std::int16_t>(inputZp);
         Dot sums[4];
         for (std::int64_t row = begin; row < end; ++row) {
             const auto n = row / (g.out[0] * g.out[1]);
@@ -181,26 +171,27 @@ void convolveInteger(const KernelContext& ctx, const WindowGeometry& g, const In
             const In* image = input + n * imageSize;
             Out* out = output + row * g.out[2] * oc;
             for (std::int64_t ox = 0; ox < g.out[2]; ++ox, out += oc) {
-                const In* p =
-                    gatherPatch(g, image, od, oy, ox, static_cast<In>(inputZp), patch.data());
-                std::int64_t inputSum = 0;
-                if (weightZp != 0)
-                    for (std::int64_t i = 0; i < length; ++i)
-                        inputSum += p[i];
-                const auto inputTerm = weightZp * inputSum;
+                gatherPatch(g, image, od, oy, ox, zeroPoint, patch.data());
+                const std::int16_t* p = patch.data();
                 std::int64_t c = 0;
                 for (; c + 4 <= oc; c += 4) {
-                    dotProduct4<Dot>(p, weights + c * length, length, sums);
+                    if constexpr (std::is_same_v<Dot, std::int32_t>)
+                        dotProducts4(p, w + c * length, length, sums);
+                    else
+                        dotProduct4<Dot>(p, w + c * length, length, sums);
                     for (int j = 0; j < 4; ++j)
-                        out[c + j] =
-                            storeAccumulator<Out>(static_cast<std::int64_t>(sums[j]) - inputTerm +
-                                                  correction[static_cast<std::size_t>(c + j)]);
+                        out[c + j] = storeAccumulator<Out>(static_cast<std::int64_t>(sums[j]) +
+                                                           bias[static_cast<std::size_t>(c + j)]);
                 }
-                for (; c < oc; ++c)
-                    out[c] =
-                        storeAccumulator<Out>(static_cast<std::int64_t>(dotProduct<Dot>(
-                                                  p, weights + c * length, length)) -
-                                              inputTerm + correction[static_cast<std::size_t>(c)]);
+                for (; c < oc; ++c) {
+                    Dot sum = 0;
+                    if constexpr (std::is_same_v<Dot, std::int32_t>)
+                        sum = tosa::dotProduct(p, w + c * length, length);
+                    else
+                        sum = dotProduct<Dot>(p, w + c * length, length);
+                    out[c] = storeAccumulator<Out>(static_cast<std::int64_t>(sum) +
+                                                   bias[static_cast<std::size_t>(c)]);
+                }
             }
         }
     });
@@ -220,7 +211,8 @@ void convolveFloat(const KernelContext& ctx, const WindowGeometry& g, const floa
             const float* image = input + n * imageSize;
             float* out = output + row * g.out[2] * oc;
             for (std::int64_t ox = 0; ox < g.out[2]; ++ox, out += oc) {
-                const float* p = gatherPatch(g, image, od, oy, ox, 0.0f, patch.data());
+                gatherPatch(g, image, od, oy, ox, 0.0f, patch.data());
+                const float* p = patch.data();
                 for (std::int64_t c = 0; c < oc; ++c)
                     out[c] = bias[static_cast<std::size_t>(c)] +
                              dotProduct<float>(p, weights + c * length, length);
@@ -253,14 +245,15 @@ void runConvolution(KernelContext& ctx, const WindowGeometry& g, const Tensor& i
         auto out = output.mutableElements<std::int32_t>().data();
         const auto* in = input.elements<std::int8_t>().data();
         const auto* w = weight.elements<std::int8_t>().data();
-        if (length < (1 << 16))
-            convolveInteger<std::int8_t, std::int8_t, std::int32_t>(
-                ctx, g, in, w, bias, operands.inputZp, operands.weightZp, out);
+        // |(x - xz)(w - wz)| <= 255 * 255, so int32 sums are exact below 2^15 products.
+        if (length < (1 << 15))
+            convolveInteger<std::int8_t, std::int32_t>(ctx, g, in, w, bias, operands.inputZp,
+                                                       operands.weightZp, out);
         else
-            convolveInteger<std::int8_t, std::int8_t, std::int64_t>(
-                ctx, g, in, w, bias, operands.inputZp, operands.weightZp, out);
+            convolveInteger<std::int8_t, std::int64_t>(ctx, g, in, w, bias, operands.inputZp,
+                                                       operands.weightZp, out);
     } else {
-        convolveInteger<std::int16_t, std::int8_t, std::int64_t>(
+        convolveInteger<std::int16_t, std::int64_t>(
             ctx, g, input.elements<std::int16_t>().data(), weight.elements<std::int8_t>().data(),
             bias, 0, operands.weightZp, output.mutableElements<std::int64_t>().data());
     }
@@ -269,8 +262,8 @@ void runConvolution(KernelContext& ctx, const WindowGeometry& g, const Tensor& i
 
 // CONV2D (spatialAxes 2, NHWC / OHWI) and CONV3D (3, NDHWC / ODHWI).
 void convolution(KernelContext& ctx, std::size_t spatialAxes) {
-    const auto& input = ctx.input(0);
-    const auto& weight = ctx.input(1);
+    const auto& input = operandTensor(ctx, 0);
+    const auto& weight = operandTensor(ctx, 1);
     const auto rank = spatialAxes + 2;
     requireRank(ctx, input, rank, "input");
     requireRank(ctx, weight, rank, "weight");
@@ -296,8 +289,8 @@ void convolution(KernelContext& ctx, std::size_t spatialAxes) {
 
 // TOSA 0.80 FULLY_CONNECTED: [N, IC] x [OC, IC] -> [N, OC], a 1x1 convolution over N pixels.
 void fullyConnected(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
-    const auto& weight = ctx.input(1);
+    const auto& input = operandTensor(ctx, 0);
+    const auto& weight = operandTensor(ctx, 1);
     requireRank(ctx, input, 2, "input");
     requireRank(ctx, weight, 2, "weight");
     if (weight.dim(1) != input.dim(1))
@@ -335,6 +328,14 @@ void depthwiseRows(const KernelContext& ctx, const WindowGeometry& g, const In* 
                         const In* pixel = image + (y * g.in[2] + x) * channels;
                         const WeightValue* w =
                             weights.data() + (ky * g.kernel[2] + kx) * channels * multiplier;
+                        if constexpr (std::is_same_v<In, std::int8_t> &&
+                                      std::is_same_v<Acc, std::int32_t>) {
+                            if (multiplier == 1) {
+                                accumulateDepthwise(a, pixel, static_cast<std::int16_t>(inputZp), w,
+                                                    channels);
+                                continue;
+                            }
+                        }
                         if (multiplier == 1) {
                             for (std::int64_t c = 0; c < channels; ++c)
                                 a[c] +=
@@ -356,8 +357,8 @@ void depthwiseRows(const KernelContext& ctx, const WindowGeometry& g, const In* 
 }
 
 void depthwiseConvolution(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
-    const auto& weight = ctx.input(1);
+    const auto& input = operandTensor(ctx, 0);
+    const auto& weight = operandTensor(ctx, 1);
     requireRank(ctx, input, 4, "input");
     requireRank(ctx, weight, 4, "weight");
     if (weight.dim(2) != input.dim(3))
@@ -473,8 +474,8 @@ void transposeRows(const KernelContext& ctx, const WindowGeometry& g, const In* 
 }
 
 void transposeConvolution(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
-    const auto& weight = ctx.input(1);
+    const auto& input = operandTensor(ctx, 0);
+    const auto& weight = operandTensor(ctx, 1);
     requireRank(ctx, input, 4, "input");
     requireRank(ctx, weight, 4, "weight");
     if (weight.dim(3) != input.dim(3))
@@ -543,8 +544,8 @@ void transposeConvolution(KernelContext& ctx) {
 
 // MATMUL: A [N,H,C] x B [N,C,W] -> [N,H,W].
 void matmul(KernelContext& ctx) {
-    const auto& a = ctx.input(0);
-    const auto& b = ctx.input(1);
+    const auto& a = operandTensor(ctx, 0);
+    const auto& b = operandTensor(ctx, 1);
     requireRank(ctx, a, 3, "A");
     requireRank(ctx, b, 3, "B");
     if (a.dim(0) != b.dim(0) || a.dim(2) != b.dim(1))

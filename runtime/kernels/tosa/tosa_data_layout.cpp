@@ -27,12 +27,12 @@ void constant(KernelContext& ctx) {
 }
 
 void identity(KernelContext& ctx) {
-    checkOutputShape(ctx, 0, ctx.input(0).shape());
-    ctx.setOutput(0, ctx.input(0));
+    checkOutputShape(ctx, 0, operandTensor(ctx, 0).shape());
+    ctx.setOutput(0, operandTensor(ctx, 0));
 }
 
 void reshape(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
+    const auto& input = operandTensor(ctx, 0);
     auto shape = integerListOperand(ctx, 1, "new_shape");
     // TOSA 0.80 lets one dimension be -1: whatever makes the element count match.
     const auto inferred = std::count(shape.begin(), shape.end(), -1);
@@ -116,7 +116,7 @@ Tensor stridedCopy(const KernelContext& ctx, const Tensor& input, const Shape& o
 }
 
 void transpose(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
+    const auto& input = operandTensor(ctx, 0);
     const auto perms = integerListOperand(ctx, 1, "perms");
     const auto rank = input.rank();
     if (perms.size() != rank)
@@ -140,7 +140,7 @@ void transpose(KernelContext& ctx) {
 }
 
 void slice(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
+    const auto& input = operandTensor(ctx, 0);
     const auto start = integerListOperand(ctx, 1, "start");
     const auto size = integerListOperand(ctx, 2, "size");
     const auto rank = input.rank();
@@ -161,7 +161,7 @@ void slice(KernelContext& ctx) {
 }
 
 void reverse(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
+    const auto& input = operandTensor(ctx, 0);
     const auto axis = ctx.intAttribute("axis");
     if (axis < 0 || static_cast<std::size_t>(axis) >= input.rank())
         ctx.fail("axis " + std::to_string(axis) + " is outside " + input.typeText());
@@ -174,7 +174,7 @@ void reverse(KernelContext& ctx) {
 }
 
 void tile(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
+    const auto& input = operandTensor(ctx, 0);
     const auto multiples = integerListOperand(ctx, 1, "multiples");
     const auto rank = input.rank();
     if (multiples.size() != rank)
@@ -198,18 +198,19 @@ void tile(KernelContext& ctx) {
 }
 
 void concat(KernelContext& ctx) {
-    std::vector<const Tensor*> inputs;
+    std::vector<Tensor> inputs;
     for (std::size_t i = 0; i < ctx.inputCount(); ++i)
-        if (ctx.hasInput(i)) inputs.push_back(&ctx.input(i));
+        if (ctx.hasInput(i)) inputs.push_back(operandTensor(ctx, i));
     if (inputs.empty()) ctx.fail("needs at least one input");
-    const auto& first = *inputs.front();
+    const auto& first = inputs.front();
     const auto axis = ctx.intAttribute("axis");
     if (axis < 0 || static_cast<std::size_t>(axis) >= first.rank())
         ctx.fail("axis " + std::to_string(axis) + " is outside " + first.typeText());
     const auto a = static_cast<std::size_t>(axis);
     Shape outShape = first.shape();
     outShape[a] = 0;
-    for (const auto* input : inputs) {
+    for (const auto& each : inputs) {
+        const auto* input = &each;
         if (input->dtype() != first.dtype() || input->rank() != first.rank())
             ctx.fail("inputs " + first.typeText() + " and " + input->typeText() + " differ");
         for (std::size_t d = 0; d < first.rank(); ++d)
@@ -230,7 +231,8 @@ void concat(KernelContext& ctx) {
     const auto outRow = outShape[a] * inner * static_cast<std::int64_t>(elementBytes);
     auto* out = output.mutableBytes().data();
     std::int64_t at = 0;
-    for (const auto* input : inputs) {
+    for (const auto& each : inputs) {
+        const auto* input = &each;
         const auto row = input->dim(a) * inner * static_cast<std::int64_t>(elementBytes);
         const auto* in = input->bytes().data();
         for (std::int64_t o = 0; o < outer && row > 0; ++o)
@@ -245,7 +247,7 @@ std::vector<std::byte> padValue(const KernelContext& ctx, const Tensor& input) {
     const auto elementBytes = runtimeElementBytes(input.dtype());
     std::vector<std::byte> bytes(elementBytes);
     if (ctx.hasInput(2)) {
-        const auto& value = ctx.input(2);
+        const auto& value = operandTensor(ctx, 2);
         if (value.dtype() != input.dtype() || value.elementCount() < 1)
             ctx.fail("pad_const must be one " + std::string(dtypeName(input.dtype())) + " value");
         std::memcpy(bytes.data(), value.bytes().data(), elementBytes);
@@ -272,7 +274,7 @@ std::vector<std::byte> padValue(const KernelContext& ctx, const Tensor& input) {
 }
 
 void pad(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
+    const auto& input = operandTensor(ctx, 0);
     const auto padding = integerListOperand(ctx, 1, "padding");
     const auto rank = input.rank();
     if (padding.size() != 2 * rank)

@@ -1,8 +1,40 @@
 #include "runtime/kernels/tosa/tosa_operands.hpp"
 
 #include "runtime/half_float.hpp"
+#include "runtime/tensor_elements.hpp"
 
 namespace pteron::runtime::tosa {
+
+namespace {
+
+Tensor inlineConstant(const KernelContext& ctx, const Value& value) {
+    Tensor tensor(value.dtype, value.shape);
+    const auto count = tensor.elementCount();
+    std::vector<double> numbers;
+    if (const auto* integers = std::get_if<std::vector<std::int64_t>>(&value.scalar))
+        numbers.assign(integers->begin(), integers->end());
+    else if (const auto* reals = std::get_if<std::vector<double>>(&value.scalar))
+        numbers = *reals;
+    else
+        numbers.push_back(scalarAsDouble(value.scalar));
+    if (numbers.size() != count && numbers.size() != 1)
+        ctx.fail("constant " + value.name + " holds " + std::to_string(numbers.size()) +
+                 " numbers for " + tensor.typeText());
+    for (std::uint64_t i = 0; i < count; ++i)
+        setElement(tensor, i, numbers[numbers.size() == 1 ? 0 : i]);
+    tensor.quantization = value.quantization;
+    return tensor;
+}
+
+} // namespace
+
+Tensor operandTensor(const KernelContext& ctx, std::size_t index) {
+    const auto& value = ctx.inputValue(index);
+    if (value.kind == ValueKind::Constant && value.data.empty() && value.hasShape &&
+        !std::holds_alternative<std::monostate>(value.scalar))
+        return inlineConstant(ctx, value);
+    return ctx.input(index);
+}
 
 bool isTosaFloat(DType type) {
     return type == DType::Float32 || type == DType::Float16 || type == DType::BFloat16;
@@ -96,7 +128,7 @@ std::vector<std::int64_t> integersOf(const KernelContext& ctx, const Tensor& ten
 
 std::int64_t zeroPoint(const KernelContext& ctx, std::size_t operand, std::string_view attribute) {
     if (ctx.hasInput(operand)) {
-        const auto& tensor = ctx.input(operand);
+        const auto& tensor = operandTensor(ctx, operand);
         if (tensor.elementCount() < 1)
             ctx.fail("zero point operand " + std::to_string(operand) + " is empty");
         if (isTosaFloat(tensor.dtype())) {
@@ -112,7 +144,7 @@ std::int64_t zeroPoint(const KernelContext& ctx, std::size_t operand, std::strin
 
 std::vector<std::int64_t> integerListOperand(const KernelContext& ctx, std::size_t operand,
                                              std::string_view attribute) {
-    if (ctx.hasInput(operand)) return integersOf(ctx, ctx.input(operand));
+    if (ctx.hasInput(operand)) return integersOf(ctx, operandTensor(ctx, operand));
     if (ctx.attribute(attribute)) return ctx.intsAttribute(attribute);
     ctx.fail("needs operand " + std::to_string(operand) + " or attribute " +
              std::string(attribute));

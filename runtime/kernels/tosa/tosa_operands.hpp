@@ -37,6 +37,10 @@ decltype(auto) withIntegerType(const KernelContext& ctx, DType type, Body&& body
     }
 }
 
+// Operand `index` as a tensor. Constants a format keeps as numbers in the graph rather than as
+// bytes (VGF's inline SPIR-V constants) are materialised here; a single number fills the shape.
+Tensor operandTensor(const KernelContext& ctx, std::size_t index);
+
 bool isTosaFloat(DType type);
 bool isTosaInteger(DType type);
 // Every element of a fp32/fp16/bf16 tensor as float.

@@ -3,6 +3,7 @@
 // round-to-nearest-even from floating point, fp16/bf16 rounding).
 #include "runtime/half_float.hpp"
 #include "runtime/kernels/tosa/tosa_family.hpp"
+#include "runtime/kernels/tosa/tosa_integer_loops.hpp"
 #include "runtime/kernels/tosa/tosa_operands.hpp"
 #include "runtime/kernels/tosa/tosa_scaling.hpp"
 
@@ -57,7 +58,8 @@ RescaleParameters rescaleParameters(const KernelContext& ctx, const Tensor& inpu
     if (p.inputUnsigned && outputUnsigned)
         ctx.fail("input_unsigned and output_unsigned cannot both be set");
     if (p.rounding == Rounding::Double && !p.scale32) ctx.fail("DOUBLE_ROUND needs scale32");
-    if (p.scale32 && inType == DType::Int48) ctx.fail("scale32 cannot scale int48 input");
+    if (p.scale32 && (inType == DType::Int48 || inType == DType::Int64))
+        ctx.fail("scale32 cannot scale int48 input");
     const auto inBits = storageBits(inType);
     const auto outBits = storageBits(outType);
     if ((p.inputUnsigned && inBits > 16) || (outputUnsigned && outBits > 16))
@@ -108,43 +110,113 @@ template <typename In> inline std::int64_t extended(In value, bool isUnsigned) {
     return static_cast<std::int64_t>(value);
 }
 
-inline std::int64_t scaleOne(std::int64_t value, std::int32_t multiplier, std::int32_t shift,
-                             const RescaleParameters& p) {
-    if (p.rounding == Rounding::Inexact) {
-        const float result = static_cast<float>(value) * static_cast<float>(multiplier) *
-                             std::exp2(static_cast<float>(-shift));
-        const double rounded = std::nearbyint(static_cast<double>(result));
-        return static_cast<std::int64_t>(std::clamp(rounded, -9.0e18, 9.0e18));
+// Per-channel constants of apply_scale_32/16, expanded to every channel so one loop serves
+// per-tensor and per-channel scaling.
+struct ChannelScales {
+    std::vector<std::int64_t> multiplier;
+    std::vector<std::int64_t> round;
+    std::vector<std::int64_t> doubleRound; // added for value >= 0, subtracted below 0
+    std::vector<std::int32_t> shift;
+};
+
+ChannelScales channelScales(const RescaleParameters& p, std::int64_t channels) {
+    ChannelScales scales;
+    for (std::int64_t c = 0; c < channels; ++c) {
+        const auto at = p.perChannel ? static_cast<std::size_t>(c) : 0;
+        const auto shift = p.shift[at];
+        scales.multiplier.push_back(p.scale32 ? p.multiplier[at]
+                                              : static_cast<std::int16_t>(p.multiplier[at]));
+        scales.round.push_back(std::int64_t{1} << (shift - 1));
+        scales.doubleRound.push_back(
+            p.rounding == Rounding::Double && shift > 31 ? std::int64_t{1} << 30 : 0);
+        scales.shift.push_back(shift);
     }
-    if (p.scale32)
-        return applyScale32(static_cast<std::int32_t>(clampToRange(value, INT32_MIN, INT32_MAX)),
-                            multiplier, shift, p.rounding == Rounding::Double);
-    return applyScale16(clampToRange(value, kInt48Min, kInt48Max),
-                        static_cast<std::int16_t>(multiplier), shift);
+    return scales;
+}
+
+// The exact modes: apply_scale_32 (8/16-bit values, or int32 ones whose zero point is 0, all fit
+// int32) or apply_scale_16 (value within int48), then the output zero point and the output range.
+// All parameters arrive by value so no store through the output can alias them, and the double
+// rounding adjustment is applied without a branch on the sign.
+template <typename In, typename Out, bool Scale32, bool DoubleRound>
+void rescaleRows(const In* input, Out* output, std::int64_t begin, std::int64_t end,
+                 std::int64_t width, const std::int64_t* multiplier, const std::int64_t* round,
+                 const std::int64_t* doubleRound, const std::int32_t* shift, bool inputUnsigned,
+                 std::int64_t inputZp, std::int64_t outputZp, std::int64_t low, std::int64_t high) {
+    for (std::int64_t row = begin; row < end; ++row) {
+        const In* in = input + row * width;
+        Out* out = output + row * width;
+        for (std::int64_t c = 0; c < width; ++c) {
+            auto value = extended(in[c], inputUnsigned) - inputZp;
+            if constexpr (!Scale32) value = clampToRange(value, kInt48Min, kInt48Max);
+            auto bias = round[c];
+            if constexpr (DoubleRound) {
+                const std::int64_t negative = value >> 63; // 0 or -1
+                bias += (doubleRound[c] ^ negative) - negative;
+            }
+            const auto scaled = (value * multiplier[c] + bias) >> shift[c];
+            out[c] = static_cast<Out>(clampToRange(scaled + outputZp, low, high));
+        }
+    }
+}
+
+// INEXACT_ROUND as the reference model computes it outside its precise mode: fp32 arithmetic
+// rounded to nearest even.
+template <typename In, typename Out>
+void rescaleInexact(const In* input, Out* output, std::int64_t count, std::int64_t width,
+                    const RescaleParameters& p, const ChannelScales& scales) {
+    for (std::int64_t i = 0; i < count; ++i) {
+        const auto c = static_cast<std::size_t>(i % width);
+        const auto value = extended(input[i], p.inputUnsigned) - p.inputZp;
+        const float result = static_cast<float>(value) * static_cast<float>(scales.multiplier[c]) *
+                             std::exp2(static_cast<float>(-scales.shift[c]));
+        const double rounded =
+            std::clamp(std::nearbyint(static_cast<double>(result)), -9.0e18, 9.0e18);
+        output[i] = static_cast<Out>(
+            clampToRange(static_cast<std::int64_t>(rounded) + p.outputZp, p.low, p.high));
+    }
+}
+
+void rescaleInt32ToInt8(const KernelContext& ctx, const std::int32_t* input, std::int8_t* output,
+                        std::int64_t rows, std::int64_t channels, const RescaleParameters& p,
+                        const ChannelScales& scales) {
+    std::vector<std::int32_t> multiplier(scales.multiplier.begin(), scales.multiplier.end());
+    std::vector<std::uint64_t> shift(scales.shift.begin(), scales.shift.end());
+    std::vector<std::int64_t> offset;
+    for (const auto s : scales.shift)
+        offset.push_back(std::int64_t{1} << (62 - s));
+    ctx.pool().parallelFor(rows, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t row = begin; row < end; ++row)
+            rescaleInt32ToInt8Row(input + row * channels, output + row * channels, channels,
+                                  multiplier.data(), scales.round.data(), shift.data(),
+                                  offset.data(), p.outputZp, p.low, p.high);
+    });
 }
 
 template <typename In, typename Out>
 void rescaleElements(const KernelContext& ctx, const In* input, Out* output, std::int64_t count,
                      std::int64_t channels, const RescaleParameters& p) {
-    const bool perChannel = p.perChannel;
-    const auto rows = perChannel ? count / channels : count;
-    const auto width = perChannel ? channels : 1;
+    const auto scales = channelScales(p, channels);
+    if (p.rounding == Rounding::Inexact)
+        return rescaleInexact(input, output, count, channels, p, scales);
+    const auto rows = count / channels;
+    if constexpr (std::is_same_v<In, std::int32_t> && std::is_same_v<Out, std::int8_t>) {
+        // The common requantisation after an int8 convolution has its own vectorised row.
+        if (p.scale32 && p.rounding == Rounding::Single && p.inputZp == 0 && !p.inputUnsigned)
+            return rescaleInt32ToInt8(ctx, input, output, rows, channels, p, scales);
+    }
     ctx.pool().parallelFor(rows, [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t row = begin; row < end; ++row) {
-            const In* in = input + row * width;
-            Out* out = output + row * width;
-            for (std::int64_t c = 0; c < width; ++c) {
-                const auto channel = perChannel ? static_cast<std::size_t>(c) : 0;
-                const auto value = extended(in[c], p.inputUnsigned) - p.inputZp;
-                const auto scaled = scaleOne(value, p.multiplier[channel], p.shift[channel], p);
-                out[c] = static_cast<Out>(clampToRange(scaled + p.outputZp, p.low, p.high));
-            }
-        }
+        const auto rowsOf = !p.scale32                       ? rescaleRows<In, Out, false, false>
+                            : p.rounding == Rounding::Double ? rescaleRows<In, Out, true, true>
+                                                             : rescaleRows<In, Out, true, false>;
+        rowsOf(input, output, begin, end, channels, scales.multiplier.data(), scales.round.data(),
+               scales.doubleRound.data(), scales.shift.data(), p.inputUnsigned, p.inputZp,
+               p.outputZp, p.low, p.high);
     });
 }
 
 void rescale(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
+    const auto& input = operandTensor(ctx, 0);
     const auto outType = outputType(ctx, 0, input.dtype());
     const auto channels = input.rank() == 0 ? 1 : input.dim(input.rank() - 1);
     checkOutputShape(ctx, 0, input.shape());
@@ -205,7 +277,7 @@ void castFromFloat(KernelContext& ctx, const Tensor& input, DType outType, Tenso
 }
 
 void cast(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
+    const auto& input = operandTensor(ctx, 0);
     const auto outType = outputType(ctx, 0, input.dtype());
     checkOutputShape(ctx, 0, input.shape());
     Tensor output(outType, input.shape());
