@@ -13,7 +13,7 @@ BinaryOperands tensorOperands(const KernelContext& ctx, std::size_t first, std::
 BinaryOperands scalarOperand(const KernelContext& ctx, std::size_t first, std::size_t second) {
     BinaryOperands operands;
     operands.a = contiguousInput(ctx, first);
-    const auto& scalar = ctx.scalarInput(second);
+    const auto& scalar = scalarArgument(ctx, second);
     operands.common = promoteWithScalar(operands.a.dtype(), scalar);
     operands.b = scalarTensor(scalar, operands.common);
     return operands;
@@ -22,7 +22,7 @@ BinaryOperands scalarOperand(const KernelContext& ctx, std::size_t first, std::s
 BinaryOperands scalarSelf(const KernelContext& ctx, std::size_t first, std::size_t second) {
     BinaryOperands operands;
     operands.b = contiguousInput(ctx, second);
-    const auto& scalar = ctx.scalarInput(first);
+    const auto& scalar = scalarArgument(ctx, first);
     operands.common = promoteWithScalar(operands.b.dtype(), scalar);
     operands.a = scalarTensor(scalar, operands.common);
     return operands;

@@ -4,22 +4,141 @@
 #include "runtime/kernels/aten/element_types.hpp"
 #include "runtime/kernels/aten/type_promotion.hpp"
 
+#include <algorithm>
+#include <string>
+
 namespace pteron::runtime::aten {
+
+namespace {
+
+// The operand named "argN" (item < 0) or "argN[item]", as an index into the node's inputs.
+std::optional<std::size_t> operandNamed(const KernelContext& ctx, std::size_t position,
+                                        int item = -1) {
+    auto name = "arg" + std::to_string(position);
+    if (item >= 0) name += "[" + std::to_string(item) + "]";
+    const auto& inputs = ctx.node().inputs;
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        if (inputs[i].name == name) return i;
+    return std::nullopt;
+}
+
+// Operand indices of "argN[0]", "argN[1]", … in item order.
+std::vector<std::pair<std::size_t, std::size_t>> listItems(const KernelContext& ctx,
+                                                           std::size_t position) {
+    const auto prefix = "arg" + std::to_string(position) + "[";
+    std::vector<std::pair<std::size_t, std::size_t>> items;
+    const auto& inputs = ctx.node().inputs;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const auto& name = inputs[i].name;
+        if (!name.starts_with(prefix) || name.back() != ']') continue;
+        const auto text = name.substr(prefix.size(), name.size() - prefix.size() - 1);
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+            text.size() > 6)
+            continue;
+        items.emplace_back(static_cast<std::size_t>(std::stoul(text)), i);
+    }
+    std::sort(items.begin(), items.end());
+    return items;
+}
+
+const AttributeValue* attributeNamed(const KernelContext& ctx, std::size_t position) {
+    return ctx.attribute("arg" + std::to_string(position));
+}
+
+} // namespace
+
+bool hasArgument(const KernelContext& ctx, std::size_t position) {
+    if (const auto operand = operandNamed(ctx, position)) return ctx.hasInput(*operand);
+    if (!listItems(ctx, position).empty()) return true;
+    const auto* attribute = attributeNamed(ctx, position);
+    return attribute && !std::holds_alternative<std::monostate>(*attribute);
+}
+
+const Tensor& tensorArgument(const KernelContext& ctx, std::size_t position) {
+    const auto operand = operandNamed(ctx, position);
+    if (!operand || !ctx.hasInput(*operand))
+        ctx.fail("argument " + std::to_string(position) + " must be a tensor");
+    return ctx.input(*operand);
+}
+
+AttributeValue scalarArgument(const KernelContext& ctx, std::size_t position) {
+    if (const auto operand = operandNamed(ctx, position); operand && ctx.hasInput(*operand))
+        return ctx.scalarInput(*operand);
+    const auto* attribute = attributeNamed(ctx, position);
+    if (!attribute) ctx.fail("argument " + std::to_string(position) + " is missing");
+    if (const auto* enumValue = std::get_if<EnumValue>(attribute)) return enumValue->number;
+    return *attribute;
+}
+
+std::int64_t intArgument(const KernelContext& ctx, std::size_t position) {
+    try {
+        return scalarAsInt(scalarArgument(ctx, position));
+    } catch (const RuntimeError& error) {
+        if (std::string(error.what()).starts_with("graph ")) throw;
+        ctx.fail("argument " + std::to_string(position) + ": " + error.what());
+    }
+}
+
+double doubleArgument(const KernelContext& ctx, std::size_t position) {
+    try {
+        return scalarAsDouble(scalarArgument(ctx, position));
+    } catch (const RuntimeError& error) {
+        if (std::string(error.what()).starts_with("graph ")) throw;
+        ctx.fail("argument " + std::to_string(position) + ": " + error.what());
+    }
+}
+
+bool boolArgument(const KernelContext& ctx, std::size_t position) {
+    return intArgument(ctx, position) != 0;
+}
+
+std::vector<std::int64_t> intListArgument(const KernelContext& ctx, std::size_t position) {
+    std::vector<std::int64_t> list;
+    const auto* attribute = attributeNamed(ctx, position);
+    if (const auto operand = operandNamed(ctx, position); operand && ctx.hasInput(*operand)) {
+        list = ctx.intListInput(*operand);
+    } else if (attribute) {
+        if (const auto* items = std::get_if<std::vector<std::int64_t>>(attribute))
+            list = *items;
+        else if (const auto* single = std::get_if<std::int64_t>(attribute))
+            list = {*single};
+        else if (!std::holds_alternative<std::monostate>(*attribute))
+            ctx.fail("argument " + std::to_string(position) + " is not an integer list");
+    }
+    // Items computed at run time replace their placeholders.
+    for (const auto& [item, operand] : listItems(ctx, position)) {
+        if (item >= list.size()) list.resize(item + 1, 0);
+        list[item] = ctx.intInput(operand);
+    }
+    return list;
+}
+
+std::vector<const Tensor*> tensorListArgument(const KernelContext& ctx, std::size_t position) {
+    if (const auto operand = operandNamed(ctx, position); operand && ctx.hasInput(*operand))
+        return ctx.tensorListInput(*operand);
+    std::vector<const Tensor*> list;
+    for (const auto& [item, operand] : listItems(ctx, position)) {
+        if (item > list.size())
+            ctx.fail("tensor list argument " + std::to_string(position) + " skips items");
+        list.push_back(ctx.hasInput(operand) ? &ctx.input(operand) : nullptr);
+    }
+    return list;
+}
 
 Tensor contiguousInput(const KernelContext& ctx, std::size_t index) {
     try {
-        return toContiguous(ctx.input(index));
+        return toContiguous(tensorArgument(ctx, index));
     } catch (const RuntimeError& error) {
         ctx.fail(error.what());
     }
 }
 
 bool given(const KernelContext& ctx, std::size_t index) {
-    return ctx.hasInput(index);
+    return hasArgument(ctx, index);
 }
 
 std::optional<Tensor> optionalInput(const KernelContext& ctx, std::size_t index) {
-    if (!ctx.hasInput(index)) return std::nullopt;
+    if (!hasArgument(ctx, index)) return std::nullopt;
     return contiguousInput(ctx, index);
 }
 
@@ -64,12 +183,11 @@ std::size_t normalizeDim(const KernelContext& ctx, std::int64_t dim, std::size_t
 }
 
 DType dtypeArgument(const KernelContext& ctx, std::size_t index, DType fallback) {
-    if (!ctx.hasInput(index)) return fallback;
-    const auto& scalar = ctx.scalarInput(index);
-    if (std::holds_alternative<std::monostate>(scalar)) return fallback;
-    const auto dtype = dtypeFromScalarType(ctx.intInput(index));
+    if (!hasArgument(ctx, index)) return fallback;
+    const auto number = intArgument(ctx, index);
+    const auto dtype = dtypeFromScalarType(number);
     if (dtype == DType::Unknown)
-        ctx.fail("scalar type " + std::to_string(ctx.intInput(index)) + " is not supported");
+        ctx.fail("scalar type " + std::to_string(number) + " is not supported");
     return dtype;
 }
 

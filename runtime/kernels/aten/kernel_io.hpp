@@ -11,7 +11,20 @@
 
 namespace pteron::runtime::aten {
 
-// Input `index` with bytes in logical order.
+// Kernel arguments by schema position, as the .pte reader lays them out: a tensor argument N is
+// the input operand named "argN" (tensor lists: "argN[0]", "argN[1]", …; None: an absent
+// operand), a constant non-tensor argument is the node attribute "argN", and a scalar computed
+// at run time is also an input operand "argN" (list items "argN[i]") whose value wins.
+bool hasArgument(const KernelContext& ctx, std::size_t position);
+const Tensor& tensorArgument(const KernelContext& ctx, std::size_t position);
+AttributeValue scalarArgument(const KernelContext& ctx, std::size_t position);
+std::int64_t intArgument(const KernelContext& ctx, std::size_t position);
+double doubleArgument(const KernelContext& ctx, std::size_t position);
+bool boolArgument(const KernelContext& ctx, std::size_t position);
+std::vector<std::int64_t> intListArgument(const KernelContext& ctx, std::size_t position);
+std::vector<const Tensor*> tensorListArgument(const KernelContext& ctx, std::size_t position);
+
+// Tensor argument `index` with bytes in logical order.
 Tensor contiguousInput(const KernelContext& ctx, std::size_t index);
 // An optional tensor argument (None -> nothing).
 std::optional<Tensor> optionalInput(const KernelContext& ctx, std::size_t index);

@@ -16,9 +16,9 @@ namespace {
 
 template <typename T> T scalarAs(const KernelContext& ctx, std::size_t index) {
     if constexpr (std::is_integral_v<T>)
-        return ctx.intInput(index);
+        return intArgument(ctx, index);
     else
-        return static_cast<T>(ctx.doubleInput(index));
+        return static_cast<T>(doubleArgument(ctx, index));
 }
 
 template <typename T> T clampValue(T x, std::optional<T> low, std::optional<T> high) {
@@ -43,7 +43,7 @@ template <typename Make> void mapInType(KernelContext& ctx, DType compute, Make 
 template <typename Make>
 void floatActivation(KernelRegistry& registry, const std::string& name, Make make) {
     registry.add("aten::" + name + ".out", [make, name](KernelContext& ctx) {
-        const auto dtype = ctx.input(0).dtype();
+        const auto dtype = tensorArgument(ctx, 0).dtype();
         if (!isFloatType(dtype)) ctx.fail(name + " needs a floating-point input");
         mapInType(ctx, computeTypeOf(dtype), [&]<typename T>() {
             if constexpr (std::is_floating_point_v<T>)
@@ -55,14 +55,14 @@ void floatActivation(KernelRegistry& registry, const std::string& name, Make mak
 }
 
 void clampWithScalars(KernelContext& ctx) {
-    const auto input = ctx.input(0);
+    const auto input = tensorArgument(ctx, 0);
     DType common = input.dtype();
     for (std::size_t i = 1; i <= 2; ++i)
-        if (ctx.hasInput(i)) common = promoteWithScalar(common, ctx.scalarInput(i));
+        if (hasArgument(ctx, i)) common = promoteWithScalar(common, scalarArgument(ctx, i));
     mapInType(ctx, computeTypeOf(common), [&]<typename T>() {
         std::optional<T> low, high;
-        if (ctx.hasInput(1)) low = scalarAs<T>(ctx, 1);
-        if (ctx.hasInput(2)) high = scalarAs<T>(ctx, 2);
+        if (hasArgument(ctx, 1)) low = scalarAs<T>(ctx, 1);
+        if (hasArgument(ctx, 2)) high = scalarAs<T>(ctx, 2);
         return [low, high](T x) -> T { return clampValue(x, low, high); };
     });
 }
@@ -93,7 +93,8 @@ void clampWithTensors(KernelContext& ctx) {
 
 void glu(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
-    const auto dim = normalizeDim(ctx, ctx.hasInput(1) ? ctx.intInput(1) : -1, input.rank());
+    const auto dim =
+        normalizeDim(ctx, hasArgument(ctx, 1) ? intArgument(ctx, 1) : -1, input.rank());
     if (input.rank() == 0 || input.dim(dim) % 2 != 0)
         ctx.fail("glu needs an even size along its dimension, given " + input.typeText());
     auto shape = input.shape();
@@ -122,7 +123,7 @@ void glu(KernelContext& ctx) {
 
 void addActivationKernels(KernelRegistry& registry) {
     registry.add("aten::relu.out", [](KernelContext& ctx) {
-        mapInType(ctx, computeTypeOf(ctx.input(0).dtype()), []<typename T>() {
+        mapInType(ctx, computeTypeOf(tensorArgument(ctx, 0).dtype()), []<typename T>() {
             return [](T x) -> T {
                 if constexpr (std::is_floating_point_v<T>)
                     if (std::isnan(x)) return x;
@@ -131,7 +132,7 @@ void addActivationKernels(KernelRegistry& registry) {
         });
     });
     registry.add("aten::hardtanh.out", [](KernelContext& ctx) {
-        mapInType(ctx, computeTypeOf(ctx.input(0).dtype()), [&]<typename T>() {
+        mapInType(ctx, computeTypeOf(tensorArgument(ctx, 0).dtype()), [&]<typename T>() {
             const T low = scalarAs<T>(ctx, 1);
             const T high = scalarAs<T>(ctx, 2);
             return [low, high](T x) -> T { return clampValue<T>(x, low, high); };
@@ -142,14 +143,15 @@ void addActivationKernels(KernelRegistry& registry) {
     registry.add("aten::glu.out", glu);
     floatActivation(registry, "leaky_relu", [](const KernelContext& ctx, auto zero) {
         using T = decltype(zero);
-        const T slope = ctx.hasInput(1) ? static_cast<T>(ctx.doubleInput(1)) : T(0.01);
+        const T slope = hasArgument(ctx, 1) ? static_cast<T>(doubleArgument(ctx, 1)) : T(0.01);
         return [slope](T x) -> T { return x > T{0} ? x : x * slope; };
     });
     floatActivation(registry, "gelu", [](const KernelContext& ctx, auto zero) {
         using T = decltype(zero);
         std::string approximate = "none";
-        if (ctx.hasInput(1))
-            if (const auto* text = std::get_if<std::string>(&ctx.scalarInput(1)))
+        if (hasArgument(ctx, 1))
+            if (const auto argumentValue = scalarArgument(ctx, 1);
+                const auto* text = std::get_if<std::string>(&argumentValue))
                 approximate = *text;
         if (approximate != "none" && approximate != "tanh")
             ctx.fail("unknown gelu approximation '" + approximate + "'");
@@ -177,17 +179,17 @@ void addActivationKernels(KernelRegistry& registry) {
     });
     floatActivation(registry, "elu", [](const KernelContext& ctx, auto zero) {
         using T = decltype(zero);
-        const T alpha = ctx.hasInput(1) ? static_cast<T>(ctx.doubleInput(1)) : T{1};
-        const T scale = ctx.hasInput(2) ? static_cast<T>(ctx.doubleInput(2)) : T{1};
-        const T inputScale = ctx.hasInput(3) ? static_cast<T>(ctx.doubleInput(3)) : T{1};
+        const T alpha = hasArgument(ctx, 1) ? static_cast<T>(doubleArgument(ctx, 1)) : T{1};
+        const T scale = hasArgument(ctx, 2) ? static_cast<T>(doubleArgument(ctx, 2)) : T{1};
+        const T inputScale = hasArgument(ctx, 3) ? static_cast<T>(doubleArgument(ctx, 3)) : T{1};
         return [=](T x) -> T {
             return x > T{0} ? x * scale : alpha * scale * std::expm1(x * inputScale);
         };
     });
     floatActivation(registry, "softplus", [](const KernelContext& ctx, auto zero) {
         using T = decltype(zero);
-        const T beta = ctx.hasInput(1) ? static_cast<T>(ctx.doubleInput(1)) : T{1};
-        const T threshold = ctx.hasInput(2) ? static_cast<T>(ctx.doubleInput(2)) : T{20};
+        const T beta = hasArgument(ctx, 1) ? static_cast<T>(doubleArgument(ctx, 1)) : T{1};
+        const T threshold = hasArgument(ctx, 2) ? static_cast<T>(doubleArgument(ctx, 2)) : T{20};
         return [=](T x) -> T {
             return x * beta > threshold ? x : std::log1p(std::exp(x * beta)) / beta;
         };

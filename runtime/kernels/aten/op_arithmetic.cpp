@@ -32,11 +32,11 @@ template <typename T> T scaled(T alpha, T y) {
 }
 
 template <typename T> T alphaOf(const KernelContext& ctx, std::size_t index) {
-    if (!ctx.hasInput(index)) return T{1};
+    if (!hasArgument(ctx, index)) return T{1};
     if constexpr (std::is_integral_v<T>)
-        return ctx.intInput(index);
+        return intArgument(ctx, index);
     else
-        return static_cast<T>(ctx.doubleInput(index));
+        return static_cast<T>(doubleArgument(ctx, index));
 }
 
 void addOrSub(KernelContext& ctx, const BinaryOperands& operands, std::size_t alphaIndex,
@@ -90,8 +90,10 @@ template <typename T> T truncDivide(const KernelContext& ctx, T x, T y) {
 
 void divide(KernelContext& ctx, const BinaryOperands& operands, std::size_t modeIndex) {
     std::string mode;
-    if (ctx.hasInput(modeIndex))
-        if (const auto* text = std::get_if<std::string>(&ctx.scalarInput(modeIndex))) mode = *text;
+    if (hasArgument(ctx, modeIndex))
+        if (const auto argumentValue = scalarArgument(ctx, modeIndex);
+            const auto* text = std::get_if<std::string>(&argumentValue))
+            mode = *text;
     if (mode.empty()) {
         // True division computes in floating point even for integers.
         const auto type =

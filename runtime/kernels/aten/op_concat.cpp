@@ -11,7 +11,7 @@ namespace {
 
 std::vector<Tensor> listArgument(const KernelContext& ctx, std::size_t index) {
     std::vector<Tensor> tensors;
-    for (const auto* item : ctx.tensorListInput(index)) {
+    for (const auto* item : tensorListArgument(ctx, index)) {
         if (!item) ctx.fail("tensor list holds a missing tensor");
         tensors.push_back(toContiguous(*item));
     }
@@ -71,7 +71,8 @@ void cat(KernelContext& ctx) {
         return;
     }
     if (kept.front().rank() == 0) ctx.fail("cannot concatenate 0-d tensors");
-    const auto dim = normalizeDim(ctx, ctx.hasInput(1) ? ctx.intInput(1) : 0, kept.front().rank());
+    const auto dim =
+        normalizeDim(ctx, hasArgument(ctx, 1) ? intArgument(ctx, 1) : 0, kept.front().rank());
     concatenate(ctx, kept, dim);
 }
 
@@ -79,7 +80,7 @@ void stack(KernelContext& ctx) {
     auto parts = listArgument(ctx, 0);
     if (parts.empty()) ctx.fail("stack needs at least one tensor");
     const auto dim =
-        normalizeDim(ctx, ctx.hasInput(1) ? ctx.intInput(1) : 0, parts.front().rank() + 1);
+        normalizeDim(ctx, hasArgument(ctx, 1) ? intArgument(ctx, 1) : 0, parts.front().rank() + 1);
     for (auto& part : parts) {
         if (part.shape() != parts.front().shape())
             ctx.fail("cannot stack " + part.typeText() + " with " + parts.front().typeText());

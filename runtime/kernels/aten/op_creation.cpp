@@ -12,7 +12,7 @@ namespace {
 
 // A size list argument as a shape; negative sizes fail.
 Shape sizeArgument(const KernelContext& ctx, std::size_t index) {
-    const auto size = ctx.intListInput(index);
+    const auto size = intListArgument(ctx, index);
     for (const auto dim : size)
         if (dim < 0) ctx.fail("size " + shapeText(size) + " has a negative dimension");
     return size;
@@ -37,7 +37,7 @@ DType defaultTypeOf(const AttributeValue& value) {
 }
 
 void fullLike(KernelContext& ctx, const AttributeValue& value) {
-    const auto& input = ctx.input(0);
+    const auto& input = tensorArgument(ctx, 0);
     const auto dtype = outputType(ctx, 0, input.dtype());
     setResult(ctx, 0, filled(ctx, dtype, input.shape(), value));
 }
@@ -69,13 +69,13 @@ void arange(KernelContext& ctx, const AttributeValue& start, const AttributeValu
 void addCreationKernels(KernelRegistry& registry) {
     // full.out(size, fill_value)
     registry.add("aten::full.out", [](KernelContext& ctx) {
-        const auto& value = ctx.scalarInput(1);
+        const auto& value = scalarArgument(ctx, 1);
         setResult(
             ctx, 0,
             filled(ctx, outputType(ctx, 0, defaultTypeOf(value)), sizeArgument(ctx, 0), value));
     });
     registry.add("aten::full_like.out",
-                 [](KernelContext& ctx) { fullLike(ctx, ctx.scalarInput(1)); });
+                 [](KernelContext& ctx) { fullLike(ctx, scalarArgument(ctx, 1)); });
     registry.add("aten::zeros_like.out",
                  [](KernelContext& ctx) { fullLike(ctx, std::int64_t{0}); });
     registry.add("aten::ones_like.out", [](KernelContext& ctx) { fullLike(ctx, std::int64_t{1}); });
@@ -95,13 +95,13 @@ void addCreationKernels(KernelRegistry& registry) {
             filled(ctx, outputType(ctx, 0, DType::Float32), sizeArgument(ctx, 0), std::int64_t{0}));
     });
     registry.add("aten::scalar_tensor.out", [](KernelContext& ctx) {
-        const auto& value = ctx.scalarInput(0);
+        const auto& value = scalarArgument(ctx, 0);
         setResult(ctx, 0, filled(ctx, outputType(ctx, 0, defaultTypeOf(value)), {}, value));
     });
     registry.add("aten::fill.Scalar_out",
-                 [](KernelContext& ctx) { fullLike(ctx, ctx.scalarInput(1)); });
+                 [](KernelContext& ctx) { fullLike(ctx, scalarArgument(ctx, 1)); });
     registry.add("aten::fill.Tensor_out", [](KernelContext& ctx) {
-        const auto& value = ctx.input(1);
+        const auto& value = tensorArgument(ctx, 1);
         if (value.rank() != 0)
             ctx.fail("fill value must be a 0-d tensor, given " + value.typeText());
         AttributeValue scalar = isFloatType(value.dtype())
@@ -110,11 +110,11 @@ void addCreationKernels(KernelRegistry& registry) {
         fullLike(ctx, scalar);
     });
     registry.add("aten::arange.out", [](KernelContext& ctx) {
-        arange(ctx, std::int64_t{0}, ctx.scalarInput(0), std::int64_t{1});
+        arange(ctx, std::int64_t{0}, scalarArgument(ctx, 0), std::int64_t{1});
     });
     registry.add("aten::arange.start_out", [](KernelContext& ctx) {
-        arange(ctx, ctx.scalarInput(0), ctx.scalarInput(1),
-               ctx.hasInput(2) ? ctx.scalarInput(2) : AttributeValue(std::int64_t{1}));
+        arange(ctx, scalarArgument(ctx, 0), scalarArgument(ctx, 1),
+               hasArgument(ctx, 2) ? scalarArgument(ctx, 2) : AttributeValue(std::int64_t{1}));
     });
 }
 

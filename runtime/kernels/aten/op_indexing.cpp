@@ -34,7 +34,7 @@ void copyElement(std::byte* target, std::uint64_t to, const std::byte* source, s
 // gather.out(self, dim, index, sparse_grad): out[i][j] = self[index[i][j]][j] along dim.
 void gather(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
-    const auto dim = normalizeDim(ctx, ctx.intInput(1), input.rank());
+    const auto dim = normalizeDim(ctx, intArgument(ctx, 1), input.rank());
     const auto index = contiguousInput(ctx, 2);
     const auto indices = indexValues(ctx, index);
     const auto rank = std::max<std::size_t>(input.rank(), 1);
@@ -70,7 +70,7 @@ void gather(KernelContext& ctx) {
 // scatter_add.out(self, dim, index, src).
 void scatter(KernelContext& ctx, bool fromTensor, bool accumulate) {
     const auto input = contiguousInput(ctx, 0);
-    const auto dim = normalizeDim(ctx, ctx.intInput(1), input.rank());
+    const auto dim = normalizeDim(ctx, intArgument(ctx, 1), input.rank());
     const auto index = contiguousInput(ctx, 2);
     const auto indices = indexValues(ctx, index);
     const auto rank = std::max<std::size_t>(input.rank(), 1);
@@ -88,7 +88,7 @@ void scatter(KernelContext& ctx, bool fromTensor, bool accumulate) {
             if (idxShape[d] > srcShape[d])
                 ctx.fail("index " + index.typeText() + " is larger than src " + source.typeText());
     } else {
-        source = scalarTensor(ctx.scalarInput(3), input.dtype());
+        source = scalarTensor(scalarArgument(ctx, 3), input.dtype());
     }
     for (std::size_t d = 0; d < rank; ++d)
         if (d != dim && idxShape[d] > inShape[d])
@@ -127,7 +127,7 @@ void scatter(KernelContext& ctx, bool fromTensor, bool accumulate) {
 // index_select.out(self, dim, index).
 void indexSelect(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
-    const auto dim = normalizeDim(ctx, ctx.intInput(1), input.rank());
+    const auto dim = normalizeDim(ctx, intArgument(ctx, 1), input.rank());
     const auto index = contiguousInput(ctx, 2);
     if (index.rank() > 1)
         ctx.fail("index_select needs a 0-d or 1-d index, given " + index.typeText());
@@ -215,7 +215,7 @@ void maskedFill(KernelContext& ctx) {
     if (mask.dtype() != DType::Bool) ctx.fail("mask must be bool, given " + mask.typeText());
     if (broadcastShapes(input.shape(), mask.shape()) != input.shape())
         ctx.fail("mask " + mask.typeText() + " does not broadcast to " + input.typeText());
-    const auto fill = scalarTensor(ctx.scalarInput(2), input.dtype());
+    const auto fill = scalarTensor(scalarArgument(ctx, 2), input.dtype());
     const auto flags = elementsAs<BoolByte>(mask);
     const auto elementBytes = runtimeElementBytes(input.dtype());
     Tensor result = input;
@@ -234,7 +234,7 @@ void maskedFill(KernelContext& ctx) {
 // tensors (bool masks select their true positions); None entries keep a whole dimension.
 void advancedIndex(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
-    const auto list = ctx.tensorListInput(1);
+    const auto list = tensorListArgument(ctx, 1);
     // Expand bool masks into one integer index tensor per masked dimension.
     std::vector<std::optional<std::vector<std::int64_t>>> perDim;
     std::vector<Shape> shapes;

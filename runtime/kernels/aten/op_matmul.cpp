@@ -95,9 +95,10 @@ void finish(KernelContext& ctx, const Product& product, const std::optional<Tens
     auto result = visitComputeType(computeTypeOf(common), [&]<typename T>() {
         auto c = run<T>(ctx, product);
         if (!bias) return tensorFrom<T>(out, product.shape, c);
-        const T beta = ctx.hasInput(betaIndex) ? static_cast<T>(ctx.doubleInput(betaIndex)) : T{1};
+        const T beta =
+            hasArgument(ctx, betaIndex) ? static_cast<T>(doubleArgument(ctx, betaIndex)) : T{1};
         const T alpha =
-            ctx.hasInput(alphaIndex) ? static_cast<T>(ctx.doubleInput(alphaIndex)) : T{1};
+            hasArgument(ctx, alphaIndex) ? static_cast<T>(doubleArgument(ctx, alphaIndex)) : T{1};
         const auto cTensor = tensorFrom<T>(arithmeticType<T>(), product.shape, c);
         if (broadcastShapes(bias->shape(), product.shape) != product.shape)
             ctx.fail("bias " + bias->typeText() + " does not broadcast to " +

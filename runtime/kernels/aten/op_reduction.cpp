@@ -35,7 +35,8 @@ std::vector<R> reduce(const KernelContext& ctx, const std::vector<T>& values,
 // sum.IntList_out(self, dim?, keepdim, dtype?) and mean.out: accumulate in the out type.
 void sumOrMean(KernelContext& ctx, bool mean) {
     const auto input = contiguousInput(ctx, 0);
-    const auto plan = planReduction(ctx, input.shape(), dimListArgument(ctx, 1), ctx.boolInput(2));
+    const auto plan =
+        planReduction(ctx, input.shape(), dimListArgument(ctx, 1), boolArgument(ctx, 2));
     DType fallback = isIntegralType(input.dtype(), true) ? DType::Int64 : input.dtype();
     if (mean && !isFloatType(input.dtype())) fallback = DType::Float32;
     const auto out = outputType(ctx, 0, dtypeArgument(ctx, 3, fallback));
@@ -65,8 +66,8 @@ void product(KernelContext& ctx, bool allDims) {
     std::vector<std::int64_t> dims;
     bool keepdim = false;
     if (!allDims) {
-        dims = {ctx.intInput(1)};
-        keepdim = ctx.boolInput(2);
+        dims = {intArgument(ctx, 1)};
+        keepdim = boolArgument(ctx, 2);
     }
     const auto plan = planReduction(ctx, input.shape(), dims, keepdim);
     const auto fallback = isIntegralType(input.dtype(), true) ? DType::Int64 : input.dtype();
@@ -99,7 +100,8 @@ template <typename T> bool better(T candidate, T best, bool maximum) {
 
 void extremeValues(KernelContext& ctx, bool maximum) {
     const auto input = contiguousInput(ctx, 0);
-    const auto plan = planReduction(ctx, input.shape(), dimListArgument(ctx, 1), ctx.boolInput(2));
+    const auto plan =
+        planReduction(ctx, input.shape(), dimListArgument(ctx, 1), boolArgument(ctx, 2));
     if (plan.offsets.empty() && !plan.bases.empty()) ctx.fail("cannot reduce an empty dimension");
     auto result = visitComputeType(computeTypeOf(input.dtype()), [&]<typename T>() {
         const auto values = elementsAs<T>(input);
@@ -118,8 +120,8 @@ void extremeValues(KernelContext& ctx, bool maximum) {
 void extremeIndices(KernelContext& ctx, bool maximum, bool withValues) {
     const auto input = contiguousInput(ctx, 0);
     std::vector<std::int64_t> dims;
-    if (ctx.hasInput(1)) dims = {ctx.intInput(1)};
-    const bool keepdim = ctx.boolInput(2);
+    if (hasArgument(ctx, 1)) dims = {intArgument(ctx, 1)};
+    const bool keepdim = boolArgument(ctx, 2);
     // Without a dim, the index is into the flattened tensor.
     const auto flat =
         dims.empty() ? input.reshaped({static_cast<std::int64_t>(input.elementCount())}) : input;
@@ -159,11 +161,12 @@ void variance(KernelContext& ctx, bool correctionForm) {
     if (!isFloatType(input.dtype())) ctx.fail("var needs a floating-point input");
     double correction = 1;
     if (correctionForm) {
-        if (ctx.hasInput(2)) correction = ctx.doubleInput(2);
+        if (hasArgument(ctx, 2)) correction = doubleArgument(ctx, 2);
     } else {
-        correction = ctx.boolInput(2) ? 1 : 0;
+        correction = boolArgument(ctx, 2) ? 1 : 0;
     }
-    const auto plan = planReduction(ctx, input.shape(), dimListArgument(ctx, 1), ctx.boolInput(3));
+    const auto plan =
+        planReduction(ctx, input.shape(), dimListArgument(ctx, 1), boolArgument(ctx, 3));
     const auto out = outputType(ctx, 0, input.dtype());
     auto result = visitComputeType(computeTypeOf(input.dtype()), [&]<typename T>() {
         const auto values = elementsAs<T>(input);
@@ -189,11 +192,11 @@ void anyOrAll(KernelContext& ctx, bool any, int form) {
     std::vector<std::int64_t> dims;
     bool keepdim = false;
     if (form == 1) {
-        dims = {ctx.intInput(1)};
-        keepdim = ctx.boolInput(2);
+        dims = {intArgument(ctx, 1)};
+        keepdim = boolArgument(ctx, 2);
     } else if (form == 2) {
         dims = dimListArgument(ctx, 1);
-        keepdim = ctx.boolInput(2);
+        keepdim = boolArgument(ctx, 2);
     }
     const auto plan = planReduction(ctx, input.shape(), dims, keepdim);
     const auto values = elementsAs<double>(input);
@@ -213,7 +216,7 @@ void anyOrAll(KernelContext& ctx, bool any, int form) {
 // cumsum.out(self, dim, dtype?).
 void cumulativeSum(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
-    const auto dim = normalizeDim(ctx, ctx.intInput(1), input.rank());
+    const auto dim = normalizeDim(ctx, intArgument(ctx, 1), input.rank());
     const auto fallback = isIntegralType(input.dtype(), true) ? DType::Int64 : input.dtype();
     const auto out = outputType(ctx, 0, dtypeArgument(ctx, 2, fallback));
     std::int64_t outer = 1, length = 1, inner = 1;

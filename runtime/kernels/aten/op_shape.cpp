@@ -39,7 +39,7 @@ Shape resolveSize(const KernelContext& ctx, std::vector<std::int64_t> size,
 
 void viewCopy(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
-    const auto shape = resolveSize(ctx, ctx.intListInput(1), input.elementCount());
+    const auto shape = resolveSize(ctx, intListArgument(ctx, 1), input.elementCount());
     setResult(ctx, 0, input.reshaped(shape));
 }
 
@@ -63,7 +63,7 @@ Tensor permuted(const KernelContext& ctx, const Tensor& input,
 
 void expandCopy(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
-    auto size = ctx.intListInput(1);
+    auto size = intListArgument(ctx, 1);
     if (size.size() < input.rank())
         ctx.fail("cannot expand " + input.typeText() + " to " + shapeText(size));
     const auto offset = size.size() - input.rank();
@@ -105,7 +105,7 @@ void squeezeDims(KernelContext& ctx, std::vector<std::int64_t> dims, bool all) {
 
 void unsqueeze(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
-    const auto dim = normalizeDim(ctx, ctx.intInput(1), input.rank() + 1);
+    const auto dim = normalizeDim(ctx, intArgument(ctx, 1), input.rank() + 1);
     auto shape = input.shape();
     shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(dim), 1);
     setResult(ctx, 0, input.reshaped(shape));
@@ -130,11 +130,11 @@ void transpose(KernelContext& ctx, std::int64_t first, std::int64_t second) {
 void sliceCopy(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
     if (input.rank() == 0) ctx.fail("cannot slice a 0-d tensor");
-    const auto dim = normalizeDim(ctx, ctx.hasInput(1) ? ctx.intInput(1) : 0, input.rank());
+    const auto dim = normalizeDim(ctx, hasArgument(ctx, 1) ? intArgument(ctx, 1) : 0, input.rank());
     const auto length = input.dim(dim);
-    auto start = ctx.hasInput(2) ? ctx.intInput(2) : 0;
-    auto end = ctx.hasInput(3) ? ctx.intInput(3) : length;
-    const auto step = ctx.hasInput(4) ? ctx.intInput(4) : 1;
+    auto start = hasArgument(ctx, 2) ? intArgument(ctx, 2) : 0;
+    auto end = hasArgument(ctx, 3) ? intArgument(ctx, 3) : length;
+    const auto step = hasArgument(ctx, 4) ? intArgument(ctx, 4) : 1;
     if (step <= 0) ctx.fail("slice step must be positive, given " + std::to_string(step));
     if (start < 0) start = std::max<std::int64_t>(0, start + length);
     if (end < 0) end = std::max<std::int64_t>(0, end + length);
@@ -167,8 +167,8 @@ Tensor selectOne(const KernelContext& ctx, const Tensor& input, std::size_t dim,
 void selectCopy(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
     if (input.rank() == 0) ctx.fail("cannot select from a 0-d tensor");
-    const auto dim = normalizeDim(ctx, ctx.intInput(1), input.rank());
-    setResult(ctx, 0, selectOne(ctx, input, dim, ctx.intInput(2)));
+    const auto dim = normalizeDim(ctx, intArgument(ctx, 1), input.rank());
+    setResult(ctx, 0, selectOne(ctx, input, dim, intArgument(ctx, 2)));
 }
 
 // Pieces of `input` along `dim` with the given sizes, to outputs 0, 1, …
@@ -197,15 +197,15 @@ void splitInto(KernelContext& ctx, const Tensor& input, std::size_t dim,
 void splitWithSizes(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
     if (input.rank() == 0) ctx.fail("cannot split a 0-d tensor");
-    const auto dim = normalizeDim(ctx, ctx.hasInput(2) ? ctx.intInput(2) : 0, input.rank());
-    splitInto(ctx, input, dim, ctx.intListInput(1));
+    const auto dim = normalizeDim(ctx, hasArgument(ctx, 2) ? intArgument(ctx, 2) : 0, input.rank());
+    splitInto(ctx, input, dim, intListArgument(ctx, 1));
 }
 
 void splitEvenly(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
     if (input.rank() == 0) ctx.fail("cannot split a 0-d tensor");
-    const auto size = ctx.intInput(1);
-    const auto dim = normalizeDim(ctx, ctx.hasInput(2) ? ctx.intInput(2) : 0, input.rank());
+    const auto size = intArgument(ctx, 1);
+    const auto dim = normalizeDim(ctx, hasArgument(ctx, 2) ? intArgument(ctx, 2) : 0, input.rank());
     if (size <= 0 && input.dim(dim) > 0) ctx.fail("split size must be positive");
     std::vector<std::int64_t> sizes;
     for (std::int64_t left = input.dim(dim); left > 0; left -= size)
@@ -217,7 +217,7 @@ void splitEvenly(KernelContext& ctx) {
 void unbind(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
     if (input.rank() == 0) ctx.fail("cannot unbind a 0-d tensor");
-    const auto dim = normalizeDim(ctx, ctx.hasInput(1) ? ctx.intInput(1) : 0, input.rank());
+    const auto dim = normalizeDim(ctx, hasArgument(ctx, 1) ? intArgument(ctx, 1) : 0, input.rank());
     if (static_cast<std::int64_t>(ctx.outputCount()) != input.dim(dim))
         ctx.fail("unbinds into " + std::to_string(input.dim(dim)) + " tensors but has " +
                  std::to_string(ctx.outputCount()) + " outputs");
@@ -230,7 +230,7 @@ void flip(KernelContext& ctx) {
     auto strides = contiguousStrides(input.shape());
     std::int64_t base = 0;
     std::vector<bool> flipped(input.rank(), false);
-    for (const auto dim : ctx.intListInput(1)) {
+    for (const auto dim : intListArgument(ctx, 1)) {
         const auto d = normalizeDim(ctx, dim, input.rank());
         if (input.rank() == 0) continue;
         if (flipped[d]) ctx.fail("flip repeats dimension " + std::to_string(dim));
@@ -243,7 +243,7 @@ void flip(KernelContext& ctx) {
 
 void repeat(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
-    const auto repeats = ctx.intListInput(1);
+    const auto repeats = intListArgument(ctx, 1);
     if (repeats.size() < input.rank())
         ctx.fail("repeat needs at least " + std::to_string(input.rank()) + " counts");
     // View as [r0, d0, r1, d1, …] with stride 0 on the repeat axes, then merge pairs.
@@ -269,7 +269,7 @@ void repeat(KernelContext& ctx) {
 // pads crop.
 void constantPad(KernelContext& ctx) {
     const auto input = contiguousInput(ctx, 0);
-    const auto pad = ctx.intListInput(1);
+    const auto pad = intListArgument(ctx, 1);
     if (pad.size() % 2 != 0 || pad.size() / 2 > input.rank())
         ctx.fail("padding " + shapeText(pad) + " does not fit " + input.typeText());
     Shape shape = input.shape();
@@ -280,7 +280,8 @@ void constantPad(KernelContext& ctx) {
         shape[d] += pad[2 * i] + pad[2 * i + 1];
         if (shape[d] < 0) ctx.fail("padding " + shapeText(pad) + " leaves a negative size");
     }
-    const auto value = ctx.hasInput(2) ? ctx.scalarInput(2) : AttributeValue(std::int64_t{0});
+    const auto value =
+        hasArgument(ctx, 2) ? scalarArgument(ctx, 2) : AttributeValue(std::int64_t{0});
     auto result = scalarTensor(value, input.dtype());
     const auto count = elementCountOf(shape);
     const auto elementBytes = runtimeElementBytes(input.dtype());
@@ -327,20 +328,22 @@ void addShapeKernels(KernelRegistry& registry) {
     registry.add("aten::reshape.out", viewCopy);
     registry.add("aten::permute_copy.out", [](KernelContext& ctx) {
         const auto input = contiguousInput(ctx, 0);
-        setResult(ctx, 0, permuted(ctx, input, ctx.intListInput(1)));
+        setResult(ctx, 0, permuted(ctx, input, intListArgument(ctx, 1)));
     });
     registry.add("aten::expand_copy.out", expandCopy);
     registry.add("aten::squeeze_copy.dim_out",
-                 [](KernelContext& ctx) { squeezeDims(ctx, {ctx.intInput(1)}, false); });
+                 [](KernelContext& ctx) { squeezeDims(ctx, {intArgument(ctx, 1)}, false); });
     registry.add("aten::squeeze_copy.dims_out",
-                 [](KernelContext& ctx) { squeezeDims(ctx, ctx.intListInput(1), false); });
+                 [](KernelContext& ctx) { squeezeDims(ctx, intListArgument(ctx, 1), false); });
     registry.add("aten::squeeze_copy.out", [](KernelContext& ctx) { squeezeDims(ctx, {}, true); });
     registry.add("aten::unsqueeze_copy.out", unsqueeze);
-    registry.add("aten::transpose_copy.int_out",
-                 [](KernelContext& ctx) { transpose(ctx, ctx.intInput(1), ctx.intInput(2)); });
+    registry.add("aten::transpose_copy.int_out", [](KernelContext& ctx) {
+        transpose(ctx, intArgument(ctx, 1), intArgument(ctx, 2));
+    });
     registry.add("aten::t_copy.out", [](KernelContext& ctx) {
-        if (ctx.input(0).rank() > 2) ctx.fail("t expects a tensor of at most 2 dimensions");
-        if (ctx.input(0).rank() < 2) return copyThrough(ctx);
+        if (tensorArgument(ctx, 0).rank() > 2)
+            ctx.fail("t expects a tensor of at most 2 dimensions");
+        if (tensorArgument(ctx, 0).rank() < 2) return copyThrough(ctx);
         transpose(ctx, 0, 1);
     });
     registry.add("aten::slice_copy.Tensor_out", sliceCopy);

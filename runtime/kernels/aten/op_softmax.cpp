@@ -13,7 +13,7 @@ namespace {
 void softmax(KernelContext& ctx, bool logarithmic) {
     const auto input = contiguousInput(ctx, 0);
     if (!isFloatType(input.dtype())) ctx.fail("softmax needs a floating-point input");
-    const auto dim = normalizeDim(ctx, ctx.intInput(1), input.rank());
+    const auto dim = normalizeDim(ctx, intArgument(ctx, 1), input.rank());
     std::int64_t outer = 1, length = 1, inner = 1;
     for (std::size_t d = 0; d < input.rank(); ++d) {
         if (d < dim)

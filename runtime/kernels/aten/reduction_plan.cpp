@@ -5,8 +5,8 @@
 namespace pteron::runtime::aten {
 
 std::vector<std::int64_t> dimListArgument(const KernelContext& ctx, std::size_t index) {
-    if (!ctx.hasInput(index)) return {};
-    return ctx.intListInput(index);
+    if (!hasArgument(ctx, index)) return {};
+    return intListArgument(ctx, index);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include "runtime/kernel_context.hpp"
 #include "runtime/kernels/aten/dim_order.hpp"
 #include "runtime/kernels/aten/element_types.hpp"
+#include "runtime/kernels/aten/kernel_io.hpp"
 #include "runtime/kernels/executorch/executorch_family.hpp"
 
 #include <cmath>
@@ -18,7 +19,7 @@ float sigmoid(float x) {
 }
 
 std::vector<float> floats(const KernelContext& ctx, std::size_t index, const Shape& expected) {
-    const auto tensor = aten::toContiguous(ctx.input(index));
+    const auto tensor = aten::toContiguous(aten::tensorArgument(ctx, index));
     if (tensor.dtype() != DType::Float32)
         ctx.fail("the LSTM needs fp32 tensors, given " + tensor.typeText());
     if (tensor.shape() != expected)
@@ -31,8 +32,8 @@ std::vector<float> floats(const KernelContext& ctx, std::size_t index, const Sha
 // (input [T,B,I], h0 [B,H], c0 [B,H], w_ih [4H,I], w_hh [4H,H], b_ih? [4H], b_hh? [4H])
 //   -> (output [T,B,H], hn [B,H], cn [B,H])
 void lstm(KernelContext& ctx) {
-    const auto& input = ctx.input(0);
-    const auto& h0 = ctx.input(1);
+    const auto& input = aten::tensorArgument(ctx, 0);
+    const auto& h0 = aten::tensorArgument(ctx, 1);
     if (input.rank() != 3 || h0.rank() != 2)
         ctx.fail("expects input [T,B,I] and h0 [B,H], given " + input.typeText() + " and " +
                  h0.typeText());
@@ -47,7 +48,7 @@ void lstm(KernelContext& ctx) {
     const auto wHh = floats(ctx, 4, {4 * hidden, hidden});
     std::vector<float> bias(static_cast<std::size_t>(4 * hidden), 0.0f);
     for (const std::size_t index : {std::size_t{5}, std::size_t{6}}) {
-        if (!ctx.hasInput(index)) continue;
+        if (!aten::hasArgument(ctx, index)) continue;
         const auto b = floats(ctx, index, {4 * hidden});
         for (std::size_t i = 0; i < bias.size(); ++i)
             bias[i] += b[i];

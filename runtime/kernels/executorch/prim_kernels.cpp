@@ -3,6 +3,7 @@
 // _local_scalar_dense that feed them. Ints stay ints; a Double operand makes the result Double.
 #include "runtime/kernel_context.hpp"
 #include "runtime/kernels/aten/element_types.hpp"
+#include "runtime/kernels/aten/kernel_io.hpp"
 #include "runtime/kernels/executorch/executorch_family.hpp"
 
 #include <cmath>
@@ -35,8 +36,8 @@ std::int64_t checkedResult(const KernelContext& ctx, bool overflow, std::int64_t
 enum class Arith { Add, Sub, Mul, FloorDiv, TrueDiv, Mod, Max, Min };
 
 void arithmetic(KernelContext& ctx, Arith op) {
-    const auto& a = ctx.scalarInput(0);
-    const auto& b = ctx.scalarInput(1);
+    const auto& a = aten::scalarArgument(ctx, 0);
+    const auto& b = aten::scalarArgument(ctx, 1);
     if (op == Arith::TrueDiv || isDouble(a) || isDouble(b)) {
         const double x = scalarAsDouble(a);
         const double y = scalarAsDouble(b);
@@ -108,15 +109,15 @@ void arithmetic(KernelContext& ctx, Arith op) {
 }
 
 template <typename Compare> void comparison(KernelContext& ctx, Compare compare) {
-    const auto& a = ctx.scalarInput(0);
-    const auto& b = ctx.scalarInput(1);
+    const auto& a = aten::scalarArgument(ctx, 0);
+    const auto& b = aten::scalarArgument(ctx, 1);
     const bool result = isDouble(a) || isDouble(b) ? compare(scalarAsDouble(a), scalarAsDouble(b))
                                                    : compare(scalarAsInt(a), scalarAsInt(b));
     ctx.setScalarOutput(0, result);
 }
 
 template <typename Round> void rounding(KernelContext& ctx, Round round) {
-    const auto& a = ctx.scalarInput(0);
+    const auto& a = aten::scalarArgument(ctx, 0);
     if (!isDouble(a)) {
         ctx.setScalarOutput(0, scalarAsInt(a));
         return;
@@ -150,14 +151,14 @@ void addPrimKernels(KernelRegistry& registry) {
     addComparison("ge", std::greater_equal<>());
     addComparison("le", std::less_equal<>());
     registry.add("executorch_prim::neg.Scalar", [](KernelContext& ctx) {
-        const auto& a = ctx.scalarInput(0);
+        const auto& a = aten::scalarArgument(ctx, 0);
         if (isDouble(a)) return ctx.setScalarOutput(0, -scalarAsDouble(a));
         const auto x = scalarAsInt(a);
         if (x == std::numeric_limits<std::int64_t>::min()) ctx.fail("integer negation overflows");
         ctx.setScalarOutput(0, -x);
     });
     registry.add("executorch_prim::sym_float.Scalar", [](KernelContext& ctx) {
-        ctx.setScalarOutput(0, scalarAsDouble(ctx.scalarInput(0)));
+        ctx.setScalarOutput(0, scalarAsDouble(aten::scalarArgument(ctx, 0)));
     });
     registry.add("executorch_prim::ceil.Scalar",
                  [](KernelContext& ctx) { rounding(ctx, [](double x) { return std::ceil(x); }); });
@@ -167,8 +168,8 @@ void addPrimKernels(KernelRegistry& registry) {
     registry.add("executorch_prim::trunc.Scalar",
                  [](KernelContext& ctx) { rounding(ctx, [](double x) { return std::trunc(x); }); });
     registry.add("aten::sym_size.int", [](KernelContext& ctx) {
-        const auto& tensor = ctx.input(0);
-        auto dim = ctx.intInput(1);
+        const auto& tensor = aten::tensorArgument(ctx, 0);
+        auto dim = aten::intArgument(ctx, 1);
         const auto rank = static_cast<std::int64_t>(tensor.rank());
         if (dim < -rank || dim >= rank)
             ctx.fail("dimension " + std::to_string(dim) + " is out of range");
@@ -176,10 +177,11 @@ void addPrimKernels(KernelRegistry& registry) {
         ctx.setScalarOutput(0, tensor.dim(static_cast<std::size_t>(dim)));
     });
     registry.add("aten::sym_numel", [](KernelContext& ctx) {
-        ctx.setScalarOutput(0, static_cast<std::int64_t>(ctx.input(0).elementCount()));
+        ctx.setScalarOutput(0,
+                            static_cast<std::int64_t>(aten::tensorArgument(ctx, 0).elementCount()));
     });
     registry.add("aten::_local_scalar_dense", [](KernelContext& ctx) {
-        const auto& tensor = ctx.input(0);
+        const auto& tensor = aten::tensorArgument(ctx, 0);
         if (tensor.elementCount() != 1)
             ctx.fail("a scalar needs a one-element tensor, given " + tensor.typeText());
         if (isFloatingPoint(tensor.dtype()))
