@@ -117,6 +117,20 @@ void checkInput(const Graph& graph, const Value& value, std::size_t position,
                            value.typeText() + ", given " + tensor.typeText());
 }
 
+// The inputs a graph is given: their count, and each one's dtype and shape.
+void checkInputs(const Graph& graph, const std::vector<Tensor>& inputs) {
+    if (inputs.size() != graph.inputs.size())
+        throw RuntimeError("graph " + graph.id + " takes " + std::to_string(graph.inputs.size()) +
+                           " inputs, given " + std::to_string(inputs.size()));
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const auto* value = graph.value(graph.inputs[i]);
+        if (!value)
+            throw RuntimeError("graph " + graph.id + ": input " + std::to_string(i) +
+                               " has no value");
+        checkInput(graph, *value, i, inputs[i]);
+    }
+}
+
 bool isControlFlow(const Node& node) {
     return node.op == "tosa.COND_IF" || node.op == "tosa.WHILE_LOOP";
 }
@@ -149,6 +163,8 @@ Interpreter::~Interpreter() = default;
 std::vector<Tensor> Interpreter::run(std::size_t graph, std::vector<Tensor> inputs) {
     if (graph >= model_.graphs.size())
         throw RuntimeError("the model has no graph " + std::to_string(graph));
+    // Inputs are checked first: a wrong input is the user's to fix even where kernels lack.
+    checkInputs(model_.graphs[graph], inputs);
     auto missing = check(graph);
     if (!missing.empty()) throw MissingKernelsError(std::move(missing));
     return runGraph(model_, graph, std::move(inputs), 0);
@@ -157,13 +173,35 @@ std::vector<Tensor> Interpreter::run(std::size_t graph, std::vector<Tensor> inpu
 std::vector<MissingKernel> Interpreter::check(std::size_t graph) const {
     std::vector<MissingKernel> missing;
     std::vector<std::size_t> visited;
-    checkGraph(model_, graph, missing, visited);
+    checkGraph(model_, graph, missing, visited, std::nullopt);
     return missing;
 }
 
+MissingKernel Interpreter::missingNode(const Model& model, const Graph& graph,
+                                       std::size_t n) const {
+    const auto& node = graph.nodes[n];
+    MissingKernel item{graph.id, n, node.name, node.op, "no kernel for this operator", n};
+    const bool delegated =
+        node.partition < graph.partitions.size() && graph.partitions[node.partition].delegated;
+    for (const auto child : node.childGraphs) {
+        if (child >= model.graphs.size() || model.graphs[child].kind != "command-stream") continue;
+        const auto name = node.name.empty() ? node.op : node.name;
+        item.reason = "Ethos-U command stream (" +
+                      std::to_string(model.graphs[child].nodes.size()) +
+                      " NPU operations) is not executed; run the partition from its TOSA or "
+                      ".tflite with --delegate " +
+                      name + "=FILE";
+        return item;
+    }
+    if (delegated && node.childGraphs.empty())
+        item.reason = "opaque " + graph.partitions[node.partition].backend +
+                      " payload: its contents are not published, so it cannot be executed";
+    return item;
+}
+
 void Interpreter::checkGraph(const Model& model, std::size_t graphIndex,
-                             std::vector<MissingKernel>& missing,
-                             std::vector<std::size_t>& visited) const {
+                             std::vector<MissingKernel>& missing, std::vector<std::size_t>& visited,
+                             std::optional<std::size_t> topNode) const {
     if (graphIndex >= model.graphs.size()) return;
     if (&model == &model_) {
         if (std::find(visited.begin(), visited.end(), graphIndex) != visited.end()) return;
@@ -172,28 +210,29 @@ void Interpreter::checkGraph(const Model& model, std::size_t graphIndex,
     const auto& graph = model.graphs[graphIndex];
     for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
         const auto& node = graph.nodes[n];
-        if (kernels_.find(node.op) || isJump(node)) {
-            if (isControlFlow(node))
-                for (const auto child : node.childGraphs)
-                    checkGraph(model, child, missing, visited);
+        const auto top = topNode.value_or(n);
+        const bool hasKernel = kernels_.find(node.op) || isJump(node);
+        if (hasKernel && !isControlFlow(node)) continue;
+        if (!hasKernel) {
+            if (const auto substitute = options_.substitutes.find(node.name);
+                substitute != options_.substitutes.end()) {
+                std::vector<std::size_t> other;
+                checkGraph(*substitute->second.model, substitute->second.graph, missing, other,
+                           top);
+                continue;
+            }
+        }
+        const bool runsChildren =
+            hasKernel || (node.childGraphs.size() == 1 &&
+                          model.graphs[node.childGraphs.front()].kind != "command-stream");
+        if (!runsChildren) {
+            auto item = missingNode(model, graph, n);
+            item.topNode = top;
+            missing.push_back(std::move(item));
             continue;
         }
-        if (const auto substitute = options_.substitutes.find(node.name);
-            substitute != options_.substitutes.end()) {
-            std::vector<std::size_t> other;
-            checkGraph(*substitute->second.model, substitute->second.graph, missing, other);
-            continue;
-        }
-        if (!node.childGraphs.empty() && !isControlFlow(node)) {
-            for (const auto child : node.childGraphs)
-                checkGraph(model, child, missing, visited);
-            continue;
-        }
-        MissingKernel item{graph.id, n, node.name, node.op, "no kernel for this operator"};
-        if (node.partition < graph.partitions.size() && graph.partitions[node.partition].delegated)
-            item.reason = "delegate payload of " + graph.partitions[node.partition].backend +
-                          " was not decoded into a graph the runtime can execute";
-        missing.push_back(std::move(item));
+        for (const auto child : node.childGraphs)
+            checkGraph(model, child, missing, visited, top);
     }
 }
 
@@ -204,17 +243,11 @@ std::vector<Tensor> Interpreter::runGraph(const Model& model, std::size_t graphI
     if (graphIndex >= model.graphs.size())
         throw RuntimeError("the model has no graph " + std::to_string(graphIndex));
     const auto& graph = model.graphs[graphIndex];
-    if (inputs.size() != graph.inputs.size())
-        throw RuntimeError("graph " + graph.id + " takes " + std::to_string(graph.inputs.size()) +
-                           " inputs, given " + std::to_string(inputs.size()));
+    checkInputs(graph, inputs);
     auto slots = initialSlots(graph);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const auto index = graph.inputs[i];
         const auto* value = graph.value(index);
-        if (!value)
-            throw RuntimeError("graph " + graph.id + ": input " + std::to_string(i) +
-                               " has no value");
-        checkInput(graph, *value, i, inputs[i]);
         if (inputs[i].quantization.empty()) inputs[i].quantization = value->quantization;
         slots[static_cast<std::size_t>(index)].tensor = std::move(inputs[i]);
     }

@@ -1,0 +1,208 @@
+// TOSA AVG_POOL2D and MAX_POOL2D over NHWC tensors. Integer average pooling sums the valid
+// (non-padding) taps minus input_zp and divides through reciprocal_scale / apply_scale_32; max
+// pooling never sees the padding.
+#include "runtime/kernels/tosa/tosa_convolution_geometry.hpp"
+#include "runtime/kernels/tosa/tosa_family.hpp"
+#include "runtime/kernels/tosa/tosa_operands.hpp"
+#include "runtime/kernels/tosa/tosa_scaling.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace pteron::runtime::tosa {
+
+namespace {
+
+WindowGeometry poolGeometry(const KernelContext& ctx, const Tensor& input) {
+    requireRank(ctx, input, 4, "input");
+    const auto kernel = sizedInts(ctx, "kernel", 2);
+    WindowGeometry g;
+    g.batch = input.dim(0);
+    g.in = {1, input.dim(1), input.dim(2)};
+    g.kernel = {1, kernel[0], kernel[1]};
+    g.inChannels = g.outChannels = input.dim(3);
+    completeWindow(ctx, g, 2, false);
+    return g;
+}
+
+Shape poolShape(const WindowGeometry& g) {
+    return {g.batch, g.out[1], g.out[2], g.outChannels};
+}
+
+// Calls visit(pixelIndex, inputPixel) for every valid tap of output pixel (n, oy, ox).
+template <typename T, typename Visit>
+void forEachTap(const WindowGeometry& g, const T* image, std::int64_t oy, std::int64_t ox,
+                const Visit& visit) {
+    for (std::int64_t ky = 0; ky < g.kernel[1]; ++ky) {
+        const auto y = oy * g.stride[1] - g.padBefore[1] + ky;
+        if (y < 0 || y >= g.in[1]) continue;
+        for (std::int64_t kx = 0; kx < g.kernel[2]; ++kx) {
+            const auto x = ox * g.stride[2] - g.padBefore[2] + kx;
+            if (x < 0 || x >= g.in[2]) continue;
+            visit(image + (y * g.in[2] + x) * g.inChannels);
+        }
+    }
+}
+
+template <typename T>
+void averageInteger(const KernelContext& ctx, const WindowGeometry& g, const T* input, T* output,
+                    std::int32_t inputZp, std::int64_t outputZp) {
+    const auto channels = g.inChannels;
+    ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
+        std::vector<std::int32_t> acc(static_cast<std::size_t>(channels));
+        for (std::int64_t row = begin; row < end; ++row) {
+            const auto n = row / g.out[1];
+            const auto oy = row % g.out[1];
+            const T* image = input + n * g.in[1] * g.in[2] * channels;
+            for (std::int64_t ox = 0; ox < g.out[2]; ++ox) {
+                std::fill(acc.begin(), acc.end(), 0);
+                std::int32_t count = 0;
+                std::int32_t* a = acc.data();
+                forEachTap(g, image, oy, ox, [&](const T* pixel) {
+                    ++count;
+                    for (std::int64_t c = 0; c < channels; ++c)
+                        a[c] += static_cast<std::int32_t>(pixel[c]) - inputZp;
+                });
+                T* out = output + (row * g.out[2] + ox) * channels;
+                if (count == 0) {
+                    ctx.fail("a pooling window lies entirely in the padding");
+                }
+                const auto scale = reciprocalScale(count);
+                for (std::int64_t c = 0; c < channels; ++c)
+                    out[c] = saturateTo<T>(
+                        applyScale32(a[c], scale.multiplier, scale.shift, false) + outputZp);
+            }
+        }
+    });
+}
+
+void averagePool(KernelContext& ctx) {
+    const auto& input = ctx.input(0);
+    const auto g = poolGeometry(ctx, input);
+    const auto shape = poolShape(g);
+    checkOutputShape(ctx, 0, shape);
+    const auto inputZp = zeroPoint(ctx, 1, "input_zp");
+    const auto outputZp = zeroPoint(ctx, 2, "output_zp");
+    if (isTosaFloat(input.dtype())) {
+        const auto outType = outputType(ctx, 0, input.dtype());
+        const auto in = floatsOf(ctx, input);
+        std::vector<float> out(static_cast<std::size_t>(elementCountOf(shape)));
+        const auto channels = g.inChannels;
+        ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t row = begin; row < end; ++row) {
+                const auto n = row / g.out[1];
+                const auto oy = row % g.out[1];
+                const float* image = in.data() + n * g.in[1] * g.in[2] * channels;
+                for (std::int64_t ox = 0; ox < g.out[2]; ++ox) {
+                    float* o = out.data() + (row * g.out[2] + ox) * channels;
+                    int count = 0;
+                    forEachTap(g, image, oy, ox, [&](const float* pixel) {
+                        ++count;
+                        for (std::int64_t c = 0; c < channels; ++c)
+                            o[c] += pixel[c];
+                    });
+                    for (std::int64_t c = 0; c < channels; ++c)
+                        o[c] = roundToFloatType(outType, o[c] / static_cast<float>(count));
+                }
+            }
+        });
+        ctx.setOutput(0, floatTensor(ctx, outType, shape, out));
+        return;
+    }
+    Tensor output(input.dtype(), shape);
+    if (input.dtype() == DType::Int8) {
+        if (inputZp < -128 || inputZp > 127 || outputZp < -128 || outputZp > 127)
+            ctx.fail("zero points must be int8 values");
+        averageInteger(ctx, g, input.elements<std::int8_t>().data(),
+                       output.mutableElements<std::int8_t>().data(),
+                       static_cast<std::int32_t>(inputZp), outputZp);
+    } else if (input.dtype() == DType::Int16) {
+        if (inputZp != 0 || outputZp != 0) ctx.fail("int16 zero points must be 0");
+        averageInteger(ctx, g, input.elements<std::int16_t>().data(),
+                       output.mutableElements<std::int16_t>().data(), 0, 0);
+    } else {
+        ctx.fail("unsupported input " + input.typeText());
+    }
+    ctx.setOutput(0, std::move(output));
+}
+
+template <typename T>
+void maximumInteger(const KernelContext& ctx, const WindowGeometry& g, const T* input, T* output) {
+    const auto channels = g.inChannels;
+    ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t row = begin; row < end; ++row) {
+            const auto n = row / g.out[1];
+            const auto oy = row % g.out[1];
+            const T* image = input + n * g.in[1] * g.in[2] * channels;
+            for (std::int64_t ox = 0; ox < g.out[2]; ++ox) {
+                T* out = output + (row * g.out[2] + ox) * channels;
+                std::fill(out, out + channels, std::numeric_limits<T>::lowest());
+                forEachTap(g, image, oy, ox, [&](const T* pixel) {
+                    for (std::int64_t c = 0; c < channels; ++c)
+                        out[c] = std::max(out[c], pixel[c]);
+                });
+            }
+        }
+    });
+}
+
+void maxPool(KernelContext& ctx) {
+    const auto& input = ctx.input(0);
+    const auto g = poolGeometry(ctx, input);
+    const auto shape = poolShape(g);
+    checkOutputShape(ctx, 0, shape);
+    if (isTosaFloat(input.dtype())) {
+        const bool ignoreNan = ctx.enumAttribute("nan_mode", "PROPAGATE") == "IGNORE";
+        const auto in = floatsOf(ctx, input);
+        std::vector<float> out(static_cast<std::size_t>(elementCountOf(shape)));
+        const auto channels = g.inChannels;
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t row = begin; row < end; ++row) {
+                const auto n = row / g.out[1];
+                const auto oy = row % g.out[1];
+                const float* image = in.data() + n * g.in[1] * g.in[2] * channels;
+                for (std::int64_t ox = 0; ox < g.out[2]; ++ox) {
+                    float* o = out.data() + (row * g.out[2] + ox) * channels;
+                    std::fill(o, o + channels, ignoreNan ? nan : -INFINITY);
+                    forEachTap(g, image, oy, ox, [&](const float* pixel) {
+                        for (std::int64_t c = 0; c < channels; ++c) {
+                            const float v = pixel[c];
+                            if (std::isnan(v)) {
+                                if (!ignoreNan) o[c] = nan;
+                            } else if (std::isnan(o[c])) {
+                                if (ignoreNan) o[c] = v;
+                            } else if (v > o[c]) {
+                                o[c] = v;
+                            }
+                        }
+                    });
+                }
+            }
+        });
+        ctx.setOutput(0, floatTensor(ctx, input.dtype(), shape, out));
+        return;
+    }
+    Tensor output(input.dtype(), shape);
+    if (input.dtype() == DType::Int8)
+        maximumInteger(ctx, g, input.elements<std::int8_t>().data(),
+                       output.mutableElements<std::int8_t>().data());
+    else if (input.dtype() == DType::Int16)
+        maximumInteger(ctx, g, input.elements<std::int16_t>().data(),
+                       output.mutableElements<std::int16_t>().data());
+    else if (input.dtype() == DType::UInt8)
+        maximumInteger(ctx, g, input.elements<std::uint8_t>().data(),
+                       output.mutableElements<std::uint8_t>().data());
+    else
+        ctx.fail("unsupported input " + input.typeText());
+    ctx.setOutput(0, std::move(output));
+}
+
+} // namespace
+
+void addPoolingKernels(KernelRegistry& registry) {
+    registry.add("tosa.AVG_POOL2D", averagePool);
+    registry.add("tosa.MAX_POOL2D", maxPool);
+}
+
+} // namespace pteron::runtime::tosa
