@@ -361,6 +361,20 @@ void Interpreter::runDelegate(const Model& model, const Graph& graph, const Node
         const auto& slot = slots[static_cast<std::size_t>(operand.value)];
         if (slot.tensor.defined()) inputs.push_back(slot.tensor);
     }
+    // A payload may declare an input as another shape of the same elements (a 0-d scalar as
+    // [1]); its kernels expect the payload's declaration.
+    if (child < target->graphs.size()) {
+        const auto& childGraph = target->graphs[child];
+        for (std::size_t i = 0; i < inputs.size() && i < childGraph.inputs.size(); ++i) {
+            const auto* value = childGraph.value(childGraph.inputs[i]);
+            if (value && value->hasShape && value->dynamism == ShapeDynamism::Static &&
+                std::none_of(value->shape.begin(), value->shape.end(),
+                             [](std::int64_t d) { return d < 0; }) &&
+                value->shape != inputs[i].shape() &&
+                elementCountOf(value->shape) == inputs[i].elementCount())
+                inputs[i] = inputs[i].reshaped(value->shape);
+        }
+    }
     auto outputs = runGraph(*target, child, std::move(inputs), depth + 1);
     if (outputs.size() != node.outputs.size())
         throw RuntimeError("graph " + graph.id + ": " + node.name + " expects " +

@@ -44,6 +44,10 @@ commands:
                                       DIR (default pteron-run); missing inputs are seeded random
   run --check FILE [--delegate PARTITION=FILE]...
                                       per partition: can it run, and every node that cannot
+  run FILE.bpte --verify [--rtol R] [--atol A]
+                                      every bundled test case of every method against its
+                                      expected outputs (floats within atol + rtol * |value|,
+                                      default 1e-8 and 1e-5; other types exact)
   render FILE [--graph ID] [--left-to-right] [--no-clusters] [--ptd FILE] [--palette FILE]
          [--format svg|png|dot] -o out.{svg,png,dot}
                                       a graph drawn with Graphviz dot
@@ -51,7 +55,8 @@ every command that opens a file also takes --tosa-draft-dtypes pre-final: read a
   TOSA file's element types in the numbering of pre-final drafts (which still had UINT8, UINT16)
 exit codes: 0 success, 1 usage error, 2 unreadable or malformed input (or a model or input
             the runtime cannot execute: wrong dtype or shape, impossible operation),
-            3 operators or delegate payloads without a kernel (run)
+            3 operators or delegate payloads without a kernel (run),
+            4 a bundled test case does not reproduce its expected outputs (run --verify)
 )";
 
 int dispatch(const std::string& command, std::span<const std::string> args) {
