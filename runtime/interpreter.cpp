@@ -131,6 +131,40 @@ void checkInputs(const Graph& graph, const std::vector<Tensor>& inputs) {
     }
 }
 
+// A scalar output of an ExecuTorch method as a tensor: Int, Double and Bool as 0-d tensors,
+// integer lists as int64 vectors, and strings (names returned by metadata methods) as the
+// uint8 vector of their UTF-8 bytes.
+Tensor scalarOutput(const Graph& graph, const Value& value, const AttributeValue& scalar) {
+    if (const auto* real = std::get_if<double>(&scalar)) {
+        Tensor tensor(DType::Float64, {});
+        tensor.mutableElements<double>()[0] = *real;
+        return tensor;
+    }
+    if (const auto* flag = std::get_if<bool>(&scalar)) {
+        Tensor tensor(DType::Bool, {});
+        tensor.mutableElements<std::uint8_t>()[0] = *flag ? 1 : 0;
+        return tensor;
+    }
+    if (const auto* integer = std::get_if<std::int64_t>(&scalar)) {
+        Tensor tensor(DType::Int64, {});
+        tensor.mutableElements<std::int64_t>()[0] = *integer;
+        return tensor;
+    }
+    if (const auto* list = std::get_if<std::vector<std::int64_t>>(&scalar)) {
+        Tensor tensor(DType::Int64, {static_cast<std::int64_t>(list->size())});
+        std::copy(list->begin(), list->end(), tensor.mutableElements<std::int64_t>().begin());
+        return tensor;
+    }
+    if (const auto* text = std::get_if<std::string>(&scalar)) {
+        Tensor tensor(DType::UInt8, {static_cast<std::int64_t>(text->size())});
+        std::transform(text->begin(), text->end(), tensor.mutableElements<std::uint8_t>().begin(),
+                       [](char c) { return static_cast<std::uint8_t>(c); });
+        return tensor;
+    }
+    throw RuntimeError("graph " + graph.id + ": output " + value.name + " holds " +
+                       toString(scalar) + ", which is not a tensor, number or text");
+}
+
 bool isControlFlow(const Node& node) {
     return node.op == "tosa.COND_IF" || node.op == "tosa.WHILE_LOOP";
 }
@@ -196,6 +230,11 @@ MissingKernel Interpreter::missingNode(const Model& model, const Graph& graph,
     if (delegated && node.childGraphs.empty())
         item.reason = "opaque " + graph.partitions[node.partition].backend +
                       " payload: its contents are not published, so it cannot be executed";
+    // What the reader noted about the node says why better than "no kernel" (a SPIR-V module
+    // that is only a placeholder holds no code to execute).
+    if (const auto* note = findAttribute(node.attributes, "note"))
+        if (const auto* text = std::get_if<std::string>(&note->value))
+            item.reason += " (" + *text + ")";
     return item;
 }
 
@@ -293,14 +332,7 @@ std::vector<Tensor> Interpreter::runGraph(const Model& model, std::size_t graphI
             if (value.kind != ValueKind::Scalar)
                 throw RuntimeError("graph " + graph.id + ": output " + value.name +
                                    " was never computed");
-            // A scalar output (ExecuTorch Int/Double) becomes a 0-d tensor.
-            Tensor scalar(
-                std::holds_alternative<double>(slot.scalar) ? DType::Float64 : DType::Int64, {});
-            if (std::holds_alternative<double>(slot.scalar))
-                scalar.mutableElements<double>()[0] = scalarAsDouble(slot.scalar);
-            else
-                scalar.mutableElements<std::int64_t>()[0] = scalarAsInt(slot.scalar);
-            outputs.push_back(std::move(scalar));
+            outputs.push_back(scalarOutput(graph, value, slot.scalar));
             continue;
         }
         outputs.push_back(slot.tensor);
