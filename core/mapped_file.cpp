@@ -22,7 +22,8 @@ struct FileDescriptor {
 } // namespace
 
 std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
-    FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    // O_NONBLOCK: opening a named pipe with no writer must not wait; fstat then refuses it.
+    FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
     if (file.fd < 0)
         throw FormatError(path, "", "",
                           std::string("a readable file (") + std::strerror(errno) + ")");

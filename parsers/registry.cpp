@@ -2,6 +2,7 @@
 
 #include "core/format_error.hpp"
 #include "core/little_endian_reader.hpp"
+#include "parsers/bpte/bpte_reader.hpp"
 #include "parsers/etdump/etdump_attach.hpp"
 #include "parsers/etdump/etdump_reader.hpp"
 #include "parsers/ethosu/ethosu_payload.hpp"
@@ -20,6 +21,7 @@ namespace pteron {
 FormatRegistry FormatRegistry::standard() {
     FormatRegistry registry;
     registry.addReader(pteFormatReader());
+    registry.addReader(bpteFormatReader());
     registry.payloadDecoders().add("XnnpackBackend", decodeXnnpackPayload);
     registry.addReader(vgfFormatReader());
     registry.payloadDecoders().add("VgfBackend", decodeVgfPayload);

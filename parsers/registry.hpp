@@ -20,6 +20,8 @@ struct ReadOptions {
     // ETDump debug buffer holding the debug events' tensor bytes; when empty, the first
     // companion that is not a .ptd is taken as it.
     std::string debugBuffer;
+    // Draft-stamped TOSA 1.0/1.1 files: element types in the numbering of pre-final drafts.
+    bool tosaPreFinalDraftDTypes = false;
 };
 
 struct ReaderContext {
@@ -40,6 +42,8 @@ class FormatRegistry {
 
     void addReader(FormatReader reader) { readers_.push_back(std::move(reader)); }
     PayloadDecoders& payloadDecoders() { return payloadDecoders_; }
+    const PayloadDecoders& payloadDecoders() const { return payloadDecoders_; }
+    const std::vector<FormatReader>& readers() const { return readers_; }
 
     const FormatReader* detect(std::span<const std::byte> bytes, std::string_view path) const;
     // Maps the file, detects its format and reads it; throws FormatError.

@@ -117,6 +117,54 @@ void checkInput(const Graph& graph, const Value& value, std::size_t position,
                            value.typeText() + ", given " + tensor.typeText());
 }
 
+// The inputs a graph is given: their count, and each one's dtype and shape.
+void checkInputs(const Graph& graph, const std::vector<Tensor>& inputs) {
+    if (inputs.size() != graph.inputs.size())
+        throw RuntimeError("graph " + graph.id + " takes " + std::to_string(graph.inputs.size()) +
+                           " inputs, given " + std::to_string(inputs.size()));
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const auto* value = graph.value(graph.inputs[i]);
+        if (!value)
+            throw RuntimeError("graph " + graph.id + ": input " + std::to_string(i) +
+                               " has no value");
+        checkInput(graph, *value, i, inputs[i]);
+    }
+}
+
+// A scalar output of an ExecuTorch method as a tensor: Int, Double and Bool as 0-d tensors,
+// integer lists as int64 vectors, and strings (names returned by metadata methods) as the
+// uint8 vector of their UTF-8 bytes.
+Tensor scalarOutput(const Graph& graph, const Value& value, const AttributeValue& scalar) {
+    if (const auto* real = std::get_if<double>(&scalar)) {
+        Tensor tensor(DType::Float64, {});
+        tensor.mutableElements<double>()[0] = *real;
+        return tensor;
+    }
+    if (const auto* flag = std::get_if<bool>(&scalar)) {
+        Tensor tensor(DType::Bool, {});
+        tensor.mutableElements<std::uint8_t>()[0] = *flag ? 1 : 0;
+        return tensor;
+    }
+    if (const auto* integer = std::get_if<std::int64_t>(&scalar)) {
+        Tensor tensor(DType::Int64, {});
+        tensor.mutableElements<std::int64_t>()[0] = *integer;
+        return tensor;
+    }
+    if (const auto* list = std::get_if<std::vector<std::int64_t>>(&scalar)) {
+        Tensor tensor(DType::Int64, {static_cast<std::int64_t>(list->size())});
+        std::copy(list->begin(), list->end(), tensor.mutableElements<std::int64_t>().begin());
+        return tensor;
+    }
+    if (const auto* text = std::get_if<std::string>(&scalar)) {
+        Tensor tensor(DType::UInt8, {static_cast<std::int64_t>(text->size())});
+        std::transform(text->begin(), text->end(), tensor.mutableElements<std::uint8_t>().begin(),
+                       [](char c) { return static_cast<std::uint8_t>(c); });
+        return tensor;
+    }
+    throw RuntimeError("graph " + graph.id + ": output " + value.name + " holds " +
+                       toString(scalar) + ", which is not a tensor, number or text");
+}
+
 bool isControlFlow(const Node& node) {
     return node.op == "tosa.COND_IF" || node.op == "tosa.WHILE_LOOP";
 }
@@ -149,6 +197,8 @@ Interpreter::~Interpreter() = default;
 std::vector<Tensor> Interpreter::run(std::size_t graph, std::vector<Tensor> inputs) {
     if (graph >= model_.graphs.size())
         throw RuntimeError("the model has no graph " + std::to_string(graph));
+    // Inputs are checked first: a wrong input is the user's to fix even where kernels lack.
+    checkInputs(model_.graphs[graph], inputs);
     auto missing = check(graph);
     if (!missing.empty()) throw MissingKernelsError(std::move(missing));
     return runGraph(model_, graph, std::move(inputs), 0);
@@ -157,13 +207,40 @@ std::vector<Tensor> Interpreter::run(std::size_t graph, std::vector<Tensor> inpu
 std::vector<MissingKernel> Interpreter::check(std::size_t graph) const {
     std::vector<MissingKernel> missing;
     std::vector<std::size_t> visited;
-    checkGraph(model_, graph, missing, visited);
+    checkGraph(model_, graph, missing, visited, std::nullopt);
     return missing;
 }
 
+MissingKernel Interpreter::missingNode(const Model& model, const Graph& graph,
+                                       std::size_t n) const {
+    const auto& node = graph.nodes[n];
+    MissingKernel item{graph.id, n, node.name, node.op, "no kernel for this operator", n};
+    const bool delegated =
+        node.partition < graph.partitions.size() && graph.partitions[node.partition].delegated;
+    for (const auto child : node.childGraphs) {
+        if (child >= model.graphs.size() || model.graphs[child].kind != "command-stream") continue;
+        const auto name = node.name.empty() ? node.op : node.name;
+        item.reason = "Ethos-U command stream (" +
+                      std::to_string(model.graphs[child].nodes.size()) +
+                      " NPU operations) is not executed; run the partition from its TOSA or "
+                      ".tflite with --delegate " +
+                      name + "=FILE";
+        return item;
+    }
+    if (delegated && node.childGraphs.empty())
+        item.reason = "opaque " + graph.partitions[node.partition].backend +
+                      " payload: its contents are not published, so it cannot be executed";
+    // What the reader noted about the node says why better than "no kernel" (a SPIR-V module
+    // that is only a placeholder holds no code to execute).
+    if (const auto* note = findAttribute(node.attributes, "note"))
+        if (const auto* text = std::get_if<std::string>(&note->value))
+            item.reason += " (" + *text + ")";
+    return item;
+}
+
 void Interpreter::checkGraph(const Model& model, std::size_t graphIndex,
-                             std::vector<MissingKernel>& missing,
-                             std::vector<std::size_t>& visited) const {
+                             std::vector<MissingKernel>& missing, std::vector<std::size_t>& visited,
+                             std::optional<std::size_t> topNode) const {
     if (graphIndex >= model.graphs.size()) return;
     if (&model == &model_) {
         if (std::find(visited.begin(), visited.end(), graphIndex) != visited.end()) return;
@@ -172,28 +249,29 @@ void Interpreter::checkGraph(const Model& model, std::size_t graphIndex,
     const auto& graph = model.graphs[graphIndex];
     for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
         const auto& node = graph.nodes[n];
-        if (kernels_.find(node.op) || isJump(node)) {
-            if (isControlFlow(node))
-                for (const auto child : node.childGraphs)
-                    checkGraph(model, child, missing, visited);
+        const auto top = topNode.value_or(n);
+        const bool hasKernel = kernels_.find(node.op) || isJump(node);
+        if (hasKernel && !isControlFlow(node)) continue;
+        if (!hasKernel) {
+            if (const auto substitute = options_.substitutes.find(node.name);
+                substitute != options_.substitutes.end()) {
+                std::vector<std::size_t> other;
+                checkGraph(*substitute->second.model, substitute->second.graph, missing, other,
+                           top);
+                continue;
+            }
+        }
+        const bool runsChildren =
+            hasKernel || (node.childGraphs.size() == 1 &&
+                          model.graphs[node.childGraphs.front()].kind != "command-stream");
+        if (!runsChildren) {
+            auto item = missingNode(model, graph, n);
+            item.topNode = top;
+            missing.push_back(std::move(item));
             continue;
         }
-        if (const auto substitute = options_.substitutes.find(node.name);
-            substitute != options_.substitutes.end()) {
-            std::vector<std::size_t> other;
-            checkGraph(*substitute->second.model, substitute->second.graph, missing, other);
-            continue;
-        }
-        if (!node.childGraphs.empty() && !isControlFlow(node)) {
-            for (const auto child : node.childGraphs)
-                checkGraph(model, child, missing, visited);
-            continue;
-        }
-        MissingKernel item{graph.id, n, node.name, node.op, "no kernel for this operator"};
-        if (node.partition < graph.partitions.size() && graph.partitions[node.partition].delegated)
-            item.reason = "delegate payload of " + graph.partitions[node.partition].backend +
-                          " was not decoded into a graph the runtime can execute";
-        missing.push_back(std::move(item));
+        for (const auto child : node.childGraphs)
+            checkGraph(model, child, missing, visited, top);
     }
 }
 
@@ -204,17 +282,11 @@ std::vector<Tensor> Interpreter::runGraph(const Model& model, std::size_t graphI
     if (graphIndex >= model.graphs.size())
         throw RuntimeError("the model has no graph " + std::to_string(graphIndex));
     const auto& graph = model.graphs[graphIndex];
-    if (inputs.size() != graph.inputs.size())
-        throw RuntimeError("graph " + graph.id + " takes " + std::to_string(graph.inputs.size()) +
-                           " inputs, given " + std::to_string(inputs.size()));
+    checkInputs(graph, inputs);
     auto slots = initialSlots(graph);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const auto index = graph.inputs[i];
         const auto* value = graph.value(index);
-        if (!value)
-            throw RuntimeError("graph " + graph.id + ": input " + std::to_string(i) +
-                               " has no value");
-        checkInput(graph, *value, i, inputs[i]);
         if (inputs[i].quantization.empty()) inputs[i].quantization = value->quantization;
         slots[static_cast<std::size_t>(index)].tensor = std::move(inputs[i]);
     }
@@ -260,14 +332,7 @@ std::vector<Tensor> Interpreter::runGraph(const Model& model, std::size_t graphI
             if (value.kind != ValueKind::Scalar)
                 throw RuntimeError("graph " + graph.id + ": output " + value.name +
                                    " was never computed");
-            // A scalar output (ExecuTorch Int/Double) becomes a 0-d tensor.
-            Tensor scalar(
-                std::holds_alternative<double>(slot.scalar) ? DType::Float64 : DType::Int64, {});
-            if (std::holds_alternative<double>(slot.scalar))
-                scalar.mutableElements<double>()[0] = scalarAsDouble(slot.scalar);
-            else
-                scalar.mutableElements<std::int64_t>()[0] = scalarAsInt(slot.scalar);
-            outputs.push_back(std::move(scalar));
+            outputs.push_back(scalarOutput(graph, value, slot.scalar));
             continue;
         }
         outputs.push_back(slot.tensor);
@@ -327,6 +392,20 @@ void Interpreter::runDelegate(const Model& model, const Graph& graph, const Node
         if (operand.value < 0 || static_cast<std::size_t>(operand.value) >= slots.size()) continue;
         const auto& slot = slots[static_cast<std::size_t>(operand.value)];
         if (slot.tensor.defined()) inputs.push_back(slot.tensor);
+    }
+    // A payload may declare an input as another shape of the same elements (a 0-d scalar as
+    // [1]); its kernels expect the payload's declaration.
+    if (child < target->graphs.size()) {
+        const auto& childGraph = target->graphs[child];
+        for (std::size_t i = 0; i < inputs.size() && i < childGraph.inputs.size(); ++i) {
+            const auto* value = childGraph.value(childGraph.inputs[i]);
+            if (value && value->hasShape && value->dynamism == ShapeDynamism::Static &&
+                std::none_of(value->shape.begin(), value->shape.end(),
+                             [](std::int64_t d) { return d < 0; }) &&
+                value->shape != inputs[i].shape() &&
+                elementCountOf(value->shape) == inputs[i].elementCount())
+                inputs[i] = inputs[i].reshaped(value->shape);
+        }
     }
     auto outputs = runGraph(*target, child, std::move(inputs), depth + 1);
     if (outputs.size() != node.outputs.size())

@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,7 +56,8 @@ class Interpreter {
     void runDelegate(const Model& model, const Graph& graph, const Node& node,
                      std::vector<Slot>& slots, unsigned depth);
     void checkGraph(const Model& model, std::size_t graph, std::vector<MissingKernel>& missing,
-                    std::vector<std::size_t>& visited) const;
+                    std::vector<std::size_t>& visited, std::optional<std::size_t> topNode) const;
+    MissingKernel missingNode(const Model& model, const Graph& graph, std::size_t node) const;
 
     const Model& model_;
     const KernelRegistry& kernels_;

@@ -21,6 +21,8 @@ struct MissingKernel {
     std::string nodeName;
     std::string op;
     std::string reason;
+    // The node of the checked graph through which this one is reached (itself at top level).
+    std::size_t topNode = 0;
 };
 
 // Thrown when a graph holds operators without a kernel; carries every one of them.

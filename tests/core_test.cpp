@@ -7,6 +7,8 @@
 #include "tests/support/fixtures.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <sys/stat.h>
 
 using namespace pteron;
 
@@ -39,6 +41,16 @@ TEST_CASE("graph host partitions are shared per backend") {
     const auto portable = graph.hostPartition("portable");
     CHECK(graph.hostPartition("cortex_m") != portable);
     CHECK(graph.hostPartition("portable") == portable);
+}
+
+TEST_CASE("a named pipe with no writer is refused at once, not waited on") {
+    const auto fifo = (pteron::testing::madeDir() / "no_writer.fifo").string();
+    std::remove(fifo.c_str());
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_WITH(pteron::MappedFile::open(fifo), Catch::Contains("a regular file"));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    std::remove(fifo.c_str());
 }
 
 TEST_CASE("mapping a missing file is a FormatError") {

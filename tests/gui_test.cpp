@@ -3,6 +3,7 @@
 #include "app/gui/screenshot.hpp"
 #include "core/mapped_file.hpp"
 #include "parsers/registry.hpp"
+#include "runtime/tensor_elements.hpp"
 #include "tests/support/fixtures.hpp"
 #include "views/graph_panel.hpp"
 #include "views/graph_scene.hpp"
@@ -235,6 +236,7 @@ class GuiTest : public QObject {
     void largeGraphLaysOutWithSimpleItems();
     void decodesEveryViewerElementType();
     void delegateExpandsInPlaceAndOpensWithBreadcrumb();
+    void runShowsComputedTensorsAndReportsWhatCannotRun();
 
   private:
     std::unique_ptr<MainWindow> window_;
@@ -1097,6 +1099,10 @@ void GuiTest::screenshotSelectsAndWritesThePng() {
     QVERIFY(window_->currentGraph()->scene()->nodeItem(target.index)->isSelected());
     request.select = "no such operator";
     QCOMPARE(runScreenshot(*window_, request), 1);
+    // An unreadable file is exit 2, as on the command line.
+    request.select.clear();
+    request.file = fixture("pte/cc_corrupt_NOT_A_PTE.pte");
+    QCOMPARE(runScreenshot(*window_, request), 2);
 }
 
 void GuiTest::searchResultChoiceSelectsTheNode() {
@@ -1165,6 +1171,37 @@ void GuiTest::minimapOnlyWhenGraphDoesNotFit() {
     QVERIFY(minimap->height() > 2 * minimap->width());
     panel->view()->fitScene();
     QVERIFY(!panel->view()->isMinimapShown());
+}
+
+void GuiTest::runShowsComputedTensorsAndReportsWhatCannotRun() {
+    QVERIFY(window_->openFile(fixture("tosa/tosa4spirv_simple_maxpool2d.tosa")));
+    QSignalSpy finished(window_.get(), &MainWindow::runFinished);
+    window_->runCurrentModel(3);
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(finished.takeFirst().at(0).toBool(), true);
+    const auto* results = window_->currentDocument()->runResults();
+    QVERIFY(results);
+    const auto& graph = window_->currentDocument()->model().graphs[results->graph];
+    const auto* input = results->find(results->graph, graph.inputs.front());
+    QVERIFY(input);
+    // A 2x2 stride-2 max pool covers the whole 16x16 input: its maximum is the input's.
+    const auto inputMax = pteron::runtime::statisticsOf(*input).max;
+    window_->currentDocument()->selection().select(
+        {SelectionTarget::Kind::Node, results->graph, 0});
+    const auto info = window_->tensor()->infoText();
+    QVERIFY2(info.contains("computed by the runtime"), qPrintable(info));
+    QVERIFY2(info.contains("int8[1,8,8,16]"), qPrintable(info));
+    QVERIFY2(info.contains(QString("max %1").arg(inputMax, 0, 'g', 6)), qPrintable(info));
+
+    // The Ethos-U command stream has no kernel: the run says so and nothing is kept.
+    QVERIFY(window_->openFile(fixture("pte/cmsisexec_ethos_u_minimal_example.pte")));
+    window_->runCurrentModel(0);
+    QVERIFY(finished.wait(20000));
+    const auto failure = finished.takeFirst();
+    QCOMPARE(failure.at(0).toBool(), false);
+    QVERIFY2(failure.at(1).toString().contains("Ethos-U command stream"),
+             qPrintable(failure.at(1).toString()));
+    QVERIFY(!window_->currentDocument()->runResults());
 }
 
 int main(int argc, char** argv) {

@@ -706,3 +706,18 @@ TEST_CASE("mapping refuses models without a known correspondence") {
                          (dir / "map.json").string()}) == 2);
     CHECK_FALSE(std::filesystem::exists(dir / "map.json"));
 }
+
+TEST_CASE("export writes names that are not UTF-8 with replacement characters") {
+    // A TFLite tensor name with one byte made invalid UTF-8 (0xFF).
+    std::ifstream in(fixture("tflite/paddle_hello_world_int8_vela.tflite"), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = bytes.find("serving_default_dense_input");
+    REQUIRE(at != std::string::npos);
+    bytes[at + 3] = static_cast<char>(0xFF);
+    const auto damaged = madeFolder("non_utf8") / "non_utf8_name.tflite";
+    std::ofstream(damaged, std::ios::binary) << bytes;
+    std::string printed;
+    REQUIRE(exportCommand({"--to", "model-explorer", damaged.string()}, &printed) == 0);
+    CHECK(printed.find("ser\xEF\xBF\xBDing_default_dense_input") != std::string::npos);
+    CHECK_NOTHROW(json::parse(printed));
+}

@@ -1,6 +1,7 @@
 #include "app/sample/pte_program_writer.hpp"
 #include "app/sample/xnnpack_sample_payload.hpp"
 #include "core/format_error.hpp"
+#include "executorch_program_generated.h"
 #include "parsers/registry.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/robustness.hpp"
@@ -722,4 +723,38 @@ TEST_CASE("the bundled sample program: portable kernels and a decoded XNNPACK gr
     CHECK(child.values.at(static_cast<std::size_t>(child.inputs.at(0))).shape ==
           std::vector<std::int64_t>{1, shapes.inputFeatures});
     CHECK(model.constantBytes() == 4 * static_cast<std::uint64_t>(shapes.outputFeatures) + 32 + 16);
+}
+
+TEST_CASE("an EValue or instruction whose union table is absent is a FormatError") {
+    namespace fbp = fb::pte;
+    const auto programWith = [](bool absentValue) {
+        flatbuffers::FlatBufferBuilder builder;
+        std::vector<flatbuffers::Offset<fbp::EValue>> values;
+        // The union type says Tensor (or the instruction says KernelCall) but no table follows.
+        values.push_back(fbp::CreateEValue(
+            builder, absentValue ? fbp::KernelTypes::Tensor : fbp::KernelTypes::Null,
+            absentValue ? 0 : fbp::CreateNull(builder).Union()));
+        std::vector<flatbuffers::Offset<fbp::Instruction>> instructions;
+        instructions.push_back(fbp::CreateInstruction(
+            builder,
+            absentValue ? fbp::InstructionArguments::NONE : fbp::InstructionArguments::KernelCall,
+            0));
+        const auto chain =
+            fbp::CreateChainDirect(builder, nullptr, nullptr, &instructions, nullptr);
+        std::vector<flatbuffers::Offset<fbp::Chain>> chains{chain};
+        std::vector<flatbuffers::Offset<fbp::ExecutionPlan>> plans{fbp::CreateExecutionPlanDirect(
+            builder, "forward", 0, &values, nullptr, nullptr, &chains)};
+        builder.Finish(fbp::CreateProgramDirect(builder, 0, &plans), "ET12");
+        const auto path =
+            (testing::madeDir() / (absentValue ? "absent_value.pte" : "absent_args.pte")).string();
+        std::ofstream(path, std::ios::binary)
+            .write(reinterpret_cast<const char*>(builder.GetBufferPointer()),
+                   static_cast<std::streamsize>(builder.GetSize()));
+        return path;
+    };
+    const auto registry = FormatRegistry::standard();
+    CHECK_THROWS_WITH(registry.open(programWith(true)),
+                      Catch::Contains("values[0].val") && Catch::Contains("value table"));
+    CHECK_THROWS_WITH(registry.open(programWith(false)),
+                      Catch::Contains("instr_args") && Catch::Contains("arguments table"));
 }

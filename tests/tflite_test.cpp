@@ -350,3 +350,30 @@ TEST_CASE("tflite: damaged files read or fail cleanly", "[tflite][robustness]") 
         CHECK(report.truncationErrors > 0);
     }
 }
+
+TEST_CASE("operators sharing one operand list cannot make a small file a huge graph", "[tflite]") {
+    // 3,000 operator entries all point at one operator with 3,000 inputs: 9 million operand
+    // references from a file of about 24 KB.
+    namespace tfl = pteron::fb::tflite;
+    flatbuffers::FlatBufferBuilder builder;
+    const auto shape = builder.CreateVector(std::vector<std::int32_t>{1});
+    const auto tensor =
+        tfl::CreateTensor(builder, shape, tfl::TensorType::INT8, 0, builder.CreateString("t"));
+    const auto tensors = builder.CreateVector(std::vector{tensor});
+    const auto inputs = builder.CreateVector(std::vector<std::int32_t>(3000, 0));
+    const auto outputs = builder.CreateVector(std::vector<std::int32_t>{0});
+    const auto op = tfl::CreateOperator(builder, 0, inputs, outputs);
+    const auto operators = builder.CreateVector(std::vector(3000, op));
+    const auto subgraph = tfl::CreateSubGraph(builder, tensors, 0, 0, operators);
+    const auto subgraphs = builder.CreateVector(std::vector{subgraph});
+    const auto code = tfl::CreateOperatorCode(builder, 0, 0, 1, tfl::BuiltinOperator::ADD);
+    const auto codes = builder.CreateVector(std::vector{code});
+    const auto buffers = builder.CreateVector(std::vector{tfl::CreateBuffer(builder)});
+    builder.Finish(tfl::CreateModel(builder, 3, codes, subgraphs, 0, buffers), "TFL3");
+    const auto file = MappedFile::fromBytes(
+        "shared_operands.tflite",
+        std::as_bytes(std::span(builder.GetBufferPointer(), builder.GetSize())));
+    CHECK(builder.GetSize() < 30000);
+    CHECK_THROWS_WITH(FormatRegistry::standard().read(file),
+                      Catch::Contains("entries pointing at shared objects"));
+}

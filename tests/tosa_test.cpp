@@ -55,6 +55,12 @@ const Value& valueNamed(const Graph& graph, const std::string& name) {
     throw std::logic_error("unreachable");
 }
 
+AttributeValue metadata(const Model& model, const std::string& name) {
+    const auto* found = findAttribute(model.metadata, name);
+    REQUIRE(found != nullptr);
+    return found->value;
+}
+
 AttributeValue attribute(const Node& node, const std::string& name) {
     const auto* found = findAttribute(node.attributes, name);
     REQUIRE(found != nullptr);
@@ -409,6 +415,93 @@ TEST_CASE("WHILE_LOOP links its regions and SHAPE tensors decode as int64") {
     const auto& variable = valueNamed(main, "v");
     CHECK(std::get<bool>(findAttribute(variable.attributes, "variable")->value));
     CHECK(toString(findAttribute(variable.attributes, "variable_name")->value) == "state");
+}
+
+TEST_CASE("a loop body reads a constant and a variable of the enclosing region") {
+    using v10::DType;
+    flatbuffers::FlatBufferBuilder builder;
+    std::vector<flatbuffers::Offset<v10::TosaRegion>> regions;
+    {
+        auto loop = v10::CreateWhileLoopAttributeDirect(builder, "cond", "body").Union();
+        std::vector ops{op10(builder, v10::Op::CONST, {}, {"k"}),
+                        op10(builder, v10::Op::WHILE_LOOP, {"x"}, {"y"},
+                             v10::Attribute::WhileLoopAttribute, loop)};
+        std::vector tensors{tensor10(builder, "x", {1}, DType::INT32),
+                            tensor10(builder, "y", {1}, DType::INT32),
+                            tensor10(builder, "k", {1}, DType::INT32, {7, 0, 0, 0}),
+                            tensor10(builder, "layer_17", {1}, DType::INT32, {}, true)};
+        const auto in = names(builder, {"x"});
+        const auto out = names(builder, {"y"});
+        std::vector blocks{
+            v10::CreateTosaBasicBlockDirect(builder, "main", &ops, &tensors, &in, &out)};
+        regions.push_back(v10::CreateTosaRegionDirect(builder, "main", &blocks));
+    }
+    for (const char* name : {"cond", "body"}) {
+        const bool isCond = std::string(name) == "cond";
+        // Neither "k" nor "layer_17" is declared here: both come from the main region.
+        std::vector ops{isCond ? op10(builder, v10::Op::GREATER, {"x", "k"}, {"r"})
+                               : op10(builder, v10::Op::ADD, {"x", "layer_17"}, {"r"})};
+        std::vector tensors{tensor10(builder, "x", {1}, DType::INT32),
+                            tensor10(builder, "r", {1}, isCond ? DType::BOOL : DType::INT32)};
+        const auto in = names(builder, {"x"});
+        const auto out = names(builder, {"r"});
+        std::vector blocks{
+            v10::CreateTosaBasicBlockDirect(builder, name, &ops, &tensors, &in, &out)};
+        regions.push_back(v10::CreateTosaRegionDirect(builder, name, &blocks));
+    }
+    auto version = v10::CreateVersion(builder, 1, 0, 0, false);
+    builder.Finish(v10::CreateTosaGraphDirect(builder, version, &regions), "TOSA");
+    const auto model = readBuilt(builder);
+    REQUIRE(model.graphs.size() == 3);
+    const auto& constant = valueNamed(model.graphs[1], "k");
+    CHECK(constant.kind == ValueKind::Constant);
+    CHECK(constant.data.bytes().data() == valueNamed(model.graphs[0], "k").data.bytes().data());
+    const auto& variable = valueNamed(model.graphs[2], "layer_17");
+    CHECK(std::get<bool>(findAttribute(variable.attributes, "variable")->value));
+    CHECK(toString(findAttribute(variable.attributes, "declared in")->value) ==
+          "an enclosing region");
+}
+
+TEST_CASE("operators sharing one operand list cannot make a small file a huge graph") {
+    // 3,000 operator entries point at one operator whose 3,000 inputs name one string.
+    using v10::DType;
+    flatbuffers::FlatBufferBuilder builder;
+    const auto name = builder.CreateString("x");
+    const auto inputs = builder.CreateVector(Names(3000, name));
+    const auto outputs = builder.CreateVector(Names{name});
+    const auto op =
+        v10::CreateTosaOperator(builder, v10::Op::ADD, v10::Attribute::NONE, 0, inputs, outputs);
+    std::vector ops(3000, op);
+    std::vector tensors{tensor10(builder, "x", {1}, DType::INT32)};
+    const auto in = names(builder, {"x"});
+    const auto out = names(builder, {"x"});
+    std::vector blocks{v10::CreateTosaBasicBlockDirect(builder, "main", &ops, &tensors, &in, &out)};
+    std::vector regions{v10::CreateTosaRegionDirect(builder, "main", &blocks)};
+    auto version = v10::CreateVersion(builder, 1, 0, 0, false);
+    builder.Finish(v10::CreateTosaGraphDirect(builder, version, &regions), "TOSA");
+    CHECK(builder.GetSize() < 30000);
+    CHECK_THROWS_WITH(readBuilt(builder, "shared_operands.tosa"),
+                      Catch::Contains("entries pointing at shared objects"));
+}
+
+TEST_CASE("draft-stamped files warn, and read fp32 with the pre-final draft numbering") {
+    const auto path = fixture("tosa/tosaser_test_add_1x4x4x4_f32.tosa");
+    const auto registry = FormatRegistry::standard();
+    const auto plain = registry.open(path);
+    CHECK(toString(metadata(plain, "warning")).find("--tosa-draft-dtypes pre-final") !=
+          std::string::npos);
+    CHECK(valueNamed(plain.graphs[0], "TosaInput_1").dtype == DType::Float16);
+    ReadOptions options;
+    options.tosaPreFinalDraftDTypes = true;
+    const auto chosen = registry.open(path, options);
+    CHECK_FALSE(findAttribute(chosen.metadata, "warning"));
+    CHECK(toString(metadata(chosen, "element type numbering")) == "pre-final draft (chosen)");
+    CHECK(valueNamed(chosen.graphs[0], "TosaInput_0").typeText() == "fp32[1,4,4,1]");
+    CHECK(valueNamed(chosen.graphs[0], "TosaInput_1").typeText() == "fp32[1,4,4,4]");
+    // A final, non-draft file is read the same either way and carries no warning.
+    const auto final = registry.open(fixture("tosa/tosa4spirv_simple_maxpool2d.tosa"), options);
+    CHECK_FALSE(findAttribute(final.metadata, "warning"));
+    CHECK(valueNamed(final.graphs[0], "TosaInput_0").dtype == DType::Int8);
 }
 
 TEST_CASE("1.0 COND_IF links its then and else regions") {

@@ -910,6 +910,29 @@ TEST_CASE("Malformed npy, zip and raw output give FormatError", "[vela_report]")
     zipError(bytesOf("PK\x05\x06"), "end-of-central-directory record");
 }
 
+TEST_CASE("Members that inflate past what Vela's arrays can be are refused by name",
+          "[vela_report]") {
+    auto refusal = [](const std::vector<ZipInput>& entries) -> std::string {
+        const auto zip = makeZip(entries);
+        auto file = MappedFile::fromBytes("bomb.npz", zip);
+        try {
+            readVelaRawOutput(ByteView(file, file->bytes()), "bomb.npz");
+        } catch (const FormatError& error) {
+            return error.expected();
+        }
+        return {};
+    };
+    const std::vector<std::byte> zeros(std::size_t{80} << 20);
+    // One member of 80 MiB of zeros: about 80 KB deflated, a 1000:1 bomb.
+    CHECK_THAT(refusal({{"cmd_data.npy", makeNpy("|u1", {80 << 20}, zeros), true}}),
+               Catch::Contains("cmd_data.npy declares"));
+    // Two members of 40 MiB: the second takes the archive past the cap.
+    const std::vector<std::byte> half(zeros.begin(), zeros.begin() + (40 << 20));
+    CHECK_THAT(refusal({{"cmd_data.npy", makeNpy("|u1", {40 << 20}, half), true},
+                        {"weight_data.npy", makeNpy("|u1", {40 << 20}, half), true}}),
+               Catch::Contains("weight_data.npy declares"));
+}
+
 TEST_CASE("Every truncation of small inputs fails cleanly", "[vela_report]") {
     const auto zip = makeZip(rawOutputEntries(true));
     for (std::size_t length = 0; length < zip.size(); ++length) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/model.hpp"
+#include "views/run_results.hpp"
 #include "views/selection_model.hpp"
 
 #include <QObject>
@@ -21,11 +22,21 @@ class ModelDocument : public QObject {
     std::shared_ptr<const Model> sharedModel() const { return model_; }
     const QString& path() const { return path_; }
     SelectionModel& selection() { return selection_; }
+    // The last run of the built-in runtime on this model, or nullptr.
+    const RunResults* runResults() const { return runResults_.get(); }
+    void setRunResults(std::shared_ptr<const RunResults> results) {
+        runResults_ = std::move(results);
+        emit runResultsChanged();
+    }
+
+  signals:
+    void runResultsChanged();
 
   private:
     std::shared_ptr<const Model> model_;
     QString path_;
     SelectionModel selection_;
+    std::shared_ptr<const RunResults> runResults_;
 };
 
 } // namespace pteron

@@ -1,5 +1,7 @@
 #include "views/tensor_panel.hpp"
 
+#include "runtime/tensor_elements.hpp"
+#include "runtime/tensor_file.hpp"
 #include "views/npy_file.hpp"
 
 #include <QFileDialog>
@@ -115,10 +117,15 @@ TensorPanel::TensorPanel(QWidget* parent)
 }
 
 void TensorPanel::setDocument(ModelDocument* document) {
-    if (document_) disconnect(&document_->selection(), nullptr, this, nullptr);
+    if (document_) {
+        disconnect(&document_->selection(), nullptr, this, nullptr);
+        disconnect(document_, &ModelDocument::runResultsChanged, this, nullptr);
+    }
     document_ = document;
-    if (document)
+    if (document) {
         connect(&document->selection(), &SelectionModel::changed, this, &TensorPanel::refresh);
+        connect(document, &ModelDocument::runResultsChanged, this, &TensorPanel::refresh);
+    }
     refresh();
 }
 
@@ -144,12 +151,19 @@ void TensorPanel::refresh() {
     if (target.kind == SelectionTarget::Kind::Value)
         return show(target.graph, static_cast<std::int64_t>(target.index));
     if (target.kind == SelectionTarget::Kind::Node && target.index < graph.nodes.size()) {
+        // After a run, a node shows what it computed; before, its first constant operand.
+        if (const auto* results = document_->runResults())
+            for (const auto& output : graph.nodes[target.index].outputs)
+                if (results->find(target.graph, output.value))
+                    return show(target.graph, output.value);
         for (const auto& input : graph.nodes[target.index].inputs) {
             const auto* value = graph.value(input.value);
             if (value && !value->data.empty()) return show(target.graph, input.value);
         }
     }
-    clearView(tr("No constant selected."));
+    clearView(document_->runResults() ? tr("Nothing computed or constant is selected.")
+                                      : tr("No constant selected; run the model (Model ▸ Run) "
+                                           "to see activations."));
 }
 
 const Value* TensorPanel::shownValuePtr() const {
@@ -158,10 +172,40 @@ const Value* TensorPanel::shownValuePtr() const {
     return shown_->first < graphs.size() ? graphs[shown_->first].value(shown_->second) : nullptr;
 }
 
+const runtime::Tensor* TensorPanel::computedTensor(std::size_t graph, std::int64_t value) const {
+    const auto* results = document_ ? document_->runResults() : nullptr;
+    return results ? results->find(graph, value) : nullptr;
+}
+
+void TensorPanel::showComputed(const Value& value, const runtime::Tensor& tensor) {
+    save_->setEnabled(true);
+    auto header = QString("<b>%1</b><br>%2 computed by the runtime · %3")
+                      .arg(QString::fromStdString(value.name).toHtmlEscaped(),
+                           text(valueKindName(value.kind)),
+                           QString::fromStdString(tensor.typeText()).toHtmlEscaped());
+    if (!runtime::isNumericType(tensor.dtype())) {
+        info_->setText(header);
+        histogram_->setCounts({}, {});
+        model_->setElements({}, {});
+        return;
+    }
+    auto elements = runtime::toDoubles(tensor);
+    const auto stats = tensorStats(elements);
+    info_->setText(header + QString("<br>%1 elements · min %2 · max %3 · mean %4")
+                                .arg(stats.count)
+                                .arg(stats.min, 0, 'g', 6)
+                                .arg(stats.max, 0, 'g', 6)
+                                .arg(stats.mean, 0, 'g', 6));
+    histogram_->setCounts(histogram(elements, stats, kBins), stats);
+    model_->setElements(std::move(elements), tensor.shape());
+}
+
 void TensorPanel::show(std::size_t graph, std::int64_t valueIndex) {
     const auto* value = document_->model().graphs[graph].value(valueIndex);
     if (!value) return clearView(tr("No such value."));
     shown_ = {graph, valueIndex};
+    if (const auto* tensor = computedTensor(graph, valueIndex); tensor && value->data.empty())
+        return showComputed(*value, *tensor);
     auto header = QString("<b>%1</b><br>%2 · %3 · shape %4")
                       .arg(QString::fromStdString(value->name).toHtmlEscaped(),
                            text(valueKindName(value->kind)), text(dtypeName(value->dtype)),
@@ -194,6 +238,9 @@ void TensorPanel::show(std::size_t graph, std::int64_t valueIndex) {
 QString TensorPanel::saveNpy(const QString& path) const {
     const auto* value = shownValuePtr();
     if (!value) return tr("No tensor is shown.");
+    if (const auto* tensor = computedTensor(shown_->first, shown_->second);
+        tensor && value->data.empty())
+        return QString::fromStdString(runtime::writeNpyTensor(path.toStdString(), *tensor));
     return QString::fromStdString(writeNpy(*value, path.toStdString()));
 }
 

@@ -1,4 +1,5 @@
-// The tensor viewer: shape, dtype, statistics, histogram and values of a constant; saves .npy.
+// The tensor viewer: shape, dtype, statistics, histogram and values of a constant or of a tensor
+// the runtime computed; saves .npy.
 #pragma once
 
 #include "views/model_document.hpp"
@@ -64,6 +65,8 @@ class TensorPanel : public QWidget {
     void show(std::size_t graph, std::int64_t value);
     void clearView(const QString& message);
     const Value* shownValuePtr() const;
+    const runtime::Tensor* computedTensor(std::size_t graph, std::int64_t value) const;
+    void showComputed(const Value& value, const runtime::Tensor& tensor);
 
     QPointer<ModelDocument> document_;
     std::optional<std::pair<std::size_t, std::int64_t>> shown_;

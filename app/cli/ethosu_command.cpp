@@ -56,7 +56,7 @@ void printStream(std::ostream& out, const Graph& graph, bool registers) {
 
 int runEthosuCommand(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
     static constexpr std::array<std::string_view, 1> kFlags{"--registers"};
-    static constexpr std::array<std::string_view, 1> kValued{"--ptd"};
+    static constexpr std::array<std::string_view, 2> kValued{"--tosa-draft-dtypes", "--ptd"};
     const auto line = CommandLine::parse(args, kFlags, kValued);
     if (line.positional.size() != 1) throw UsageError("ethosu needs exactly one FILE");
     const auto model = openModel(line, line.positional[0]);

@@ -1,4 +1,5 @@
 #include "app/cli/export_command.hpp"
+#include "adapters/common/json_text.hpp"
 
 #include "adapters/model_explorer/model_explorer_writer.hpp"
 #include "adapters/model_explorer/node_data_overlay.hpp"
@@ -51,7 +52,7 @@ int exportModelExplorer(const CommandLine& line, std::ostream& out) {
     if (line.positional.size() != 1) throw UsageError("export --to model-explorer needs one FILE");
     const auto model = openModel(line, line.positional[0]);
     const ModelExplorerWriter writer(palette(line), {maxConstantElements(line)});
-    writeOutput(line.value("--output").value_or("-"), writer.collection(model).dump(), out);
+    writeOutput(line.value("--output").value_or("-"), jsonText(writer.collection(model)), out);
     return 0;
 }
 
@@ -65,8 +66,8 @@ int exportNodeData(const CommandLine& line, std::ostream& out) {
         return 0;
     }
     try {
-        writeOutput(line.value("--output").value_or("-"), nodeDataOverlay(model, *metric).dump(2),
-                    out);
+        writeOutput(line.value("--output").value_or("-"),
+                    jsonText(nodeDataOverlay(model, *metric), 2), out);
     } catch (const std::invalid_argument& error) {
         throw UsageError(std::string(error.what()) + "\n" + metricList(model));
     }
@@ -78,7 +79,8 @@ int exportMapping(const CommandLine& line, std::ostream& out) {
     const auto left = openModel(line, line.positional[0]);
     const auto right = openModel(line, line.positional[1]);
     try {
-        writeOutput(line.value("--output").value_or("-"), syncMapping(left, right).dump(2), out);
+        writeOutput(line.value("--output").value_or("-"), jsonText(syncMapping(left, right), 2),
+                    out);
     } catch (const std::invalid_argument& error) {
         std::cerr << "pteron: " << error.what() << "\n";
         return 2;
@@ -90,9 +92,9 @@ int exportMapping(const CommandLine& line, std::ostream& out) {
 
 int runExportCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 0> kFlags{};
-    static constexpr std::array<std::string_view, 7> kValued{
-        "--to",  "--output", "--max-constant-elements", "--metric", "--palette",
-        "--ptd", "--etdump"};
+    static constexpr std::array<std::string_view, 8> kValued{
+        "--tosa-draft-dtypes", "--to",  "--output", "--max-constant-elements", "--metric",
+        "--palette",           "--ptd", "--etdump"};
     const auto expanded = expandShortOutput(args);
     const auto line = CommandLine::parse(expanded, kFlags, kValued);
     const auto target = line.value("--to");

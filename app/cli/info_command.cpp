@@ -1,4 +1,5 @@
 #include "app/cli/info_command.hpp"
+#include "adapters/common/json_text.hpp"
 
 #include "app/cli/command_line.hpp"
 #include "app/cli/model_opening.hpp"
@@ -94,12 +95,13 @@ void printInfo(const Model& model, bool json, std::ostream& out) {
         return;
     }
     // Damaged files may carry names that are not UTF-8; they print with U+FFFD, never throw.
-    out << summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    out << jsonText(summary, 2) << "\n";
 }
 
 int runInfoCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 1> kFlags{"--json"};
-    static constexpr std::array<std::string_view, 3> kValued{"--ptd", "--etdump", "--debug-buffer"};
+    static constexpr std::array<std::string_view, 4> kValued{"--tosa-draft-dtypes", "--ptd",
+                                                             "--etdump", "--debug-buffer"};
     const auto line = CommandLine::parse(args, kFlags, kValued);
     if (line.positional.size() != 1) throw UsageError("info needs exactly one FILE");
     printInfo(openModel(line, line.positional[0]), line.has("--json"), out);

@@ -6,8 +6,8 @@
 #include "app/cli/nodes_command.hpp"
 #include "app/cli/render_command.hpp"
 #include "app/cli/run_command.hpp"
-#include "runtime/runtime_error.hpp"
 #include "core/format_error.hpp"
+#include "runtime/runtime_error.hpp"
 
 #include <iostream>
 #include <string>
@@ -44,12 +44,19 @@ commands:
                                       DIR (default pteron-run); missing inputs are seeded random
   run --check FILE [--delegate PARTITION=FILE]...
                                       per partition: can it run, and every node that cannot
+  run FILE.bpte --verify [--rtol R] [--atol A]
+                                      every bundled test case of every method against its
+                                      expected outputs (floats within atol + rtol * |value|,
+                                      default 1e-8 and 1e-5; other types exact)
   render FILE [--graph ID] [--left-to-right] [--no-clusters] [--ptd FILE] [--palette FILE]
          [--format svg|png|dot] -o out.{svg,png,dot}
                                       a graph drawn with Graphviz dot
+every command that opens a file also takes --tosa-draft-dtypes pre-final: read a draft-stamped
+  TOSA file's element types in the numbering of pre-final drafts (which still had UINT8, UINT16)
 exit codes: 0 success, 1 usage error, 2 unreadable or malformed input (or a model or input
             the runtime cannot execute: wrong dtype or shape, impossible operation),
-            3 operators or delegate payloads without a kernel (run)
+            3 operators or delegate payloads without a kernel (run),
+            4 a bundled test case does not reproduce its expected outputs (run --verify)
 )";
 
 int dispatch(const std::string& command, std::span<const std::string> args) {

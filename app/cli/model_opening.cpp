@@ -9,6 +9,11 @@ Model openModel(const CommandLine& line, const std::string& path) {
     if (auto ptd = line.value("--ptd")) options.companions.push_back(*ptd);
     if (auto etdump = line.value("--etdump")) options.etdump = *etdump;
     if (auto buffer = line.value("--debug-buffer")) options.debugBuffer = *buffer;
+    if (auto numbering = line.value("--tosa-draft-dtypes")) {
+        if (*numbering != "pre-final" && *numbering != "final")
+            throw UsageError("--tosa-draft-dtypes takes pre-final or final, given " + *numbering);
+        options.tosaPreFinalDraftDTypes = *numbering == "pre-final";
+    }
     return FormatRegistry::standard().open(path, options);
 }
 

@@ -38,12 +38,17 @@ void printGraphNodes(std::ostream& out, const Graph& graph) {
 
 int runNodesCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 0> kFlags{};
-    static constexpr std::array<std::string_view, 4> kValued{"--graph", "--ptd", "--etdump",
-                                                             "--debug-buffer"};
+    static constexpr std::array<std::string_view, 5> kValued{"--tosa-draft-dtypes", "--graph",
+                                                             "--ptd", "--etdump", "--debug-buffer"};
     const auto line = CommandLine::parse(args, kFlags, kValued);
     if (line.positional.size() != 1) throw UsageError("nodes needs exactly one FILE");
     const auto model = openModel(line, line.positional[0]);
     const auto wanted = line.value("--graph");
+    if (!wanted && model.graphs.empty()) {
+        // Nothing to list is a fact about the file, not a usage error.
+        out << line.positional[0] << ": no graph to list (" << model.format << ")\n";
+        return 0;
+    }
     bool found = false;
     for (const auto& graph : model.graphs) {
         if (wanted && graph.id != *wanted) continue;

@@ -35,8 +35,8 @@ const Graph& chosenGraph(const Model& model, const std::optional<std::string>& w
 
 int runRenderCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 2> kFlags{"--left-to-right", "--no-clusters"};
-    static constexpr std::array<std::string_view, 6> kValued{"--graph",   "--output", "--format",
-                                                             "--palette", "--ptd",    "--etdump"};
+    static constexpr std::array<std::string_view, 7> kValued{
+        "--tosa-draft-dtypes", "--graph", "--output", "--format", "--palette", "--ptd", "--etdump"};
     const auto expanded = expandShortOutput(args);
     const auto line = CommandLine::parse(expanded, kFlags, kValued);
     if (line.positional.size() != 1) throw UsageError("render needs exactly one FILE");

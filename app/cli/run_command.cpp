@@ -1,6 +1,8 @@
 #include "app/cli/run_command.hpp"
 
+#include "adapters/common/json_text.hpp"
 #include "adapters/common/partition_label.hpp"
+#include "app/cli/bundled_verification.hpp"
 #include "app/cli/command_line.hpp"
 #include "app/cli/model_opening.hpp"
 #include "app/cli/output_file.hpp"
@@ -13,10 +15,12 @@
 
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <list>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace pteron {
 
@@ -53,8 +57,9 @@ unsigned threadCount(const CommandLine& line) {
     throw UsageError("--threads takes a count from 1 to 256, given " + *text);
 }
 
-// Opens every `--delegate NAME=FILE`; the models live as long as the list.
-std::map<std::string, runtime::GraphRef> substitutes(const CommandLine& line,
+// Opens every `--delegate NAME=FILE`; NAME is a delegate node's name or its partition's label
+// ("EthosUBackend#0", "ethos-u#1"). The models live as long as the list.
+std::map<std::string, runtime::GraphRef> substitutes(const Graph& graph, const CommandLine& line,
                                                      std::list<Model>& models) {
     std::map<std::string, runtime::GraphRef> result;
     const auto registry = FormatRegistry::standard();
@@ -65,9 +70,25 @@ std::map<std::string, runtime::GraphRef> substitutes(const CommandLine& line,
         auto& model = models.emplace_back(registry.open(item.substr(equals + 1)));
         const auto tops = model.topLevelGraphs();
         if (tops.empty()) throw runtime::RuntimeError(model.path + " holds no graph to run");
-        result[item.substr(0, equals)] = {&model, tops.front()};
+        const auto name = item.substr(0, equals);
+        bool matched = false;
+        for (const auto& node : graph.nodes) {
+            if (node.name != name && partitionLabel(graph, node.partition) != name) continue;
+            result[node.name] = {&model, tops.front()};
+            matched = true;
+        }
+        if (!matched)
+            throw UsageError("--delegate names " + name + ", which is no delegate of graph " +
+                             graph.id);
     }
     return result;
+}
+
+bool substitutedPartition(const Graph& graph, std::size_t partition,
+                          const std::map<std::string, runtime::GraphRef>& substituted) {
+    return std::any_of(graph.nodes.begin(), graph.nodes.end(), [&](const Node& node) {
+        return node.partition == partition && substituted.count(node.name) > 0;
+    });
 }
 
 nlohmann::json missingJson(const std::vector<runtime::MissingKernel>& missing) {
@@ -86,31 +107,24 @@ nlohmann::json checkReport(const Model& model, std::size_t graphIndex,
                            const runtime::Interpreter& interpreter,
                            const std::map<std::string, runtime::GraphRef>& substituted) {
     const auto& graph = model.graphs[graphIndex];
+    const auto missing = interpreter.check(graphIndex);
     auto partitions = nlohmann::json::array();
     for (std::size_t p = 0; p < graph.partitions.size(); ++p) {
-        std::vector<runtime::MissingKernel> missing;
+        std::vector<runtime::MissingKernel> blocking;
         std::size_t nodes = 0;
-        for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
-            if (graph.nodes[n].partition != p) continue;
-            ++nodes;
-            for (auto& item : interpreter.check(graphIndex))
-                if ((item.graph == graph.id && item.node == n) ||
-                    (item.graph != graph.id &&
-                     std::find(graph.nodes[n].childGraphs.begin(), graph.nodes[n].childGraphs.end(),
-                               model.findGraph(item.graph)
-                                   ? static_cast<std::size_t>(model.findGraph(item.graph) -
-                                                              model.graphs.data())
-                                   : SIZE_MAX) != graph.nodes[n].childGraphs.end()))
-                    missing.push_back(item);
-        }
+        for (std::size_t n = 0; n < graph.nodes.size(); ++n)
+            if (graph.nodes[n].partition == p) ++nodes;
+        for (const auto& item : missing)
+            if (item.topNode < graph.nodes.size() && graph.nodes[item.topNode].partition == p)
+                blocking.push_back(item);
         if (nodes == 0) continue;
         const auto label = partitionLabel(graph, p);
         partitions.push_back({{"partition", label},
                               {"backend", graph.partitions[p].backend},
                               {"nodes", nodes},
-                              {"substituted", substituted.count(label) > 0},
-                              {"runnable", missing.empty()},
-                              {"missing", missingJson(missing)}});
+                              {"substituted", substitutedPartition(graph, p, substituted)},
+                              {"runnable", blocking.empty()},
+                              {"missing", missingJson(blocking)}});
     }
     return partitions;
 }
@@ -153,11 +167,11 @@ void printSummary(std::ostream& out, const nlohmann::json& report) {
     out << "inputs:\n";
     for (const auto& input : report["inputs"])
         out << "  " << input["name"].get<std::string>() << " " << input["dtype"].get<std::string>()
-            << input["shape"].dump() << " from " << input["source"].get<std::string>() << "\n";
+            << jsonText(input["shape"]) << " from " << input["source"].get<std::string>() << "\n";
     out << "outputs:\n";
     for (const auto& output : report["outputs"]) {
         out << "  " << output["name"].get<std::string>() << " "
-            << output["dtype"].get<std::string>() << output["shape"].dump();
+            << output["dtype"].get<std::string>() << jsonText(output["shape"]);
         if (output.contains("min"))
             out << "  min " << output["min"].get<double>() << " max " << output["max"].get<double>()
                 << " mean " << output["mean"].get<double>();
@@ -177,13 +191,35 @@ void printSummary(std::ostream& out, const nlohmann::json& report) {
     out.unsetf(std::ios::fixed);
 }
 
+double toleranceValue(const CommandLine& line, const std::string& option, double fallback) {
+    const auto text = line.value(option);
+    if (!text) return fallback;
+    try {
+        std::size_t used = 0;
+        const double value = std::stod(*text, &used);
+        if (used == text->size() && value >= 0) return value;
+    } catch (const std::exception&) {
+    }
+    throw UsageError(option + " takes a non-negative number, given " + *text);
+}
+
+int verify(const CommandLine& line, const Model& model, const runtime::KernelRegistry& kernels,
+           const std::map<std::string, runtime::GraphRef>& substituted, std::ostream& out,
+           std::ostream& err) {
+    const Tolerance tolerance{toleranceValue(line, "--rtol", 1e-5),
+                              toleranceValue(line, "--atol", 1e-8)};
+    runtime::Interpreter interpreter(model, kernels, {threadCount(line), nullptr, substituted});
+    return verifyBundledCases(line.positional[0], model, interpreter, tolerance, out, err);
+}
+
 } // namespace
 
 int runRunCommand(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
-    static constexpr std::array<std::string_view, 3> kFlags{"--trace", "--json", "--check"};
-    static constexpr std::array<std::string_view, 9> kValued{"--method", "--input",   "--inputs",
-                                                             "--seed",   "--ptd",     "--delegate",
-                                                             "--output", "--threads", "--etdump"};
+    static constexpr std::array<std::string_view, 4> kFlags{"--trace", "--json", "--check",
+                                                            "--verify"};
+    static constexpr std::array<std::string_view, 12> kValued{
+        "--tosa-draft-dtypes", "--method", "--input",   "--inputs", "--seed", "--ptd",
+        "--delegate",          "--output", "--threads", "--etdump", "--rtol", "--atol"};
     const auto expanded = expandShortOutput(args);
     const auto line = CommandLine::parse(expanded, kFlags, kValued);
     if (line.positional.size() != 1) throw UsageError("run needs exactly one FILE");
@@ -191,17 +227,16 @@ int runRunCommand(std::span<const std::string> args, std::ostream& out, std::ost
     const auto graphIndex = chooseGraph(model, line);
     const auto& graph = model.graphs[graphIndex];
     std::list<Model> otherModels;
-    const auto substituted = substitutes(line, otherModels);
+    const auto substituted = substitutes(graph, line, otherModels);
     const auto kernels = runtime::KernelRegistry::withAllKernels();
+    if (line.has("--verify")) return verify(line, model, kernels, substituted, out, err);
 
     if (line.has("--check")) {
         runtime::Interpreter interpreter(model, kernels, {1, nullptr, substituted});
         const auto partitions = checkReport(model, graphIndex, interpreter, substituted);
         if (line.has("--json"))
-            out << nlohmann::json{{"model", model.path},
-                                  {"graph", graph.id},
-                                  {"partitions", partitions}}
-                       .dump(2)
+            out << jsonText(
+                       {{"model", model.path}, {"graph", graph.id}, {"partitions", partitions}}, 2)
                 << "\n";
         else
             printCheck(out, partitions);
@@ -221,7 +256,9 @@ int runRunCommand(std::span<const std::string> args, std::ostream& out, std::ost
     nlohmann::json report{{"model", model.path}, {"graph", graph.id}, {"threads", threads}};
     std::vector<Tensor> tensors;
     report["inputs"] = nlohmann::json::array();
-    for (const auto& input : inputs) {
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const auto& input = inputs[i];
+        recorder.recordInput(graph, i, input.tensor);
         auto item = tensorJson(input.spec.name, input.tensor);
         item["source"] = input.source;
         report["inputs"].push_back(item);
@@ -262,7 +299,7 @@ int runRunCommand(std::span<const std::string> args, std::ostream& out, std::ost
     if (traceFolder) report["trace"] = (std::filesystem::path(folder) / "trace.json").string();
 
     if (line.has("--json"))
-        out << report.dump(2) << "\n";
+        out << jsonText(report, 2) << "\n";
     else
         printSummary(out, report);
     return 0;

@@ -1,4 +1,5 @@
 #include "app/cli/run_recorder.hpp"
+#include "adapters/common/json_text.hpp"
 
 #include "adapters/common/partition_label.hpp"
 #include "app/cli/run_inputs.hpp"
@@ -25,35 +26,43 @@ void RunRecorder::nodeFinished(const runtime::NodeEvent& event) {
     }
     if (!traceFolder_) return;
     for (std::size_t i = 0; i < event.outputs.size(); ++i)
-        writeTensor(event, i, event.outputs[i]);
+        writeTensor(event.graph, static_cast<std::int64_t>(event.nodeIndex), event.node.op, i,
+                    event.outputs[i].value, *event.outputs[i].tensor);
 }
 
-void RunRecorder::writeTensor(const runtime::NodeEvent& event, std::size_t output,
-                              const runtime::NodeOutput& item) {
-    const auto* value = event.graph.value(item.value);
-    const std::string valueName = value ? value->name : "%" + std::to_string(item.value);
+void RunRecorder::recordInput(const Graph& graph, std::size_t position,
+                              const runtime::Tensor& tensor) {
+    if (!traceFolder_ || position >= graph.inputs.size()) return;
+    writeTensor(graph, -1, "input", position, graph.inputs[position], tensor);
+}
+
+void RunRecorder::writeTensor(const Graph& graph, std::int64_t node, const std::string& op,
+                              std::size_t output, std::int64_t valueIndex,
+                              const runtime::Tensor& tensor) {
+    const auto* value = graph.value(valueIndex);
+    const std::string valueName = value ? value->name : "%" + std::to_string(valueIndex);
     auto stem =
-        fileNameFor(event.graph.id + "." + std::to_string(event.nodeIndex) + "." + valueName);
+        fileNameFor(graph.id + "." + (node < 0 ? "input" : std::to_string(node)) + "." + valueName);
     if (const auto count = usedNames_[stem]++; count > 0) stem += "." + std::to_string(count);
     const auto file = stem + ".npy";
     const auto path = (std::filesystem::path(*traceFolder_) / file).string();
-    if (const auto error = runtime::writeNpyTensor(path, *item.tensor); !error.empty())
+    if (const auto error = runtime::writeNpyTensor(path, tensor); !error.empty())
         throw runtime::RuntimeError("trace: " + error);
-    trace_.push_back({{"graph", event.graph.id},
-                      {"node", event.nodeIndex},
-                      {"op", event.node.op},
+    trace_.push_back({{"graph", graph.id},
+                      {"node", node},
+                      {"op", op},
                       {"output", output},
                       {"value", valueName},
                       {"file", file},
-                      {"dtype", std::string(dtypeName(item.tensor->dtype()))},
-                      {"shape", item.tensor->shape()}});
+                      {"dtype", std::string(dtypeName(tensor.dtype()))},
+                      {"shape", tensor.shape()}});
 }
 
 std::string RunRecorder::writeTraceIndex() const {
     if (!traceFolder_) return {};
     const auto path = (std::filesystem::path(*traceFolder_) / "trace.json").string();
     std::ofstream out(path, std::ios::trunc);
-    out << trace_.dump(1) << "\n";
+    out << jsonText(trace_, 1) << "\n";
     return out ? std::string{} : "cannot write " + path;
 }
 

@@ -22,6 +22,8 @@ class RunRecorder : public runtime::Observer {
     explicit RunRecorder(std::optional<std::string> traceFolder);
 
     void nodeFinished(const runtime::NodeEvent& event) override;
+    // Traces a graph input (node -1, op "input") so a trace holds every tensor of the run.
+    void recordInput(const Graph& graph, std::size_t position, const runtime::Tensor& tensor);
 
     // Partition label -> seconds, for nodes of the graph that was run (delegates whole).
     const std::map<std::string, double>& partitionSeconds() const { return partitions_; }
@@ -32,8 +34,8 @@ class RunRecorder : public runtime::Observer {
     std::string writeTraceIndex() const;
 
   private:
-    void writeTensor(const runtime::NodeEvent& event, std::size_t output,
-                     const runtime::NodeOutput& tensor);
+    void writeTensor(const Graph& graph, std::int64_t node, const std::string& op,
+                     std::size_t output, std::int64_t value, const runtime::Tensor& tensor);
 
     std::optional<std::string> traceFolder_;
     std::map<std::string, double> partitions_;

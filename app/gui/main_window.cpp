@@ -1,4 +1,5 @@
 #include "app/gui/main_window.hpp"
+#include "adapters/common/json_text.hpp"
 
 #include "adapters/model_explorer/model_explorer_writer.hpp"
 #include "app/gui/document_tab.hpp"
@@ -10,6 +11,7 @@
 #include "views/model_tree_panel.hpp"
 #include "views/placement_panel.hpp"
 #include "views/properties_panel.hpp"
+#include "views/run_results.hpp"
 #include "views/search_panel.hpp"
 #include "views/selection_model.hpp"
 #include "views/tensor_panel.hpp"
@@ -20,12 +22,17 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <thread>
 
 namespace pteron {
 
@@ -101,6 +108,10 @@ void MainWindow::buildMenus() {
     find->addAction(tr("Find &next"), QKeySequence::FindNext, search_, &SearchPanel::next);
     find->addAction(tr("Find &previous"), QKeySequence::FindPrevious, search_,
                     &SearchPanel::previous);
+
+    auto* model = menuBar()->addMenu(tr("&Model"));
+    model->addAction(tr("&Run with seeded inputs"), QKeySequence(tr("Ctrl+R")), this,
+                     [this] { runCurrentModel(0); });
 
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Fit graph"), QKeySequence(tr("Ctrl+0")), this, [this] {
@@ -200,7 +211,45 @@ void MainWindow::raiseTensorForConstant(const ModelDocument& document,
     const auto& graphs = document.model().graphs;
     if (target.graph >= graphs.size()) return;
     const auto* value = graphs[target.graph].value(std::int64_t(target.index));
-    if (value && !value->data.bytes().empty()) tensorDock_->raise();
+    const auto* results = document.runResults();
+    if (value && (!value->data.bytes().empty() ||
+                  (results && results->find(target.graph, std::int64_t(target.index)))))
+        tensorDock_->raise();
+}
+
+void MainWindow::runCurrentModel(quint64 seed) {
+    QPointer<ModelDocument> document = currentDocument();
+    if (!document) return;
+    statusBar()->showMessage(tr("Running %1…").arg(QFileInfo(document->path()).fileName()));
+    struct Outcome {
+        std::shared_ptr<const RunResults> results;
+        QString error;
+    };
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, document] {
+        watcher->deleteLater();
+        const auto outcome = watcher->result();
+        if (!outcome.error.isEmpty()) {
+            showError(tr("The model cannot run"), outcome.error);
+            emit runFinished(false, outcome.error);
+            return;
+        }
+        const auto message = tr("Ran in %1 ms; select a node or value to see what it computed.")
+                                 .arg(outcome.results->seconds * 1e3, 0, 'f', 1);
+        if (document) document->setRunResults(outcome.results);
+        statusBar()->showMessage(message);
+        emit runFinished(true, message);
+    });
+    const auto model = document->sharedModel();
+    const auto threads = std::max(1u, std::thread::hardware_concurrency());
+    watcher->setFuture(QtConcurrent::run([model, seed, threads]() -> Outcome {
+        try {
+            return {std::make_shared<const RunResults>(runWithSeededInputs(*model, seed, threads)),
+                    {}};
+        } catch (const std::exception& error) {
+            return {nullptr, QString::fromStdString(error.what())};
+        }
+    }));
 }
 
 void MainWindow::closeTab(int index) {
@@ -241,7 +290,7 @@ QString MainWindow::exportModelExplorerJson(const QString& path) {
     auto* document = currentDocument();
     if (!document) return tr("No model is open.");
     const ModelExplorerWriter writer(backendPalette());
-    const auto text = writer.collection(document->model()).dump(1);
+    const auto text = jsonText(writer.collection(document->model()), 1);
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return tr("Cannot write %1").arg(path);

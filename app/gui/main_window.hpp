@@ -47,11 +47,16 @@ class MainWindow : public QMainWindow {
     VelaPanel* vela() const { return vela_; }
     QDockWidget* dock(const QString& name) const;
     QMenu* recentMenu() const { return recentMenu_; }
+    // Runs the current model with the built-in runtime on inputs from `seed`, off the UI thread;
+    // runFinished reports the outcome and the tensor viewer shows what was computed.
+    void runCurrentModel(quint64 seed = 0);
     ModelTreePanel* tree() const { return tree_; }
 
   signals:
     void openFailed(const QString& path, const QString& message);
     void fileOpened(const QString& path);
+    // `message` says how long the run took, or why it could not run.
+    void runFinished(bool succeeded, const QString& message);
 
   protected:
     void dragEnterEvent(QDragEnterEvent* event) override;

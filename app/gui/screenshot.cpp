@@ -53,9 +53,17 @@ bool settle(MainWindow& window) {
 
 int runScreenshot(MainWindow& window, const ScreenshotRequest& request) {
     window.show();
-    if (!window.openFile(request.file)) {
-        std::fprintf(stderr, "pteron-gui: cannot open %s\n", qPrintable(request.file));
-        return 1;
+    QString failure;
+    const auto connection = QObject::connect(
+        &window, &MainWindow::openFailed,
+        [&failure](const QString&, const QString& message) { failure = message; });
+    const bool opened = window.openFile(request.file);
+    QObject::disconnect(connection);
+    if (!opened) {
+        // The same exit code as the command line for a file that cannot be read.
+        std::fprintf(stderr, "pteron-gui: %s\n",
+                     qPrintable(failure.isEmpty() ? "cannot open " + request.file : failure));
+        return 2;
     }
     window.currentGraph()->setHorizontal(request.horizontal);
     window.currentGraph()->setExpandInPlace(request.expand);

@@ -15,7 +15,8 @@ struct ScreenshotRequest {
     bool expand = false;     // draw decoded delegates inside their graph
 };
 
-// Opens the file, applies the selection, waits for layout, writes the PNG; returns an exit code.
+// Opens the file, applies the selection, waits for layout, writes the PNG; returns an exit code
+// (2 for a file that cannot be read, 1 for other failures, as the command line does).
 int runScreenshot(MainWindow& window, const ScreenshotRequest& request);
 
 } // namespace pteron

@@ -46,6 +46,10 @@ class InstructionDecoder {
 
   private:
     Node decode(const fbp::Instruction& instruction, const std::string& path) {
+        // The verifier accepts a union type whose table is absent; every case below reads it.
+        if (instruction.instr_args_type() != fbp::InstructionArguments::NONE &&
+            !instruction.instr_args())
+            program_.fail(path + ".instr_args", "the arguments table its type announces");
         switch (instruction.instr_args_type()) {
         case fbp::InstructionArguments::KernelCall:
             return kernelCall(*instruction.instr_args_as_KernelCall(), path);

@@ -21,6 +21,12 @@ class PlanValueDecoder {
         Value value;
         value.name = "%" + std::to_string(index);
         value.kind = ValueKind::Scalar;
+        // The verifier accepts a union type whose table is absent; every case below reads it.
+        if (evalue->val_type() != fbp::KernelTypes::NONE &&
+            evalue->val_type() != fbp::KernelTypes::Null && !evalue->val())
+            program_.fail(path + ".val", "the value table its type " +
+                                             std::to_string(static_cast<int>(evalue->val_type())) +
+                                             " announces");
         switch (evalue->val_type()) {
         case fbp::KernelTypes::NONE:
         case fbp::KernelTypes::Null:
@@ -106,7 +112,7 @@ class PlanValueDecoder {
             const std::string itemPath = path + ".items[" + std::to_string(i) + "]";
             checkIndex(index, itemPath);
             const auto* item = plan_.values()->Get(static_cast<flatbuffers::uoffset_t>(index));
-            if (item->val_type() != fbp::KernelTypes::Int)
+            if (item->val_type() != fbp::KernelTypes::Int || !item->val_as_Int())
                 program_.fail(itemPath, "an index of an Int value");
             result.push_back(item->val_as_Int()->int_val());
         }

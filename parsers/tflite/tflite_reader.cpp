@@ -1,7 +1,8 @@
 #include "parsers/tflite/tflite_reader.hpp"
 
-#include "parsers/common/flatbuffer_check.hpp"
 #include "core/little_endian_reader.hpp"
+#include "parsers/common/flatbuffer_check.hpp"
+#include "parsers/common/read_budget.hpp"
 #include "parsers/tflite/tflite_metadata.hpp"
 #include "parsers/tflite/tflite_options.hpp"
 #include "parsers/tflite/tflite_tensors.hpp"
@@ -44,7 +45,7 @@ const fb::OperatorCode* codeOf(const fb::Model& model, const fb::Operator& op) {
 class SubgraphReader {
   public:
     SubgraphReader(const fb::Model& model, const std::shared_ptr<const MappedFile>& file)
-        : model_(model), file_(file) {}
+        : model_(model), file_(file), budget_(file->size(), file->path(), "tflite") {}
 
     Graph read(const fb::SubGraph& subgraph, std::size_t index) {
         Graph graph;
@@ -65,6 +66,11 @@ class SubgraphReader {
         for (std::size_t i = 0; i < count; ++i) {
             const auto* tensor = tensors->Get(static_cast<flatbuffers::uoffset_t>(i));
             const auto where = graph.id + ".tensors[" + std::to_string(i) + "]";
+            budget_.spendReferences(1, where);
+            if (tensor)
+                budget_.spendText((tensor->name() ? tensor->name()->size() : 0) +
+                                      (tensor->shape() ? 8 * tensor->shape()->size() : 0),
+                                  where);
             graph.addValue(tensor ? tflite::tensorValue(*tensor, model_, file_, where) : Value{});
         }
         graph.inputs = indices(subgraph.inputs(), count);
@@ -83,6 +89,9 @@ class SubgraphReader {
             const auto* op = ops->Get(static_cast<flatbuffers::uoffset_t>(i));
             if (!op) continue;
             const auto* code = codeOf(model_, *op);
+            budget_.spendReferences((op->inputs() ? op->inputs()->size() : 0) +
+                                        (op->outputs() ? op->outputs()->size() : 0),
+                                    graph.id + ".operators[" + std::to_string(i) + "]");
             Node node;
             node.op = tflite::operatorName(code);
             node.name = node.op.substr(7) + "#" + std::to_string(i);
@@ -103,6 +112,7 @@ class SubgraphReader {
 
     const fb::Model& model_;
     const std::shared_ptr<const MappedFile>& file_;
+    ReadBudget budget_;
 };
 
 // Every ethos-u operator becomes an NPU partition whose child graph is its command stream; a

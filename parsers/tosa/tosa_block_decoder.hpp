@@ -13,6 +13,8 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include "parsers/common/read_budget.hpp"
+
 #include <string>
 #include <unordered_map>
 
@@ -20,7 +22,9 @@ namespace pteron::tosa {
 
 struct BlockContext {
     const TosaBuffer& buffer;
+    ReadBudget& budget;
     TosaSchema schema;
+    TosaSchema dtypeSchema; // the schema whose DType numbering the file's tensors use
     const flatbuffers::TypeTable& attributeUnion;
     std::string path; // "regions[0].blocks[1]"
     std::size_t partition = 0;
@@ -49,9 +53,9 @@ Value tensorValue(const Tensor& tensor, const BlockContext& context, const std::
     Value value;
     value.name = stringOr(tensor.name(), "");
     const auto type = static_cast<std::uint32_t>(tensor.type());
-    value.dtype = tosaDType(context.schema, type);
+    value.dtype = tosaDType(context.dtypeSchema, type);
     if (value.dtype == DType::Unknown && type != 0) {
-        const auto name = tosaDTypeName(context.schema, type);
+        const auto name = tosaDTypeName(context.dtypeSchema, type);
         value.attributes.push_back(
             {"tosa_type", name.empty() ? std::to_string(type) : std::string(name)});
     }
@@ -93,9 +97,14 @@ Value shapeValue(const Shape& shape, const BlockContext& context, const std::str
     return value;
 }
 
+// Values of the blocks decoded before, by name: nested regions may read tensors and variables
+// declared in an enclosing region, as the TOSA reference model resolves them.
+using EnclosingValues = std::unordered_map<std::string, Value>;
+
 class BlockDecoder {
   public:
-    BlockDecoder(const BlockContext& context, Graph& graph) : context_(context), graph_(graph) {}
+    BlockDecoder(const BlockContext& context, Graph& graph, const EnclosingValues& enclosing)
+        : context_(context), graph_(graph), enclosing_(enclosing) {}
 
     template <typename Block> void decode(const Block& block) {
         if (const auto* tensors = block.tensors())
@@ -125,12 +134,22 @@ class BlockDecoder {
         byName_.emplace(name, index); // the first of duplicate names wins
     }
 
-    std::int64_t lookup(const flatbuffers::String* name, const std::string& where) const {
+    std::int64_t lookup(const flatbuffers::String* name, const std::string& where) {
         const auto text = stringOr(name, "");
-        const auto found = byName_.find(text);
-        if (found == byName_.end())
-            failInBlock(context_, where, "a tensor or shape named \"" + text + "\" in the block");
-        return found->second;
+        context_.budget.spendReferences(1, context_.path);
+        context_.budget.spendText(text.size(), context_.path);
+        if (const auto found = byName_.find(text); found != byName_.end()) return found->second;
+        const auto outer = enclosing_.find(text);
+        if (outer == enclosing_.end())
+            failInBlock(context_, where,
+                        "a tensor or shape named \"" + text +
+                            "\" in the block or an enclosing region");
+        // A copy that shares the outer constant's bytes; the runtime finds variables by name.
+        Value copy = outer->second;
+        if (copy.kind != ValueKind::Constant) copy.kind = ValueKind::Intermediate;
+        copy.attributes.push_back({"declared in", std::string("an enclosing region")});
+        addValue(std::move(copy));
+        return byName_.at(text);
     }
 
     void markBoundary(const Names* names, ValueKind kind, std::vector<std::int64_t>& list,
@@ -188,6 +207,7 @@ class BlockDecoder {
 
     const BlockContext& context_;
     Graph& graph_;
+    const EnclosingValues& enclosing_;
     std::unordered_map<std::string, std::int64_t> byName_;
 };
 

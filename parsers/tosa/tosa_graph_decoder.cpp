@@ -41,9 +41,11 @@ bool isAncestor(const Model& model, std::size_t candidate, std::size_t graph) {
 class RegionDecoder {
   public:
     RegionDecoder(const TosaBuffer& buffer, const TosaGraphPlacement& placement, TosaSchema schema,
-                  const flatbuffers::TypeTable& attributeUnion, Model& model)
-        : buffer_(buffer), placement_(placement), schema_(schema), union_(attributeUnion),
-          model_(model) {}
+                  TosaSchema dtypeSchema, const flatbuffers::TypeTable& attributeUnion,
+                  Model& model)
+        : buffer_(buffer), placement_(placement), schema_(schema), dtypeSchema_(dtypeSchema),
+          union_(attributeUnion), model_(model),
+          budget_(buffer.bytes.size(), buffer.source.file, buffer.source.format) {}
 
     template <typename Root> std::size_t decode(const Root& root) {
         const auto* regions = root.regions();
@@ -92,11 +94,17 @@ class RegionDecoder {
             graph.attributes.push_back({"region", regionName});
             graph.attributes.push_back({"block", blockName});
             if (block) {
-                const BlockContext context{buffer_, schema_, union_,
-                                           "TosaGraph.regions[" + std::to_string(r) + "].blocks[" +
-                                               std::to_string(b) + "]",
-                                           0};
-                BlockDecoder(context, graph).decode(*block);
+                const BlockContext context{
+                    buffer_,
+                    budget_,
+                    schema_,
+                    dtypeSchema_,
+                    union_,
+                    "TosaGraph.regions[" + std::to_string(r) + "].blocks[" + std::to_string(b) + "]",
+                    0};
+                BlockDecoder(context, graph, enclosing_).decode(*block);
+                for (const auto& value : graph.values)
+                    enclosing_.emplace(value.name, value); // the first declaration wins
             }
             const auto index = model_.addGraph(std::move(graph));
             if (!regionGraph) regionGraph = index;
@@ -145,8 +153,11 @@ class RegionDecoder {
     const TosaBuffer& buffer_;
     const TosaGraphPlacement& placement_;
     TosaSchema schema_;
+    TosaSchema dtypeSchema_;
     const flatbuffers::TypeTable& union_;
     Model& model_;
+    ReadBudget budget_;
+    EnclosingValues enclosing_;
     std::vector<PlacedBlock> placed_;
 };
 
@@ -155,7 +166,10 @@ void decodeWith(const TosaBuffer& buffer, const TosaGraphPlacement& placement,
                 const flatbuffers::TypeTable& attributeUnion, Model& model, TosaDecoded& decoded) {
     const auto* root = verifiedRoot<Root>(buffer.bytes.bytes(), "TOSA", buffer.source);
     decoded.rootGraph =
-        RegionDecoder(buffer, placement, decoded.schema, attributeUnion, model).decode(*root);
+        RegionDecoder(buffer, placement, decoded.schema,
+                      decoded.preFinalDraftDTypes ? TosaSchema::V0_80 : decoded.schema,
+                      attributeUnion, model)
+            .decode(*root);
     if constexpr (requires { root->software_version(); })
         if (const auto* software = root->software_version()) {
             decoded.softwareVersion = std::to_string(software->_major()) + "." +
@@ -173,6 +187,8 @@ TosaDecoded decodeTosaBuffer(const TosaBuffer& buffer, const TosaGraphPlacement&
     TosaDecoded decoded;
     decoded.version = readTosaVersion(buffer.bytes.bytes(), buffer.source);
     decoded.schema = schemaFor(decoded.version, buffer.source);
+    decoded.preFinalDraftDTypes = placement.preFinalDraftDTypes && decoded.version.draft &&
+                                  decoded.schema != TosaSchema::V0_80;
     switch (decoded.schema) {
     case TosaSchema::V0_80:
         decodeWith<fb::tosa_v0_80::TosaGraph>(

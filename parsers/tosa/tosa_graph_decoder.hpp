@@ -23,13 +23,17 @@ struct TosaGraphPlacement {
     std::optional<std::size_t> rootParent; // parent of the first region's graph
     bool adoptUnreferenced = false;        // regions no operator names hang under the root
     Partition partition;                   // the one placement of every node
+    // Read a draft-stamped 1.0/1.1 file's element types with the numbering of pre-final drafts,
+    // which still held UINT8 and UINT16 (the 0.80 numbering); the version cannot tell them apart.
+    bool preFinalDraftDTypes = false;
 };
 
 struct TosaDecoded {
     TosaVersion version;
     TosaSchema schema = TosaSchema::V1_0;
     std::size_t rootGraph = 0;
-    std::string softwareVersion; // 1.1 files may name the writer's version
+    std::string softwareVersion;      // 1.1 files may name the writer's version
+    bool preFinalDraftDTypes = false; // element types were read with the pre-final numbering
 };
 
 // Regions become graphs (kind "region"); a region's first basic block is the region's graph and

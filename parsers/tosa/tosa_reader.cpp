@@ -13,7 +13,7 @@ bool looksLikeTosa(std::span<const std::byte> bytes, std::string_view path) {
     return path.size() >= 5 && path.substr(path.size() - 5) == ".tosa";
 }
 
-Model readTosa(std::shared_ptr<const MappedFile> file, const ReaderContext&) {
+Model readTosa(std::shared_ptr<const MappedFile> file, const ReaderContext& context) {
     Model model;
     model.path = file->path();
     model.format = "tosa";
@@ -23,6 +23,7 @@ Model readTosa(std::shared_ptr<const MappedFile> file, const ReaderContext&) {
     tosa::TosaGraphPlacement placement;
     placement.partition.backend = "tosa";
     placement.partition.device = DeviceClass::Unknown;
+    placement.preFinalDraftDTypes = context.options.tosaPreFinalDraftDTypes;
     const auto decoded = tosa::decodeTosaBuffer(buffer, placement, model);
 
     model.formatVersion = decoded.version.text();

@@ -158,40 +158,34 @@ class Inflater {
     Inflater(const Inflater&) = delete;
     Inflater& operator=(const Inflater&) = delete;
 
-    // True when the raw deflate stream ends exactly at the end of `out`.
-    bool run(std::span<const std::byte> in, std::span<std::byte> out) {
+    // Inflates the raw deflate stream into `out`, growing it as output actually arrives, and
+    // stops past `limit` bytes. True when the stream ends after exactly `expected` bytes.
+    bool run(std::span<const std::byte> in, std::uint64_t expected, std::uint64_t limit,
+             std::vector<std::byte>& out) {
+        constexpr std::size_t kChunk = std::size_t{1} << 20;
         std::size_t consumed = 0;
-        std::size_t produced = 0;
         while (true) {
+            if (out.size() > limit) return false;
+            const std::size_t before = out.size();
+            out.resize(before + kChunk);
             const std::size_t inChunk = std::min<std::size_t>(in.size() - consumed, UINT_MAX);
-            const std::size_t outChunk = std::min<std::size_t>(out.size() - produced, UINT_MAX);
             stream_.next_in =
                 reinterpret_cast<Bytef*>(const_cast<std::byte*>(in.data() + consumed));
             stream_.avail_in = static_cast<uInt>(inChunk);
-            if (outChunk == 0) return endsWithoutMoreOutput();
-            stream_.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
-            stream_.avail_out = static_cast<uInt>(outChunk);
+            stream_.next_out = reinterpret_cast<Bytef*>(out.data() + before);
+            stream_.avail_out = static_cast<uInt>(kChunk);
             const int status = inflate(&stream_, Z_NO_FLUSH);
             const std::size_t read = inChunk - stream_.avail_in;
-            const std::size_t written = outChunk - stream_.avail_out;
+            const std::size_t written = kChunk - stream_.avail_out;
             consumed += read;
-            produced += written;
-            if (status == Z_STREAM_END) return produced == out.size();
+            out.resize(before + written);
+            if (status == Z_STREAM_END) return out.size() == expected;
             if (status != Z_OK && status != Z_BUF_ERROR) return false;
             if (read == 0 && written == 0) return false; // truncated stream
         }
     }
 
   private:
-    // With the output full, the stream may only finish; a spare byte catches any extra output.
-    bool endsWithoutMoreOutput() {
-        Bytef spare = 0;
-        stream_.next_out = &spare;
-        stream_.avail_out = 1;
-        const int status = inflate(&stream_, Z_NO_FLUSH);
-        return status == Z_STREAM_END && stream_.avail_out == 1;
-    }
-
     z_stream stream_{};
 };
 
@@ -238,12 +232,18 @@ ByteView ZipArchive::contents(const ZipEntry& entry) const {
     if (entry.method == 0) {
         result = bytes_.sub(data, entry.compressedSize);
     } else {
-        // Bounded by checkEntry: at most kMaxDeflateRatio times bytes that exist.
-        std::vector<std::byte> out(entry.uncompressedSize);
+        // Memory follows the bytes the stream really produces, never the declared size alone.
+        if (inflatedTotal_ + entry.uncompressedSize > kMaxInflatedBytes)
+            in.fail(data, "members of at most " + std::to_string(kMaxInflatedBytes >> 20) +
+                              " MiB in all; " + entry.name + " declares " +
+                              std::to_string(entry.uncompressedSize) + " bytes after " +
+                              std::to_string(inflatedTotal_) + " already inflated");
+        std::vector<std::byte> out;
         Inflater inflater;
-        if (!inflater.run(compressed, out))
+        if (!inflater.run(compressed, entry.uncompressedSize, entry.uncompressedSize, out))
             in.fail(data, "a deflate stream of exactly " + std::to_string(entry.uncompressedSize) +
                               " bytes for " + entry.name);
+        inflatedTotal_ += out.size();
         auto owner = MappedFile::fromBytes(file_ + "!" + entry.name, out);
         result = ByteView(owner, owner->bytes());
     }

@@ -24,6 +24,9 @@ struct ZipEntry {
 // Largest expansion deflate can reach (about 1032:1), plus slack for tiny entries; larger
 // declared sizes are refused before anything is allocated.
 inline constexpr std::uint64_t kMaxDeflateRatio = 1032;
+// Vela's arrays (command stream, weights, scales, shapes) of the largest models are a few MB;
+// an archive whose members inflate past this is refused, naming the member.
+inline constexpr std::uint64_t kMaxInflatedBytes = std::uint64_t{64} << 20;
 
 class ZipArchive {
   public:
@@ -34,13 +37,15 @@ class ZipArchive {
     const ZipEntry* find(std::string_view name) const;
 
     // The entry's bytes, CRC-checked: stored entries view the archive without copying; deflated
-    // ones are inflated into a buffer of exactly the declared size.
+    // ones are inflated as their stream produces bytes, all members together at most
+    // kMaxInflatedBytes.
     ByteView contents(const ZipEntry& entry) const;
 
   private:
     ByteView bytes_;
     std::string file_;
     std::vector<ZipEntry> entries_;
+    mutable std::uint64_t inflatedTotal_ = 0;
 };
 
 } // namespace pteron::vela_report

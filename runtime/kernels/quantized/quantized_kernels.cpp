@@ -1,10 +1,11 @@
-// Registers the quantized kernel family.
+// Registers the quantized kernel family: ExecuTorch's quantized_decomposed operators.
 #include "runtime/kernel_registry.hpp"
+#include "runtime/kernels/quantized/quantized_family.hpp"
 
 namespace pteron::runtime {
 
 void addQuantizedKernels(KernelRegistry& registry) {
-    (void)registry;
+    quantized::addQuantizeKernels(registry);
 }
 
 } // namespace pteron::runtime

@@ -1,10 +1,19 @@
-// Registers the tflite kernel family.
+// Registers the tflite kernel family: TensorFlow Lite builtin operators with TFLite Micro's
+// int8 reference semantics and plain fp32.
 #include "runtime/kernel_registry.hpp"
+#include "runtime/kernels/tflite/tflite_family.hpp"
 
 namespace pteron::runtime {
 
 void addTfliteKernels(KernelRegistry& registry) {
-    (void)registry;
+    tflite::addConvolutionKernels(registry);
+    tflite::addFullyConnectedKernels(registry);
+    tflite::addElementwiseKernels(registry);
+    tflite::addActivationKernels(registry);
+    tflite::addPoolingKernels(registry);
+    tflite::addQuantizeKernels(registry);
+    tflite::addShapeKernels(registry);
+    tflite::addReductionKernels(registry);
 }
 
 } // namespace pteron::runtime

@@ -1,0 +1,191 @@
+// Broadcasting binary operators ADD, SUB, MUL (int8 per TFLM add/sub/mul with their left
+// shift and rescales, int32, fp32), DIV, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE.
+#include "runtime/kernels/tflite/tflite_broadcast.hpp"
+#include "runtime/kernels/tflite/tflite_family.hpp"
+#include "runtime/kernels/tflite/tflite_fixed_point.hpp"
+#include "runtime/kernels/tflite/tflite_quantization.hpp"
+
+#include <cmath>
+
+namespace pteron::runtime::tflite {
+
+namespace {
+
+enum class BinaryOp { Add, Sub, Mul, Div, Maximum, Minimum, SquaredDifference };
+
+template <typename In, typename Out, typename Compute>
+Tensor broadcastInto(const KernelContext& ctx, DType outType, Compute&& compute) {
+    const auto& a = ctx.input(0);
+    const auto& b = ctx.input(1);
+    const auto plan = broadcastShapes(ctx, a.shape(), b.shape());
+    Tensor out(outType, plan.output);
+    const auto* x = a.elements<In>().data();
+    const auto* y = b.elements<In>().data();
+    auto* result = out.mutableElements<Out>().data();
+    forEachBroadcast(plan, [&](std::int64_t i, std::int64_t ia, std::int64_t ib) {
+        result[i] = compute(x[ia], y[ib]);
+    });
+    return out;
+}
+
+float floatOp(BinaryOp op, float x, float y) {
+    switch (op) {
+    case BinaryOp::Add:
+        return x + y;
+    case BinaryOp::Sub:
+        return x - y;
+    case BinaryOp::Mul:
+        return x * y;
+    case BinaryOp::Div:
+        return x / y;
+    case BinaryOp::Maximum:
+        return std::max(x, y);
+    case BinaryOp::Minimum:
+        return std::min(x, y);
+    case BinaryOp::SquaredDifference:
+        return (x - y) * (x - y);
+    }
+    return 0;
+}
+
+void binaryFloat(KernelContext& ctx, BinaryOp op) {
+    const auto range = floatActivationRange(ctx);
+    ctx.setOutput(0, broadcastInto<float, float>(ctx, DType::Float32, [&](float x, float y) {
+                      return std::clamp(floatOp(op, x, y), range.min, range.max);
+                  }));
+}
+
+void binaryInt32(KernelContext& ctx, BinaryOp op) {
+    const auto activation = fusedActivation(ctx);
+    std::int64_t low = std::numeric_limits<std::int32_t>::min();
+    std::int64_t high = std::numeric_limits<std::int32_t>::max();
+    if (activation == "RELU" || activation == "RELU6") low = 0;
+    if (activation == "RELU6") high = 6;
+    if (activation == "RELU_N1_TO_1") low = -1, high = 1;
+    ctx.setOutput(0, broadcastInto<std::int32_t, std::int32_t>(
+                         ctx, DType::Int32, [&](std::int32_t x, std::int32_t y) -> std::int32_t {
+                             std::int64_t r = 0;
+                             switch (op) {
+                             case BinaryOp::Add:
+                                 r = std::int64_t{x} + y;
+                                 break;
+                             case BinaryOp::Sub:
+                                 r = std::int64_t{x} - y;
+                                 break;
+                             case BinaryOp::Mul:
+                                 r = std::int64_t{x} * y;
+                                 break;
+                             case BinaryOp::Div:
+                                 r = y == 0 ? 0 : std::int64_t{x} / y;
+                                 break;
+                             case BinaryOp::Maximum:
+                                 r = std::max(x, y);
+                                 break;
+                             case BinaryOp::Minimum:
+                                 r = std::min(x, y);
+                                 break;
+                             case BinaryOp::SquaredDifference:
+                                 r = (std::int64_t{x} - y) * (std::int64_t{x} - y);
+                                 break;
+                             }
+                             return static_cast<std::int32_t>(
+                                 std::clamp(static_cast<std::int64_t>(wrapToInt32(r)), low, high));
+                         }));
+}
+
+// ADD/SUB: both inputs are brought to a common scale (twice the larger input scale) with 20
+// bits of headroom, summed, then rescaled to the output.
+void addSubInt8(KernelContext& ctx, bool subtract) {
+    const auto in1 = inputQuantization(ctx, 0);
+    const auto in2 = inputQuantization(ctx, 1);
+    const auto out = outputQuantization(ctx, 0);
+    if (in1.scale <= 0 || in2.scale <= 0 || out.scale <= 0) ctx.fail("scales must be positive");
+    constexpr int kLeftShift = 20;
+    const double twiceMax = 2 * static_cast<double>(std::max(in1.scale, in2.scale));
+    const auto m1 = quantizeMultiplier(static_cast<double>(in1.scale) / twiceMax);
+    const auto m2 = quantizeMultiplier(static_cast<double>(in2.scale) / twiceMax);
+    const auto mOut =
+        quantizeMultiplier(twiceMax / ((1 << kLeftShift) * static_cast<double>(out.scale)));
+    if (m1.shift > 0 || m2.shift > 0 || mOut.shift > 0)
+        ctx.fail("input scales are too different for the integer ADD/SUB");
+    const auto range = quantizedActivationRange(ctx, out, -128, 127);
+    ctx.setOutput(
+        0,
+        broadcastInto<std::int8_t, std::int8_t>(
+            ctx, DType::Int8, [&](std::int8_t x, std::int8_t y) {
+                const std::int32_t a = wrapToInt32((std::int64_t{x} - in1.zeroPoint) << kLeftShift);
+                const std::int32_t b = wrapToInt32((std::int64_t{y} - in2.zeroPoint) << kLeftShift);
+                const std::int32_t sa = multiplyByQuantizedMultiplier(a, m1.multiplier, m1.shift);
+                const std::int32_t sb = multiplyByQuantizedMultiplier(b, m2.multiplier, m2.shift);
+                const std::int32_t raw = subtract ? wrappingSub(sa, sb) : wrappingAdd(sa, sb);
+                const std::int64_t scaled =
+                    std::int64_t{multiplyByQuantizedMultiplier(raw, mOut.multiplier, mOut.shift)} +
+                    out.zeroPoint;
+                return static_cast<std::int8_t>(
+                    std::clamp<std::int64_t>(scaled, range.min, range.max));
+            }));
+}
+
+void mulInt8(KernelContext& ctx) {
+    const auto in1 = inputQuantization(ctx, 0);
+    const auto in2 = inputQuantization(ctx, 1);
+    const auto out = outputQuantization(ctx, 0);
+    if (out.scale <= 0) ctx.fail("the output scale must be positive");
+    const auto m =
+        quantizeMultiplier(static_cast<double>(in1.scale) * static_cast<double>(in2.scale) /
+                           static_cast<double>(out.scale));
+    const auto range = quantizedActivationRange(ctx, out, -128, 127);
+    ctx.setOutput(
+        0, broadcastInto<std::int8_t, std::int8_t>(
+               ctx, DType::Int8, [&](std::int8_t x, std::int8_t y) {
+                   const std::int32_t product = wrapToInt32((std::int64_t{x} - in1.zeroPoint) *
+                                                            (std::int64_t{y} - in2.zeroPoint));
+                   const std::int64_t scaled =
+                       std::int64_t{multiplyByQuantizedMultiplier(product, m.multiplier, m.shift)} +
+                       out.zeroPoint;
+                   return static_cast<std::int8_t>(
+                       std::clamp<std::int64_t>(scaled, range.min, range.max));
+               }));
+}
+
+// MAXIMUM/MINIMUM on int8 compare raw values (both inputs share the output quantisation).
+void minMaxInt8(KernelContext& ctx, bool maximum) {
+    ctx.setOutput(0, broadcastInto<std::int8_t, std::int8_t>(
+                         ctx, DType::Int8, [&](std::int8_t x, std::int8_t y) {
+                             return maximum ? std::max(x, y) : std::min(x, y);
+                         }));
+}
+
+void binary(KernelContext& ctx, BinaryOp op) {
+    const auto type = ctx.input(0).dtype();
+    if (ctx.input(1).dtype() != type)
+        ctx.fail("operands must share a type, given " + ctx.input(0).typeText() + " and " +
+                 ctx.input(1).typeText());
+    if (type == DType::Float32) return binaryFloat(ctx, op);
+    if (type == DType::Int32) return binaryInt32(ctx, op);
+    if (type == DType::Int8) {
+        if (op == BinaryOp::Add || op == BinaryOp::Sub) return addSubInt8(ctx, op == BinaryOp::Sub);
+        if (op == BinaryOp::Mul) return mulInt8(ctx);
+        if (op == BinaryOp::Maximum || op == BinaryOp::Minimum)
+            return minMaxInt8(ctx, op == BinaryOp::Maximum);
+    }
+    ctx.fail("input type " + ctx.input(0).typeText() + " is not supported for this operator");
+}
+
+} // namespace
+
+void addElementwiseKernels(KernelRegistry& registry) {
+    const std::pair<const char*, BinaryOp> ops[] = {
+        {"tflite.ADD", BinaryOp::Add},
+        {"tflite.SUB", BinaryOp::Sub},
+        {"tflite.MUL", BinaryOp::Mul},
+        {"tflite.DIV", BinaryOp::Div},
+        {"tflite.MAXIMUM", BinaryOp::Maximum},
+        {"tflite.MINIMUM", BinaryOp::Minimum},
+        {"tflite.SQUARED_DIFFERENCE", BinaryOp::SquaredDifference},
+    };
+    for (const auto& [name, op] : ops)
+        registry.add(name, [op](KernelContext& ctx) { binary(ctx, op); });
+}
+
+} // namespace pteron::runtime::tflite
