@@ -45,8 +45,8 @@ void addOrSub(KernelContext& ctx, const BinaryOperands& operands, std::size_t al
         const T alpha = alphaOf<T>(ctx, alphaIndex);
         return [alpha, subtract, reversed](T x, T y) -> T {
             if (reversed) std::swap(x, y); // rsub: other - alpha * self
-            const T term = scaled(alpha, reversed ? x : y);
-            const T base = reversed ? y : x;
+            const T term = scaled(alpha, y);
+            const T base = x;
             if constexpr (std::is_integral_v<T>)
                 return subtract ? wrappingSub(base, term) : wrappingAdd(base, term);
             else
