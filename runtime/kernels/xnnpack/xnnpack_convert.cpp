@@ -121,8 +121,11 @@ void fromQuantized(KernelContext& ctx) {
     Tensor out(declared.dtype == DType::UInt8 ? DType::UInt8 : DType::Int8, input.shape());
     const std::int32_t bias = (outZp << 8) + 0x80;
     for (std::size_t i = 0; i < values.size(); ++i) {
-        const std::int32_t scaled = (bias + (values[i] - zeroPoint) * multiplier) >> 8;
-        storeInteger(out, i, std::clamp(scaled, range.min, range.max));
+        const std::int64_t scaled =
+            (std::int64_t{bias} + (std::int64_t{values[i]} - zeroPoint) * multiplier) >> 8;
+        storeInteger(
+            out, i,
+            static_cast<std::int32_t>(std::clamp<std::int64_t>(scaled, range.min, range.max)));
     }
     ctx.setOutput(0, std::move(out));
 }

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <type_traits>
 
 namespace pteron::runtime::xnnpack {
 
@@ -104,6 +105,8 @@ void forEachTap(const ConvGeometry& g, std::int64_t b, std::int64_t oy, std::int
 template <typename T, typename Finish>
 void convolve(const KernelContext& ctx, const ConvGeometry& g, const std::vector<T>& input,
               const std::vector<T>& weights, Finish&& finish) {
+    // Integer sums run in 64 bits and wrap to 32 at the end, as XNNPACK's int32 sums wrap.
+    using Acc = std::conditional_t<std::is_integral_v<T>, std::int64_t, T>;
     const std::int64_t taps = g.depthwise ? 1 : g.groupIn;
     ctx.pool().parallelFor(g.batches * g.outH, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t row = begin; row < end; ++row) {
@@ -112,14 +115,14 @@ void convolve(const KernelContext& ctx, const ConvGeometry& g, const std::vector
             for (std::int64_t ox = 0; ox < g.outW; ++ox) {
                 const std::int64_t pixel = (row * g.outW + ox);
                 for (std::int64_t oc = 0; oc < g.outC; ++oc) {
-                    T acc{};
+                    Acc acc{};
                     forEachTap(g, b, oy, ox, oc, [&](std::int64_t in, std::int64_t w) {
                         const T* x = input.data() + in;
                         const T* k = weights.data() + w;
                         for (std::int64_t i = 0; i < taps; ++i)
-                            acc += x[i] * k[i];
+                            acc += static_cast<Acc>(x[i]) * k[i];
                     });
-                    finish(b, pixel, oc, acc);
+                    finish(b, pixel, oc, static_cast<T>(acc));
                 }
             }
         }
@@ -211,7 +214,9 @@ void runConvolution(KernelContext& ctx, const ConvGeometry& g, const Shape& fina
     convolve<std::int32_t>(
         ctx, g, input, weights.integers,
         [&](std::int64_t, std::int64_t pixel, std::int64_t oc, std::int32_t acc) {
-            if (hasBias) acc += bias[static_cast<std::size_t>(oc)];
+            if (hasBias)
+                acc = static_cast<std::int32_t>(std::int64_t{acc} +
+                                                bias[static_cast<std::size_t>(oc)]);
             const std::int32_t q =
                 requantize(acc, scales[static_cast<std::size_t>(oc)], outZp, range);
             const auto at = static_cast<std::size_t>(pixel * g.outC + oc);
