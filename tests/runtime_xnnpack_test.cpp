@@ -6,6 +6,8 @@
 #include "runtime/tensor_elements.hpp"
 #include "tests/support/fixtures.hpp"
 
+#include "xnnpack_graph_generated.h"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -332,5 +334,17 @@ TEST_CASE("xnnpack: the sample program's delegate matches its quantised linear a
                        -128.0, 127.0);
         CHECK(std::abs(static_cast<double>(y[static_cast<std::size_t>(o)]) -
                        std::clamp(fcOut, low, high)) <= 1.0);
+    }
+}
+
+TEST_CASE("xnnpack: every node type the schema decodes has a kernel", "[runtime][xnnpack]") {
+    const auto kernels = KernelRegistry::withAllKernels();
+    const auto* types = fb::xnnpack::XNodeUnionTypeTable();
+    // Member 0 is NONE; the others are "XNN<NodeType>".
+    for (std::size_t member = 1; member < types->num_elems; ++member) {
+        const std::string name = types->names[member];
+        const auto op = "xnnpack." + name.substr(name.rfind("XNN", 0) == 0 ? 3 : 0);
+        INFO(op);
+        CHECK(kernels.find(op) != nullptr);
     }
 }
