@@ -11,6 +11,8 @@ packages=(
     libonnx-dev libprotobuf-dev protobuf-compiler
     zlib1g-dev
     qt6-base-dev qt6-svg-dev libgl-dev
+    # Tests only: libtorch is the independent oracle of the aten kernels.
+    libtorch-dev
 )
 
 run_as_root() {

@@ -10,6 +10,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 using namespace pteron;
@@ -122,6 +124,26 @@ TEST_CASE("bpte: run --verify reproduces every case of the module test bundle", 
     INFO(run.out << run.err);
     CHECK(run.exitCode == 0);
     CHECK(run.out.find("10 of 10 bundled test cases passed") != std::string::npos);
+}
+
+TEST_CASE("bpte: run --verify fails a case whose expected output was changed", "[bpte][runtime]") {
+    const auto original = MappedFile::open(testing::oracle(kModuleTest));
+    const auto bundle = readBundledProgram(original);
+    std::vector<std::byte> bytes(original->bytes().begin(), original->bytes().end());
+    // Case 4 now expects 3 where the program computes 2.
+    const auto offset = bundle.suites.at(0).cases.at(4).expectedOutputs.at(0).data.fileOffset();
+    bytes.at(offset) = std::byte{3};
+    const auto path = (testing::madeDir() / "changed_expectation.bpte").string();
+    {
+        std::ofstream file(path, std::ios::binary);
+        file.write(reinterpret_cast<const char*>(bytes.data()),
+                   static_cast<std::streamsize>(bytes.size()));
+    }
+    const auto run = verify(path);
+    INFO(run.out << run.err);
+    CHECK(run.exitCode == 4);
+    CHECK(run.out.find("forward case 4: FAIL  max abs 1") != std::string::npos);
+    CHECK(run.out.find("9 of 10 bundled test cases passed") != std::string::npos);
 }
 
 TEST_CASE("bpte: run --verify reproduces the LeNet tutorial bundles", "[bpte][runtime]") {

@@ -56,7 +56,7 @@ Model readBpte(std::shared_ptr<const MappedFile> file, const ReaderContext& cont
 } // namespace
 
 FormatReader bpteFormatReader() {
-    return {"bundled program",
+    return {"bundled-program",
             [](std::span<const std::byte> bytes, std::string_view path) {
                 // A damaged file named .bpte is still told what it should have been.
                 return hasBundledProgramIdentifier(bytes) || hasBpteExtension(path);

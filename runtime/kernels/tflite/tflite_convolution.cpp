@@ -111,6 +111,8 @@ void convInt8(KernelContext& ctx, const ConvShape& s, bool depthwise) {
     const std::int32_t* bias =
         ctx.hasInput(2) ? dataOf<std::int32_t>(ctx, 2, DType::Int32) : nullptr;
     const std::int32_t inputOffset = -inputQuantization(ctx, 0).zeroPoint;
+    // With int8 zero points a product stays below 2^15, which the reduction bound relies on.
+    if (inputOffset < -127 || inputOffset > 128) ctx.fail("the input zero point is not int8");
     const auto requantize = channelRequantization(ctx, 0, 1, static_cast<std::size_t>(s.outC));
     auto out = outputTensor(s, DType::Int8);
     auto* result = out.mutableElements<std::int8_t>().data();

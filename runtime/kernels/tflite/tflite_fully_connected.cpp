@@ -52,6 +52,9 @@ void fcInt8(KernelContext& ctx, const FcShape& s) {
     }
     const std::int32_t inputOffset = -inputQuantization(ctx, 0).zeroPoint;
     const std::int32_t filterOffset = -inputQuantization(ctx, 1).zeroPoint;
+    // With int8 zero points a product stays below 2^16, which the depth bound relies on.
+    if (inputOffset < -127 || inputOffset > 128 || filterOffset < -127 || filterOffset > 128)
+        ctx.fail("input and filter zero points must be int8");
     const auto requantize = channelRequantization(ctx, 0, 1, static_cast<std::size_t>(s.outputs));
     Tensor out(DType::Int8, s.outputShape);
     auto* result = out.mutableElements<std::int8_t>().data();

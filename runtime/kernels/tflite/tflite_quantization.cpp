@@ -20,11 +20,15 @@ QuantizedMultiplier quantizeMultiplier(double real) {
 
 namespace {
 
-TensorQuantization quantizationOf(const Quantization& quantization) {
+// Zero points beyond 16 bits belong to no integer model and would overflow the int32 sums.
+TensorQuantization quantizationOf(const KernelContext& ctx, const Quantization& quantization) {
     TensorQuantization result;
     if (!quantization.scales.empty()) result.scale = static_cast<float>(quantization.scales[0]);
-    if (!quantization.zeroPoints.empty())
-        result.zeroPoint = static_cast<std::int32_t>(quantization.zeroPoints[0]);
+    if (quantization.zeroPoints.empty()) return result;
+    const auto zeroPoint = quantization.zeroPoints[0];
+    if (zeroPoint < -65536 || zeroPoint > 65536)
+        ctx.fail("zero point " + std::to_string(zeroPoint) + " is out of range");
+    result.zeroPoint = static_cast<std::int32_t>(zeroPoint);
     return result;
 }
 
@@ -32,11 +36,11 @@ TensorQuantization quantizationOf(const Quantization& quantization) {
 
 TensorQuantization inputQuantization(const KernelContext& ctx, std::size_t index) {
     const auto& declared = ctx.inputValue(index).quantization;
-    return quantizationOf(declared.empty() ? ctx.input(index).quantization : declared);
+    return quantizationOf(ctx, declared.empty() ? ctx.input(index).quantization : declared);
 }
 
 TensorQuantization outputQuantization(const KernelContext& ctx, std::size_t index) {
-    return quantizationOf(ctx.outputValue(index).quantization);
+    return quantizationOf(ctx, ctx.outputValue(index).quantization);
 }
 
 std::vector<float> inputScales(const KernelContext& ctx, std::size_t index) {
@@ -53,8 +57,11 @@ std::string fusedActivation(const KernelContext& ctx) {
 
 IntegerRange quantizedActivationRange(const KernelContext& ctx, const TensorQuantization& output,
                                       std::int32_t typeMin, std::int32_t typeMax) {
+    // zero_point + round(value / scale), held in the type's range (a NaN scale gives typeMin).
     const auto quantize = [&](float value) {
-        return output.zeroPoint + static_cast<std::int32_t>(std::round(value / output.scale));
+        const double q = static_cast<double>(output.zeroPoint) + std::round(value / output.scale);
+        if (!(q >= typeMin)) return typeMin;
+        return q > typeMax ? typeMax : static_cast<std::int32_t>(q);
     };
     const auto activation = fusedActivation(ctx);
     if (activation == "NONE") return {typeMin, typeMax};

@@ -235,10 +235,16 @@ void transpose(KernelContext& ctx) {
 void stridedSlice(KernelContext& ctx) {
     const auto& input = ctx.input(0);
     const std::size_t rank = input.rank();
-    const auto begin = integerOperand(ctx, 1);
-    auto end = integerOperand(ctx, 2);
-    const auto strides =
-        ctx.hasInput(3) ? integerOperand(ctx, 3) : std::vector<std::int64_t>(rank, 1);
+    // Indices far beyond any tensor mean "to the end"; clamping them keeps the sums exact.
+    const auto bounded = [&](std::size_t index) {
+        auto values = integerOperand(ctx, index);
+        for (auto& v : values)
+            v = std::clamp<std::int64_t>(v, -(std::int64_t{1} << 40), std::int64_t{1} << 40);
+        return values;
+    };
+    const auto begin = bounded(1);
+    const auto end = bounded(2);
+    const auto strides = ctx.hasInput(3) ? bounded(3) : std::vector<std::int64_t>(rank, 1);
     if (begin.size() != rank || end.size() != rank || strides.size() != rank)
         ctx.fail("begin, end and strides must have one entry per axis");
     if (ctx.intAttribute("ellipsis_mask", 0) != 0 || ctx.intAttribute("new_axis_mask", 0) != 0)

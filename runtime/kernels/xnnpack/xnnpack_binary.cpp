@@ -150,8 +150,8 @@ void quantizedByValue(KernelContext& ctx, Binary op) {
         } else {
             const float value = apply(op, static_cast<float>(x - a.zeroPoint) * a.scale,
                                       static_cast<float>(y - b.zeroPoint) * b.scale);
-            q = static_cast<std::int32_t>(std::clamp(
-                std::nearbyint(value / outQ.scales[0]) + static_cast<float>(outZp), -1e9f, 1e9f));
+            q = roundedInRange(value / outQ.scales[0] + static_cast<float>(outZp), range.min,
+                               range.max);
         }
         out[static_cast<std::size_t>(i)] = std::clamp(q, range.min, range.max);
     });

@@ -17,10 +17,8 @@ void storeInteger(Tensor& out, std::size_t index, std::int32_t value) {
 
 std::int32_t quantizeValue(float x, float inverseScale, std::int32_t zeroPoint,
                            const IntegerClamp& range) {
-    float scaled = x * inverseScale;
-    scaled = std::max(scaled, static_cast<float>(range.min - zeroPoint));
-    scaled = std::min(scaled, static_cast<float>(range.max - zeroPoint));
-    return static_cast<std::int32_t>(std::nearbyint(scaled)) + zeroPoint;
+    return roundedInRange(x * inverseScale, range.min - zeroPoint, range.max - zeroPoint) +
+           zeroPoint;
 }
 
 struct DynamicParameters {
@@ -40,7 +38,7 @@ DynamicParameters dynamicParameters(float minimum, float maximum) {
     const float fromMaxError = qmax + descaledMax;
     float zeroPoint = fromMinError + fromMaxError > 0 ? qmin - descaledMin : qmax - descaledMax;
     zeroPoint = std::clamp(zeroPoint, qmin, qmax);
-    return {scale, static_cast<std::int32_t>(std::nearbyint(zeroPoint))};
+    return {scale, roundedInRange(zeroPoint, -128, 127)};
 }
 
 std::int64_t nonBatchDims(const Value& value) {
@@ -117,15 +115,17 @@ void fromQuantized(KernelContext& ctx) {
     const auto outQ = outputQuantization(ctx, 0);
     if (outQ.scales.empty()) ctx.fail("the quantised output has no scale");
     const std::int32_t outZp = outQ.zeroPoints.empty() ? 0 : outQ.zeroPoints[0];
-    const auto multiplier =
-        static_cast<std::int32_t>(std::lrint(256.0f * (scale / outQ.scales[0])));
+    const auto multiplier = roundedInRange(256.0f * (scale / outQ.scales[0]), 0, 1 << 16);
     if (multiplier < 1 || multiplier > 32768) ctx.fail("the scale ratio is outside [2^-8, 2^7]");
     const auto range = quantizedClamp(ctx, outQ.scales[0], outZp, declared.dtype);
     Tensor out(declared.dtype == DType::UInt8 ? DType::UInt8 : DType::Int8, input.shape());
     const std::int32_t bias = (outZp << 8) + 0x80;
     for (std::size_t i = 0; i < values.size(); ++i) {
-        const std::int32_t scaled = (bias + (values[i] - zeroPoint) * multiplier) >> 8;
-        storeInteger(out, i, std::clamp(scaled, range.min, range.max));
+        const std::int64_t scaled =
+            (std::int64_t{bias} + (std::int64_t{values[i]} - zeroPoint) * multiplier) >> 8;
+        storeInteger(
+            out, i,
+            static_cast<std::int32_t>(std::clamp<std::int64_t>(scaled, range.min, range.max)));
     }
     ctx.setOutput(0, std::move(out));
 }

@@ -7,6 +7,9 @@
 #include "runtime/kernels/xnnpack/xnnpack_operands.hpp"
 
 #include <cmath>
+#include <cstring>
+#include <optional>
+#include <type_traits>
 
 namespace pteron::runtime::xnnpack {
 
@@ -36,8 +39,9 @@ bool isQuantized(const Tensor& tensor, const OperandQuantization& q) {
     return !isFloatType(tensor.dtype()) && q.kind != QuantKind::None;
 }
 
-Weights weightsOf(const KernelContext& ctx, std::size_t index, std::int64_t channels) {
-    const auto& tensor = ctx.input(index);
+Weights weightsOf(const KernelContext& ctx, std::size_t index, std::int64_t channels,
+                  const std::optional<Tensor>& replacement) {
+    const auto& tensor = replacement ? *replacement : ctx.input(index);
     Weights weights;
     if (isFloatType(tensor.dtype())) {
         weights.floats = floatsOf(ctx, tensor);
@@ -101,6 +105,8 @@ void forEachTap(const ConvGeometry& g, std::int64_t b, std::int64_t oy, std::int
 template <typename T, typename Finish>
 void convolve(const KernelContext& ctx, const ConvGeometry& g, const std::vector<T>& input,
               const std::vector<T>& weights, Finish&& finish) {
+    // Integer sums run in 64 bits and wrap to 32 at the end, as XNNPACK's int32 sums wrap.
+    using Acc = std::conditional_t<std::is_integral_v<T>, std::int64_t, T>;
     const std::int64_t taps = g.depthwise ? 1 : g.groupIn;
     ctx.pool().parallelFor(g.batches * g.outH, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t row = begin; row < end; ++row) {
@@ -109,14 +115,14 @@ void convolve(const KernelContext& ctx, const ConvGeometry& g, const std::vector
             for (std::int64_t ox = 0; ox < g.outW; ++ox) {
                 const std::int64_t pixel = (row * g.outW + ox);
                 for (std::int64_t oc = 0; oc < g.outC; ++oc) {
-                    T acc{};
+                    Acc acc{};
                     forEachTap(g, b, oy, ox, oc, [&](std::int64_t in, std::int64_t w) {
                         const T* x = input.data() + in;
                         const T* k = weights.data() + w;
                         for (std::int64_t i = 0; i < taps; ++i)
-                            acc += x[i] * k[i];
+                            acc += static_cast<Acc>(x[i]) * k[i];
                     });
-                    finish(b, pixel, oc, acc);
+                    finish(b, pixel, oc, static_cast<T>(acc));
                 }
             }
         }
@@ -124,7 +130,8 @@ void convolve(const KernelContext& ctx, const ConvGeometry& g, const std::vector
 }
 
 // Runs the convolution in the arithmetic the operand types call for and sets output 0.
-void runConvolution(KernelContext& ctx, const ConvGeometry& g, const Shape& finalShape = {}) {
+void runConvolution(KernelContext& ctx, const ConvGeometry& g, const Shape& finalShape = {},
+                    std::optional<Tensor> filterOverride = std::nullopt) {
     const auto shaped = [&](Tensor tensor) {
         return finalShape.empty() ? tensor : tensor.reshaped(finalShape);
     };
@@ -132,7 +139,7 @@ void runConvolution(KernelContext& ctx, const ConvGeometry& g, const Shape& fina
     const auto outType = ctx.outputValue(0).dtype;
     const Shape outShape{g.batches, g.outH, g.outW, g.outC};
     const bool hasBias = ctx.hasInput(2);
-    const auto weights = weightsOf(ctx, 1, g.outC);
+    const auto weights = weightsOf(ctx, 1, g.outC, filterOverride);
     const auto clamp = outputClamp(ctx);
     const auto inQ = inputQuantization(ctx, 0);
     if (g.depthwise ? g.kH * g.kW > (1 << 16) : g.kH * g.kW * g.groupIn > (1 << 15))
@@ -207,7 +214,9 @@ void runConvolution(KernelContext& ctx, const ConvGeometry& g, const Shape& fina
     convolve<std::int32_t>(
         ctx, g, input, weights.integers,
         [&](std::int64_t, std::int64_t pixel, std::int64_t oc, std::int32_t acc) {
-            if (hasBias) acc += bias[static_cast<std::size_t>(oc)];
+            if (hasBias)
+                acc = static_cast<std::int32_t>(std::int64_t{acc} +
+                                                bias[static_cast<std::size_t>(oc)]);
             const std::int32_t q =
                 requantize(acc, scales[static_cast<std::size_t>(oc)], outZp, range);
             const auto at = static_cast<std::size_t>(pixel * g.outC + oc);
@@ -295,6 +304,21 @@ void convolution(KernelContext& ctx, bool depthwise, bool transposed) {
     runConvolution(ctx, convGeometry(ctx, depthwise, transposed));
 }
 
+// [K, N] weights (the transpose-weights flag) as the [N, K] layout the convolution walks.
+Tensor transposedWeights(const Tensor& filter) {
+    const auto bytes = runtimeElementBytes(filter.dtype());
+    const std::int64_t depth = filter.dim(0), outputs = filter.dim(1);
+    Tensor result(filter.dtype(), {outputs, depth});
+    const auto* source = filter.bytes().data();
+    auto* target = result.mutableBytes().data();
+    for (std::int64_t k = 0; k < depth; ++k)
+        for (std::int64_t n = 0; n < outputs; ++n)
+            std::memcpy(target + static_cast<std::size_t>(n * depth + k) * bytes,
+                        source + static_cast<std::size_t>(k * outputs + n) * bytes, bytes);
+    result.quantization = filter.quantization;
+    return result;
+}
+
 // FullyConnected as a 1x1 convolution over rows of the input's last axis.
 void fullyConnected(KernelContext& ctx) {
     const auto& input = ctx.input(0);
@@ -302,22 +326,27 @@ void fullyConnected(KernelContext& ctx) {
     if (filter.rank() != 2 || input.rank() == 0)
         ctx.fail("FullyConnected needs a 2-d filter and a ranked input, given " + input.typeText() +
                  " and " + filter.typeText());
-    const bool transposedWeights = (ctx.intAttribute("flags", 0) & kTransposeWeights) != 0;
-    if (transposedWeights) ctx.fail("transposed [K, N] weights are not supported");
-    const std::int64_t depth = filter.dim(1);
+    const bool transposed = (ctx.intAttribute("flags", 0) & kTransposeWeights) != 0;
+    if (transposed && runtimeElementBytes(filter.dtype()) == 0)
+        ctx.fail("transposed weights of " + filter.typeText() + " are not supported");
+    const std::int64_t depth = transposed ? filter.dim(0) : filter.dim(1);
     if (depth <= 0 || input.elementCount() % static_cast<std::uint64_t>(depth) != 0)
         ctx.fail("input " + input.typeText() + " does not split into rows of " +
                  std::to_string(depth));
     ConvGeometry g;
     g.batches = static_cast<std::int64_t>(input.elementCount()) / depth;
     g.inC = depth;
-    g.outC = filter.dim(0);
+    g.outC = transposed ? filter.dim(1) : filter.dim(0);
     g.groupIn = depth;
     g.groupOut = g.outC;
     if (depth > (1 << 15)) ctx.fail("the reduction is larger than the kernel supports");
     // The output keeps the input's leading dimensions.
     Shape shape = input.shape();
     shape.back() = g.outC;
+    if (transposed) {
+        runConvolution(ctx, g, shape, transposedWeights(filter));
+        return;
+    }
     runConvolution(ctx, g, shape);
 }
 

@@ -64,7 +64,8 @@ OperandQuantization fromQuantization(const Quantization& q) {
     if (q.empty()) return result;
     result.scales.assign(q.scales.begin(), q.scales.end());
     for (const auto zp : q.zeroPoints)
-        result.zeroPoints.push_back(static_cast<std::int32_t>(zp));
+        result.zeroPoints.push_back(
+            static_cast<std::int32_t>(std::clamp<std::int64_t>(zp, INT32_MIN, INT32_MAX)));
     result.axis = q.axis.value_or(0);
     result.groupSize = q.groupSize.value_or(0);
     if (q.scheme == "per-channel")
@@ -80,17 +81,25 @@ OperandQuantization fromQuantization(const Quantization& q) {
 
 } // namespace
 
+// Zero points beyond 16 bits belong to no 8-bit model and would overflow the int32 sums.
+OperandQuantization checked(const KernelContext& ctx, OperandQuantization q) {
+    for (const auto zp : q.zeroPoints)
+        if (zp < -65536 || zp > 65536)
+            ctx.fail("zero point " + std::to_string(zp) + " is out of range");
+    return q;
+}
+
 OperandQuantization inputQuantization(const KernelContext& ctx, std::size_t index) {
     const auto& runtimeQuantization = ctx.input(index).quantization;
     // Dynamic rows exist only at run time; otherwise the file's declaration is the truth.
     if (runtimeQuantization.scheme == "dynamic" && !runtimeQuantization.scales.empty())
-        return fromQuantization(runtimeQuantization);
+        return checked(ctx, fromQuantization(runtimeQuantization));
     const auto& declared = ctx.inputValue(index).quantization;
-    return fromQuantization(declared.empty() ? runtimeQuantization : declared);
+    return checked(ctx, fromQuantization(declared.empty() ? runtimeQuantization : declared));
 }
 
 OperandQuantization outputQuantization(const KernelContext& ctx, std::size_t index) {
-    return fromQuantization(ctx.outputValue(index).quantization);
+    return checked(ctx, fromQuantization(ctx.outputValue(index).quantization));
 }
 
 FloatClamp outputClamp(const KernelContext& ctx) {
@@ -115,9 +124,8 @@ IntegerClamp quantizedClamp(const KernelContext& ctx, float scale, std::int32_t 
     auto range = typeRange(outputType);
     const auto clamp = outputClamp(ctx);
     const auto quantize = [&](float value) {
-        const float scaled = std::nearbyint(value / scale) + static_cast<float>(zeroPoint);
-        return static_cast<std::int32_t>(
-            std::clamp(scaled, static_cast<float>(range.min), static_cast<float>(range.max)));
+        return roundedInRange(std::nearbyint(value / scale) + static_cast<float>(zeroPoint),
+                              range.min, range.max);
     };
     if (std::isfinite(clamp.min)) range.min = std::max(range.min, quantize(clamp.min));
     if (std::isfinite(clamp.max)) range.max = std::min(range.max, quantize(clamp.max));

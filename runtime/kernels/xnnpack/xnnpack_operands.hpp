@@ -52,14 +52,20 @@ struct IntegerClamp {
 IntegerClamp quantizedClamp(const KernelContext& ctx, float scale, std::int32_t zeroPoint,
                             DType outputType);
 
+// `value` clamped to [low, high] and rounded half to even; NaN becomes `low`.
+inline std::int32_t roundedInRange(float value, std::int32_t low, std::int32_t high) {
+    if (!(value >= static_cast<float>(low))) return low;
+    if (!(value <= static_cast<float>(high))) return high;
+    return static_cast<std::int32_t>(std::nearbyint(value));
+}
+
 // XNNPACK fp32 requantisation: acc * scale in fp32, clamped to [min - zp, max - zp], rounded
 // half to even, plus zp.
 inline std::int32_t requantize(std::int32_t acc, float scale, std::int32_t zeroPoint,
                                const IntegerClamp& clamp) {
-    float value = static_cast<float>(acc) * scale;
-    value = std::max(value, static_cast<float>(clamp.min - zeroPoint));
-    value = std::min(value, static_cast<float>(clamp.max - zeroPoint));
-    return static_cast<std::int32_t>(std::nearbyint(value)) + zeroPoint;
+    return roundedInRange(static_cast<float>(acc) * scale, clamp.min - zeroPoint,
+                          clamp.max - zeroPoint) +
+           zeroPoint;
 }
 
 // Integer elements of an int8/uint8/int32 tensor.

@@ -104,9 +104,10 @@ void averagePool(KernelContext& ctx, const PoolGeometry& g) {
     const auto x = integersOf(ctx, input);
     std::vector<std::int32_t> out(static_cast<std::size_t>(elementCountOf(shape)));
     forEachWindow(g, [&](std::int64_t o, const std::vector<std::int64_t>& taps) {
-        std::int32_t sum = 0;
+        std::int64_t wide = 0;
         for (const auto t : taps)
-            sum += x[static_cast<std::size_t>(t)] - inZp;
+            wide += x[static_cast<std::size_t>(t)] - inZp;
+        const auto sum = static_cast<std::int32_t>(wide);
         const float scale =
             inQ.scales[0] /
             (outQ.scales[0] * static_cast<float>(std::max<std::size_t>(taps.size(), 1)));

@@ -51,8 +51,7 @@ void quantizedUnary(KernelContext& ctx, const Function& function, bool raw) {
         }
         const float y = function(ctx, inScale * static_cast<float>(q - inZp));
         const float scaled = std::clamp(y / outScale + static_cast<float>(outZp), -1e9f, 1e9f);
-        table[static_cast<std::size_t>(i)] =
-            std::clamp(static_cast<std::int32_t>(std::nearbyint(scaled)), range.min, range.max);
+        table[static_cast<std::size_t>(i)] = roundedInRange(scaled, range.min, range.max);
     }
     std::vector<std::int32_t> out(values.size());
     for (std::size_t i = 0; i < values.size(); ++i)
