@@ -90,7 +90,10 @@ std::vector<Slot> initialSlots(const Graph& graph) {
     for (std::size_t v = 0; v < graph.values.size(); ++v) {
         const auto& value = graph.values[v];
         if (value.kind == ValueKind::Scalar) slots[v].scalar = value.scalar;
-        if (value.kind == ValueKind::Constant && !value.data.empty() && value.hasShape)
+        // Constants of types the runtime cannot hold (packed int4) stay empty: only a kernel
+        // that reads one fails, and it names the operand.
+        if (value.kind == ValueKind::Constant && !value.data.empty() && value.hasShape &&
+            (runtimeElementBytes(value.dtype) != 0 || value.dtype == DType::Int48))
             slots[v].tensor = constantTensor(graph, value);
     }
     return slots;

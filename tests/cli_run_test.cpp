@@ -126,3 +126,23 @@ TEST_CASE("run --delegate runs an Ethos-U partition from its TOSA") {
     REQUIRE(report["outputs"].size() == 1);
     CHECK(report["outputs"][0]["shape"] == nlohmann::json::array({1, 1000}));
 }
+
+TEST_CASE("run --trace keeps file names of long tensor names within 255 bytes") {
+    const auto folder = freshFolder("run_long_names");
+    const auto outcome =
+        run({pteron::testing::fixture("tflite/arm_mlek_kws_micronet_m_int8.tflite"), "-o",
+             folder.string(), "--trace"});
+    INFO(outcome.err);
+    REQUIRE(outcome.code == 0);
+    std::ifstream traceFile(folder / "trace.json");
+    const auto trace = nlohmann::json::parse(traceFile);
+    REQUIRE(trace.size() > 10);
+    std::size_t longest = 0;
+    for (const auto& entry : trace) {
+        const auto file = entry["file"].get<std::string>();
+        CHECK(file.size() <= 255);
+        CHECK(std::filesystem::exists(folder / file));
+        longest = std::max(longest, entry["value"].get<std::string>().size());
+    }
+    CHECK(longest > 200); // the model does have names longer than a file name may be
+}

@@ -52,7 +52,8 @@ std::string fileNameFor(const std::string& valueName) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
             c = '_';
     if (name.empty() || name == "." || name == "..") name = "_" + name;
-    return name;
+    // File systems take names of at most 255 bytes; leave room for ".NNN.npy".
+    return name.substr(0, 200);
 }
 
 std::vector<RunInput> gatherInputs(const Graph& graph, const CommandLine& line) {

@@ -22,7 +22,7 @@ struct RunInput {
 std::vector<RunInput> gatherInputs(const Graph& graph, const CommandLine& line);
 
 // A file name made from a value name: characters other than letters, digits, '-', '_' and '.'
-// become '_'.
+// become '_', and the name is cut to 200 bytes.
 std::string fileNameFor(const std::string& valueName);
 
 } // namespace pteron

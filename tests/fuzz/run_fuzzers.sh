@@ -15,7 +15,7 @@ declare -A seeds=(
     [pte_reader]="pte" [tosa_reader]="tosa" [vgf_reader]="vgf" [tflite_reader]="tflite"
     [etdump_reader]="etdump" [onnx_reader]="" [vela_summary_reader]="vela-reports"
     [vela_raw_reader]="" [xnnpack_payload]="" [ethosu_payload]="" [vgf_payload]="vgf"
-    [tosa_payload]="tosa" [ptd_reader]="ptd"
+    [tosa_payload]="tosa" [ptd_reader]="ptd" [bpte_reader]="../oracles/bpte"
     [model_explorer_export]="pte tosa vgf tflite etdump vela-reports ptd"
 )
 
