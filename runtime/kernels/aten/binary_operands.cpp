@@ -4,9 +4,29 @@
 
 namespace pteron::runtime::aten {
 
+DType resultTypeOf(const Tensor& a, const Tensor& b) {
+    // A 0-d tensor beside a dimensioned one only decides the type when its category (bool,
+    // integer, floating) is higher, as in torch.result_type.
+    const auto category = [](DType type) {
+        return type == DType::Bool ? 0 : isFloatType(type) ? 2 : 1;
+    };
+    if (a.rank() == 0 && b.rank() != 0 && category(a.dtype()) <= category(b.dtype()))
+        return b.dtype();
+    if (b.rank() == 0 && a.rank() != 0 && category(b.dtype()) <= category(a.dtype()))
+        return a.dtype();
+    return promoteTypes(a.dtype(), b.dtype());
+}
+
 BinaryOperands tensorOperands(const KernelContext& ctx, std::size_t first, std::size_t second) {
-    BinaryOperands operands{contiguousInput(ctx, first), contiguousInput(ctx, second), {}};
-    operands.common = promoteTypes(operands.a.dtype(), operands.b.dtype());
+    BinaryOperands operands;
+    operands.a = contiguousInput(ctx, first);
+    operands.b = contiguousInput(ctx, second);
+    operands.common = resultTypeOf(operands.a, operands.b);
+    // Operands are converted to the common type first (a 0-d int8 -5 beside uint8 is 251).
+    operands.givenA = operands.a;
+    operands.givenB = operands.b;
+    operands.a = castTensor(operands.a, operands.common);
+    operands.b = castTensor(operands.b, operands.common);
     return operands;
 }
 
@@ -16,6 +36,8 @@ BinaryOperands scalarOperand(const KernelContext& ctx, std::size_t first, std::s
     const auto& scalar = scalarArgument(ctx, second);
     operands.common = promoteWithScalar(operands.a.dtype(), scalar);
     operands.b = scalarTensor(scalar, operands.common);
+    operands.givenA = operands.a;
+    operands.givenB = operands.b;
     return operands;
 }
 
@@ -25,6 +47,8 @@ BinaryOperands scalarSelf(const KernelContext& ctx, std::size_t first, std::size
     const auto& scalar = scalarArgument(ctx, first);
     operands.common = promoteWithScalar(operands.b.dtype(), scalar);
     operands.a = scalarTensor(scalar, operands.common);
+    operands.givenA = operands.a;
+    operands.givenB = operands.b;
     return operands;
 }
 

@@ -6,11 +6,17 @@
 namespace pteron::runtime::aten {
 
 struct BinaryOperands {
-    Tensor a;
+    Tensor a; // converted to `common`
     Tensor b;
+    // As given, for operators that convert each operand straight to floating point (true
+    // division).
+    Tensor givenA;
+    Tensor givenB;
     DType common = DType::Unknown;
 };
 
+// torch.result_type of two tensors: 0-d tensors rank below dimensioned ones.
+DType resultTypeOf(const Tensor& a, const Tensor& b);
 // self and other are tensors at operands `first` and `second`.
 BinaryOperands tensorOperands(const KernelContext& ctx, std::size_t first, std::size_t second);
 // self is a tensor at `first`, other a Scalar at `second`.

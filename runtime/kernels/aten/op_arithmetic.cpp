@@ -100,6 +100,11 @@ void divide(KernelContext& ctx, const BinaryOperands& operands, std::size_t mode
             isFloatType(operands.common) ? computeTypeOf(operands.common) : DType::Float32;
         BinaryOperands floating = operands;
         floating.common = isFloatType(operands.common) ? operands.common : DType::Float32;
+        if (!isFloatType(operands.common)) {
+            // Integers go to floating point as they are, not through their common type.
+            floating.a = operands.givenA;
+            floating.b = operands.givenB;
+        }
         compute(ctx, floating, type,
                 []<typename T>() { return [](T x, T y) -> T { return x / y; }; });
         return;

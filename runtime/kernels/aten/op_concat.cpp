@@ -81,9 +81,10 @@ void stack(KernelContext& ctx) {
     if (parts.empty()) ctx.fail("stack needs at least one tensor");
     const auto dim =
         normalizeDim(ctx, hasArgument(ctx, 1) ? intArgument(ctx, 1) : 0, parts.front().rank() + 1);
+    const auto first = parts.front();
     for (auto& part : parts) {
-        if (part.shape() != parts.front().shape())
-            ctx.fail("cannot stack " + part.typeText() + " with " + parts.front().typeText());
+        if (part.shape() != first.shape())
+            ctx.fail("cannot stack " + part.typeText() + " with " + first.typeText());
         auto shape = part.shape();
         shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(dim), 1);
         part = part.reshaped(shape);
