@@ -154,6 +154,28 @@ std::vector<double> toDoubles(const Tensor& tensor) {
     return values;
 }
 
+std::optional<std::vector<float>> floatElements(const Tensor& tensor) {
+    const auto widen = [&](float (*convert)(std::uint16_t)) {
+        const auto bits = tensor.elements<std::uint16_t>();
+        std::vector<float> values(bits.size());
+        for (std::size_t i = 0; i < bits.size(); ++i)
+            values[i] = convert(bits[i]);
+        return values;
+    };
+    switch (tensor.dtype()) {
+    case DType::Float32: {
+        const auto values = tensor.elements<float>();
+        return std::vector<float>(values.begin(), values.end());
+    }
+    case DType::Float16:
+        return widen(halfToFloat);
+    case DType::BFloat16:
+        return widen(bfloat16ToFloat);
+    default:
+        return std::nullopt;
+    }
+}
+
 TensorStatistics statisticsOf(const Tensor& tensor) {
     TensorStatistics statistics;
     double sum = 0;

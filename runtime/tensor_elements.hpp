@@ -5,6 +5,7 @@
 #include "runtime/tensor.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace pteron::runtime {
@@ -20,6 +21,8 @@ std::int64_t elementAsInt(const Tensor& tensor, std::uint64_t index);
 void setElement(Tensor& tensor, std::uint64_t index, double value);
 
 std::vector<double> toDoubles(const Tensor& tensor);
+// The elements of an fp32, fp16 or bf16 tensor as floats; nullopt for other types.
+std::optional<std::vector<float>> floatElements(const Tensor& tensor);
 
 struct TensorStatistics {
     double min = 0;

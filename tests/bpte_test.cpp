@@ -7,6 +7,8 @@
 #include "tests/support/fixtures.hpp"
 #include "tests/support/robustness.hpp"
 
+#include "bundled_program_generated.h"
+
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -153,4 +155,24 @@ TEST_CASE("bpte: run --verify reproduces the LeNet tutorial bundles", "[bpte][ru
         CHECK(run.exitCode == 0);
         CHECK(run.out.find("2 of 2 bundled test cases passed") != std::string::npos);
     }
+}
+
+TEST_CASE("bpte: a value whose union table is absent is a format error, not a null read",
+          "[bpte]") {
+    // Found by the bundled-program fuzz harness: the type says Int but no table follows.
+    namespace fbb = pteron::fb::bundled_program;
+    flatbuffers::FlatBufferBuilder builder;
+    std::vector<flatbuffers::Offset<fbb::Value>> inputs{
+        fbb::CreateValue(builder, fbb::ValueUnion::Int, 0)};
+    std::vector<flatbuffers::Offset<fbb::BundledMethodTestCase>> cases{
+        fbb::CreateBundledMethodTestCaseDirect(builder, &inputs, nullptr)};
+    std::vector<flatbuffers::Offset<fbb::BundledMethodTestSuite>> suites{
+        fbb::CreateBundledMethodTestSuiteDirect(builder, "forward", &cases)};
+    const std::vector<std::uint8_t> program(64, 1);
+    builder.Finish(fbb::CreateBundledProgramDirect(builder, 0, &suites, &program), "BP08");
+    const auto file = MappedFile::fromBytes(
+        "absent_value.bpte",
+        std::as_bytes(std::span(builder.GetBufferPointer(), builder.GetSize())));
+    CHECK_THROWS_WITH(readBundledProgram(file),
+                      Catch::Contains("inputs[0].val") && Catch::Contains("value table"));
 }

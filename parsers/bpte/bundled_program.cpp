@@ -57,7 +57,7 @@ class BundleReader {
         BundledTestSuite result;
         if (!table.method_name() || table.method_name()->size() == 0)
             fail(path + ".method_name", "the name of the tested method");
-        result.method = table.method_name()->str();
+        result.method = table.method_name() ? table.method_name()->str() : std::string();
         if (const auto* cases = table.test_cases())
             for (flatbuffers::uoffset_t c = 0; c < cases->size(); ++c)
                 result.cases.push_back(
@@ -81,6 +81,11 @@ class BundleReader {
 
     BundledValue value(const fbb::Value& table, const std::string& path) const {
         BundledValue result;
+        // The verifier accepts a union type whose table is absent; every case below reads it.
+        if (table.val_type() != fbb::ValueUnion::NONE && !table.val())
+            fail(path + ".val", "the value table its type " +
+                                    std::to_string(static_cast<int>(table.val_type())) +
+                                    " announces");
         switch (table.val_type()) {
         case fbb::ValueUnion::Tensor:
             return tensor(*table.val_as_Tensor(), path + ".val");

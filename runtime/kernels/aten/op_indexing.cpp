@@ -105,7 +105,7 @@ void scatter(KernelContext& ctx, bool fromTensor, bool accumulate) {
             for (std::size_t d = 0; d < rank; ++d) {
                 const auto coordinate = rest / idxStrides[d];
                 rest %= idxStrides[d];
-                from += coordinate * srcStrides[d];
+                if (fromTensor) from += coordinate * srcStrides[d]; // a scalar has no strides
                 target += (d == dim ? checkedIndex(ctx, indices[e], inShape[d], d) : coordinate) *
                           inStrides[d];
             }

@@ -58,29 +58,9 @@ bool isTosaInteger(DType type) {
 }
 
 std::vector<float> floatsOf(const KernelContext& ctx, const Tensor& tensor) {
-    switch (tensor.dtype()) {
-    case DType::Float32: {
-        const auto values = tensor.elements<float>();
-        return {values.begin(), values.end()};
-    }
-    case DType::Float16: {
-        const auto bits = tensor.elements<std::uint16_t>();
-        std::vector<float> values(bits.size());
-        for (std::size_t i = 0; i < bits.size(); ++i)
-            values[i] = halfToFloat(bits[i]);
-        return values;
-    }
-    case DType::BFloat16: {
-        const auto bits = tensor.elements<std::uint16_t>();
-        std::vector<float> values(bits.size());
-        for (std::size_t i = 0; i < bits.size(); ++i)
-            values[i] = bfloat16ToFloat(bits[i]);
-        return values;
-    }
-    default:
-        ctx.fail("element type " + std::string(dtypeName(tensor.dtype())) +
-                 " is not a floating-point type this operator takes");
-    }
+    if (auto values = floatElements(tensor)) return std::move(*values);
+    ctx.fail("element type " + std::string(dtypeName(tensor.dtype())) +
+             " is not a floating-point type this operator takes");
 }
 
 Tensor floatTensor(const KernelContext& ctx, DType type, Shape shape,

@@ -1,6 +1,7 @@
 #include "runtime/kernels/xnnpack/xnnpack_operands.hpp"
 
 #include "runtime/half_float.hpp"
+#include "runtime/tensor_elements.hpp"
 
 #include <cmath>
 #include <limits>
@@ -12,28 +13,8 @@ bool isFloatType(DType type) {
 }
 
 std::vector<float> floatsOf(const KernelContext& ctx, const Tensor& tensor) {
-    switch (tensor.dtype()) {
-    case DType::Float32: {
-        const auto values = tensor.elements<float>();
-        return {values.begin(), values.end()};
-    }
-    case DType::Float16: {
-        const auto bits = tensor.elements<std::uint16_t>();
-        std::vector<float> values(bits.size());
-        for (std::size_t i = 0; i < bits.size(); ++i)
-            values[i] = halfToFloat(bits[i]);
-        return values;
-    }
-    case DType::BFloat16: {
-        const auto bits = tensor.elements<std::uint16_t>();
-        std::vector<float> values(bits.size());
-        for (std::size_t i = 0; i < bits.size(); ++i)
-            values[i] = bfloat16ToFloat(bits[i]);
-        return values;
-    }
-    default:
-        ctx.fail("expected a float tensor, given " + tensor.typeText());
-    }
+    if (auto values = floatElements(tensor)) return std::move(*values);
+    ctx.fail("expected a float tensor, given " + tensor.typeText());
 }
 
 Tensor floatTensor(DType dtype, Shape shape, const std::vector<float>& values) {
