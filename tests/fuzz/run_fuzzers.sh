@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Runs every fuzz harness of a fuzz build on the fixtures: run_fuzzers.sh BUILD_DIR SECONDS.
-# A fixed seed makes a short run repeatable; a crash leaves its reproducer in the log and the
-# exit code is non-zero. Longer runs: the same with more seconds (see README, Fuzzing).
+# Runs every fuzz harness of a fuzz build on the fixtures: run_fuzzers.sh BUILD_DIR SECONDS [RUNS].
+# Each harness stops after RUNS inputs (default 5000) or SECONDS, whichever comes first; with a
+# fixed seed and a fresh corpus a run that stops by count is repeatable. A crash leaves its
+# reproducer in the log and the exit code is non-zero. Long runs: a large RUNS and SECONDS.
 set -euo pipefail
 build="$(cd "$1" && pwd)"
-seconds="${2:-30}"
+seconds="${2:-60}"
+runs="${3:-5000}"
 here="$(cd "$(dirname "$0")" && pwd)"
 fixtures="${PTERON_FIXTURES:-$here/../../../shared/fixtures}"
 work="$build/fuzz-corpus"
+rm -rf "$work" # a fresh corpus from the fixtures each time keeps a run repeatable
 mkdir -p "$work"
 
 # harness -> fixture folders that seed it
@@ -27,11 +30,11 @@ for name in "${!seeds[@]}"; do
         find "$fixtures/$folder" -type f -size -5M -exec cp -n {} "$corpus/" \;
     done
     log="$work/$name.log"
-    if "$build/tests/fuzz/fuzz_$name" -seed=1 -max_total_time="$seconds" -timeout=10 \
+    if "$build/tests/fuzz/fuzz_$name" -seed=1 -runs="$runs" -max_total_time="$seconds" -timeout=10 \
         -rss_limit_mb=2048 -malloc_limit_mb=256 -print_final_stats=1 \
         -dict="$here/formats.dict" -artifact_prefix="$work/$name-" "$corpus" >"$log" 2>&1; then
-        runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
-        echo "fuzz_$name: ok, $runs executions in ${seconds}s"
+        executed=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+        echo "fuzz_$name: ok, $executed executions"
     else
         echo "fuzz_$name: FAILED"
         tail -n 60 "$log"
