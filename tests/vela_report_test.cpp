@@ -1,7 +1,7 @@
 #include "core/format_error.hpp"
+#include "core/npy_array.hpp"
 #include "parsers/registry.hpp"
 #include "parsers/vela_report/csv_table.hpp"
-#include "core/npy_array.hpp"
 #include "parsers/vela_report/vela_per_layer.hpp"
 #include "parsers/vela_report/vela_raw_output.hpp"
 #include "parsers/vela_report/vela_report_attach.hpp"

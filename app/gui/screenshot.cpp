@@ -54,9 +54,9 @@ bool settle(MainWindow& window) {
 int runScreenshot(MainWindow& window, const ScreenshotRequest& request) {
     window.show();
     QString failure;
-    const auto connection = QObject::connect(
-        &window, &MainWindow::openFailed,
-        [&failure](const QString&, const QString& message) { failure = message; });
+    const auto connection =
+        QObject::connect(&window, &MainWindow::openFailed,
+                         [&failure](const QString&, const QString& message) { failure = message; });
     const bool opened = window.openFile(request.file);
     QObject::disconnect(connection);
     if (!opened) {

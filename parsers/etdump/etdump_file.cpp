@@ -1,9 +1,9 @@
 #include "parsers/etdump/etdump_file.hpp"
 
 #include "core/format_error.hpp"
+#include "core/little_endian_reader.hpp"
 #include "etdump_generated.h"
 #include "parsers/common/flatbuffer_check.hpp"
-#include "core/little_endian_reader.hpp"
 
 #include <cstdint>
 #include <filesystem>

@@ -1,8 +1,8 @@
 #include "parsers/pte/flat_tensor_reader.hpp"
 
+#include "core/little_endian_reader.hpp"
 #include "flat_tensor_generated.h"
 #include "parsers/common/flatbuffer_check.hpp"
-#include "core/little_endian_reader.hpp"
 #include "parsers/pte/scalar_type.hpp"
 
 namespace pteron {

@@ -1,8 +1,8 @@
 #include "parsers/pte/pte_delegates.hpp"
 
 #include "core/format_error.hpp"
-#include "executorch_program_generated.h"
 #include "core/little_endian_reader.hpp"
+#include "executorch_program_generated.h"
 #include "parsers/pte/backend_catalog.hpp"
 
 #include <span>

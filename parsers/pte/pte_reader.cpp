@@ -1,9 +1,9 @@
 #include "parsers/pte/pte_reader.hpp"
 
 #include "core/format_error.hpp"
+#include "core/little_endian_reader.hpp"
 #include "executorch_program_generated.h"
 #include "parsers/common/flatbuffer_check.hpp"
-#include "core/little_endian_reader.hpp"
 #include "parsers/pte/flat_tensor_reader.hpp"
 #include "parsers/pte/pte_delegates.hpp"
 #include "parsers/pte/pte_instructions.hpp"

@@ -1,8 +1,8 @@
 #include "parsers/xnnpack/xnnpack_payload_reader.hpp"
 
 #include "core/format_error.hpp"
-#include "parsers/common/flatbuffer_check.hpp"
 #include "core/little_endian_reader.hpp"
+#include "parsers/common/flatbuffer_check.hpp"
 #include "parsers/xnnpack/xnnpack_context.hpp"
 #include "parsers/xnnpack/xnnpack_layout.hpp"
 #include "parsers/xnnpack/xnnpack_nodes.hpp"
