@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 namespace pteron::runtime {
@@ -15,6 +16,18 @@ constexpr unsigned kMaxDepth = 64;
 
 bool isJump(const Node& node) {
     return node.op == "executorch::jump_false";
+}
+
+// Instruction number -> node index, for jumps (the first node of a number wins); empty when the
+// graph does not jump, so graphs without jumps pay nothing.
+std::map<std::int64_t, std::size_t> instructionNodes(const Graph& graph) {
+    std::map<std::int64_t, std::size_t> nodes;
+    if (std::none_of(graph.nodes.begin(), graph.nodes.end(), isJump)) return nodes;
+    for (std::size_t n = 0; n < graph.nodes.size(); ++n)
+        if (const auto* instruction = findAttribute(graph.nodes[n].attributes, "instruction"))
+            if (const auto* number = std::get_if<std::int64_t>(&instruction->value))
+                nodes.emplace(*number, n);
+    return nodes;
 }
 
 // Value indices a node reads, including members of lists it names.
@@ -294,6 +307,7 @@ std::vector<Tensor> Interpreter::runGraph(const Model& model, std::size_t graphI
         slots[static_cast<std::size_t>(index)].tensor = std::move(inputs[i]);
     }
     const auto release = releasePlan(graph);
+    const auto instructions = instructionNodes(graph);
     // A budget on executed nodes stops a loop that never ends (ExecuTorch jumps).
     std::uint64_t budget = std::max<std::uint64_t>(1'000'000, graph.nodes.size() * 1000);
     std::size_t n = 0;
@@ -307,16 +321,13 @@ std::vector<Tensor> Interpreter::runGraph(const Model& model, std::size_t graphI
                 continue;
             }
             const auto target = context.intAttribute("destination_instruction");
-            const auto found =
-                std::find_if(graph.nodes.begin(), graph.nodes.end(), [&](const Node& other) {
-                    const auto* instruction = findAttribute(other.attributes, "instruction");
-                    return instruction && instruction->value == AttributeValue(target);
-                });
-            if (found == graph.nodes.end() &&
-                static_cast<std::size_t>(target) != graph.nodes.size())
+            if (const auto found = instructions.find(target); found != instructions.end())
+                n = found->second;
+            else if (static_cast<std::size_t>(target) == graph.nodes.size())
+                n = graph.nodes.size(); // a jump past the last instruction ends the graph
+            else
                 context.fail("jumps to instruction " + std::to_string(target) +
                              ", which does not exist");
-            n = static_cast<std::size_t>(found - graph.nodes.begin());
             continue;
         }
         runNode(model, graphIndex, n, slots, depth);
