@@ -1,5 +1,6 @@
 // pteron: the headless command line of the inspector.
 #include "app/cli/command_line.hpp"
+#include "app/cli/diff_command.hpp"
 #include "app/cli/ethosu_command.hpp"
 #include "app/cli/export_command.hpp"
 #include "app/cli/info_command.hpp"
@@ -27,7 +28,10 @@ commands:
                                       Model Explorer graph JSON (GraphCollection)
   export --to node-data FILE --metric M|help [-o data.json]
                                       Model Explorer node-data overlay of a numeric node attribute
-                                      (Vela per-layer reports beside FILE, ETDump timings, MACs)
+                                      (Vela per-layer reports beside FILE, ETDump timings, MACs);
+                                      with --diff B [and diff's run options] the metrics
+                                      diff.snr, diff.max_abs, diff.mean_abs, diff.mse,
+                                      diff.cosine, diff.mismatched, diff.pass of a diff A B
   export --to mapping A B [-o map.json]
                                       Model Explorer sync-navigation mapping between two models
                                       that correspond (a delegate and its TOSA, a TOSA and its
@@ -48,6 +52,18 @@ commands:
                                       every bundled test case of every method against its
                                       expected outputs (floats within atol + rtol * |value|,
                                       default 1e-8 and 1e-5; other types exact)
+  diff A B [--inputs DIR] [--input NAME=FILE.npy]... [--seed N] [--method NAME]
+       [--delegate PARTITION=FILE]... [--threads N] [--rtol R] [--atol A] [--steps N] [--json]
+                                      run both artifacts of one model on the same inputs and
+                                      compare every pair of corresponding tensors in A's execution
+                                      order; --delegate replaces delegates of B only
+  diff FILE.pte --etdump RUN.etdp [--debug-buffer BUF.bin] [--inputs DIR] ...
+                                      the tensors a device logged against the built-in runtime
+  diff --tensors A_DIR B_DIR [--rtol R] [--atol A] [--steps N] [--json]
+                                      two folders of .npy tensors, matched by trace.json or name
+    tolerances: integers of one dtype exact (or within --steps N), floats within
+    atol + rtol * |a| (default 1e-8 and 1e-5), a quantised side against a float side within
+    (steps + 1) quantisation steps plus the float tolerance
   render FILE [--graph ID] [--left-to-right] [--no-clusters] [--ptd FILE] [--palette FILE]
          [--format svg|png|dot] -o out.{svg,png,dot}
                                       a graph drawn with Graphviz dot
@@ -56,7 +72,8 @@ every command that opens a file also takes --tosa-draft-dtypes pre-final: read a
 exit codes: 0 success, 1 usage error, 2 unreadable or malformed input (or a model or input
             the runtime cannot execute: wrong dtype or shape, impossible operation),
             3 operators or delegate payloads without a kernel (run),
-            4 a bundled test case does not reproduce its expected outputs (run --verify)
+            4 a bundled test case does not reproduce its expected outputs (run --verify),
+              or a compared tensor is outside its tolerance (diff)
 )";
 
 int dispatch(const std::string& command, std::span<const std::string> args) {
@@ -66,6 +83,7 @@ int dispatch(const std::string& command, std::span<const std::string> args) {
     if (command == "ethosu") return pteron::runEthosuCommand(args, std::cout, std::cerr);
     if (command == "render") return pteron::runRenderCommand(args, std::cout);
     if (command == "run") return pteron::runRunCommand(args, std::cout, std::cerr);
+    if (command == "diff") return pteron::runDiffCommand(args, std::cout, std::cerr);
     if (command == "help" || command == "--help" || command == "-h") {
         std::cout << kUsage;
         return 0;

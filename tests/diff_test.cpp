@@ -1,0 +1,219 @@
+// pteron diff on real files: fixture pairs, injected faults, tensor folders, device ETDumps and
+// the Model Explorer overlay of a diff.
+#include "app/cli/diff_command.hpp"
+#include "app/cli/export_command.hpp"
+#include "app/cli/run_command.hpp"
+#include "core/format_error.hpp"
+#include "diff/artifact_diff.hpp"
+#include "diff/etdump_diff.hpp"
+#include "diff/tensor_folder_diff.hpp"
+#include "etdump_generated.h"
+#include "parsers/registry.hpp"
+#include "runtime/input_generator.hpp"
+#include "runtime/tensor_file.hpp"
+#include "tests/support/fixtures.hpp"
+#include "tests/support/json_schema.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+using namespace pteron;
+namespace fs = std::filesystem;
+namespace fbe = pteron::fb::etdump;
+using runtime::Tensor;
+
+namespace {
+
+struct Outcome {
+    int code = 0;
+    std::string out;
+    std::string err;
+};
+
+Outcome diffCommand(std::vector<std::string> args) {
+    std::ostringstream out, err;
+    const int code = runDiffCommand(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+fs::path freshFolder(const std::string& name) {
+    const auto folder = pteron::testing::madeDir() / name;
+    fs::remove_all(folder);
+    fs::create_directories(folder);
+    return folder;
+}
+
+std::vector<Tensor> seededInputs(const Graph& graph, std::uint64_t seed) {
+    std::vector<Tensor> inputs;
+    const auto specs = runtime::inputSpecs(graph);
+    for (std::size_t i = 0; i < specs.size(); ++i)
+        inputs.push_back(runtime::randomInput(specs[i], seed, i));
+    return inputs;
+}
+
+diff::DiffReport diffModels(const Model& a, const Model& b, std::uint64_t seed = 0) {
+    const auto kernels = runtime::KernelRegistry::withAllKernels();
+    const auto graph = a.topLevelGraphs().front();
+    return diff::compareArtifacts({&a, graph, {}}, seededInputs(a.graphs[graph], seed),
+                                  {&b, 0, {}}, kernels, {2, {}});
+}
+
+std::string rowText(const diff::DiffRow& row) {
+    return row.a.graph + " #" + std::to_string(row.a.node) + " " + row.a.op + " " + row.a.tensor +
+           " vs " + row.b.graph + " #" + std::to_string(row.b.node) + " " + row.b.op + " " +
+           row.b.tensor + ": max_abs " + std::to_string(row.metrics.maxAbs) + " mismatched " +
+           std::to_string(row.metrics.mismatched) + " " + row.metrics.note;
+}
+
+void copyFile(const std::string& from, const fs::path& to) {
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+}
+
+void changeByte(const fs::path& file, std::uint64_t offset) {
+    std::fstream stream(file, std::ios::in | std::ios::out | std::ios::binary);
+    stream.seekg(static_cast<std::streamoff>(offset));
+    char byte = 0;
+    stream.read(&byte, 1);
+    byte = static_cast<char>(byte + 1);
+    stream.seekp(static_cast<std::streamoff>(offset));
+    stream.write(&byte, 1);
+}
+
+} // namespace
+
+TEST_CASE("diff --tensors pairs two traces entry by entry and names the changed tensor") {
+    const auto a = freshFolder("diff_trace_a");
+    const auto model = pteron::testing::fixture("tosa/tosaref_conv2d_qi8_from_tflite.tosa");
+    std::ostringstream out, err;
+    REQUIRE(runRunCommand(std::vector<std::string>{model, "--seed", "5", "--trace", "-o", a.string()},
+                          out, err) == 0);
+    const auto b = freshFolder("diff_trace_b");
+    fs::copy(a, b, fs::copy_options::overwrite_existing | fs::copy_options::recursive);
+
+    const auto same = diff::compareTensorFolders(a.string(), b.string(), {});
+    std::ifstream indexFile(a / "trace.json");
+    const auto index = nlohmann::json::parse(indexFile);
+    REQUIRE(same.rows.size() == index.size());
+    CHECK(same.passed());
+
+    // Change one element of the last traced tensor: only that entry fails.
+    const auto& last = index.back();
+    const auto path = (b / last["file"].get<std::string>()).string();
+    auto tensor = runtime::readNpyTensor(path);
+    REQUIRE(tensor.elementCount() > 0);
+    tensor.mutableBytes()[0] = static_cast<std::byte>(static_cast<int>(tensor.bytes()[0]) ^ 0x10);
+    REQUIRE(runtime::writeNpyTensor(path, tensor).empty());
+    const auto changed = diff::compareTensorFolders(a.string(), b.string(), {});
+    const auto* first = changed.firstDivergence();
+    REQUIRE(first != nullptr);
+    CHECK(first->a.graph == last["graph"].get<std::string>());
+    CHECK(first->a.node == last["node"].get<std::int64_t>());
+    CHECK(first->a.tensor == last["value"].get<std::string>());
+    CHECK(first->metrics.mismatched == 1);
+    std::size_t failed = 0;
+    for (const auto& row : changed.rows)
+        failed += row.metrics.pass ? 0 : 1;
+    CHECK(failed == 1);
+
+    // Without trace.json on one side, tensors pair by file name.
+    fs::remove(b / "trace.json");
+    const auto byName = diff::compareTensorFolders(a.string(), b.string(), {});
+    CHECK(byName.rows.size() == index.size());
+    REQUIRE(byName.firstDivergence() != nullptr);
+    CHECK(byName.firstDivergence()->a.tensor == last["value"].get<std::string>());
+
+    // The command: exit 4 with the divergence on top; --json in the documented shape.
+    const auto text = diffCommand({"--tensors", a.string(), b.string()});
+    CHECK(text.code == kExitDiffFailed);
+    CHECK(text.out.rfind("first divergence: ", 0) == 0);
+    const auto json = diffCommand({"--tensors", a.string(), b.string(), "--json"});
+    CHECK(json.code == kExitDiffFailed);
+    const auto report = nlohmann::json::parse(json.out);
+    CHECK(report["first_divergence"]["tensor"] == last["value"]);
+    CHECK(report["tensors"].size() == index.size());
+    CHECK(diffCommand({"--tensors", a.string(), a.string()}).code == 0);
+}
+
+TEST_CASE("a malformed trace.json is a FormatError") {
+    const auto a = freshFolder("diff_bad_trace");
+    std::ofstream(a / "trace.json") << "[{\"graph\": 3}]";
+    CHECK_THROWS_AS(diff::compareTensorFolders(a.string(), a.string(), {}), FormatError);
+    std::ofstream(a / "trace.json") << "{not json";
+    CHECK_THROWS_AS(diff::compareTensorFolders(a.string(), a.string(), {}), FormatError);
+}
+
+namespace {
+
+struct WeightFault {
+    std::size_t graph = 0;
+    std::size_t reader = 0;   // the first node in execution order that reads the weights
+    std::uint64_t offset = 0; // a byte inside the weights, in the file
+};
+
+// A byte in the middle of the weights of the `ordinal`-th node with operator `op` (from 1).
+WeightFault weightOf(const Model& model, const std::string& op, std::size_t ordinal) {
+    WeightFault fault;
+    fault.graph = model.topLevelGraphs().front();
+    const auto& graph = model.graphs[fault.graph];
+    std::size_t seen = 0;
+    for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
+        if (graph.nodes[n].op != op || ++seen != ordinal) continue;
+        for (const auto& operand : graph.nodes[n].inputs) {
+            const auto* value = graph.value(operand.value);
+            if (!value || value->data.size() < 64) continue;
+            fault.offset = value->data.fileOffset() + value->data.size() / 2;
+            // The reader is the first node that takes this value.
+            for (std::size_t r = 0; r < graph.nodes.size(); ++r)
+                for (const auto& input : graph.nodes[r].inputs)
+                    if (input.value == operand.value && (fault.reader == 0 || r < fault.reader))
+                        fault.reader = r;
+            return fault;
+        }
+    }
+    FAIL("no " << op << " #" << ordinal << " with constant weights");
+    return fault;
+}
+
+void checkFaultFound(const std::string& fixtureName, const std::string& op, std::size_t ordinal,
+                     const std::string& copyName) {
+    const auto original = pteron::testing::fixture(fixtureName);
+    const auto registry = FormatRegistry::standard();
+    const auto a = registry.open(original);
+    const auto fault = weightOf(a, op, ordinal);
+    const auto copy = pteron::testing::madeDir() / copyName;
+    fs::create_directories(copy.parent_path());
+    copyFile(original, copy);
+    changeByte(copy, fault.offset);
+    const auto b = registry.open(copy.string());
+
+    const auto report = diffModels(a, b);
+    const auto* first = report.firstDivergence();
+    REQUIRE(first != nullptr);
+    INFO(rowText(*first));
+    CHECK(first->a.graph == a.graphs[fault.graph].id);
+    CHECK(first->a.node == static_cast<std::int64_t>(fault.reader));
+    CHECK(first->a.op == op);
+    // Everything the run computed before the reader agrees bit for bit.
+    std::size_t before = 0;
+    for (const auto& row : report.rows) {
+        if (&row == first) break;
+        CHECK(row.metrics.pass);
+        CHECK(row.metrics.maxAbs == 0);
+        ++before;
+    }
+    CHECK(before > 0);
+}
+
+} // namespace
+
+TEST_CASE("a changed weight byte in a TOSA file diverges first at the convolution reading it") {
+    checkFaultFound("tosa/arm_mv2_ethosu55_tag1.tosa", "tosa.CONV2D", 5, "diff_fault_mv2.tosa");
+}
+
+TEST_CASE("a changed weight byte in a VGF file diverges first at the convolution reading it") {
+    checkFaultFound("vgf/arm_mobilenet_v2_int8.vgf", "tosa.CONV2D", 3, "diff_fault_mv2.vgf");
+}
