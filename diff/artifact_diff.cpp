@@ -141,6 +141,9 @@ std::size_t addNodeRows(const std::vector<GraphCorrespondence>& pairs, const Mod
         const auto& ga = a.graphs[pair.left];
         const auto& gb = b.graphs[pair.right];
         for (const auto& [l, r] : pair.nodes) {
+            // A node without operands (a TOSA CONST) holds data rather than computing it; a
+            // changed constant shows at the first node that reads it.
+            if (ga.nodes[l].inputs.empty()) continue;
             const auto* na = captureA.node(a, pair.left, l);
             const auto* nb = captureB.node(b, pair.right, r);
             if (!na || !nb) continue;

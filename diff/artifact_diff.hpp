@@ -28,7 +28,8 @@ struct Artifact {
 // it: with the same inputs when both take and give the same tensors (a TOSA and its VGF, a
 // program and itself with substituted delegates), or, when B is the payload of a delegate call
 // of A (a .pte and the TOSA of its delegate), on the tensors that call received in A's run.
-// Node pairs come from correspondModels(), also against B's substitute graphs. Throws
+// Node pairs come from correspondModels(), also against B's substitute graphs; nodes without
+// operands (constants) are not compared. Throws
 // RuntimeError when B has no graph that A can drive, and MissingKernelsError when either side
 // cannot run.
 DiffReport compareArtifacts(const Artifact& a, std::vector<runtime::Tensor> inputs,

@@ -2,6 +2,7 @@
 
 #include "adapters/common/partition_label.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
@@ -94,16 +95,26 @@ void printDiff(std::ostream& out, const diff::DiffReport& report, const Model* m
     for (const auto& note : report.notes)
         out << "  " << note << "\n";
     out << "\n";
-    out << std::left << std::setw(5) << "pass" << std::setw(20) << "partition" << std::setw(28)
-        << "graph" << std::setw(7) << "node" << std::setw(34) << "op" << std::setw(11)
-        << "max_abs" << std::setw(11) << "mean_abs" << std::setw(11) << "snr_db" << std::setw(10)
-        << "cosine" << std::setw(12) << "mismatched"
+    // Columns as wide as their longest entry, so long operator names stay readable.
+    std::size_t partitionWidth = 9, graphWidth = 5, opWidth = 2;
+    for (const auto& row : report.rows) {
+        partitionWidth = std::max(partitionWidth, partitionOf(row, modelA).size());
+        graphWidth = std::max(graphWidth, row.a.graph.size());
+        opWidth = std::max(opWidth, row.a.op.size());
+    }
+    const auto partitionColumn = static_cast<int>(partitionWidth + 2);
+    const auto graphColumn = static_cast<int>(graphWidth + 2);
+    const auto opColumn = static_cast<int>(opWidth + 2);
+    out << std::left << std::setw(5) << "pass" << std::setw(partitionColumn) << "partition"
+        << std::setw(graphColumn) << "graph" << std::setw(7) << "node" << std::setw(opColumn)
+        << "op" << std::setw(11) << "max_abs" << std::setw(11) << "mean_abs" << std::setw(11)
+        << "snr_db" << std::setw(10) << "cosine" << std::setw(12) << "mismatched"
         << "tensor\n";
     for (const auto& row : report.rows) {
         const auto& m = row.metrics;
-        out << std::setw(5) << (m.pass ? "ok" : "FAIL") << std::setw(20) << partitionOf(row, modelA)
-            << std::setw(28) << row.a.graph << std::setw(7) << nodeText(row.a) << std::setw(34)
-            << row.a.op;
+        out << std::setw(5) << (m.pass ? "ok" : "FAIL") << std::setw(partitionColumn)
+            << partitionOf(row, modelA) << std::setw(graphColumn) << row.a.graph << std::setw(7)
+            << nodeText(row.a) << std::setw(opColumn) << row.a.op;
         if (!m.compared) {
             out << m.note << "  " << row.a.tensor << "\n";
             continue;
