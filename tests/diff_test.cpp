@@ -217,3 +217,164 @@ TEST_CASE("a changed weight byte in a TOSA file diverges first at the convolutio
 TEST_CASE("a changed weight byte in a VGF file diverges first at the convolution reading it") {
     checkFaultFound("vgf/arm_mobilenet_v2_int8.vgf", "tosa.CONV2D", 3, "diff_fault_mv2.vgf");
 }
+
+namespace {
+
+// An ETDump and its debug buffer, written the way the runtime logs intermediate outputs.
+class DeviceDump {
+  public:
+    void tensor(std::int32_t instruction, pteron::fb::pte::ScalarType type,
+                std::vector<std::int64_t> sizes, std::span<const std::byte> bytes,
+                std::int32_t delegateId = -1, bool output = false) {
+        // Blobs are 64-byte aligned in the runtime's buffer.
+        buffer_.resize((buffer_.size() + 63) / 64 * 64);
+        const auto offset = static_cast<std::int64_t>(buffer_.size());
+        buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+        const auto tensor = fbe::CreateTensorDirect(builder_, type, &sizes, nullptr, offset);
+        const auto flag =
+            output ? fbe::CreateBool(builder_, true) : flatbuffers::Offset<fbe::Bool>();
+        const auto value =
+            fbe::CreateValue(builder_, fbe::ValueType::Tensor, tensor, 0, 0, 0, 0, 0, flag);
+        events_.push_back(fbe::CreateEvent(
+            builder_, 0, 0,
+            fbe::CreateDebugEventDirect(builder_, 0, instruction, value, delegateId, nullptr,
+                                        "tensor")));
+    }
+    void profile(std::int32_t instruction) {
+        events_.push_back(fbe::CreateEvent(
+            builder_, fbe::CreateProfileEventDirect(builder_, "OPERATOR_CALL", 0, instruction, -1,
+                                                    nullptr, nullptr, 100, 200)));
+    }
+    // Writes NAME.etdp and NAME.bin; returns the two paths.
+    std::pair<std::string, std::string> write(const std::string& name) {
+        std::vector<flatbuffers::Offset<fbe::RunData>> runs{
+            fbe::CreateRunDataDirect(builder_, "Execute", -1, nullptr, &events_)};
+        builder_.FinishSizePrefixed(fbe::CreateETDumpDirect(builder_, 0, &runs), "ED00");
+        const auto folder = pteron::testing::madeDir();
+        fs::create_directories(folder);
+        const auto dump = (folder / (name + ".etdp")).string();
+        const auto buffer = (folder / (name + ".bin")).string();
+        std::ofstream(dump, std::ios::binary)
+            .write(reinterpret_cast<const char*>(builder_.GetBufferPointer()),
+                   static_cast<std::streamsize>(builder_.GetSize()));
+        std::ofstream(buffer, std::ios::binary)
+            .write(reinterpret_cast<const char*>(buffer_.data()),
+                   static_cast<std::streamsize>(buffer_.size()));
+        return {dump, buffer};
+    }
+
+  private:
+    flatbuffers::FlatBufferBuilder builder_;
+    std::vector<flatbuffers::Offset<fbe::Event>> events_;
+    std::vector<std::byte> buffer_;
+};
+
+template <typename T> std::span<const std::byte> bytesOf(const std::vector<T>& values) {
+    return std::as_bytes(std::span(values));
+}
+
+Tensor floatTensor(runtime::Shape shape, const std::vector<float>& values) {
+    return Tensor::fromBytes(DType::Float32, std::move(shape), bytesOf(values));
+}
+
+diff::DiffReport diffEtdump(const std::string& programFile, std::vector<Tensor> inputs,
+                            const std::string& dump, const std::string& buffer) {
+    const auto registry = FormatRegistry::standard();
+    const auto program = registry.open(pteron::testing::fixture(programFile));
+    ReadOptions options;
+    options.debugBuffer = buffer;
+    const auto etdump = registry.open(dump, options);
+    const auto kernels = runtime::KernelRegistry::withAllKernels();
+    return diff::compareWithEtdump({&program, program.topLevelGraphs().front(), {}},
+                                   std::move(inputs), etdump, kernels, {1, {}});
+}
+
+} // namespace
+
+TEST_CASE("an ETDump's logged kernel output pairs with the instruction that made it") {
+    // et_apple_add_portable.pte: instruction 0 is aten::add.out(x, y, alpha 1) -> %2.
+    const std::vector<float> x{1.5f}, y{-0.25f};
+    const std::vector<float> sum{1.5f + -0.25f};
+    const std::vector<Tensor> inputs{floatTensor({1}, x), floatTensor({1}, y)};
+    {
+        DeviceDump device;
+        device.profile(0);
+        device.tensor(0, pteron::fb::pte::ScalarType::FLOAT, {1}, bytesOf(sum));
+        device.tensor(-1, pteron::fb::pte::ScalarType::FLOAT, {1}, bytesOf(sum), -1, true);
+        const auto [dump, buffer] = device.write("diff_add_good");
+        const auto report = diffEtdump("pte/et_apple_add_portable.pte", inputs, dump, buffer);
+        REQUIRE(report.rows.size() == 2);
+        CHECK(report.passed());
+        CHECK(report.rows[0].a.graph == "forward");
+        CHECK(report.rows[0].a.node == 0);
+        CHECK(report.rows[0].a.op == "aten::add.out");
+        CHECK(report.rows[0].a.tensor == "%2");
+        CHECK(report.rows[1].a.op == "output");
+
+        // Without the debug buffer the tensors have no bytes: a clear refusal.
+        const auto registry = FormatRegistry::standard();
+        const auto program = registry.open(pteron::testing::fixture("pte/et_apple_add_portable.pte"));
+        const auto etdump = registry.open(dump);
+        const auto kernels = runtime::KernelRegistry::withAllKernels();
+        CHECK_THROWS_WITH(diff::compareWithEtdump({&program, 0, {}}, inputs, etdump, kernels, {1, {}}),
+                          Catch::Contains("--debug-buffer"));
+    }
+    {
+        DeviceDump device;
+        const std::vector<float> wrong{1.5f};
+        device.tensor(0, pteron::fb::pte::ScalarType::FLOAT, {1}, bytesOf(wrong));
+        const auto [dump, buffer] = device.write("diff_add_wrong");
+        const auto report = diffEtdump("pte/et_apple_add_portable.pte", inputs, dump, buffer);
+        const auto* first = report.firstDivergence();
+        REQUIRE(first != nullptr);
+        CHECK(first->a.node == 0);
+        CHECK(first->metrics.maxAbs == Approx(0.25));
+        CHECK(first->b.op == "etdump.debug");
+
+        const auto command = diffCommand({pteron::testing::fixture("pte/et_apple_add_portable.pte"),
+                                          "--etdump", dump, "--debug-buffer", buffer, "--json"});
+        CHECK(command.code == kExitDiffFailed); // random inputs never sum to 1.5 exactly
+        const auto json = nlohmann::json::parse(command.out);
+        CHECK(json["first_divergence"]["op"] == "aten::add.out");
+    }
+}
+
+TEST_CASE("a delegate's own debug events pair with its payload's node by debug handle") {
+    // cc_linear_xnnpack_int8.pte: instruction 0 calls XnnpackBackend#0 on %0; the payload's
+    // node #0 (xnnpack.Convert, fp32 -> int8) carries debug_handle 2.
+    std::vector<float> x(16);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = static_cast<float>(i) / 16.0f - 0.5f;
+    const std::vector<std::int8_t> saturated(16, 127);
+    DeviceDump device;
+    // The runtime logs a delegate call's arguments: the input, then the output.
+    device.tensor(0, pteron::fb::pte::ScalarType::FLOAT, {2, 8}, bytesOf(x));
+    device.tensor(0, pteron::fb::pte::ScalarType::FLOAT, {2, 8}, bytesOf(x));
+    device.tensor(0, pteron::fb::pte::ScalarType::CHAR, {2, 8}, bytesOf(saturated), 2);
+    const auto [dump, buffer] = device.write("diff_xnnpack");
+    const auto report =
+        diffEtdump("pte/cc_linear_xnnpack_int8.pte", {floatTensor({2, 8}, x)}, dump, buffer);
+    REQUIRE(report.rows.size() == 3);
+    // In execution order: the payload's Convert, then the call's input and output.
+    CHECK(report.rows[0].a.graph == "forward/XnnpackBackend#0");
+    CHECK(report.rows[0].a.node == 0);
+    CHECK(report.rows[0].a.op == "xnnpack.Convert");
+    CHECK_FALSE(report.rows[0].metrics.pass); // x spans [-0.5, 0.44]: it never quantises to 127 everywhere
+    CHECK(report.rows[1].a.tensor == "%0");
+    CHECK(report.rows[1].metrics.pass); // the input as given
+    CHECK(report.rows[1].metrics.maxAbs == 0);
+    CHECK(report.rows[2].a.tensor == "%1");
+    const auto* first = report.firstDivergence();
+    REQUIRE(first != nullptr);
+    CHECK(first->a.op == "xnnpack.Convert");
+}
+
+TEST_CASE("an ETDump with profiling events only has nothing to compare") {
+    const auto registry = FormatRegistry::standard();
+    const auto program = registry.open(pteron::testing::fixture("pte/et_apple_add_portable.pte"));
+    const auto etdump = registry.open(pteron::testing::fixture("etdump/et_tutorial_etdump.etdp"));
+    const auto kernels = runtime::KernelRegistry::withAllKernels();
+    CHECK_THROWS_AS(diff::compareWithEtdump({&program, 0, {}}, seededInputs(program.graphs[0], 0),
+                                            etdump, kernels, {1, {}}),
+                    diff::NothingToCompare);
+}
