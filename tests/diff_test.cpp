@@ -378,3 +378,61 @@ TEST_CASE("an ETDump with profiling events only has nothing to compare") {
                                             etdump, kernels, {1, {}}),
                     diff::NothingToCompare);
 }
+
+TEST_CASE("the VGF-delegated MobileNetV2 program agrees bit for bit with the Ethos-U TOSA") {
+    // pte/arm_mv2_vgf_int8.pte and tosa/arm_mv2_ethosu55_tag1.tosa were lowered from one
+    // MobileNetV2 by the Arm backend: the VGF payload and the TOSA hold the same 184 operations
+    // (CONST aside) with the same weights, so every stage must agree exactly.
+    const auto registry = FormatRegistry::standard();
+    const auto program = registry.open(pteron::testing::fixture("pte/arm_mv2_vgf_int8.pte"));
+    const auto tosa = registry.open(pteron::testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa"));
+    const auto report = diffModels(program, tosa, 7);
+    for (const auto& row : report.rows) {
+        INFO(rowText(row));
+        CHECK(row.metrics.compared);
+        CHECK(row.metrics.pass);
+        CHECK(row.metrics.maxAbs == 0);
+    }
+    const auto& payload = program.graphs[1];
+    REQUIRE(payload.id == "forward/VgfBackend#0");
+    // Every payload node is paired and compared, then the delegate call's output.
+    REQUIRE(report.rows.size() == payload.nodes.size() + 1);
+    CHECK(report.rows.back().a.graph == "forward");
+    CHECK(report.rows.back().a.op == "VgfBackend");
+    CHECK(report.rows.back().b.graph == "main");
+    CHECK(report.rows.back().b.op == "output");
+}
+
+TEST_CASE("a program against itself with a substituted delegate compares the payload with the substitute") {
+    const auto program = pteron::testing::fixture("pte/arm_mv2_vgf_int8.pte");
+    const auto tosa = pteron::testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto outcome = diffCommand({program, program, "--delegate", "VgfBackend#0=" + tosa,
+                                      "--seed", "3", "--json"});
+    INFO(outcome.err);
+    REQUIRE(outcome.code == 0);
+    const auto json = nlohmann::json::parse(outcome.out);
+    CHECK(json["first_divergence"].is_null());
+    std::size_t payloadRows = 0, substituteRows = 0;
+    for (const auto& row : json["tensors"]) {
+        if (row["graph"] == "forward/VgfBackend#0") ++payloadRows;
+        if (row["other"]["graph"] == "main") ++substituteRows;
+        CHECK(row["max_abs"] == 0);
+    }
+    // The payload's nodes are compared against the TOSA that replaced it on side B.
+    CHECK(payloadRows == 184);
+    CHECK(substituteRows == 184);
+    // The final output of both sides (quantize, call, dequantize and the method output).
+    CHECK(json["tensors"].back()["op"] == "output");
+}
+
+TEST_CASE("files that are not one model are refused with the reason") {
+    // The standalone VGF is a TFLite MobileNetV2 with 1001 classes and NHWC input; the VGF in
+    // the program was lowered from torchvision's 1000-class NCHW model.
+    CHECK_THROWS_WITH(diffCommand({pteron::testing::fixture("pte/arm_mv2_vgf_int8.pte"),
+                                   pteron::testing::fixture("vgf/arm_mobilenet_v2_int8.vgf")}),
+                      Catch::Contains("no known correspondence"));
+    // The payload first, the program that calls it second: the order is explained.
+    CHECK_THROWS_WITH(diffCommand({pteron::testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa"),
+                                   pteron::testing::fixture("pte/arm_mv2_vgf_int8.pte")}),
+                      Catch::Contains("give the program that calls the other first"));
+}
