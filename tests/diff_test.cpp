@@ -1,5 +1,7 @@
 // pteron diff on real files: fixture pairs, injected faults, tensor folders, device ETDumps and
 // the Model Explorer overlay of a diff.
+#include "adapters/model_explorer/model_explorer_writer.hpp"
+#include "adapters/palette/backend_palette.hpp"
 #include "app/cli/diff_command.hpp"
 #include "app/cli/export_command.hpp"
 #include "app/cli/run_command.hpp"
@@ -19,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 using namespace pteron;
@@ -435,4 +438,69 @@ TEST_CASE("files that are not one model are refused with the reason") {
     CHECK_THROWS_WITH(diffCommand({pteron::testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa"),
                                    pteron::testing::fixture("pte/arm_mv2_vgf_int8.pte")}),
                       Catch::Contains("give the program that calls the other first"));
+}
+
+TEST_CASE("export --to node-data --diff writes a Model Explorer overlay coloured by error") {
+    const auto original = pteron::testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto registry = FormatRegistry::standard();
+    const auto model = registry.open(original);
+    const auto fault = weightOf(model, "tosa.CONV2D", 5);
+    const auto copy = pteron::testing::madeDir() / "diff_overlay_mv2.tosa";
+    copyFile(original, copy);
+    changeByte(copy, fault.offset);
+
+    const auto file = (pteron::testing::madeDir() / "diff_snr.json").string();
+    std::ostringstream out;
+    REQUIRE(runExportCommand(std::vector<std::string>{"--to", "node-data", original, "--metric",
+                                                      "diff.snr", "--diff", copy.string(),
+                                                      "--seed", "4", "-o", file},
+                             out) == 0);
+    std::ifstream in(file);
+    const auto overlay = nlohmann::json::parse(in);
+
+    // The node-data format: {graphId: {results: {nodeId: {value}}, gradient: [...]}}.
+    const auto schema =
+        pteron::testing::JsonSchema::fromFile(PTERON_TEST_SCHEMAS "/model_explorer_node_data.schema.json");
+    const auto errors = schema.validate(overlay);
+    for (const auto& error : errors)
+        INFO(error);
+    CHECK(errors.empty());
+    // Graph ids and node ids are the ones of the Model Explorer graph export of the same file.
+    const ModelExplorerWriter writer(BackendPalette::builtIn());
+    const auto collection = writer.collection(model);
+    std::set<std::string> graphIds, nodeIds;
+    for (const auto& graph : collection["graphs"]) {
+        graphIds.insert(graph["id"].get<std::string>());
+        for (const auto& node : graph["nodes"])
+            nodeIds.insert(node["id"].get<std::string>());
+    }
+    REQUIRE(overlay.size() == 1);
+    const auto& main = overlay[model.graphs[fault.graph].id];
+    CHECK(graphIds.count(model.graphs[fault.graph].id) == 1);
+    for (const auto& [id, result] : main["results"].items()) {
+        CHECK(nodeIds.count(id) == 1);
+        CHECK(result["value"].is_number());
+    }
+    // Gradient rules: stops 0 and 1 present, colours in hex; low SNR is the hot end.
+    const auto& gradient = main["gradient"];
+    REQUIRE(gradient.size() >= 2);
+    CHECK(gradient.front()["stop"] == 0);
+    CHECK(gradient.back()["stop"] == 1);
+    for (const auto& stop : gradient) {
+        const auto colour = stop["bgColor"].get<std::string>();
+        CHECK(colour.size() == 7);
+        CHECK(colour[0] == '#');
+    }
+    CHECK(gradient.front()["bgColor"] == "#e53935");
+    // The convolution reading the changed weight has a finite SNR; every node before it ran
+    // identically (200 dB stands for infinite).
+    const auto readerId = "g" + std::to_string(fault.graph) + ".n" + std::to_string(fault.reader);
+    REQUIRE(main["results"].contains(readerId));
+    CHECK(main["results"][readerId]["value"].get<double>() < 200);
+    const auto& graph = model.graphs[fault.graph];
+    for (std::size_t n = 0; n < fault.reader; ++n) {
+        const auto id = "g" + std::to_string(fault.graph) + ".n" + std::to_string(n);
+        if (graph.nodes[n].inputs.empty()) CHECK_FALSE(main["results"].contains(id));
+        if (main["results"].contains(id)) CHECK(main["results"][id]["value"] == 200.0);
+    }
 }
