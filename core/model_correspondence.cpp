@@ -291,7 +291,6 @@ std::size_t matchTerminals(const Graph& left, const std::vector<std::int64_t>& l
 
 } // namespace
 
-
 namespace {
 
 // Claims left and right items once each, so a pair with a lower score cannot map what a better

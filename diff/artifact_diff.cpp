@@ -71,7 +71,8 @@ std::vector<Tensor> callOperands(const RunCapture& capture, const Model& a, std:
                                  const Node& node) {
     std::vector<Tensor> operands;
     for (const auto& operand : node.inputs)
-        if (const auto* tensor = capture.value(a, graph, operand.value)) operands.push_back(*tensor);
+        if (const auto* tensor = capture.value(a, graph, operand.value))
+            operands.push_back(*tensor);
     return operands;
 }
 

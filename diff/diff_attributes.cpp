@@ -23,8 +23,8 @@ struct Worst {
         maxAbs = std::max(maxAbs, m.maxAbs);
         meanAbs = std::max(meanAbs, m.meanAbs);
         mse = std::max(mse, m.mse);
-        if (m.snrDb) snr = std::min(snr, std::isinf(*m.snrDb) && *m.snrDb > 0 ? kIdenticalSnrDb
-                                                                            : *m.snrDb);
+        if (m.snrDb)
+            snr = std::min(snr, std::isinf(*m.snrDb) && *m.snrDb > 0 ? kIdenticalSnrDb : *m.snrDb);
         if (m.cosine) cosine = std::min(cosine, *m.cosine);
     }
 };

@@ -14,8 +14,8 @@ namespace pteron::diff {
 // diff.max_abs, diff.mean_abs, diff.mse (largest), diff.snr, diff.cosine (smallest),
 // diff.mismatched (sum), diff.pass (0 or 1).
 inline constexpr std::array<std::string_view, 7> kDiffMetrics{
-    "diff.max_abs", "diff.mean_abs", "diff.mse", "diff.snr", "diff.cosine", "diff.mismatched",
-    "diff.pass"};
+    "diff.max_abs", "diff.mean_abs",   "diff.mse", "diff.snr",
+    "diff.cosine",  "diff.mismatched", "diff.pass"};
 
 // Metrics where a larger value means closer agreement.
 bool higherIsBetter(std::string_view metric);

@@ -31,7 +31,7 @@ struct DiffRow {
 };
 
 struct DiffReport {
-    std::vector<DiffRow> rows; // sorted by order
+    std::vector<DiffRow> rows;      // sorted by order
     std::vector<std::string> notes; // what was run and how the sides were matched
 
     // The first row that fails, in execution order.

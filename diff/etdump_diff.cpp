@@ -25,7 +25,9 @@ std::optional<std::string> textAttribute(const Node& node, std::string_view name
     return std::nullopt;
 }
 
-bool isTensor(const Value& value) { return value.kind != ValueKind::Scalar && value.hasShape; }
+bool isTensor(const Value& value) {
+    return value.kind != ValueKind::Scalar && value.hasShape;
+}
 
 // One tensor a debug event logged.
 struct Logged {
@@ -36,7 +38,7 @@ struct Logged {
 
 struct RunEvents {
     std::size_t graph = 0;
-    std::map<std::int64_t, std::vector<Logged>> host;     // by instruction
+    std::map<std::int64_t, std::vector<Logged>> host;           // by instruction
     std::map<std::int64_t, std::vector<std::size_t>> delegated; // event nodes by instruction
     std::vector<Logged> outputs;
     std::size_t tensors = 0;
@@ -57,7 +59,8 @@ RunEvents collect(const Model& etdump, std::size_t graphIndex) {
         for (const auto& operand : node.outputs) {
             const auto* value = graph.value(operand.value);
             if (!value || !isTensor(*value)) continue;
-            const Logged logged{n, operand.value, !value->data.empty() || value->elementCount() == 0};
+            const Logged logged{n, operand.value,
+                                !value->data.empty() || value->elementCount() == 0};
             ++events.tensors;
             if (logged.hasBytes) ++events.withBytes;
             if (value->kind == ValueKind::Output)
@@ -91,8 +94,7 @@ std::map<std::int64_t, std::size_t> nodesByInstruction(const Graph& graph) {
     for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
         const auto& node = graph.nodes[i];
         if (integerAttribute(node, "chain").value_or(0) != 0) continue;
-        if (const auto instruction = integerAttribute(node, "instruction"))
-            nodes[*instruction] = i;
+        if (const auto instruction = integerAttribute(node, "instruction")) nodes[*instruction] = i;
     }
     return nodes;
 }
@@ -100,8 +102,7 @@ std::map<std::int64_t, std::size_t> nodesByInstruction(const Graph& graph) {
 class EtdumpRows {
   public:
     EtdumpRows(const Model& program, std::size_t graph, const RunCapture& capture,
-               const Model& etdump, std::size_t run, const Tolerance& tolerance,
-               DiffReport& report)
+               const Model& etdump, std::size_t run, const Tolerance& tolerance, DiffReport& report)
         : program_(program), graph_(graph), capture_(capture), run_(etdump.graphs[run]),
           tolerance_(tolerance), report_(report) {}
 
@@ -229,8 +230,7 @@ DiffReport compareWithEtdump(const Artifact& program, std::vector<Tensor> inputs
     DiffReport report;
     const auto& run = etdump.graphs[chosen->graph];
     report.notes.push_back("ETDump run " + run.id + ": " + std::to_string(chosen->tensors) +
-                           " logged tensors, " + std::to_string(chosen->withBytes) +
-                           " with bytes");
+                           " logged tensors, " + std::to_string(chosen->withBytes) + " with bytes");
     EtdumpRows rows(model, program.graph, capture, etdump, chosen->graph, settings.tolerance,
                     report);
     const auto nodes = nodesByInstruction(model.graphs[program.graph]);

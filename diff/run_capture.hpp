@@ -14,7 +14,7 @@
 namespace pteron::diff {
 
 struct CapturedNode {
-    std::uint64_t sequence = 0; // execution order across the whole run, child graphs included
+    std::uint64_t sequence = 0;       // execution order across the whole run, child graphs included
     std::vector<std::int64_t> values; // value index of each tensor output
     std::vector<runtime::Tensor> tensors;
 };

@@ -205,8 +205,7 @@ TensorMetrics notCompared(std::string note) {
 TensorMetrics compareTensors(const Tensor& reference, const Tensor& other,
                              const Tolerance& tolerance) {
     if (!runtime::isNumericType(reference.dtype()) || !runtime::isNumericType(other.dtype()))
-        return notCompared("not numeric: " + reference.typeText() + " against " +
-                           other.typeText());
+        return notCompared("not numeric: " + reference.typeText() + " against " + other.typeText());
     if (reference.elementCount() != other.elementCount())
         return notCompared("different element counts: " + reference.typeText() + " against " +
                            other.typeText());

@@ -11,7 +11,7 @@
 namespace pteron::diff {
 
 struct Tolerance {
-    double rtol = 1e-5;     // floats: |a - b| <= atol + rtol * |a|
+    double rtol = 1e-5; // floats: |a - b| <= atol + rtol * |a|
     double atol = 1e-8;
     std::int64_t steps = 0; // integers: largest allowed difference in quantisation steps
 };

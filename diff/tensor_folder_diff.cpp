@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 struct FolderEntry {
     TensorPlace place;
-    std::string file;                 // relative to the folder
+    std::string file;                   // relative to the folder
     std::optional<std::int64_t> output; // from trace.json
 };
 
@@ -35,8 +35,7 @@ std::int64_t integerField(const nlohmann::json& item, const char* key, const std
 std::string textField(const nlohmann::json& item, const char* key, const std::string& path,
                       std::size_t index) {
     if (!item.contains(key) || !item[key].is_string())
-        throw FormatError(path, "trace.json", "[" + std::to_string(index) + "]." + key,
-                          "a string");
+        throw FormatError(path, "trace.json", "[" + std::to_string(index) + "]." + key, "a string");
     return item[key].get<std::string>();
 }
 
@@ -115,7 +114,8 @@ DiffReport compareTensorFolders(const std::string& folderA, const std::string& f
     std::map<std::string, std::size_t> byFile, byValue;
     for (std::size_t i = 0; i < b.entries.size(); ++i) {
         const auto& entry = b.entries[i];
-        if (entry.output) byTrace.try_emplace({entry.place.graph, entry.place.node, *entry.output}, i);
+        if (entry.output)
+            byTrace.try_emplace({entry.place.graph, entry.place.node, *entry.output}, i);
         byFile.try_emplace(entry.file, i);
         byValue.try_emplace(entry.place.tensor, i);
     }
@@ -142,9 +142,9 @@ DiffReport compareTensorFolders(const std::string& folderA, const std::string& f
         row.a = entry.place;
         row.b = other.place;
         row.order = i;
-        row.metrics = compareTensors(runtime::readNpyTensor((a.path / entry.file).string()),
-                                     runtime::readNpyTensor((b.path / other.file).string()),
-                                     tolerance);
+        row.metrics =
+            compareTensors(runtime::readNpyTensor((a.path / entry.file).string()),
+                           runtime::readNpyTensor((b.path / other.file).string()), tolerance);
         report.rows.push_back(std::move(row));
     }
     report.notes.push_back(std::string(a.traced && b.traced ? "matched by trace.json entries"

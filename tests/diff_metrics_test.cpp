@@ -107,7 +107,8 @@ TEST_CASE("NaN against NaN and equal infinities agree; other non-finite pairs do
 }
 
 TEST_CASE("empty tensors of one shape agree") {
-    const auto m = compareTensors(Tensor(DType::Float32, {0, 3}), Tensor(DType::Float32, {0, 3}), {});
+    const auto m =
+        compareTensors(Tensor(DType::Float32, {0, 3}), Tensor(DType::Float32, {0, 3}), {});
     CHECK(m.compared);
     CHECK(m.pass);
     CHECK(m.count == 0);

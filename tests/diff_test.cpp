@@ -61,8 +61,8 @@ std::vector<Tensor> seededInputs(const Graph& graph, std::uint64_t seed) {
 diff::DiffReport diffModels(const Model& a, const Model& b, std::uint64_t seed = 0) {
     const auto kernels = runtime::KernelRegistry::withAllKernels();
     const auto graph = a.topLevelGraphs().front();
-    return diff::compareArtifacts({&a, graph, {}}, seededInputs(a.graphs[graph], seed),
-                                  {&b, 0, {}}, kernels, {2, {}});
+    return diff::compareArtifacts({&a, graph, {}}, seededInputs(a.graphs[graph], seed), {&b, 0, {}},
+                                  kernels, {2, {}});
 }
 
 std::string rowText(const diff::DiffRow& row) {
@@ -92,8 +92,9 @@ TEST_CASE("diff --tensors pairs two traces entry by entry and names the changed 
     const auto a = freshFolder("diff_trace_a");
     const auto model = pteron::testing::fixture("tosa/tosaref_conv2d_qi8_from_tflite.tosa");
     std::ostringstream out, err;
-    REQUIRE(runRunCommand(std::vector<std::string>{model, "--seed", "5", "--trace", "-o", a.string()},
-                          out, err) == 0);
+    REQUIRE(
+        runRunCommand(std::vector<std::string>{model, "--seed", "5", "--trace", "-o", a.string()},
+                      out, err) == 0);
     const auto b = freshFolder("diff_trace_b");
     fs::copy(a, b, fs::copy_options::overwrite_existing | fs::copy_options::recursive);
 
@@ -238,10 +239,10 @@ class DeviceDump {
             output ? fbe::CreateBool(builder_, true) : flatbuffers::Offset<fbe::Bool>();
         const auto value =
             fbe::CreateValue(builder_, fbe::ValueType::Tensor, tensor, 0, 0, 0, 0, 0, flag);
-        events_.push_back(fbe::CreateEvent(
-            builder_, 0, 0,
-            fbe::CreateDebugEventDirect(builder_, 0, instruction, value, delegateId, nullptr,
-                                        "tensor")));
+        events_.push_back(
+            fbe::CreateEvent(builder_, 0, 0,
+                             fbe::CreateDebugEventDirect(builder_, 0, instruction, value,
+                                                         delegateId, nullptr, "tensor")));
     }
     void profile(std::int32_t instruction) {
         events_.push_back(fbe::CreateEvent(
@@ -316,11 +317,13 @@ TEST_CASE("an ETDump's logged kernel output pairs with the instruction that made
 
         // Without the debug buffer the tensors have no bytes: a clear refusal.
         const auto registry = FormatRegistry::standard();
-        const auto program = registry.open(pteron::testing::fixture("pte/et_apple_add_portable.pte"));
+        const auto program =
+            registry.open(pteron::testing::fixture("pte/et_apple_add_portable.pte"));
         const auto etdump = registry.open(dump);
         const auto kernels = runtime::KernelRegistry::withAllKernels();
-        CHECK_THROWS_WITH(diff::compareWithEtdump({&program, 0, {}}, inputs, etdump, kernels, {1, {}}),
-                          Catch::Contains("--debug-buffer"));
+        CHECK_THROWS_WITH(
+            diff::compareWithEtdump({&program, 0, {}}, inputs, etdump, kernels, {1, {}}),
+            Catch::Contains("--debug-buffer"));
     }
     {
         DeviceDump device;
@@ -362,7 +365,8 @@ TEST_CASE("a delegate's own debug events pair with its payload's node by debug h
     CHECK(report.rows[0].a.graph == "forward/XnnpackBackend#0");
     CHECK(report.rows[0].a.node == 0);
     CHECK(report.rows[0].a.op == "xnnpack.Convert");
-    CHECK_FALSE(report.rows[0].metrics.pass); // x spans [-0.5, 0.44]: it never quantises to 127 everywhere
+    CHECK_FALSE(
+        report.rows[0].metrics.pass); // x spans [-0.5, 0.44]: it never quantises to 127 everywhere
     CHECK(report.rows[1].a.tensor == "%0");
     CHECK(report.rows[1].metrics.pass); // the input as given
     CHECK(report.rows[1].metrics.maxAbs == 0);
@@ -406,11 +410,12 @@ TEST_CASE("the VGF-delegated MobileNetV2 program agrees bit for bit with the Eth
     CHECK(report.rows.back().b.op == "output");
 }
 
-TEST_CASE("a program against itself with a substituted delegate compares the payload with the substitute") {
+TEST_CASE("a program against itself with a substituted delegate compares the payload with the "
+          "substitute") {
     const auto program = pteron::testing::fixture("pte/arm_mv2_vgf_int8.pte");
     const auto tosa = pteron::testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa");
-    const auto outcome = diffCommand({program, program, "--delegate", "VgfBackend#0=" + tosa,
-                                      "--seed", "3", "--json"});
+    const auto outcome = diffCommand(
+        {program, program, "--delegate", "VgfBackend#0=" + tosa, "--seed", "3", "--json"});
     INFO(outcome.err);
     REQUIRE(outcome.code == 0);
     const auto json = nlohmann::json::parse(outcome.out);
@@ -452,15 +457,15 @@ TEST_CASE("export --to node-data --diff writes a Model Explorer overlay coloured
     const auto file = (pteron::testing::madeDir() / "diff_snr.json").string();
     std::ostringstream out;
     REQUIRE(runExportCommand(std::vector<std::string>{"--to", "node-data", original, "--metric",
-                                                      "diff.snr", "--diff", copy.string(),
-                                                      "--seed", "4", "-o", file},
+                                                      "diff.snr", "--diff", copy.string(), "--seed",
+                                                      "4", "-o", file},
                              out) == 0);
     std::ifstream in(file);
     const auto overlay = nlohmann::json::parse(in);
 
     // The node-data format: {graphId: {results: {nodeId: {value}}, gradient: [...]}}.
-    const auto schema =
-        pteron::testing::JsonSchema::fromFile(PTERON_TEST_SCHEMAS "/model_explorer_node_data.schema.json");
+    const auto schema = pteron::testing::JsonSchema::fromFile(
+        PTERON_TEST_SCHEMAS "/model_explorer_node_data.schema.json");
     const auto errors = schema.validate(overlay);
     for (const auto& error : errors)
         INFO(error);

@@ -67,7 +67,8 @@ int diffEtdump(const CommandLine& line, std::ostream& out) {
     if (auto buffer = line.value("--debug-buffer")) options.debugBuffer = *buffer;
     const auto etdump = FormatRegistry::standard().open(*line.value("--etdump"), options);
     if (etdump.format != "etdump")
-        throw UsageError(*line.value("--etdump") + " is a " + etdump.format + " file, not an ETDump");
+        throw UsageError(*line.value("--etdump") + " is a " + etdump.format +
+                         " file, not an ETDump");
     const auto graph = chooseGraph(program, line);
     std::list<Model> others;
     diff::Artifact artifact{&program, graph, substitutes(program.graphs[graph], line, others)};
@@ -104,10 +105,20 @@ namespace {
 
 int diffCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 2> kFlags{"--json", "--tensors"};
-    static constexpr std::array<std::string_view, 14> kValued{
-        "--tosa-draft-dtypes", "--method", "--input",   "--inputs", "--seed",
-        "--ptd",               "--delegate", "--threads", "--etdump", "--debug-buffer",
-        "--rtol",              "--atol",     "--steps",   "--output"};
+    static constexpr std::array<std::string_view, 14> kValued{"--tosa-draft-dtypes",
+                                                              "--method",
+                                                              "--input",
+                                                              "--inputs",
+                                                              "--seed",
+                                                              "--ptd",
+                                                              "--delegate",
+                                                              "--threads",
+                                                              "--etdump",
+                                                              "--debug-buffer",
+                                                              "--rtol",
+                                                              "--atol",
+                                                              "--steps",
+                                                              "--output"};
     const auto expanded = expandShortOutput(args);
     const auto line = CommandLine::parse(expanded, kFlags, kValued);
     if (line.has("--tensors")) {

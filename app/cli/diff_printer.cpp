@@ -20,7 +20,8 @@ std::string partitionOf(const diff::DiffRow& row, const Model* model) {
 }
 
 nlohmann::json placeJson(const diff::TensorPlace& place) {
-    return {{"graph", place.graph}, {"node", place.node}, {"op", place.op}, {"tensor", place.tensor}};
+    return {
+        {"graph", place.graph}, {"node", place.node}, {"op", place.op}, {"tensor", place.tensor}};
 }
 
 nlohmann::json finiteOrNull(std::optional<double> value) {
@@ -28,16 +29,16 @@ nlohmann::json finiteOrNull(std::optional<double> value) {
     return *value;
 }
 
-std::string number(double value) {
+std::string number(double value, int digits = 4) {
     std::ostringstream text;
-    text << std::setprecision(4) << value;
+    text << std::setprecision(digits) << value;
     return text.str();
 }
 
-std::string optionalNumber(std::optional<double> value) {
+std::string optionalNumber(std::optional<double> value, int digits = 4) {
     if (!value) return "-";
     if (std::isinf(*value)) return *value > 0 ? "inf" : "-inf";
-    return number(*value);
+    return number(*value, digits);
 }
 
 std::string nodeText(const diff::TensorPlace& place) {
@@ -121,7 +122,7 @@ void printDiff(std::ostream& out, const diff::DiffReport& report, const Model* m
         }
         out << std::setw(11) << number(m.maxAbs) << std::setw(11) << number(m.meanAbs)
             << std::setw(11) << optionalNumber(m.snrDb) << std::setw(10)
-            << optionalNumber(m.cosine) << std::setw(12) << std::to_string(m.mismatched)
+            << optionalNumber(m.cosine, 6) << std::setw(12) << std::to_string(m.mismatched)
             << row.a.tensor;
         if (!m.note.empty()) out << "  (" << m.note << ")";
         out << "\n";

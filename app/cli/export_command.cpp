@@ -98,11 +98,24 @@ int exportMapping(const CommandLine& line, std::ostream& out) {
 
 int runExportCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 0> kFlags{};
-    static constexpr std::array<std::string_view, 18> kValued{
-        "--tosa-draft-dtypes", "--to",     "--output",  "--max-constant-elements", "--metric",
-        "--palette",           "--ptd",    "--etdump",  "--diff",                  "--inputs",
-        "--input",             "--seed",   "--delegate", "--threads",              "--rtol",
-        "--atol",              "--steps",  "--method"};
+    static constexpr std::array<std::string_view, 18> kValued{"--tosa-draft-dtypes",
+                                                              "--to",
+                                                              "--output",
+                                                              "--max-constant-elements",
+                                                              "--metric",
+                                                              "--palette",
+                                                              "--ptd",
+                                                              "--etdump",
+                                                              "--diff",
+                                                              "--inputs",
+                                                              "--input",
+                                                              "--seed",
+                                                              "--delegate",
+                                                              "--threads",
+                                                              "--rtol",
+                                                              "--atol",
+                                                              "--steps",
+                                                              "--method"};
     const auto expanded = expandShortOutput(args);
     const auto line = CommandLine::parse(expanded, kFlags, kValued);
     const auto target = line.value("--to");
