@@ -222,6 +222,11 @@ DiffReport compareArtifacts(const Artifact& a, std::vector<Tensor> inputs, const
         inputsB.resize(specs.size());
         for (const auto& [l, r] : plan->same->inputs)
             if (l < inputs.size() && r < specs.size()) inputsB[r] = fitted(inputs[l], specs[r]);
+        // Inputs another graph pair already claimed still correspond: same interface, so by
+        // position when both sides have as many.
+        for (std::size_t r = 0; r < specs.size(); ++r)
+            if (!inputsB[r].defined() && specs.size() == inputs.size())
+                inputsB[r] = fitted(inputs[r], specs[r]);
         for (std::size_t r = 0; r < specs.size(); ++r)
             if (!inputsB[r].defined())
                 throw runtime::RuntimeError("input " + specs[r].name +
@@ -251,7 +256,11 @@ DiffReport compareArtifacts(const Artifact& a, std::vector<Tensor> inputs, const
     const auto end = captureA.events();
     if (plan->same) {
         const auto& graphA = modelA.graphs[a.graph];
-        for (const auto& [l, r] : plan->same->outputs)
+        auto outputs = plan->same->outputs;
+        if (outputs.empty() && outputsA.size() == outputsB.size())
+            for (std::size_t k = 0; k < outputsA.size(); ++k)
+                outputs.emplace_back(k, k);
+        for (const auto& [l, r] : outputs)
             if (l < outputsA.size() && r < outputsB.size())
                 rows.add(placeOf(graphA, -1, graphA.outputs[l]),
                          placeOf(graphB, -1, graphB.outputs[r]), a.graph, end + l, outputsA[l],
