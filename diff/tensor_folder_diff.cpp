@@ -128,11 +128,11 @@ DiffReport compareTensorFolders(const std::string& folderA, const std::string& f
             if (auto it = byTrace.find({entry.place.graph, entry.place.node, *entry.output});
                 it != byTrace.end())
                 match = it->second;
-        } else if (auto it = byFile.find(entry.file); it != byFile.end()) {
-            match = it->second;
-        } else if (auto found = byValue.find(entry.place.tensor); found != byValue.end()) {
-            match = found->second;
         }
+        if (!match)
+            if (auto it = byFile.find(entry.file); it != byFile.end()) match = it->second;
+        if (!match)
+            if (auto it = byValue.find(entry.place.tensor); it != byValue.end()) match = it->second;
         if (!match) {
             ++unmatched;
             continue;
@@ -147,6 +147,9 @@ DiffReport compareTensorFolders(const std::string& folderA, const std::string& f
                            runtime::readNpyTensor((b.path / other.file).string()), tolerance);
         report.rows.push_back(std::move(row));
     }
+    if (report.rows.empty())
+        throw runtime::RuntimeError("no tensor of " + folderA + " has a partner in " + folderB +
+                                    " (by trace.json entry, file name or value name)");
     report.notes.push_back(std::string(a.traced && b.traced ? "matched by trace.json entries"
                                                             : "matched by file or value name") +
                            ": " + std::to_string(report.rows.size()) + " pairs, " +

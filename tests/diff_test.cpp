@@ -509,3 +509,19 @@ TEST_CASE("export --to node-data --diff writes a Model Explorer overlay coloured
         if (main["results"].contains(id)) CHECK(main["results"][id]["value"] == 200.0);
     }
 }
+
+TEST_CASE("folders with no tensor in common are refused, not passed") {
+    const auto a = freshFolder("diff_disjoint_a");
+    const auto b = freshFolder("diff_disjoint_b");
+    const std::vector<float> one{1};
+    REQUIRE(runtime::writeNpyTensor((a / "x.npy").string(), floatTensor({1}, one)).empty());
+    REQUIRE(runtime::writeNpyTensor((b / "y.npy").string(), floatTensor({1}, one)).empty());
+    CHECK_THROWS_WITH(diff::compareTensorFolders(a.string(), b.string(), {}),
+                      Catch::Contains("has a partner"));
+    // A plain folder of device dumps against one of the same names pairs by file name.
+    REQUIRE(runtime::writeNpyTensor((b / "x.npy").string(), floatTensor({1}, one)).empty());
+    const auto report = diff::compareTensorFolders(a.string(), b.string(), {});
+    REQUIRE(report.rows.size() == 1);
+    CHECK(report.rows[0].a.tensor == "x");
+    CHECK(report.passed());
+}
