@@ -37,7 +37,7 @@ diff::Tolerance tolerance(const CommandLine& line) {
     result.rtol = nonNegative(line, "--rtol", result.rtol);
     result.atol = nonNegative(line, "--atol", result.atol);
     const double steps = nonNegative(line, "--steps", 0);
-    if (steps != static_cast<double>(static_cast<std::int64_t>(steps)))
+    if (steps > 1e9 || steps != static_cast<double>(static_cast<std::int64_t>(steps)))
         throw UsageError("--steps takes a whole number of quantisation steps");
     result.steps = static_cast<std::int64_t>(steps);
     return result;
