@@ -103,8 +103,8 @@ std::string cliManPage() {
         page += ".TP\n.B " + std::to_string(code) + "\n" + roff(meaning) + "\n";
     page += ".SH FILES\n"
             ".TP\n\\fIshare/pteron/backend_palette.json\\fR\n" +
-            roff("Backend colours of the exports and drawings, found beside the binary's "
-                 "installation prefix (/usr/share/pteron in the Debian package).") +
+            roff("Backend colours of the exports and drawings, looked up in ../share/pteron from "
+                 "the folder of the pteron binary (/usr/share/pteron in the Debian package).") +
             "\n.TP\n\\fIshare/pteron/schemas/\\fR\n" +
             roff("JSON Schemas (draft 2020-12) of the JSON that info --json, run --json, "
                  "run --check --json and run --trace write; the file names carry the version.") +
@@ -127,6 +127,7 @@ std::string guiManPage() {
         page += "\n" + roff(option.text) + "\n";
     }
     page += ".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nPrint the options and exit.\n"
+            ".TP\n\\fB\\-\\-help\\-all\\fR\nPrint the options and Qt's own options, and exit.\n"
             ".TP\n\\fB\\-v\\fR, \\fB\\-\\-version\\fR\nPrint the version and exit.\n"
             ".TP\n\\fI" +
             roff(kGuiFilesName) + "\\fR\n" + roff(kGuiFilesText) + "\n";

@@ -8,14 +8,17 @@ validate=(/usr/bin/python3 "$(dirname "$0")/validate_json.py" --also-broken)
 rm -rf "$out"
 mkdir -p "$out/info"
 
-# exit_code CMD...: runs CMD and prints its exit code without stopping the script.
+# exit_code OUT CMD...: runs CMD with its standard output to OUT and prints its exit code,
+# without stopping the script.
 exit_code() {
-    local code=0
-    "$@" || code=$?
+    local out=$1 code=0
+    shift
+    "$@" >"$out" || code=$?
     echo "$code"
 }
 
-# info --json on every fixture that opens, and on each .bpte oracle.
+# info --json on every fixture file a reader opens (a .ptd is a companion, read with --ptd), and
+# on each .bpte oracle.
 opened=0
 unreadable=()
 while IFS= read -r -d '' file; do
@@ -26,7 +29,7 @@ while IFS= read -r -d '' file; do
         unreadable+=("${file#"$fixtures"/}")
     fi
 done < <(find "$fixtures" "$fixtures/../oracles/bpte" -type f \( -name '*.pte' -o -name '*.bpte' \
-    -o -name '*.ptd' -o -name '*.etdp' -o -name '*.tosa' -o -name '*.vgf' -o -name '*.tflite' \
+    -o -name '*.etdp' -o -name '*.tosa' -o -name '*.vgf' -o -name '*.tflite' \
     -o -name '*.csv' \) -print0 | sort -z)
 "$pteron" info --json "$fixtures/pte/et_linear_external.pte" --ptd "$fixtures/ptd/et_linear_external.ptd" \
     >"$out/info/with_ptd.json"
@@ -39,22 +42,22 @@ fi
 "${validate[@]}" "$schemas/pteron-info.v1.schema.json" "$out"/info/*.json
 
 # run --json with --trace: the report and trace.json.
-code=$(exit_code "$pteron" run "$fixtures/tosa/tosa4spirv_simple_maxpool2d.tosa" --seed 3 --trace \
-    -o "$out/run-tosa" --json >"$out/run-tosa.json")
+code=$(exit_code "$out/run-tosa.json" "$pteron" run "$fixtures/tosa/tosa4spirv_simple_maxpool2d.tosa" \
+    --seed 3 --trace -o "$out/run-tosa" --json)
 [[ $code == 0 ]] || { echo "run --json on the TOSA fixture: exit $code" >&2; exit 1; }
-code=$(exit_code "$pteron" run "$fixtures/pte/cc_linear_xnnpack_int8.pte" --seed 1 --trace \
-    -o "$out/run-pte" --json >"$out/run-pte.json")
+code=$(exit_code "$out/run-pte.json" "$pteron" run "$fixtures/pte/cc_linear_xnnpack_int8.pte" \
+    --seed 1 --trace -o "$out/run-pte" --json)
 [[ $code == 0 ]] || { echo "run --json on the XNNPACK program: exit $code" >&2; exit 1; }
 "${validate[@]}" "$schemas/pteron-run.v1.schema.json" "$out/run-tosa.json" "$out/run-pte.json"
 "${validate[@]}" "$schemas/pteron-run-trace.v1.schema.json" "$out/run-tosa/trace.json" \
     "$out/run-pte/trace.json"
 
 # run --check --json: a program that runs (exit 0) and one with an Ethos-U stream (exit 3).
-code=$(exit_code "$pteron" run --check --json "$fixtures/pte/cc_linear_xnnpack_int8.pte" \
-    >"$out/check-runs.json")
+code=$(exit_code "$out/check-runs.json" "$pteron" run --check --json \
+    "$fixtures/pte/cc_linear_xnnpack_int8.pte")
 [[ $code == 0 ]] || { echo "run --check on the XNNPACK program: exit $code" >&2; exit 1; }
-code=$(exit_code "$pteron" run --check --json "$fixtures/pte/arm_mv2_ethosu55_128_int8.pte" \
-    >"$out/check-ethosu.json")
+code=$(exit_code "$out/check-ethosu.json" "$pteron" run --check --json \
+    "$fixtures/pte/arm_mv2_ethosu55_128_int8.pte")
 [[ $code == 3 ]] || { echo "run --check on the Ethos-U program: exit $code, expected 3" >&2; exit 1; }
 "${validate[@]}" "$schemas/pteron-run-check.v1.schema.json" "$out/check-runs.json" \
     "$out/check-ethosu.json"
