@@ -25,8 +25,8 @@ echo "package: $(basename "$deb"), $(stat -c %s "$deb") bytes"
 [[ $(dpkg-deb -f "$deb" Version) == "$version" ]] || fail "version $(dpkg-deb -f "$deb" Version)"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for needed in libc6 libstdc++6 libqt6widgets6 libqt6svg6 libgvc6 libprotobuf libonnx \
-    libflatbuffers qt6-qpa-plugins; do
+for needed in libc6 libstdc++6 libqt6widgets6 libqt6svg6 libgvc6 libprotobuf libonnx zlib1g \
+    qt6-qpa-plugins; do
     [[ $depends == *"$needed"* ]] || fail "Depends lacks $needed"
 done
 for test_only in torch catch2 libc10; do
@@ -103,7 +103,8 @@ done
 data=$out/xdg-data
 mkdir -p "$data/mime/packages"
 cp /usr/share/mime/packages/freedesktop.org.xml "$mime_xml" "$data/mime/packages/"
-update-mime-database "$data/mime"
+update-mime-database "$data/mime" >"$out/update-mime-database.log" 2>&1 ||
+    fail "update-mime-database: $(cat "$out/update-mime-database.log")"
 mkdir -p "$out/no-extension"
 content_type() {
     XDG_DATA_DIRS=$data XDG_DATA_HOME=$out/no-home gio info -a standard::content-type "$1" |
