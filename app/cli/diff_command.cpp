@@ -4,7 +4,6 @@
 #include "app/cli/command_line.hpp"
 #include "app/cli/diff_printer.hpp"
 #include "app/cli/model_opening.hpp"
-#include "app/cli/output_file.hpp"
 #include "app/cli/run_command.hpp"
 #include "app/cli/run_inputs.hpp"
 #include "app/cli/run_setup.hpp"
@@ -105,7 +104,7 @@ namespace {
 
 int diffCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 2> kFlags{"--json", "--tensors"};
-    static constexpr std::array<std::string_view, 14> kValued{"--tosa-draft-dtypes",
+    static constexpr std::array<std::string_view, 13> kValued{"--tosa-draft-dtypes",
                                                               "--method",
                                                               "--input",
                                                               "--inputs",
@@ -117,10 +116,8 @@ int diffCommand(std::span<const std::string> args, std::ostream& out) {
                                                               "--debug-buffer",
                                                               "--rtol",
                                                               "--atol",
-                                                              "--steps",
-                                                              "--output"};
-    const auto expanded = expandShortOutput(args);
-    const auto line = CommandLine::parse(expanded, kFlags, kValued);
+                                                              "--steps"};
+    const auto line = CommandLine::parse(args, kFlags, kValued);
     if (line.has("--tensors")) {
         if (line.positional.size() != 2) throw UsageError("diff --tensors needs two folders");
         const auto result =
