@@ -48,8 +48,14 @@ class GraphPanel : public QWidget {
     // Draws `child` (one of the node's child graphs) in place of the node; nullopt collapses it.
     void setNodeExpanded(std::size_t node, std::optional<std::size_t> child);
     std::optional<std::size_t> expandedChild(std::size_t node) const;
-    // Expands a drawn node of the shown graph into its first child graph, or collapses it.
+    // Expands a drawn node of the shown graph into its first child graph, or collapses it; a
+    // layer group opens into its operations.
     void toggleExpanded(std::size_t drawn);
+    // Draws each layer of a command stream as one node (the default) or operation by operation.
+    void setLayersGrouped(bool grouped);
+    bool layersGrouped() const { return displayOptions_.groupLayers; }
+    // Draws one layer operation by operation (expanded) or as one node.
+    void setLayerExpanded(const LayerKey& layer, bool expanded);
     // The context menu of a drawn node: expand/collapse in place, open each child graph alone.
     // The caller owns the menu.
     QMenu* nodeMenu(std::size_t drawn);
@@ -93,11 +99,13 @@ class GraphPanel : public QWidget {
     LayoutSettings settings_;
     std::size_t graph_ = 0;
     ExpandedNodes expanded_; // nodes of graph_ drawn as one of their child graphs
+    DisplayOptions displayOptions_;
     std::shared_ptr<const DisplayGraph> display_; // matches the scene's items
     std::shared_ptr<const DisplayGraph> pending_; // what the newest job lays out
     std::uint64_t generation_ = 0;
     std::vector<Job> jobs_;
     bool applyingSelection_ = false;
+    bool selectingFromScene_ = false;
     QString engineName_;
 
     QHBoxLayout* breadcrumb_;
