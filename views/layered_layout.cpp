@@ -167,17 +167,27 @@ std::vector<std::vector<std::size_t>> orderLayers(const Layering& layering, cons
                 sum += position[f];
             key[k] = sum / static_cast<double>(from.size());
         }
-        // Constants just before their consumer, in their own order.
+        // Constants just before their consumer: they sort with it, ahead of it.
+        struct Place {
+            double key;
+            std::size_t group; // the consumer, or the entry itself
+            int role;          // 0 for a constant, 1 for the entry it sits beside
+        };
+        std::vector<Place> place(row.size());
         for (std::size_t k = 0; k < row.size(); ++k) {
             const auto consumer = layering.beside[row[k]];
-            if (consumer == kNoNode) continue;
-            const auto it = slot.find(consumer);
-            key[k] = it == slot.end() ? double(k) : key[it->second] - 0.5 + 1e-3 * double(k) / double(row.size());
+            const auto it = consumer == kNoNode ? slot.end() : slot.find(consumer);
+            place[k] = it == slot.end() ? Place{key[k], row[k], 1} : Place{key[it->second], consumer, 0};
         }
         std::vector<std::size_t> order(row.size());
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t a, std::size_t b) { return key[a] < key[b]; });
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            const auto& x = place[a];
+            const auto& y = place[b];
+            if (x.key != y.key) return x.key < y.key;
+            if (x.group != y.group) return x.group < y.group;
+            return x.role < y.role;
+        });
         std::vector<std::size_t> sorted;
         sorted.reserve(row.size());
         for (auto k : order)
