@@ -339,35 +339,54 @@ nlohmann::json syncMapping(const Model& left, const Model& right) {
     });
 
     MappingWriter mapping;
-    auto pairs = nlohmann::json::array();
-    for (const auto& [pairing, related] : candidates) {
-        const auto& lg = left.graphs[pairing.left];
-        const auto& rg = right.graphs[pairing.right];
+    std::vector<std::size_t> nodesAdded(candidates.size(), 0);
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+        const auto& pairing = candidates[c].pairing;
         for (const auto& [l, r] : pairing.nodes)
             mapping.add(meNodeId(pairing.left, l), meNodeId(pairing.right, r));
-        const auto nodesAdded = mapping.takeAdded();
-        std::size_t terminalsByName = 0;
+        nodesAdded[c] = mapping.takeAdded();
+    }
+    // Terminals go to the outermost graphs first: a model's input is the model's, even where
+    // a payload inside it (a whole-network command stream) takes the same tensors.
+    std::vector<std::size_t> terminalOrder(candidates.size());
+    for (std::size_t c = 0; c < candidates.size(); ++c)
+        terminalOrder[c] = c;
+    const auto depth = [&](std::size_t c) {
+        return int(left.graphs[candidates[c].pairing.left].parent.has_value()) +
+               int(right.graphs[candidates[c].pairing.right].parent.has_value());
+    };
+    std::stable_sort(terminalOrder.begin(), terminalOrder.end(),
+                     [&](std::size_t x, std::size_t y) { return depth(x) < depth(y); });
+    std::vector<std::size_t> terminalsAdded(candidates.size(), 0);
+    std::vector<std::size_t> terminalsByName(candidates.size(), 0);
+    for (const auto c : terminalOrder) {
+        const auto& [pairing, related] = candidates[c];
         // A payload's own inputs and outputs (scratch areas, feature maps) are not the other
         // model's; only graphs with the same interface map theirs.
-        if (related == Relation::SameInterface) {
-            std::vector<std::pair<std::size_t, std::size_t>> inputs, outputs;
-            terminalsByName += matchTerminals(lg, lg.inputs, rg, rg.inputs, inputs);
-            terminalsByName += matchTerminals(lg, lg.outputs, rg, rg.outputs, outputs);
-            for (const auto& [l, r] : inputs)
-                mapping.add(meInputId(pairing.left, l), meInputId(pairing.right, r));
-            for (const auto& [l, r] : outputs)
-                mapping.add(meOutputId(pairing.left, l), meOutputId(pairing.right, r));
-        }
-        const auto terminalsAdded = mapping.takeAdded();
-        if (nodesAdded + terminalsAdded == 0) continue;
-        pairs.push_back({{"left", lg.id},
-                         {"right", rg.id},
+        if (related != Relation::SameInterface) continue;
+        const auto& lg = left.graphs[pairing.left];
+        const auto& rg = right.graphs[pairing.right];
+        std::vector<std::pair<std::size_t, std::size_t>> inputs, outputs;
+        terminalsByName[c] += matchTerminals(lg, lg.inputs, rg, rg.inputs, inputs);
+        terminalsByName[c] += matchTerminals(lg, lg.outputs, rg, rg.outputs, outputs);
+        for (const auto& [l, r] : inputs)
+            mapping.add(meInputId(pairing.left, l), meInputId(pairing.right, r));
+        for (const auto& [l, r] : outputs)
+            mapping.add(meOutputId(pairing.left, l), meOutputId(pairing.right, r));
+        terminalsAdded[c] = mapping.takeAdded();
+    }
+    auto pairs = nlohmann::json::array();
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+        const auto& [pairing, related] = candidates[c];
+        if (nodesAdded[c] + terminalsAdded[c] == 0) continue;
+        pairs.push_back({{"left", left.graphs[pairing.left].id},
+                         {"right", right.graphs[pairing.right].id},
                          {"relation", related == Relation::SameInterface
                                           ? "same inputs and outputs"
                                           : "payload of a call with these inputs and outputs"},
-                         {"matched", nodesAdded},
-                         {"terminals", terminalsAdded},
-                         {"byName", pairing.byName + terminalsByName}});
+                         {"matched", nodesAdded[c]},
+                         {"terminals", terminalsAdded[c]},
+                         {"byName", pairing.byName + terminalsByName[c]}});
     }
     return {{"mapping", mapping.take()}, {"graphPairs", std::move(pairs)}};
 }
