@@ -100,6 +100,7 @@ class GuiGraphTest : public QObject {
     void terminalLabelsStayInsideTheirPills();
     void placementRowShowsItsPartitionWithItsLabel();
     void escapeMinimapHelpAndExportNames();
+    void backAndForwardThroughViews();
 
   private:
     GraphPanel* openExpanded(const char* relative, bool layers) {
@@ -508,6 +509,55 @@ void GuiGraphTest::escapeMinimapHelpAndExportNames() {
     QCOMPARE(window_->proposedExportPath("json"),
              file.absoluteDir().filePath("arm_mv2_ethosu55_128_int8.json"));
     QVERIFY(!model.graphs.empty());
+}
+
+// Back and forward step through opened child graphs and expansions, by menu and shortcut.
+void GuiGraphTest::backAndForwardThroughViews() {
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    QVERIFY(window_->openFile(fixture("pte/arm_mv2_ethosu55_128_int8.pte")));
+    auto* panel = window_->currentGraph();
+    QVERIFY(waitForLayout(panel));
+    const auto& model = window_->currentDocument()->model();
+    const auto top = panel->currentGraph();
+    std::size_t delegate = 0;
+    while (model.graphs[top].nodes[delegate].childGraphs.empty())
+        ++delegate;
+    const auto child = model.graphs[top].nodes[delegate].childGraphs.front();
+    QVERIFY(!panel->goBack()); // nothing before the first view
+    panel->setExpandInPlace(true);
+    QVERIFY(waitForLayout(panel));
+    QVERIFY(panel->expandedChild(delegate));
+    QVERIFY(panel->goBack());
+    QVERIFY(waitForLayout(panel));
+    QVERIFY(!panel->expandedChild(delegate));
+    QVERIFY(!panel->findChild<QToolButton*>("expandButton")->isChecked());
+    QVERIFY(panel->goForward());
+    QVERIFY(waitForLayout(panel));
+    QVERIFY(panel->expandedChild(delegate));
+    QVERIFY(panel->findChild<QToolButton*>("expandButton")->isChecked());
+    // Opening the child graph, then Alt+Left and Alt+Right.
+    panel->showGraph(child);
+    QVERIFY(waitForLayout(panel));
+    QCOMPARE(panel->currentGraph(), child);
+    auto* back = window_->findChild<QAction*>("backAction");
+    auto* forward = window_->findChild<QAction*>("forwardAction");
+    QVERIFY(back && forward);
+    QVERIFY(back->shortcuts().contains(QKeySequence(Qt::ALT | Qt::Key_Left)));
+    QVERIFY(back->shortcuts().contains(QKeySequence(Qt::Key_Backspace)));
+    QCOMPARE(forward->shortcut(), QKeySequence(Qt::ALT | Qt::Key_Right));
+    back->trigger();
+    QVERIFY(waitForLayout(panel));
+    QCOMPARE(panel->currentGraph(), top);
+    QVERIFY(panel->expandedChild(delegate)); // as it was left
+    forward->trigger();
+    QVERIFY(waitForLayout(panel));
+    QCOMPARE(panel->currentGraph(), child);
+    QVERIFY(!panel->goForward());
+    // The mouse's back button.
+    QTest::mouseClick(panel->view()->viewport(), Qt::BackButton);
+    QVERIFY(waitForLayout(panel));
+    QCOMPARE(panel->currentGraph(), top);
 }
 
 int main(int argc, char** argv) {

@@ -66,6 +66,8 @@ GraphPanel::GraphPanel(ModelDocument& document, LayoutEngine engine, QWidget* pa
     connect(scene_, &GraphScene::nodeActivated, this, &GraphPanel::onNodeActivated);
     connect(scene_, &GraphScene::nodeMenuRequested, this, &GraphPanel::onNodeMenuRequested);
     connect(scene_, &GraphScene::nodeToggleRequested, this, &GraphPanel::toggleExpanded);
+    connect(view_, &GraphView::backRequested, this, &GraphPanel::goBack);
+    connect(view_, &GraphView::forwardRequested, this, &GraphPanel::goForward);
     connect(&document_.selection(), &SelectionModel::changed, this,
             &GraphPanel::onSelectionChanged);
     const auto top = document_.model().topLevelGraphs();
@@ -121,8 +123,46 @@ void GraphPanel::showGraph(std::size_t graph) {
     }
     graph_ = graph;
     rebuildBreadcrumb();
-    startLayout();
+    navigate();
     emit graphShown(graph);
+}
+
+void GraphPanel::navigate() {
+    const ViewState state{graph_, expanded_, displayOptions_};
+    if (history_.empty() || !(history_[historyAt_] == state)) {
+        if (!history_.empty()) history_.resize(historyAt_ + 1);
+        history_.push_back(state);
+        historyAt_ = history_.size() - 1;
+    }
+    startLayout();
+}
+
+bool GraphPanel::goBack() {
+    if (historyAt_ == 0 || history_.empty()) return false;
+    restore(history_[--historyAt_]);
+    return true;
+}
+
+bool GraphPanel::goForward() {
+    if (historyAt_ + 1 >= history_.size()) return false;
+    restore(history_[++historyAt_]);
+    return true;
+}
+
+void GraphPanel::restore(const ViewState& state) {
+    graph_ = state.graph;
+    expanded_ = state.expanded;
+    displayOptions_ = state.options;
+    const auto& graph = document_.model().graphs[graph_];
+    bool everyChildExpanded = !expanded_.empty();
+    for (std::size_t n = 0; n < graph.nodes.size(); ++n)
+        if (!graph.nodes[n].childGraphs.empty() && !expanded_.contains(n))
+            everyChildExpanded = false;
+    syncButton("expandButton", everyChildExpanded);
+    syncButton("layersButton", displayOptions_.groupLayers);
+    rebuildBreadcrumb();
+    startLayout();
+    emit graphShown(graph_);
 }
 
 void GraphPanel::rebuildBreadcrumb() {
@@ -209,7 +249,7 @@ void GraphPanel::setExpandInPlace(bool expand) {
     }
     if (all == expanded_) return;
     expanded_ = std::move(all);
-    startLayout();
+    navigate();
 }
 
 void GraphPanel::setNodeExpanded(std::size_t node, std::optional<std::size_t> child) {
@@ -231,7 +271,7 @@ void GraphPanel::setNodeExpanded(std::size_t node, std::optional<std::size_t> ch
         if (!graph.nodes[n].childGraphs.empty() && !expanded_.contains(n))
             everyChildExpanded = false;
     syncButton("expandButton", everyChildExpanded);
-    startLayout();
+    navigate();
 }
 
 void GraphPanel::setLayersGrouped(bool grouped) {
@@ -239,7 +279,7 @@ void GraphPanel::setLayersGrouped(bool grouped) {
     if (displayOptions_.groupLayers == grouped) return;
     displayOptions_.groupLayers = grouped;
     displayOptions_.expandedLayers.clear();
-    startLayout();
+    navigate();
 }
 
 void GraphPanel::setLayerExpanded(const LayerKey& layer, bool expanded) {
@@ -249,7 +289,7 @@ void GraphPanel::setLayerExpanded(const LayerKey& layer, bool expanded) {
         displayOptions_.expandedLayers.insert(layer);
     else
         displayOptions_.expandedLayers.erase(layer);
-    startLayout();
+    navigate();
 }
 
 void GraphPanel::toggleExpanded(std::size_t drawn) {

@@ -31,7 +31,8 @@ GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), minimap_(new Mini
     // Repainting only what changed keeps big graphs responsive while panning.
     setViewportUpdateMode(QGraphicsView::MinimalViewportUpdate);
     setOptimizationFlags(QGraphicsView::DontSavePainterState);
-    setBackgroundBrush(QColor(0xfa, 0xfa, 0xfa));
+    // The system palette's base colour, so a dark theme gets a dark canvas.
+    setBackgroundBrush(palette().color(QPalette::Base));
     minimap_->hide();
     connect(minimap_, &Minimap::centreRequested, this, [this](QPointF point) {
         centerOn(point);
@@ -153,6 +154,20 @@ void GraphView::refreshMinimap() {
 
 bool GraphView::isMinimapShown() const {
     return minimap_->isVisibleTo(this);
+}
+
+void GraphView::mousePressEvent(QMouseEvent* event) {
+    if (event->button() == Qt::BackButton) {
+        emit backRequested();
+        event->accept();
+        return;
+    }
+    if (event->button() == Qt::ForwardButton) {
+        emit forwardRequested();
+        event->accept();
+        return;
+    }
+    QGraphicsView::mousePressEvent(event);
 }
 
 void GraphView::wheelEvent(QWheelEvent* event) {

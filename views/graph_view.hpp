@@ -39,7 +39,13 @@ class GraphView : public QGraphicsView {
     // The minimap can be turned off; it then never shows.
     void setMinimapEnabled(bool enabled);
 
+  signals:
+    // The mouse's back and forward buttons.
+    void backRequested();
+    void forwardRequested();
+
   protected:
+    void mousePressEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void scrollContentsBy(int dx, int dy) override;

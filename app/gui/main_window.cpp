@@ -127,6 +127,16 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this, [this] {
         if (auto* graph = currentGraph()) graph->view()->zoomBy(0.8);
     });
+    auto* back = view->addAction(tr("&Back"), this, [this] {
+        if (auto* graph = currentGraph()) graph->goBack();
+    });
+    back->setObjectName("backAction");
+    back->setShortcuts({QKeySequence(Qt::ALT | Qt::Key_Left), QKeySequence(Qt::Key_Backspace)});
+    auto* forward = view->addAction(tr("&Forward"), this, [this] {
+        if (auto* graph = currentGraph()) graph->goForward();
+    });
+    forward->setObjectName("forwardAction");
+    forward->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Right));
     auto* clear = view->addAction(tr("Clear selection"), this, [this] {
         if (auto* document = currentDocument()) document->selection().select({});
     });
