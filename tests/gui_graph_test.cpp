@@ -19,8 +19,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QGraphicsItem>
-#include <QMenuBar>
 #include <QMenu>
+#include <QMenuBar>
 #include <QTest>
 #include <QToolButton>
 
@@ -335,8 +335,8 @@ void GuiGraphTest::layeredLayoutKeepsTerminalsFramesAndConstantsNearConsumers() 
             if (edge.from == n) consumer = std::min(consumer, edge.to);
         if (consumer == kNoNode) continue;
         ++constants;
-        const auto apart = std::abs(tosaLayout.nodes[consumer].center().y() -
-                                    tosaLayout.nodes[n].center().y());
+        const auto apart =
+            std::abs(tosaLayout.nodes[consumer].center().y() - tosaLayout.nodes[n].center().y());
         // The same row, or the next one where a wide row wraps.
         QVERIFY2(apart < 100, graph.nodes[n].op.c_str());
         sameRow += apart < 1 ? 1 : 0;

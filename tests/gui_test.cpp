@@ -1184,8 +1184,8 @@ void GuiTest::minimapOnlyWhenGraphDoesNotFit() {
     // Zoomed out until the whole graph shows, the minimap goes.
     const auto rect = panel->scene()->sceneRect();
     const auto* viewport = panel->view()->viewport();
-    const double whole = 0.9 * std::min(viewport->width() / rect.width(),
-                                        viewport->height() / rect.height());
+    const double whole =
+        0.9 * std::min(viewport->width() / rect.width(), viewport->height() / rect.height());
     panel->view()->setTransform(QTransform::fromScale(whole, whole));
     panel->view()->zoomBy(1.0);
     QVERIFY(!panel->view()->isMinimapShown());

@@ -113,8 +113,9 @@ TEST_CASE("npu layers: the ethosu command and the export group by layer", "[etho
     REQUIRE(runEthosuCommand(args, out, err) == 0);
     const auto text = out.str();
     CHECK(text.find("layers (" + std::to_string(layers.size()) + "):") != std::string::npos);
-    CHECK(text.find("layer 0: TRANSPOSE as 225 moves → int8[1,224,224,3]  (225 operations: #0 #1")
-          != std::string::npos);
+    CHECK(
+        text.find("layer 0: TRANSPOSE as 225 moves → int8[1,224,224,3]  (225 operations: #0 #1") !=
+        std::string::npos);
 
     // A layer of several operations is one Model Explorer namespace.
     std::size_t streamIndex = 0;

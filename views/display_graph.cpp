@@ -35,8 +35,8 @@ class ValueMap {
     }
 
   private:
-    bool wireByName(const Graph& child, const std::vector<std::int64_t>& inner,
-                    const Graph& parent, const std::vector<Operand>& outer) {
+    bool wireByName(const Graph& child, const std::vector<std::int64_t>& inner, const Graph& parent,
+                    const std::vector<Operand>& outer) {
         bool any = false;
         for (const auto index : inner) {
             const auto* value = child.value(index);

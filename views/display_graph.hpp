@@ -37,7 +37,9 @@ struct DisplayGraph {
     std::vector<std::optional<LayerKey>> layer;
 
     std::optional<std::size_t> find(const NodeOrigin& origin) const;
-    bool isGroup(std::size_t drawn) const { return drawn < members.size() && !members[drawn].empty(); }
+    bool isGroup(std::size_t drawn) const {
+        return drawn < members.size() && !members[drawn].empty();
+    }
 };
 
 // Which child graph (model graph index) each expanded node of the shown graph is drawn as; a
@@ -45,7 +47,7 @@ struct DisplayGraph {
 using ExpandedNodes = std::map<std::size_t, std::size_t>;
 
 struct DisplayOptions {
-    bool groupLayers = true;            // a layer of several nodes is drawn as one node
+    bool groupLayers = true;             // a layer of several nodes is drawn as one node
     std::set<LayerKey> expandedLayers{}; // layers drawn operation by operation all the same
 };
 

@@ -196,8 +196,7 @@ void GraphPanel::startLayout() {
     auto result = std::make_shared<SceneLayout>();
     auto failure = std::make_shared<QString>();
     const auto expanded = expandedNodes();
-    std::shared_ptr<const DisplayGraph> display =
-        std::make_shared<DisplayGraph>(
+    std::shared_ptr<const DisplayGraph> display = std::make_shared<DisplayGraph>(
         makeDisplayGraph(document_.model(), graph_, expanded, displayOptions_));
     const auto settings = settings_;
     const auto engine = engine_;
@@ -326,9 +325,9 @@ QMenu* GraphPanel::nodeMenu(std::size_t drawn) {
     if (const auto& layer = display_->layer[drawn]) {
         const auto key = *layer;
         if (display_->isGroup(drawn))
-            menu->addAction(tr("Expand layer into its %1 operations")
-                                .arg(display_->members[drawn].size()),
-                            this, [this, key] { setLayerExpanded(key, true); });
+            menu->addAction(
+                tr("Expand layer into its %1 operations").arg(display_->members[drawn].size()),
+                this, [this, key] { setLayerExpanded(key, true); });
         else if (displayOptions_.expandedLayers.count(key))
             menu->addAction(tr("Collapse layer"), this,
                             [this, key] { setLayerExpanded(key, false); });
@@ -537,14 +536,13 @@ void GraphPanel::showSelectedNode() {
                                       : kNoNode;
         for (std::size_t i = 0; i < display_->origin.size(); ++i) {
             const auto origin = display_->origin[i];
-            const bool placed =
-                origin.graph == graph_ ? nodes[origin.node].partition == target.index
-                                       : origin.graph == child;
+            const bool placed = origin.graph == graph_
+                                    ? nodes[origin.node].partition == target.index
+                                    : origin.graph == child;
             if (placed)
                 if (auto* item = scene_->nodeItem(i)) {
                     item->setSelected(true);
-                    lit = lit.isNull() ? item->box()
-                                       : lit.united(item->box());
+                    lit = lit.isNull() ? item->box() : lit.united(item->box());
                 }
         }
         // The partition's first node at a readable scale, or all of it when that fits.

@@ -79,7 +79,8 @@ void GraphView::showReadable(std::optional<QPointF> entry) {
 }
 
 void GraphView::focusOn(const QRectF& box) {
-    if (transform().m11() < kFocusScale) setTransform(QTransform::fromScale(kFocusScale, kFocusScale));
+    if (transform().m11() < kFocusScale)
+        setTransform(QTransform::fromScale(kFocusScale, kFocusScale));
     centerOn(box.center());
     updateMinimapViewport();
 }

@@ -177,7 +177,8 @@ std::vector<std::vector<std::size_t>> orderLayers(const Layering& layering, cons
         for (std::size_t k = 0; k < row.size(); ++k) {
             const auto consumer = layering.beside[row[k]];
             const auto it = consumer == kNoNode ? slot.end() : slot.find(consumer);
-            place[k] = it == slot.end() ? Place{key[k], row[k], 1} : Place{key[it->second], consumer, 0};
+            place[k] =
+                it == slot.end() ? Place{key[k], row[k], 1} : Place{key[it->second], consumer, 0};
         }
         std::vector<std::size_t> order(row.size());
         std::iota(order.begin(), order.end(), 0);
@@ -213,17 +214,16 @@ std::vector<QSizeF> entrySizes(const Graph& graph, const Plan& plan) {
     const QFontMetricsF metrics(font);
     std::vector<QSizeF> sizes(plan.size());
     for (std::size_t k = 0; k < plan.inputs; ++k)
-        sizes[k] = {std::max(90.0, metrics.horizontalAdvance(
-                                       terminalText(graph, graph.inputs[k], true)) +
-                                       kTerminalHeight),
-                    kTerminalHeight};
+        sizes[k] = {
+            std::max(90.0, metrics.horizontalAdvance(terminalText(graph, graph.inputs[k], true)) +
+                               kTerminalHeight),
+            kTerminalHeight};
     for (std::size_t n = 0; n < plan.nodes; ++n)
         sizes[plan.inputs + n] = nodeBoxSize(graph, graph.nodes[n]);
     for (std::size_t k = 0; k < plan.outputs; ++k)
         sizes[plan.inputs + plan.nodes + k] = {
-            std::max(90.0,
-                     metrics.horizontalAdvance(terminalText(graph, graph.outputs[k], false)) +
-                         kTerminalHeight),
+            std::max(90.0, metrics.horizontalAdvance(terminalText(graph, graph.outputs[k], false)) +
+                               kTerminalHeight),
             kTerminalHeight};
     return sizes;
 }
@@ -264,8 +264,8 @@ LaidOutEdge routeEdge(const GraphEdge& edge, const std::vector<QRectF>& boxes, b
     const bool sameRow = horizontal ? a.left() < b.right() && b.left() < a.right()
                                     : a.top() < b.bottom() && b.top() < a.bottom();
     if (sameRow) {
-        const bool forward = horizontal ? a.center().y() < b.center().y()
-                                        : a.center().x() < b.center().x();
+        const bool forward =
+            horizontal ? a.center().y() < b.center().y() : a.center().x() < b.center().x();
         const QPointF start = horizontal ? QPointF(a.center().x(), forward ? a.bottom() : a.top())
                                          : QPointF(forward ? a.right() : a.left(), a.center().y());
         const QPointF end = horizontal ? QPointF(b.center().x(), forward ? b.top() : b.bottom())

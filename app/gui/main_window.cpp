@@ -174,8 +174,9 @@ QString MainWindow::shortcutsText() const {
     for (auto* menu : menuBar()->findChildren<QMenu*>())
         for (auto* action : menu->actions())
             if (!action->shortcut().isEmpty())
-                lines << QString("%1\t%2").arg(action->shortcut().toString(QKeySequence::NativeText),
-                                               action->text().remove('&'));
+                lines << QString("%1\t%2").arg(
+                    action->shortcut().toString(QKeySequence::NativeText),
+                    action->text().remove('&'));
     lines.removeDuplicates();
     lines << tr("Double-click\topen a delegate, expand a layer");
     lines << tr("Mouse wheel\tzoom around the pointer");
@@ -372,9 +373,9 @@ QString MainWindow::exportModelExplorerJson(const QString& path) {
 
 void MainWindow::exportModelExplorer() {
     if (!currentDocument()) return;
-    const auto path =
-        QFileDialog::getSaveFileName(this, tr("Export Model Explorer JSON"),
-                                     proposedExportPath("json"), tr("Model Explorer graph (*.json)"));
+    const auto path = QFileDialog::getSaveFileName(this, tr("Export Model Explorer JSON"),
+                                                   proposedExportPath("json"),
+                                                   tr("Model Explorer graph (*.json)"));
     if (path.isEmpty()) return;
     const auto error = exportModelExplorerJson(path);
     if (!error.isEmpty())

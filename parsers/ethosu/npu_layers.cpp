@@ -140,8 +140,8 @@ struct ComputeFacts {
 
     bool sameOperator(const ComputeFacts& other) const {
         return kind == other.kind && mode == other.mode && kernel == other.kernel &&
-               stride == other.stride && ofm.sameTensor(other.ofm) &&
-               ifm.sameTensor(other.ifm) && ifm2.present == other.ifm2.present;
+               stride == other.stride && ofm.sameTensor(other.ofm) && ifm.sameTensor(other.ifm) &&
+               ifm2.present == other.ifm2.present;
     }
 
     bool isMove() const {
@@ -179,7 +179,8 @@ struct Layer {
     // A move that reads earlier moves continues them: a transpose is a copy with permuted
     // strides followed by one move per column.
     bool continuesMoves(const Node& node, const ComputeFacts& candidate) const {
-        return candidate.isMove() && allMoves() && candidate.mode == facts.mode && readsOutput(node);
+        return candidate.isMove() && allMoves() && candidate.mode == facts.mode &&
+               readsOutput(node);
     }
 
     // An elementwise operation that reads the 32-bit result of the one before continues it:
@@ -195,9 +196,10 @@ struct Layer {
     bool addsPart(const Node& node, const ComputeFacts& candidate) const {
         if (!facts.sameOperator(candidate) || readsOutput(node)) return false;
         const auto bytes = candidate.ofm.bytes();
-        const bool bytesApart = std::none_of(written.begin(), written.end(), [&](const auto& range) {
-            return bytes.first < range.second && range.first < bytes.second;
-        });
+        const bool bytesApart =
+            std::none_of(written.begin(), written.end(), [&](const auto& range) {
+                return bytes.first < range.second && range.first < bytes.second;
+            });
         if (bytesApart) return true;
         // Channel slices of a brick layout interleave in memory; compare elements instead.
         if (!candidate.ofm.regular()) return false;
@@ -206,8 +208,9 @@ struct Layer {
             origin = std::min(origin, part.ofm.base);
         const auto box = [&](const MapFacts& map) {
             const auto at = map.position(origin);
-            return std::array<std::int64_t, 6>{at[0], at[0] + map.shape[1], at[1],
-                                               at[1] + map.shape[2], at[2], at[2] + map.shape[3]};
+            return std::array<std::int64_t, 6>{at[0], at[0] + map.shape[1],
+                                               at[1], at[1] + map.shape[2],
+                                               at[2], at[2] + map.shape[3]};
         };
         const auto mine = box(candidate.ofm);
         return std::none_of(parts.begin(), parts.end(), [&](const ComputeFacts& part) {
@@ -314,7 +317,9 @@ std::string layerLabel(const Layer& layer, const std::vector<ComputeFacts>& late
     label += " → " + (isChain(layer) ? mapText(layer.parts.back().ofm) : coveredMap(layer.parts));
     if (count > 1)
         label += ", " + std::to_string(count) +
-                 (isChain(layer) ? " operations" : facts.isMove() ? " moves" : " stripes");
+                 (isChain(layer)   ? " operations"
+                  : facts.isMove() ? " moves"
+                                   : " stripes");
     return label;
 }
 
@@ -388,8 +393,8 @@ void markLayers(Graph& graph, std::size_t first) {
             node.attributes.push_back({std::string(kLayerAttribute), std::int64_t(l)});
             node.attributes.push_back({std::string(kLayerLabelAttribute), label});
             node.attributes.push_back({std::string(kLayerKindAttribute), kind});
-            node.attributes.push_back({std::string(kLayerStripesAttribute),
-                                       std::int64_t(layer.compute.size())});
+            node.attributes.push_back(
+                {std::string(kLayerStripesAttribute), std::int64_t(layer.compute.size())});
             if (layer.nodes.size() > 1 && node.namespacePath.empty())
                 node.namespacePath = "layer " + std::to_string(l) + ": " + label;
         }

@@ -43,10 +43,9 @@ std::optional<ethosu::IoBuffer> operandBuffer(const Value& value, unsigned ownRe
     constexpr std::int64_t kScratchRegion = 1;
     const auto* planned = findAttribute(value.attributes, "offline_arena_offset");
     const auto* offset = planned ? std::get_if<std::int64_t>(&planned->value) : nullptr;
-    auto buffer =
-        offset && *offset >= 0
-            ? ethosu::ioBuffer(value.name, value.shape, element, kScratchRegion, *offset)
-            : ethosu::ioBuffer(value.name, value.shape, element, ownRegion, 0);
+    auto buffer = offset && *offset >= 0
+                      ? ethosu::ioBuffer(value.name, value.shape, element, kScratchRegion, *offset)
+                      : ethosu::ioBuffer(value.name, value.shape, element, ownRegion, 0);
     if (buffer && value.dtype != DType::Unknown) buffer->dtype = value.dtype;
     return buffer;
 }
