@@ -339,11 +339,10 @@ std::vector<GraphCorrespondence> correspondModels(const Model& left, const Model
     });
 
     Claims claims;
-    std::vector<GraphCorrespondence> result;
-    for (const auto& [pairing, related] : candidates) {
-        const auto& lg = left.graphs[pairing.left];
-        const auto& rg = right.graphs[pairing.right];
-        GraphCorrespondence pair;
+    std::vector<GraphCorrespondence> pairs(candidates.size());
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+        const auto& [pairing, related] = candidates[c];
+        auto& pair = pairs[c];
         pair.left = pairing.left;
         pair.right = pairing.right;
         pair.relation = related == Relation::SameInterface ? GraphRelation::SameInterface
@@ -351,22 +350,38 @@ std::vector<GraphCorrespondence> correspondModels(const Model& left, const Model
         pair.byName = pairing.byName;
         for (const auto& [l, r] : pairing.nodes)
             if (claims.claim(0, pairing.left, l, pairing.right, r)) pair.nodes.emplace_back(l, r);
+    }
+    // Terminals go to the outermost graphs first: a model's input is the model's, even where a
+    // payload inside it (a whole-network command stream) takes the same tensors.
+    const auto depth = [&](std::size_t c) {
+        return int(left.graphs[candidates[c].pairing.left].parent.has_value()) +
+               int(right.graphs[candidates[c].pairing.right].parent.has_value());
+    };
+    std::vector<std::size_t> terminalOrder(candidates.size());
+    for (std::size_t c = 0; c < candidates.size(); ++c)
+        terminalOrder[c] = c;
+    std::stable_sort(terminalOrder.begin(), terminalOrder.end(),
+                     [&](std::size_t x, std::size_t y) { return depth(x) < depth(y); });
+    for (const auto c : terminalOrder) {
+        const auto& [pairing, related] = candidates[c];
         // A payload's own inputs and outputs (scratch areas, feature maps) are not the other
         // model's; only graphs with the same interface map theirs.
-        if (related == Relation::SameInterface) {
-            std::vector<std::pair<std::size_t, std::size_t>> inputs, outputs;
-            pair.byName += matchTerminals(lg, lg.inputs, rg, rg.inputs, inputs);
-            pair.byName += matchTerminals(lg, lg.outputs, rg, rg.outputs, outputs);
-            for (const auto& [l, r] : inputs)
-                if (claims.claim(1, pairing.left, l, pairing.right, r))
-                    pair.inputs.emplace_back(l, r);
-            for (const auto& [l, r] : outputs)
-                if (claims.claim(2, pairing.left, l, pairing.right, r))
-                    pair.outputs.emplace_back(l, r);
-        }
-        if (pair.nodes.empty() && pair.inputs.empty() && pair.outputs.empty()) continue;
-        result.push_back(std::move(pair));
+        if (related != Relation::SameInterface) continue;
+        const auto& lg = left.graphs[pairing.left];
+        const auto& rg = right.graphs[pairing.right];
+        auto& pair = pairs[c];
+        std::vector<std::pair<std::size_t, std::size_t>> inputs, outputs;
+        pair.byName += matchTerminals(lg, lg.inputs, rg, rg.inputs, inputs);
+        pair.byName += matchTerminals(lg, lg.outputs, rg, rg.outputs, outputs);
+        for (const auto& [l, r] : inputs)
+            if (claims.claim(1, pairing.left, l, pairing.right, r)) pair.inputs.emplace_back(l, r);
+        for (const auto& [l, r] : outputs)
+            if (claims.claim(2, pairing.left, l, pairing.right, r)) pair.outputs.emplace_back(l, r);
     }
+    std::vector<GraphCorrespondence> result;
+    for (auto& pair : pairs)
+        if (!pair.nodes.empty() || !pair.inputs.empty() || !pair.outputs.empty())
+            result.push_back(std::move(pair));
     return result;
 }
 

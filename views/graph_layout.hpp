@@ -11,6 +11,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pteron {
@@ -51,6 +52,17 @@ struct SceneLayout {
 
 using LayoutEngine = std::function<SceneLayout(const Graph&, const LayoutSettings&,
                                                const std::atomic<bool>* cancel)>;
+
+// Attributes a drawn node may carry in place of its op and output type: a layer group's title
+// ("CONV 3×3 s2") and detail ("int8[1,112,112,32], 4 stripes"), and that it stands for several.
+inline constexpr std::string_view kDrawnTitle = "drawn_title";
+inline constexpr std::string_view kDrawnDetail = "drawn_detail";
+inline constexpr std::string_view kDrawnGroup = "drawn_group";
+
+// The first label line: the drawn title when the node has one, else its op.
+std::string nodeTitleText(const Node& node);
+// True for a node standing for a group of operations (it can be expanded like a child graph).
+bool isDrawnGroup(const Node& node);
 
 // Size of a node's box from its label, so every engine lays out boxes of the same size.
 QSizeF nodeBoxSize(const Graph& graph, const Node& node);

@@ -66,6 +66,8 @@ GraphPanel::GraphPanel(ModelDocument& document, LayoutEngine engine, QWidget* pa
     connect(scene_, &GraphScene::nodeActivated, this, &GraphPanel::onNodeActivated);
     connect(scene_, &GraphScene::nodeMenuRequested, this, &GraphPanel::onNodeMenuRequested);
     connect(scene_, &GraphScene::nodeToggleRequested, this, &GraphPanel::toggleExpanded);
+    connect(view_, &GraphView::backRequested, this, &GraphPanel::goBack);
+    connect(view_, &GraphView::forwardRequested, this, &GraphPanel::goForward);
     connect(&document_.selection(), &SelectionModel::changed, this,
             &GraphPanel::onSelectionChanged);
     const auto top = document_.model().topLevelGraphs();
@@ -96,6 +98,11 @@ void GraphPanel::buildToolbar(QHBoxLayout* bar) {
     auto* expand = addButton(tr("Expand delegates"), "expandButton", true);
     expand->setToolTip(tr("Draw decoded delegate payloads and regions inside their graph"));
     connect(expand, &QToolButton::toggled, this, &GraphPanel::setExpandInPlace);
+    auto* layers = addButton(tr("Layers"), "layersButton", true);
+    layers->setChecked(true);
+    layers->setToolTip(tr("Draw the operations of each NPU layer (stripes, moves, their DMAs) "
+                          "as one node"));
+    connect(layers, &QToolButton::toggled, this, &GraphPanel::setLayersGrouped);
     auto* labels = addButton(tr("Edge labels"), "edgeLabelsButton", true);
     labels->setChecked(true);
     connect(labels, &QToolButton::toggled, this, &GraphPanel::setEdgeLabelsVisible);
@@ -111,12 +118,51 @@ void GraphPanel::showGraph(std::size_t graph) {
     if (graph >= document_.model().graphs.size()) return;
     if (graph != graph_) {
         expanded_.clear();
+        displayOptions_.expandedLayers.clear();
         syncButton("expandButton", false);
     }
     graph_ = graph;
     rebuildBreadcrumb();
-    startLayout();
+    navigate();
     emit graphShown(graph);
+}
+
+void GraphPanel::navigate() {
+    const ViewState state{graph_, expanded_, displayOptions_};
+    if (history_.empty() || !(history_[historyAt_] == state)) {
+        if (!history_.empty()) history_.resize(historyAt_ + 1);
+        history_.push_back(state);
+        historyAt_ = history_.size() - 1;
+    }
+    startLayout();
+}
+
+bool GraphPanel::goBack() {
+    if (historyAt_ == 0 || history_.empty()) return false;
+    restore(history_[--historyAt_]);
+    return true;
+}
+
+bool GraphPanel::goForward() {
+    if (historyAt_ + 1 >= history_.size()) return false;
+    restore(history_[++historyAt_]);
+    return true;
+}
+
+void GraphPanel::restore(const ViewState& state) {
+    graph_ = state.graph;
+    expanded_ = state.expanded;
+    displayOptions_ = state.options;
+    const auto& graph = document_.model().graphs[graph_];
+    bool everyChildExpanded = !expanded_.empty();
+    for (std::size_t n = 0; n < graph.nodes.size(); ++n)
+        if (!graph.nodes[n].childGraphs.empty() && !expanded_.contains(n))
+            everyChildExpanded = false;
+    syncButton("expandButton", everyChildExpanded);
+    syncButton("layersButton", displayOptions_.groupLayers);
+    rebuildBreadcrumb();
+    startLayout();
+    emit graphShown(graph_);
 }
 
 void GraphPanel::rebuildBreadcrumb() {
@@ -150,8 +196,8 @@ void GraphPanel::startLayout() {
     auto result = std::make_shared<SceneLayout>();
     auto failure = std::make_shared<QString>();
     const auto expanded = expandedNodes();
-    std::shared_ptr<const DisplayGraph> display =
-        std::make_shared<DisplayGraph>(makeDisplayGraph(document_.model(), graph_, expanded));
+    std::shared_ptr<const DisplayGraph> display = std::make_shared<DisplayGraph>(
+        makeDisplayGraph(document_.model(), graph_, expanded, displayOptions_));
     const auto settings = settings_;
     const auto engine = engine_;
     // The thread owns its copy of what it lays out; the panel reads the result on the UI thread.
@@ -202,7 +248,7 @@ void GraphPanel::setExpandInPlace(bool expand) {
     }
     if (all == expanded_) return;
     expanded_ = std::move(all);
-    startLayout();
+    navigate();
 }
 
 void GraphPanel::setNodeExpanded(std::size_t node, std::optional<std::size_t> child) {
@@ -224,11 +270,33 @@ void GraphPanel::setNodeExpanded(std::size_t node, std::optional<std::size_t> ch
         if (!graph.nodes[n].childGraphs.empty() && !expanded_.contains(n))
             everyChildExpanded = false;
     syncButton("expandButton", everyChildExpanded);
-    startLayout();
+    navigate();
+}
+
+void GraphPanel::setLayersGrouped(bool grouped) {
+    syncButton("layersButton", grouped);
+    if (displayOptions_.groupLayers == grouped) return;
+    displayOptions_.groupLayers = grouped;
+    displayOptions_.expandedLayers.clear();
+    navigate();
+}
+
+void GraphPanel::setLayerExpanded(const LayerKey& layer, bool expanded) {
+    const bool now = displayOptions_.expandedLayers.count(layer) > 0;
+    if (now == expanded) return;
+    if (expanded)
+        displayOptions_.expandedLayers.insert(layer);
+    else
+        displayOptions_.expandedLayers.erase(layer);
+    navigate();
 }
 
 void GraphPanel::toggleExpanded(std::size_t drawn) {
     if (!display_ || drawn >= display_->origin.size()) return;
+    if (display_->isGroup(drawn) && display_->layer[drawn]) {
+        setLayerExpanded(*display_->layer[drawn], true);
+        return;
+    }
     const auto origin = display_->origin[drawn];
     if (origin.graph != graph_) return;
     const auto& children = document_.model().graphs[graph_].nodes[origin.node].childGraphs;
@@ -254,6 +322,16 @@ QMenu* GraphPanel::nodeMenu(std::size_t drawn) {
     menu->setObjectName("nodeMenu");
     menu->setAttribute(Qt::WA_DeleteOnClose);
     const auto origin = display_->origin[drawn];
+    if (const auto& layer = display_->layer[drawn]) {
+        const auto key = *layer;
+        if (display_->isGroup(drawn))
+            menu->addAction(
+                tr("Expand layer into its %1 operations").arg(display_->members[drawn].size()),
+                this, [this, key] { setLayerExpanded(key, true); });
+        else if (displayOptions_.expandedLayers.count(key))
+            menu->addAction(tr("Collapse layer"), this,
+                            [this, key] { setLayerExpanded(key, false); });
+    }
     if (origin.graph != graph_) {
         // A node of an expanded child graph: fold the child back into its caller's box.
         for (const auto& [node, child] : expanded_)
@@ -322,6 +400,17 @@ void GraphPanel::cancelLayout() {
     retry_->show();
 }
 
+namespace {
+// Where reading starts: the first graph input, else the first node.
+std::optional<QPointF> entryPoint(const SceneLayout& layout) {
+    for (const auto& terminal : layout.terminals)
+        if (terminal.input) return terminal.box.center();
+    for (const auto& box : layout.nodes)
+        if (!box.isNull()) return box.center();
+    return std::nullopt;
+}
+} // namespace
+
 void GraphPanel::applyLayout(const SceneLayout& layout) {
     engineName_ = QString::fromStdString(layout.engine);
     if (layout.cancelled) {
@@ -344,7 +433,7 @@ void GraphPanel::applyLayout(const SceneLayout& layout) {
     }
     status_->setText(
         tr("%1 nodes · layout: %2").arg(display_->graph.nodes.size()).arg(engineName_));
-    view_->showReadable();
+    view_->showReadable(entryPoint(layout));
     view_->refreshMinimap();
     showSelectedNode();
     emit layoutFinished();
@@ -388,6 +477,10 @@ bool GraphPanel::openChildGraph(std::size_t node) {
 
 void GraphPanel::onNodeActivated(std::size_t drawn) {
     if (!display_ || drawn >= display_->origin.size()) return;
+    if (display_->isGroup(drawn)) {
+        toggleExpanded(drawn);
+        return;
+    }
     const auto origin = display_->origin[drawn];
     if (origin.graph == graph_) {
         // Several children (an If's branches): let the user pick which one to open.
@@ -402,8 +495,13 @@ void GraphPanel::onNodeActivated(std::size_t drawn) {
 }
 
 void GraphPanel::onSelectionChanged(const SelectionTarget& target) {
-    if (target.kind == SelectionTarget::Kind::None || target.kind == SelectionTarget::Kind::Model)
+    if (target.kind == SelectionTarget::Kind::None) {
+        applyingSelection_ = true;
+        scene_->clearSelection();
+        applyingSelection_ = false;
         return;
+    }
+    if (target.kind == SelectionTarget::Kind::Model) return;
     const bool drawnHere =
         target.kind == SelectionTarget::Kind::Node && drawnIndex(target.graph, target.index);
     if (target.graph != graph_ && !drawnHere) {
@@ -422,17 +520,33 @@ void GraphPanel::showSelectedNode() {
         const auto drawn = drawnIndex(target.graph, target.index);
         if (auto* item = drawn ? scene_->nodeItem(*drawn) : nullptr) {
             item->setSelected(true);
-            view_->centerOn(item);
+            // A click in the scene leaves the view where the user put it.
+            if (!selectingFromScene_) view_->focusOn(item->box());
         }
     }
     // A selected partition lights up every node placed on it.
+    QRectF lit;
     if (target.graph == graph_ && target.kind == SelectionTarget::Kind::Partition && display_) {
-        const auto& nodes = document_.model().graphs[graph_].nodes;
+        const auto& shown = document_.model().graphs[graph_];
+        const auto& nodes = shown.nodes;
+        // A delegate expanded in place shows as the nodes of its decoded payload.
+        // kNoNode when the partition has no decoded payload: no model graph has that index.
+        const std::size_t child = target.index < shown.partitions.size()
+                                      ? shown.partitions[target.index].childGraph.value_or(kNoNode)
+                                      : kNoNode;
         for (std::size_t i = 0; i < display_->origin.size(); ++i) {
             const auto origin = display_->origin[i];
-            if (origin.graph == graph_ && nodes[origin.node].partition == target.index)
-                if (auto* item = scene_->nodeItem(i)) item->setSelected(true);
+            const bool placed = origin.graph == graph_
+                                    ? nodes[origin.node].partition == target.index
+                                    : origin.graph == child;
+            if (placed)
+                if (auto* item = scene_->nodeItem(i)) {
+                    item->setSelected(true);
+                    lit = lit.isNull() ? item->box() : lit.united(item->box());
+                }
         }
+        // The partition's first node at a readable scale, or all of it when that fits.
+        if (!lit.isNull() && !selectingFromScene_) view_->showArea(lit);
     }
     applyingSelection_ = false;
 }
@@ -442,7 +556,9 @@ void GraphPanel::onSceneSelection() {
     const auto drawn = scene_->selectedNode();
     if (drawn < 0 || std::size_t(drawn) >= display_->origin.size()) return;
     const auto origin = display_->origin[std::size_t(drawn)];
+    selectingFromScene_ = true;
     document_.selection().select({SelectionTarget::Kind::Node, origin.graph, origin.node});
+    selectingFromScene_ = false;
 }
 
 } // namespace pteron

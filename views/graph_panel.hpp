@@ -48,8 +48,18 @@ class GraphPanel : public QWidget {
     // Draws `child` (one of the node's child graphs) in place of the node; nullopt collapses it.
     void setNodeExpanded(std::size_t node, std::optional<std::size_t> child);
     std::optional<std::size_t> expandedChild(std::size_t node) const;
-    // Expands a drawn node of the shown graph into its first child graph, or collapses it.
+    // Expands a drawn node of the shown graph into its first child graph, or collapses it; a
+    // layer group opens into its operations.
     void toggleExpanded(std::size_t drawn);
+    // Draws each layer of a command stream as one node (the default) or operation by operation.
+    void setLayersGrouped(bool grouped);
+    bool layersGrouped() const { return displayOptions_.groupLayers; }
+    // Draws one layer operation by operation (expanded) or as one node.
+    void setLayerExpanded(const LayerKey& layer, bool expanded);
+    // Steps through what was shown (graphs opened, nodes and layers expanded); false when
+    // there is nothing further back or forward.
+    bool goBack();
+    bool goForward();
     // The context menu of a drawn node: expand/collapse in place, open each child graph alone.
     // The caller owns the menu.
     QMenu* nodeMenu(std::size_t drawn);
@@ -68,6 +78,19 @@ class GraphPanel : public QWidget {
     void graphShown(std::size_t graph);
 
   private:
+    struct ViewState {
+        std::size_t graph = 0;
+        ExpandedNodes expanded;
+        DisplayOptions options;
+        bool operator==(const ViewState& other) const {
+            return graph == other.graph && expanded == other.expanded &&
+                   options.groupLayers == other.options.groupLayers &&
+                   options.expandedLayers == other.options.expandedLayers;
+        }
+    };
+    // Records the state just set in the history, then lays it out.
+    void navigate();
+    void restore(const ViewState& state);
     void buildToolbar(QHBoxLayout* bar);
     void startLayout();
     void stopJobs();
@@ -93,11 +116,15 @@ class GraphPanel : public QWidget {
     LayoutSettings settings_;
     std::size_t graph_ = 0;
     ExpandedNodes expanded_; // nodes of graph_ drawn as one of their child graphs
+    DisplayOptions displayOptions_;
+    std::vector<ViewState> history_;
+    std::size_t historyAt_ = 0;
     std::shared_ptr<const DisplayGraph> display_; // matches the scene's items
     std::shared_ptr<const DisplayGraph> pending_; // what the newest job lays out
     std::uint64_t generation_ = 0;
     std::vector<Job> jobs_;
     bool applyingSelection_ = false;
+    bool selectingFromScene_ = false;
     QString engineName_;
 
     QHBoxLayout* breadcrumb_;

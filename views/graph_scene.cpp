@@ -1,5 +1,7 @@
 #include "views/graph_scene.hpp"
 
+#include "adapters/common/partition_label.hpp"
+
 #include "views/backend_colors.hpp"
 #include "views/node_item.hpp"
 #include "views/node_placement.hpp"
@@ -144,6 +146,7 @@ void GraphScene::build(const Graph& graph, const SceneLayout& layout) {
     clear();
     nodes_.clear();
     labels_.clear();
+    terminalLabels_.clear();
     clusterTitles_.clear();
     const bool large = graph.nodes.size() > kLargeGraph;
     large_ = large;
@@ -155,10 +158,10 @@ void GraphScene::build(const Graph& graph, const SceneLayout& layout) {
     for (std::size_t i = 0; i < graph.nodes.size() && i < layout.nodes.size(); ++i) {
         const auto& node = graph.nodes[i];
         const auto& partition = nodePlacement(graph, node);
-        auto* item = new NodeItem(i, layout.nodes[i], QString::fromStdString(node.op),
+        auto* item = new NodeItem(i, layout.nodes[i], QString::fromStdString(nodeTitleText(node)),
                                   QString::fromStdString(nodeDetailText(graph, node)),
                                   backendColor(partition), large);
-        item->setHasChildGraph(!node.childGraphs.empty());
+        item->setHasChildGraph(!node.childGraphs.empty() || isDrawnGroup(node));
         item->setZValue(1);
         addItem(item);
         nodes_.push_back(item);
@@ -242,7 +245,9 @@ void GraphScene::addClusters(const Graph& graph, const SceneLayout& layout) {
         auto* area =
             addPath(outline, QPen(backendColor(partition).darker(130), 1, Qt::DashLine), fill);
         area->setZValue(-1);
-        auto* title = addSimpleText(QString::fromStdString(partition.backend));
+        auto text = partitionLabel(graph, cluster.partition);
+        if (!partition.target.empty()) text += " (" + partition.target + ")";
+        auto* title = addSimpleText(QString::fromStdString(text));
         auto font = title->font();
         font.setPointSizeF(8);
         font.setBold(true);
@@ -266,13 +271,16 @@ void GraphScene::addTerminals(const Graph& graph, const SceneLayout& layout) {
         auto text = QString(terminal.input ? "input" : "output");
         if (value) text += " " + QString::fromStdString(value->typeText());
         item->setToolTip(value ? QString::fromStdString(value->name) + "\n" + text : text);
-        auto* label = addSimpleText(text);
-        auto font = label->font();
+        QFont font;
         font.setPointSizeF(7.5);
-        label->setFont(font);
+        // The text stays inside the pill whatever the engine sized it for: long names elide.
+        const QFontMetricsF metrics(font);
+        const auto room = std::max(10.0, terminal.box.width() - terminal.box.height());
+        auto* label = addSimpleText(metrics.elidedText(text, Qt::ElideMiddle, room), font);
         const auto size = label->boundingRect().size();
         label->setPos(terminal.box.center() - QPointF(size.width() / 2, size.height() / 2));
         label->setZValue(2);
+        terminalLabels_.emplace_back(terminal.box, label);
     }
 }
 

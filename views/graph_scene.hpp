@@ -7,6 +7,7 @@
 #include <QGraphicsScene>
 #include <QPoint>
 
+#include <utility>
 #include <vector>
 
 namespace pteron {
@@ -30,6 +31,10 @@ class GraphScene : public QGraphicsScene {
     // Large graphs get no edge labels: thousands of them would only hide the graph.
     bool edgeLabelsAvailable() const { return !large_; }
     const std::vector<QGraphicsItem*>& edgeLabels() const { return labels_; }
+    // Each graph input/output marker's box with its text item.
+    const std::vector<std::pair<QRectF, QGraphicsItem*>>& terminalLabels() const {
+        return terminalLabels_;
+    }
     // The node whose item is selected, or -1.
     std::ptrdiff_t selectedNode() const;
 
@@ -52,6 +57,7 @@ class GraphScene : public QGraphicsScene {
 
     std::vector<NodeItem*> nodes_;
     std::vector<QGraphicsItem*> labels_;
+    std::vector<std::pair<QRectF, QGraphicsItem*>> terminalLabels_;
     std::vector<QRectF> clusterTitles_; // kept clear of edge labels
     bool labelsVisible_ = true;
     bool large_ = false;

@@ -1,5 +1,6 @@
 #include "views/graph_view.hpp"
 
+#include <QGraphicsItem>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
@@ -30,7 +31,8 @@ GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), minimap_(new Mini
     // Repainting only what changed keeps big graphs responsive while panning.
     setViewportUpdateMode(QGraphicsView::MinimalViewportUpdate);
     setOptimizationFlags(QGraphicsView::DontSavePainterState);
-    setBackgroundBrush(QColor(0xfa, 0xfa, 0xfa));
+    // The system palette's base colour, so a dark theme gets a dark canvas.
+    setBackgroundBrush(palette().color(QPalette::Base));
     minimap_->hide();
     connect(minimap_, &Minimap::centreRequested, this, [this](QPointF point) {
         centerOn(point);
@@ -42,28 +44,89 @@ void GraphView::fitScene() {
     if (!scene()) return;
     fitInView(sceneRect(), Qt::KeepAspectRatio);
     if (transform().m11() > 1.0) setTransform(QTransform());
+    if (transform().m11() < kMinReadableScale) {
+        const auto rect = sceneRect();
+        const double width = std::max(1.0, rect.width());
+        const double scale =
+            std::clamp(double(viewport()->width()) / width, kMinReadableScale, 1.0);
+        setTransform(QTransform::fromScale(scale, scale));
+        const auto half = mapToScene(viewport()->rect()).boundingRect().size() / 2;
+        centerOn(QPointF(rect.center().x(), rect.top() + half.height()));
+    }
     updateMinimapViewport();
 }
 
-void GraphView::showReadable() {
-    fitScene();
+void GraphView::showReadable(std::optional<QPointF> entry) {
+    if (!scene()) return;
+    fitInView(sceneRect(), Qt::KeepAspectRatio);
+    if (transform().m11() > 1.0) setTransform(QTransform());
     constexpr double kReadable = 0.75;
-    if (!scene() || transform().m11() >= kReadable) return;
+    if (transform().m11() >= kReadable) {
+        updateMinimapViewport();
+        return;
+    }
     setTransform(QTransform::fromScale(kReadable, kReadable));
     const auto rect = sceneRect();
     const auto half = mapToScene(viewport()->rect()).boundingRect().size() / 2;
-    const double x =
-        rect.width() > 2 * half.width() ? rect.left() + half.width() : rect.center().x();
-    const double y =
-        rect.height() > 2 * half.height() ? rect.top() + half.height() : rect.center().y();
+    const auto at = entry.value_or(QPointF(rect.center().x(), rect.top()));
+    // The entry sits in the top half of the view, horizontally centred.
+    const double x = rect.width() > 2 * half.width() ? at.x() : rect.center().x();
+    const double y = rect.height() > 2 * half.height()
+                         ? std::max(rect.top() + half.height(), at.y() + half.height() / 2)
+                         : rect.center().y();
     centerOn(QPointF(x, y));
+    updateMinimapViewport();
+}
+
+void GraphView::focusOn(const QRectF& box) {
+    if (transform().m11() < kFocusScale)
+        setTransform(QTransform::fromScale(kFocusScale, kFocusScale));
+    centerOn(box.center());
+    updateMinimapViewport();
+}
+
+void GraphView::showArea(const QRectF& area) {
+    const auto padded = area.adjusted(-20, -20, 20, 20);
+    const double fit = std::min(viewport()->width() / std::max(1.0, padded.width()),
+                                viewport()->height() / std::max(1.0, padded.height()));
+    const double scale = std::clamp(fit, kFocusScale, 1.0);
+    setTransform(QTransform::fromScale(scale, scale));
+    if (fit >= kFocusScale) {
+        centerOn(padded.center());
+    } else {
+        const auto half = mapToScene(viewport()->rect()).boundingRect().size() / 2;
+        centerOn(QPointF(padded.center().x(), padded.top() + half.height()));
+    }
     updateMinimapViewport();
 }
 
 void GraphView::zoomBy(double factor) {
     const double scaleNow = transform().m11();
     const double target = std::clamp(scaleNow * factor, 0.01, 8.0);
+    // The selection stays where it is on screen while the scale changes around it.
+    std::optional<QPointF> anchor;
+    if (scene())
+        for (auto* item : scene()->selectedItems()) {
+            const auto centre = item->sceneBoundingRect().center();
+            if (mapToScene(viewport()->rect()).boundingRect().contains(centre)) anchor = centre;
+            break;
+        }
+    if (!anchor) {
+        const auto mode = transformationAnchor();
+        setTransformationAnchor(QGraphicsView::AnchorViewCenter);
+        scale(target / scaleNow, target / scaleNow);
+        setTransformationAnchor(mode);
+        updateMinimapViewport();
+        return;
+    }
+    const auto before = mapFromScene(*anchor);
+    const auto mode = transformationAnchor();
+    setTransformationAnchor(QGraphicsView::NoAnchor);
     scale(target / scaleNow, target / scaleNow);
+    setTransformationAnchor(mode);
+    const auto after = mapFromScene(*anchor);
+    horizontalScrollBar()->setValue(horizontalScrollBar()->value() + after.x() - before.x());
+    verticalScrollBar()->setValue(verticalScrollBar()->value() + after.y() - before.y());
     updateMinimapViewport();
 }
 
@@ -94,10 +157,28 @@ bool GraphView::isMinimapShown() const {
     return minimap_->isVisibleTo(this);
 }
 
+void GraphView::mousePressEvent(QMouseEvent* event) {
+    if (event->button() == Qt::BackButton) {
+        emit backRequested();
+        event->accept();
+        return;
+    }
+    if (event->button() == Qt::ForwardButton) {
+        emit forwardRequested();
+        event->accept();
+        return;
+    }
+    QGraphicsView::mousePressEvent(event);
+}
+
 void GraphView::wheelEvent(QWheelEvent* event) {
     const auto steps = event->angleDelta().y() / 120.0;
     if (steps == 0) return;
-    zoomBy(std::pow(kWheelStep, steps));
+    // The wheel zooms around the pointer (the view's transformation anchor).
+    const double scaleNow = transform().m11();
+    const double target = std::clamp(scaleNow * std::pow(kWheelStep, steps), 0.01, 8.0);
+    scale(target / scaleNow, target / scaleNow);
+    updateMinimapViewport();
     event->accept();
 }
 
@@ -118,7 +199,12 @@ void GraphView::updateMinimapViewport() {
     const auto visible = mapToScene(viewport()->rect()).boundingRect();
     minimap_->setVisibleArea(visible);
     const bool fits = visible.contains(content_);
-    minimap_->setVisible(hasThumbnail_ && !fits);
+    minimap_->setVisible(minimapEnabled_ && hasThumbnail_ && !fits);
+}
+
+void GraphView::setMinimapEnabled(bool enabled) {
+    minimapEnabled_ = enabled;
+    updateMinimapViewport();
 }
 
 void Minimap::setScene(QPixmap thumbnail, QRectF sceneRect) {

@@ -1,5 +1,7 @@
 #include "views/model_tree_model.hpp"
 
+#include "adapters/common/partition_label.hpp"
+
 #include <algorithm>
 
 namespace pteron {
@@ -113,7 +115,7 @@ QVariant ModelTreeModel::data(const QModelIndex& index, int role) const {
     case Kind::Partition: {
         const auto& partition = graph.partitions[itemOf(id)];
         const auto device = deviceClassName(partition.device);
-        return first ? QString::fromStdString(partition.backend)
+        return first ? QString::fromStdString(partitionLabel(graph, itemOf(id)))
                      : QString("%1 · %2 nodes")
                            .arg(QString::fromUtf8(device.data(), qsizetype(device.size())))
                            .arg(partitionNodes_[graphOf(id)][itemOf(id)].size());

@@ -10,6 +10,7 @@ namespace pteron {
 namespace {
 constexpr double kRadius = 6.0;
 constexpr double kTextDetailLevel = 0.35; // below this zoom text is unreadable: skip it
+constexpr double kHaloPixels = 6.0;
 } // namespace
 
 NodeItem::NodeItem(std::size_t node, const QRectF& box, QString title, QString detail, QColor fill,
@@ -28,12 +29,27 @@ QRectF NodeItem::toggleRect() const {
 }
 
 QRectF NodeItem::boundingRect() const {
-    return box_.adjusted(-2, -2, 2, 2);
+    // Room for the selection halo down to a tenth of the natural size.
+    const double margin = isSelected() ? kHaloPixels * 10 : 2;
+    return box_.adjusted(-margin, -margin, margin, margin);
+}
+
+QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant& value) {
+    if (change == ItemSelectedChange) prepareGeometryChange();
+    return QGraphicsItem::itemChange(change, value);
 }
 
 void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
     const double level = option->levelOfDetailFromTransform(painter->worldTransform());
     const bool selected = isSelected();
+    if (selected) {
+        // A halo a few screen pixels wide whatever the zoom, so the selection shows from afar.
+        QPen halo(QColor(0xd0, 0x20, 0x20, 170), kHaloPixels);
+        halo.setCosmetic(true);
+        painter->setPen(halo);
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(box_, kRadius, kRadius);
+    }
     QPen pen(selected ? QColor(0xd0, 0x20, 0x20) : fill_.darker(160), selected ? 3.0 : 1.0);
     if (hasChild_ && !selected) pen.setStyle(Qt::DashLine);
     painter->setPen(pen);

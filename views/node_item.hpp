@@ -15,6 +15,8 @@ class NodeItem : public QGraphicsItem {
              bool simple);
 
     std::size_t node() const { return node_; }
+    // The box in scene coordinates, without the room kept for the selection halo.
+    QRectF box() const { return box_; }
     bool hasChildGraph() const { return hasChild_; }
     void setHasChildGraph(bool has) { hasChild_ = has; }
     // The "+" corner of a node with a child graph: a click there draws the child in place.
@@ -23,6 +25,9 @@ class NodeItem : public QGraphicsItem {
     int type() const override { return Type; }
     QRectF boundingRect() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+  protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
 
   private:
     std::size_t node_;

@@ -4,6 +4,7 @@
 #include "adapters/common/partition_label.hpp"
 
 #include <string>
+#include <vector>
 
 namespace pteron {
 
@@ -176,6 +177,24 @@ class Builder {
         for (std::size_t i = 0; i < graph_.outputs.size(); ++i)
             if (const auto& producer = wiring.graphOutputs[i])
                 addEdge(layoutIndex(*producer), firstOutput + i, graph_.outputs[i]);
+        addOrderEdges();
+    }
+
+    // A node no edge touches (a wait, a STOP, a DMA nothing reads) would sit in dot's first
+    // rank; an invisible edge from the operation executed before it keeps it in reading order.
+    // These edges shape the layout only: they are not part of the result.
+    void addOrderEdges() {
+        std::vector<bool> linked(result_.nodes.size(), false);
+        for (const auto& edge : result_.edges) {
+            linked[edge.from] = true;
+            linked[edge.to] = true;
+        }
+        for (std::size_t n = 1; n < graph_.nodes.size(); ++n) {
+            if (linked[firstOp_ + n]) continue;
+            Agedge_t* edge = agedge(result_.graph.get(), result_.nodes[firstOp_ + n - 1].node,
+                                    result_.nodes[firstOp_ + n].node, nullptr, 1);
+            set(edge, "style", "invis");
+        }
     }
 
     const Graph& graph_;

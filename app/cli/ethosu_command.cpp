@@ -3,6 +3,7 @@
 #include "app/cli/command_line.hpp"
 #include "app/cli/model_opening.hpp"
 #include "core/format_error.hpp"
+#include "core/node_layers.hpp"
 #include "parsers/ethosu/ethosu_graph.hpp"
 
 #include <array>
@@ -29,6 +30,20 @@ void printOperations(std::ostream& out, const Graph& graph) {
     }
 }
 
+// The layers the operations implement, each with the operations it groups.
+void printLayers(std::ostream& out, const Graph& graph) {
+    const auto layers = nodeLayers(graph);
+    if (layers.empty()) return;
+    out << "  layers (" << layers.size() << "):\n";
+    for (const auto& layer : layers) {
+        out << "    layer " << layer.id << ": " << layer.label << "  (" << layer.nodes.size()
+            << (layer.nodes.size() == 1 ? " operation" : " operations") << ":";
+        for (const auto n : layer.nodes)
+            out << " #" << n;
+        out << ")\n";
+    }
+}
+
 void printRegisters(std::ostream& out, const Graph& graph) {
     const auto* listing = findAttribute(graph.attributes, ethosu::kRegisterListing);
     const auto* lines = listing ? std::get_if<std::vector<std::string>>(&listing->value) : nullptr;
@@ -48,6 +63,7 @@ void printStream(std::ostream& out, const Graph& graph, bool registers) {
     const auto histogram = graph.opHistogram();
     for (const auto& [op, count] : histogram)
         out << "  " << count << " x " << op << "\n";
+    printLayers(out, graph);
     printOperations(out, graph);
     if (registers) printRegisters(out, graph);
 }

@@ -17,6 +17,9 @@
 #include "views/tensor_panel.hpp"
 #include "views/vela_panel.hpp"
 
+#include <QAction>
+#include <QApplication>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFile>
@@ -39,6 +42,7 @@ namespace pteron {
 namespace {
 constexpr int kRecentLimit = 10;
 const char* const kRecentKey = "recentFiles";
+const char* const kLastFolderKey = "lastOpenFolder";
 // Every extension a reader recognises: programs, payloads, profiles, Vela reports and output.
 const char* const kOpenPatterns = "*.pte *.tosa *.vgf *.tflite *.onnx *.etdp *.etdump *.csv *.npz";
 } // namespace
@@ -123,9 +127,60 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this, [this] {
         if (auto* graph = currentGraph()) graph->view()->zoomBy(0.8);
     });
+    auto* back = view->addAction(tr("&Back"), this, [this] {
+        if (auto* graph = currentGraph()) graph->goBack();
+    });
+    back->setObjectName("backAction");
+    back->setShortcuts({QKeySequence(Qt::ALT | Qt::Key_Left), QKeySequence(Qt::Key_Backspace)});
+    auto* forward = view->addAction(tr("&Forward"), this, [this] {
+        if (auto* graph = currentGraph()) graph->goForward();
+    });
+    forward->setObjectName("forwardAction");
+    forward->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Right));
+    auto* clear = view->addAction(tr("Clear selection"), this, [this] {
+        if (auto* document = currentDocument()) document->selection().select({});
+    });
+    clear->setObjectName("clearSelectionAction");
+    clear->setShortcut(QKeySequence(Qt::Key_Escape));
+    auto* minimap = view->addAction(tr("Show &minimap"));
+    minimap->setObjectName("minimapAction");
+    minimap->setCheckable(true);
+    minimap->setChecked(minimapEnabled_);
+    connect(minimap, &QAction::toggled, this, [this](bool shown) {
+        minimapEnabled_ = shown;
+        for (int i = 0; i < tabs_->count(); ++i)
+            if (auto* tab = qobject_cast<DocumentTab*>(tabs_->widget(i)))
+                tab->graph().view()->setMinimapEnabled(shown);
+    });
     view->addSeparator();
     for (auto* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        QMessageBox::information(this, tr("Keyboard shortcuts"), shortcutsText());
+    });
+    help->addAction(tr("&About pteron"), this, [this] {
+        QMessageBox::about(
+            this, tr("About pteron"),
+            tr("<b>pteron</b> %1<br>Inspector for edge-AI deployment artifacts: ExecuTorch "
+               "programs, TOSA, Vela .tflite with Ethos-U command streams, VGF, ETDump.")
+                .arg(QApplication::applicationVersion()));
+    });
+}
+
+QString MainWindow::shortcutsText() const {
+    QStringList lines;
+    for (auto* menu : menuBar()->findChildren<QMenu*>())
+        for (auto* action : menu->actions())
+            if (!action->shortcut().isEmpty())
+                lines << QString("%1\t%2").arg(
+                    action->shortcut().toString(QKeySequence::NativeText),
+                    action->text().remove('&'));
+    lines.removeDuplicates();
+    lines << tr("Double-click\topen a delegate, expand a layer");
+    lines << tr("Mouse wheel\tzoom around the pointer");
+    return lines.join('\n');
 }
 
 bool MainWindow::openFile(const QString& path) {
@@ -133,6 +188,7 @@ bool MainWindow::openFile(const QString& path) {
         auto model =
             std::make_shared<const Model>(FormatRegistry::standard().open(path.toStdString()));
         auto* tab = new DocumentTab(std::move(model), path, layoutEngine_, tabs_);
+        tab->graph().view()->setMinimapEnabled(minimapEnabled_);
         const auto index = tabs_->addTab(tab, QFileInfo(path).fileName());
         tabs_->setTabToolTip(index, path);
         tabs_->setCurrentIndex(index);
@@ -142,7 +198,7 @@ bool MainWindow::openFile(const QString& path) {
                     tr("%1 · layout engine: %2")
                         .arg(tab->document().path(), tab->graph().layoutEngineName()));
         });
-        rememberRecent(path);
+        if (recordsRecentFiles_) rememberRecent(path);
         emit fileOpened(path);
         return true;
     } catch (const std::exception& error) {
@@ -261,10 +317,26 @@ void MainWindow::closeTab(int index) {
 
 void MainWindow::openByDialog() {
     const auto paths = QFileDialog::getOpenFileNames(
-        this, tr("Open model"), QString(),
+        this, tr("Open model"), openDialogFolder(),
         tr("Models and reports (%1);;All files (*)").arg(kOpenPatterns));
+    if (!paths.isEmpty())
+        QSettings().setValue(kLastFolderKey, QFileInfo(paths.front()).absolutePath());
     for (const auto& path : paths)
         openFile(path);
+}
+
+QString MainWindow::openDialogFolder() const {
+    const auto last = QSettings().value(kLastFolderKey).toString();
+    if (!last.isEmpty() && QFileInfo(last).isDir()) return last;
+    const auto recent = QSettings().value(kRecentKey).toStringList();
+    return recent.isEmpty() ? QString() : QFileInfo(recent.front()).absolutePath();
+}
+
+QString MainWindow::proposedExportPath(const QString& suffix) const {
+    const auto* document = currentDocument();
+    if (!document) return {};
+    const QFileInfo model(document->path());
+    return model.absoluteDir().filePath(model.completeBaseName() + "." + suffix);
 }
 
 QString MainWindow::exportCurrent(const QString& path, ExportArea area) {
@@ -276,8 +348,9 @@ QString MainWindow::exportCurrent(const QString& path, ExportArea area) {
 
 void MainWindow::exportByDialog(ExportArea area) {
     if (!currentGraph()) return;
-    const auto path = QFileDialog::getSaveFileName(this, tr("Export graph"), QString(),
-                                                   tr("SVG image (*.svg);;PNG image (*.png)"));
+    const auto path =
+        QFileDialog::getSaveFileName(this, tr("Export graph"), proposedExportPath("svg"),
+                                     tr("SVG image (*.svg);;PNG image (*.png)"));
     if (path.isEmpty()) return;
     const auto error = exportCurrent(path, area);
     if (!error.isEmpty())
@@ -301,7 +374,8 @@ QString MainWindow::exportModelExplorerJson(const QString& path) {
 void MainWindow::exportModelExplorer() {
     if (!currentDocument()) return;
     const auto path = QFileDialog::getSaveFileName(this, tr("Export Model Explorer JSON"),
-                                                   QString(), tr("Model Explorer graph (*.json)"));
+                                                   proposedExportPath("json"),
+                                                   tr("Model Explorer graph (*.json)"));
     if (path.isEmpty()) return;
     const auto error = exportModelExplorerJson(path);
     if (!error.isEmpty())

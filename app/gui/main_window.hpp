@@ -31,6 +31,12 @@ class MainWindow : public QMainWindow {
 
     // Opens `path` in a new tab; on failure emits openFailed and shows a non-modal error box.
     bool openFile(const QString& path);
+    // Files opened for a one-off run (a screenshot) stay out of the recent files.
+    void setRecordsRecentFiles(bool records) { recordsRecentFiles_ = records; }
+    // Where the export dialogs start: the model's folder and name with `suffix`.
+    QString proposedExportPath(const QString& suffix) const;
+    // Where the open dialog starts: the folder of the last file opened through it.
+    QString openDialogFolder() const;
     // Exports the current graph; format by suffix (.png, .svg). Returns an error, empty if fine.
     QString exportCurrent(const QString& path, ExportArea area);
     // Writes the current model as Model Explorer graph JSON. Returns an error, empty if fine.
@@ -75,6 +81,8 @@ class MainWindow : public QMainWindow {
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
     void raiseTensorForConstant(const ModelDocument& document, const SelectionTarget& target);
+    // Every menu shortcut with its action, for Help ▸ Keyboard shortcuts.
+    QString shortcutsText() const;
 
     LayoutEngine layoutEngine_; // one per window: it owns the Graphviz service
     QTabWidget* tabs_;
@@ -89,6 +97,8 @@ class MainWindow : public QMainWindow {
     QDockWidget* velaDock_ = nullptr;
     QMetaObject::Connection selectionWatch_;
     QMenu* recentMenu_ = nullptr;
+    bool minimapEnabled_ = true;
+    bool recordsRecentFiles_ = true;
 };
 
 } // namespace pteron

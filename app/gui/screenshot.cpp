@@ -57,6 +57,7 @@ int runScreenshot(MainWindow& window, const ScreenshotRequest& request) {
     const auto connection =
         QObject::connect(&window, &MainWindow::openFailed,
                          [&failure](const QString&, const QString& message) { failure = message; });
+    window.setRecordsRecentFiles(false);
     const bool opened = window.openFile(request.file);
     QObject::disconnect(connection);
     if (!opened) {

@@ -1,5 +1,7 @@
 #include "parsers/ethosu/ethosu_graph.hpp"
 
+#include "parsers/ethosu/npu_layers.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -303,12 +305,14 @@ class GraphBuilder {
 
 void appendOperations(const EthosUCommandStream& stream, Graph& graph, std::size_t partition,
                       const RegionMap& regions, const NetworkIo& io) {
+    const auto first = graph.nodes.size();
     GraphBuilder builder(graph, partition, regions);
     builder.addInputs(io.inputs);
     const auto& operations = stream.operations();
     for (std::size_t i = 0; i < operations.size(); ++i)
         builder.add(operations[i], i, stream.commands()[operations[i].command]);
     builder.finish(io.outputs);
+    markLayers(graph, first);
 }
 
 std::optional<IoBuffer> ioBuffer(std::string name, std::vector<std::int64_t> shape,

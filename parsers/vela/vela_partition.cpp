@@ -4,6 +4,9 @@
 #include "core/little_endian_reader.hpp"
 #include "parsers/ethosu/ethosu_graph.hpp"
 
+#include <algorithm>
+#include <optional>
+
 namespace pteron::vela {
 
 bool isEthosUOperator(const Node& node) {
@@ -31,6 +34,38 @@ ethosu::RegionMap regionsOf(const Graph& graph, const Node& node) {
             regions[region] = {value->name, {}};
     }
     return regions;
+}
+
+// Where an operand of the operator lives for the command stream: the arena offset Vela planned
+// (OfflineMemoryAllocation) inside the scratch region, else the start of its own base pointer.
+std::optional<ethosu::IoBuffer> operandBuffer(const Value& value, unsigned ownRegion) {
+    const auto element = std::max<std::int64_t>(1, dtypeBits(value.dtype) / 8);
+    constexpr std::int64_t kScratchRegion = 1;
+    const auto* planned = findAttribute(value.attributes, "offline_arena_offset");
+    const auto* offset = planned ? std::get_if<std::int64_t>(&planned->value) : nullptr;
+    auto buffer = offset && *offset >= 0
+                      ? ethosu::ioBuffer(value.name, value.shape, element, kScratchRegion, *offset)
+                      : ethosu::ioBuffer(value.name, value.shape, element, ownRegion, 0);
+    if (buffer && value.dtype != DType::Unknown) buffer->dtype = value.dtype;
+    return buffer;
+}
+
+// The operator's feature-map inputs (after command stream, read-only data, scratch and fast
+// scratch) and its outputs, named as in the TFLite graph so the stream's reads and writes join
+// the operators around it.
+ethosu::NetworkIo networkIo(const Graph& graph, const Node& node) {
+    constexpr std::size_t kFirstFeatureMap = 4;
+    ethosu::NetworkIo io;
+    for (std::size_t i = kFirstFeatureMap; i < node.inputs.size(); ++i)
+        if (const auto* value = operand(graph, node.inputs, i))
+            if (auto buffer = operandBuffer(*value, static_cast<unsigned>(i - 1)))
+                io.inputs.push_back(std::move(*buffer));
+    for (std::size_t i = 0; i < node.outputs.size(); ++i)
+        if (const auto* value = operand(graph, node.outputs, i))
+            if (auto buffer =
+                    operandBuffer(*value, static_cast<unsigned>(node.inputs.size() - 1 + i)))
+                io.outputs.push_back(std::move(*buffer));
+    return io;
 }
 
 Partition npuPartition(const ethosu::EthosUCommandStream& stream, const Value& commands) {
@@ -68,7 +103,7 @@ std::size_t placeEthosUOperator(Model& model, std::size_t graphIndex, std::size_
     child.parent = graphIndex;
     child.attributes = ethosu::hardwareAttributes(stream);
     child.partitions.push_back(npuPartition(stream, *commands));
-    ethosu::appendOperations(stream, child, 0, regions);
+    ethosu::appendOperations(stream, child, 0, regions, networkIo(parent, node));
     child.attributes.push_back(
         {std::string(ethosu::kRegisterListing), ethosu::registerListing(stream)});
 
