@@ -6,7 +6,7 @@
 #include "parsers/vela_report/vela_raw_output.hpp"
 #include "parsers/vela_report/vela_report_attach.hpp"
 #include "parsers/vela_report/vela_summary.hpp"
-#include "parsers/vela_report/zip_archive.hpp"
+#include "parsers/common/zip_archive.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/robustness.hpp"
 
