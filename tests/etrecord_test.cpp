@@ -2,6 +2,7 @@
 // zipfile/json/pickletools), the strict pickle reader, and hostile variants that must end in a
 // FormatError. The variants are also written to fixtures-made/etrecord for the CLI exit-code
 // tests.
+#include "adapters/model_explorer/sync_mapping.hpp"
 #include "core/format_error.hpp"
 #include "parsers/common/zip_archive.hpp"
 #include "parsers/etrecord/edge_operators.hpp"
@@ -326,4 +327,36 @@ TEST_CASE("etrecord: damaged copies of the sample read or fail cleanly", "[etrec
     const auto report = testing::damageAndRead(registry(), testing::fixture(kSample), 96, 256);
     CHECK(report.originalReads);
     CHECK(report.truncationErrors > 0);
+}
+
+TEST_CASE("etrecord: the debug-handle map ties recorded nodes to program instructions",
+          "[etrecord][mapping]") {
+    auto members = sampleMembers();
+    // Handle 2 (the edge graph's mul) became instruction 1 of the program's forward.
+    memberOf(members, "debug_handle_map") = testing::bytesOf(R"({"forward": {"1": [2]}})");
+    memberOf(members, "delegate_map") =
+        testing::bytesOf(R"({"forward": {"1": {"name": "XnnpackBackend", "delegate_map": {}}}})");
+    const auto model =
+        registry().read(MappedFile::fromBytes("mapped.bin", testing::storedZip(members)));
+    CHECK(metadata(model, "debug_handle_map forward instruction 1") == "[2]");
+    CHECK(metadata(model, "delegate_map forward instruction 1") == "XnnpackBackend {}");
+    const auto& mul = model.graphs[0].nodes.at(0);
+    REQUIRE(attribute(mul, "program instructions"));
+    CHECK(toString(attribute(mul, "program instructions")->value) == "[1]");
+
+    // A program whose first instruction is another mul: the op sequence alone would pair the
+    // recorded mul with it, the recorded instruction pairs it with instruction 1.
+    Graph program;
+    for (std::int64_t i = 0; i < 2; ++i) {
+        Node node;
+        node.op = "aten::mul.out";
+        node.attributes.push_back({"instruction", i});
+        program.nodes.push_back(node);
+    }
+    const auto pairing = pairGraphs(model.graphs[0], program);
+    REQUIRE(pairing.nodes.size() == 1);
+    CHECK(pairing.nodes[0] == std::pair<std::size_t, std::size_t>{0, 1});
+    const auto reversed = pairGraphs(program, model.graphs[0]);
+    REQUIRE(reversed.nodes.size() == 1);
+    CHECK(reversed.nodes[0] == std::pair<std::size_t, std::size_t>{1, 0});
 }

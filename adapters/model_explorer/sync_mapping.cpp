@@ -45,6 +45,48 @@ void matchByNames(const Graph& left, const Graph& right, std::vector<bool>& left
     }
 }
 
+// Keys that tie a node to its source: its integer debug_handle (ETRecord graphs, XNNPACK
+// nodes); for a recorded graph's node, the program instructions its handle became ("program
+// instructions", from an ETRecord's debug-handle map); for a program's node, its "instruction"
+// index in the first chain. `wanted` gives the keys to look up on the other side: a recorded
+// instruction meets a program instruction, never another recorded one.
+std::vector<std::string> sourceKeys(const Node& node, bool wanted) {
+    std::vector<std::string> keys;
+    if (const auto* handle = findAttribute(node.attributes, "debug_handle"))
+        if (const auto* number = std::get_if<std::int64_t>(&handle->value))
+            keys.push_back("handle " + std::to_string(*number));
+    if (const auto* list = findAttribute(node.attributes, "program instructions"))
+        if (const auto* numbers = std::get_if<std::vector<std::int64_t>>(&list->value))
+            for (auto number : *numbers)
+                keys.push_back((wanted ? "program " : "recorded ") + std::to_string(number));
+    if (!findAttribute(node.attributes, "chain"))
+        if (const auto* index = findAttribute(node.attributes, "instruction"))
+            if (const auto* number = std::get_if<std::int64_t>(&index->value))
+                keys.push_back((wanted ? "recorded " : "program ") + std::to_string(*number));
+    return keys;
+}
+
+// Nodes that share a debug handle, or a recorded node and the instruction it became; each
+// node matches once.
+void matchBySource(const Graph& left, const Graph& right, std::vector<bool>& leftUsed,
+                   std::vector<bool>& rightUsed, GraphPairing& pairing) {
+    std::unordered_map<std::string, std::size_t> rightByKey;
+    for (std::size_t n = 0; n < right.nodes.size(); ++n)
+        for (const auto& key : sourceKeys(right.nodes[n], false))
+            rightByKey.try_emplace(key, n);
+    if (rightByKey.empty()) return;
+    for (std::size_t n = 0; n < left.nodes.size(); ++n) {
+        for (const auto& key : sourceKeys(left.nodes[n], true)) {
+            const auto it = rightByKey.find(key);
+            if (it == rightByKey.end() || rightUsed[it->second]) continue;
+            leftUsed[n] = rightUsed[it->second] = true;
+            pairing.nodes.emplace_back(n, it->second);
+            pairing.score += 2;
+            break;
+        }
+    }
+}
+
 // 2 for equal names, 1 when one name holds the other ("conv" in "conv2d": NPU and TOSA
 // spellings of one operation), 0 otherwise; names shorter than 3 letters only match exactly.
 std::uint32_t opWeight(const std::string& left, const std::string& right) {
@@ -181,6 +223,7 @@ std::string normalisedOp(std::string_view op) {
 GraphPairing pairGraphs(const Graph& left, const Graph& right, std::size_t maxCells) {
     GraphPairing pairing;
     std::vector<bool> leftUsed(left.nodes.size(), false), rightUsed(right.nodes.size(), false);
+    matchBySource(left, right, leftUsed, rightUsed, pairing);
     matchByNames(left, right, leftUsed, rightUsed, pairing);
     matchByOpSequence(left, right, leftUsed, rightUsed, maxCells, pairing);
     std::sort(pairing.nodes.begin(), pairing.nodes.end());

@@ -23,7 +23,9 @@ struct GraphPairing {
 // lower case, letters and digits only.
 std::string normalisedOp(std::string_view op);
 
-// Matches the nodes of two graphs. First nodes whose outputs share a value name (names of the
+// Matches the nodes of two graphs. First nodes that share a debug handle, or a recorded graph's
+// node and the program instruction its handle became (ETRecord debug-handle map); then nodes
+// whose outputs share a value name (names of the
 // form "%N" are generated, not meaningful, and are skipped); each node matches once, in execution
 // order. Then the remaining nodes of both graphs by a weighted longest common subsequence of their
 // normalised op names, which keeps the matches in execution order: equal names weigh 2, names
