@@ -20,6 +20,7 @@
 #include <fstream>
 
 using namespace pteron;
+using namespace std::string_literals;
 
 namespace {
 
@@ -189,10 +190,12 @@ TEST_CASE("etrecord: the strict pickle reader accepts torch.save's opcodes", "[e
     // {'w': _rebuild_tensor_v2(('storage', FloatStorage, '0', 'cpu', 6), 0, (3, 2), (2, 1),
     //  False, OrderedDict())}, the sequence Python's pickler writes for torch.save.
     const std::string pickle =
-        "\x80\x02}q\x00X\x01\x00\x00\x00wq\x01ctorch._utils\n_rebuild_tensor_v2\nq\x02((X\x07\x00"
-        "\x00\x00storageq\x03ctorch\nFloatStorage\nq\x04X\x01\x00\x00\x00"
-        "0q\x05X\x03\x00\x00\x00cpuq\x06K\x06tq\x07QK\x00K\x03K\x02\x86q\x08K\x02K\x01\x86q\t\x89"
-        "ccollections\nOrderedDict\nq\n)Rq\x0btq\x0cRq\rs.";
+        "\x80\x02}q\x00X\x01\x00\x00\x00wq\x01"
+        "ctorch._utils\n_rebuild_tensor_v2\nq\x02((X\x07\x00\x00\x00storageq\x03"
+        "ctorch\nFloatStorage\nq\x04X\x01\x00\x00\x00"
+        "0q\x05X\x03\x00\x00\x00"
+        "cpuq\x06K\x06tq\x07QK\x00K\x03K\x02\x86q\x08K\x02K\x01\x86q\x09\x89"
+        "ccollections\nOrderedDict\nq\n)Rq\x0btq\x0cRq\x0ds."s;
     const auto result =
         etrecord::readTorchPickle(std::as_bytes(std::span(pickle.data(), pickle.size())), "t");
     const auto& root = result.at(result.root);
@@ -210,7 +213,8 @@ TEST_CASE("etrecord: the strict pickle reader accepts torch.save's opcodes", "[e
 }
 
 TEST_CASE("etrecord: forbidden pickle globals and opcodes are format errors", "[etrecord]") {
-    CHECK_THAT(pickleError(std::string("\x80\x02") + "cos\nsystem\nq\x00."),
+    CHECK_THAT(pickleError("\x80\x02"
+                           "cos\nsystem\nq\x00."s),
                Catch::Contains("found os.system"));
     CHECK_THAT(pickleError(std::string("\x80\x02") + "cbuiltins\neval\n."),
                Catch::Contains("found builtins.eval"));
@@ -223,14 +227,15 @@ TEST_CASE("etrecord: forbidden pickle globals and opcodes are format errors", "[
     // Allowed globals still cannot be called with anything but their own arguments.
     CHECK_THAT(pickleError(std::string("\x80\x02") + "ctorch\nFloatStorage\n)R."),
                Catch::Contains("callable global, found torch.FloatStorage"));
-    CHECK_THAT(pickleError(std::string("\x80\x02") + "K\x01h\x05."),
-               Catch::Contains("memo key stored earlier"));
-    CHECK_THAT(pickleError(std::string("\x80\x02") + "X\xff\xff\x00\x00ab."),
+    CHECK_THAT(pickleError("\x80\x02K\x01h\x05."s), Catch::Contains("memo key stored earlier"));
+    CHECK_THAT(pickleError("\x80\x02X\xff\xff\x00\x00"
+                           "ab."s),
                Catch::Contains("bytes of argument inside the pickle"));
     CHECK_THAT(pickleError(std::string("\x80\x02}")), Catch::Contains("truncated pickle"));
     CHECK_THAT(pickleError(std::string("\x80\x02}}.")), Catch::Contains("exactly one value"));
     // A list that holds itself is fine to build (no ownership cycle) and is simply not a dict.
-    const std::string selfList = std::string("\x80\x02]q\x00h\x00a.");
+    const std::string selfList = "\x80\x02]q\x00h\x00"
+                                 "a."s;
     const auto result =
         etrecord::readTorchPickle(std::as_bytes(std::span(selfList.data(), selfList.size())), "t");
     CHECK(result.at(result.root).items.size() == 1);
@@ -261,7 +266,7 @@ TEST_CASE("etrecord: hostile files fail with a FormatError naming what is wrong"
     SECTION("a state dict whose pickle calls a forbidden global") {
         auto members = sampleMembers();
         const std::string evil = "\x80\x02"
-                                 "cos\nsystem\nX\x02\x00\x00\x00ls\x85R.";
+                                 "cos\nsystem\nX\x02\x00\x00\x00ls\x85R."s;
         memberOf(members, "edge_dialect_exported_program_state_dict") =
             testing::storedZip({{"archive/data.pkl", testing::bytesOf(evil)},
                                 {"archive/byteorder", testing::bytesOf("little")}});
