@@ -1,7 +1,6 @@
 #include "parsers/etrecord/edge_operators.hpp"
 
 #include <array>
-#include <initializer_list>
 #include <vector>
 
 namespace pteron::etrecord {
@@ -47,7 +46,7 @@ constexpr std::array<OutName, 14> kOutNames{{
 // naming later ones.
 struct Schema {
     std::string_view op; // "name.overload"
-    std::initializer_list<std::string_view> arguments;
+    std::vector<std::string_view> arguments;
 };
 const std::vector<Schema>& schemas() {
     static const std::vector<Schema> table{
