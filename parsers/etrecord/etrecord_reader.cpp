@@ -75,8 +75,8 @@ bool isReserved(std::string_view name) {
 
 class EtrecordArchive {
   public:
-    EtrecordArchive(std::shared_ptr<const MappedFile> file)
-        : file_(std::move(file)), zip_(ByteView(file_, file_->bytes()), file_->path()) {
+    explicit EtrecordArchive(std::shared_ptr<const MappedFile> file)
+        : file_(std::move(file)), zip_(openZip(file_)) {
         if (!zip_.find(kIdentifier))
             fail(file_->path(), "central directory", "a member named ETRECORD_V0");
     }
@@ -115,6 +115,15 @@ class EtrecordArchive {
     }
 
   private:
+    // A damaged container is reported as the ETRecord it claims to be.
+    static ZipArchive openZip(const std::shared_ptr<const MappedFile>& file) {
+        try {
+            return ZipArchive(ByteView(file, file->bytes()), file->path());
+        } catch (const FormatError& error) {
+            fail(file->path(), error.where(), "a complete ZIP archive: " + error.expected());
+        }
+    }
+
     std::shared_ptr<const MappedFile> file_;
     ZipArchive zip_;
 };
