@@ -216,9 +216,14 @@ class ProgramBuilder {
         if (value.dtype == DType::Unknown) value.attributes.push_back({"serialized dtype", number});
         const auto& sizes = array(meta, "sizes", metaPath);
         bool symbolic = false;
-        for (std::size_t d = 0; d < sizes.size(); ++d)
-            value.shape.push_back(
-                symInt(sizes[d], metaPath + ".sizes[" + std::to_string(d) + "]", symbolic));
+        for (std::size_t d = 0; d < sizes.size(); ++d) {
+            const auto sizePath = metaPath + ".sizes[" + std::to_string(d) + "]";
+            bool unknown = false;
+            const auto size = symInt(sizes[d], sizePath, unknown);
+            if (!unknown && size < 0) fail(sizePath, "a non-negative size");
+            symbolic = symbolic || unknown;
+            value.shape.push_back(size);
+        }
         value.hasShape = true;
         if (symbolic) value.dynamism = ShapeDynamism::DynamicUnbound;
         if (const auto found = meta.find("strides"); found != meta.end() && found->is_array())
