@@ -366,3 +366,23 @@ TEST_CASE("etrecord: the debug-handle map ties recorded nodes to program instruc
     REQUIRE(reversed.nodes.size() == 1);
     CHECK(reversed.nodes[0] == std::pair<std::size_t, std::size_t>{1, 0});
 }
+
+TEST_CASE("etrecord: an embedded ExecuTorch program follows the recorded graphs", "[etrecord]") {
+    auto members = sampleMembers();
+    const auto program = MappedFile::open(testing::fixture("pte/cc_linear_xnnpack_int8.pte"));
+    members.emplace_back("program_buffer",
+                         std::vector<std::byte>(program->bytes().begin(), program->bytes().end()));
+    const auto model =
+        registry().read(MappedFile::fromBytes("embedded.bin", testing::storedZip(members)));
+    REQUIRE(model.graphs.size() == 4);
+    CHECK(model.graphs[0].id == "forward");
+    CHECK(model.graphs[2].id == "program/forward");
+    CHECK(model.graphs[3].id == "program/forward/XnnpackBackend#0");
+    // Indices inside the embedded program are shifted past the recorded graphs.
+    REQUIRE(model.graphs[3].parent);
+    CHECK(*model.graphs[3].parent == 2);
+    const auto source = model.sourcePartition(model.graphs[3]);
+    REQUIRE(source);
+    CHECK(source->graph == 2);
+    CHECK(metadata(model, "embedded program").starts_with("executorch"));
+}
