@@ -2,7 +2,6 @@
 // zipfile/json/pickletools), the strict pickle reader, and hostile variants that must end in a
 // FormatError. The variants are also written to fixtures-made/etrecord for the CLI exit-code
 // tests.
-#include "adapters/model_explorer/sync_mapping.hpp"
 #include "core/format_error.hpp"
 #include "parsers/common/zip_archive.hpp"
 #include "parsers/etrecord/edge_operators.hpp"
@@ -349,22 +348,6 @@ TEST_CASE("etrecord: the debug-handle map ties recorded nodes to program instruc
     const auto& mul = model.graphs[0].nodes.at(0);
     REQUIRE(attribute(mul, "program instructions"));
     CHECK(toString(attribute(mul, "program instructions")->value) == "[1]");
-
-    // A program whose first instruction is another mul: the op sequence alone would pair the
-    // recorded mul with it, the recorded instruction pairs it with instruction 1.
-    Graph program;
-    for (std::int64_t i = 0; i < 2; ++i) {
-        Node node;
-        node.op = "aten::mul.out";
-        node.attributes.push_back({"instruction", i});
-        program.nodes.push_back(node);
-    }
-    const auto pairing = pairGraphs(model.graphs[0], program);
-    REQUIRE(pairing.nodes.size() == 1);
-    CHECK(pairing.nodes[0] == std::pair<std::size_t, std::size_t>{0, 1});
-    const auto reversed = pairGraphs(program, model.graphs[0]);
-    REQUIRE(reversed.nodes.size() == 1);
-    CHECK(reversed.nodes[0] == std::pair<std::size_t, std::size_t>{1, 0});
 }
 
 TEST_CASE("etrecord: an embedded ExecuTorch program follows the recorded graphs", "[etrecord]") {

@@ -34,11 +34,13 @@ nlohmann::json resultValue(const AttributeValue& value) {
     return *numericValue(value);
 }
 
-nlohmann::json gradient() {
+nlohmann::json gradient(bool lowIsHot) {
+    const char* low = lowIsHot ? "#e53935" : "#ffffff";
+    const char* high = lowIsHot ? "#ffffff" : "#e53935";
     return nlohmann::json::array({
-        {{"stop", 0}, {"bgColor", "#ffffff"}},
+        {{"stop", 0}, {"bgColor", low}},
         {{"stop", 0.5}, {"bgColor", "#ffd54f"}},
-        {{"stop", 1}, {"bgColor", "#e53935"}},
+        {{"stop", 1}, {"bgColor", high}},
     });
 }
 
@@ -54,7 +56,7 @@ std::map<std::string, std::size_t> overlayMetrics(const Model& model) {
     return metrics;
 }
 
-nlohmann::json nodeDataOverlay(const Model& model, std::string_view metric) {
+nlohmann::json nodeDataOverlay(const Model& model, std::string_view metric, bool lowIsHot) {
     auto overlay = nlohmann::json::object();
     for (std::size_t g = 0; g < model.graphs.size(); ++g) {
         const auto& graph = model.graphs[g];
@@ -67,7 +69,7 @@ nlohmann::json nodeDataOverlay(const Model& model, std::string_view metric) {
         if (results.empty()) continue;
         overlay[graph.id] = {{"name", std::string(metric)},
                              {"results", std::move(results)},
-                             {"gradient", gradient()}};
+                             {"gradient", gradient(lowIsHot)}};
     }
     if (overlay.empty())
         throw std::invalid_argument("no node carries the numeric attribute " + std::string(metric));

@@ -17,7 +17,9 @@ namespace pteron {
 std::map<std::string, std::size_t> overlayMetrics(const Model& model);
 
 // {graphId: {"name", "results": {nodeId: {"value"}}, "gradient": [...]}} for every graph with
-// nodes carrying `metric`; throws std::invalid_argument when no node carries it.
-nlohmann::json nodeDataOverlay(const Model& model, std::string_view metric);
+// nodes carrying `metric`; throws std::invalid_argument when no node carries it. The gradient
+// runs white to red from the smallest value to the largest, or the other way round when
+// `lowIsHot` (a signal-to-noise ratio, where the small values are the bad ones).
+nlohmann::json nodeDataOverlay(const Model& model, std::string_view metric, bool lowIsHot = false);
 
 } // namespace pteron

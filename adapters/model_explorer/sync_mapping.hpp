@@ -2,37 +2,11 @@
 #pragma once
 
 #include "core/model.hpp"
+#include "core/model_correspondence.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <string>
-#include <utility>
-#include <vector>
-
 namespace pteron {
-
-struct GraphPairing {
-    std::size_t left = 0;                                   // model graph index in the left model
-    std::size_t right = 0;                                  // model graph index in the right model
-    std::vector<std::pair<std::size_t, std::size_t>> nodes; // matched node indices
-    std::size_t byName = 0; // how many of `nodes` matched by output value names
-    std::size_t score = 0;  // 2 per name or equal-op match, 1 per related-op match
-};
-
-// "tosa.CONV2D", "tflite.CONV_2D" and "aten::conv2d" all become "conv2d": format prefix dropped,
-// lower case, letters and digits only.
-std::string normalisedOp(std::string_view op);
-
-// Matches the nodes of two graphs. First nodes that share a debug handle, or a recorded graph's
-// node and the program instruction its handle became (ETRecord debug-handle map); then nodes
-// whose outputs share a value name (names of the
-// form "%N" are generated, not meaningful, and are skipped); each node matches once, in execution
-// order. Then the remaining nodes of both graphs by a weighted longest common subsequence of their
-// normalised op names, which keeps the matches in execution order: equal names weigh 2, names
-// where one holds the other (an NPU "conv" against a TOSA "conv2d") weigh 1, so exact matches win
-// and differently spelled stages still line up. The subsequence is skipped when it would need
-// more than `maxCells` table cells.
-GraphPairing pairGraphs(const Graph& left, const Graph& right, std::size_t maxCells = 16'000'000);
 
 // Pairs only graphs with a known correspondence: the same graph inputs and outputs (dtype and
 // element count, so layout transposes agree: a TOSA and its VGF, a Vela input and its output),

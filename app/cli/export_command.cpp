@@ -5,8 +5,10 @@
 #include "adapters/model_explorer/node_data_overlay.hpp"
 #include "adapters/model_explorer/sync_mapping.hpp"
 #include "app/cli/command_line.hpp"
+#include "app/cli/diff_command.hpp"
 #include "app/cli/model_opening.hpp"
 #include "app/cli/output_file.hpp"
+#include "diff/diff_attributes.hpp"
 #include "parsers/registry.hpp"
 
 #include <array>
@@ -60,14 +62,18 @@ int exportNodeData(const CommandLine& line, std::ostream& out) {
     if (line.positional.size() != 1) throw UsageError("export --to node-data needs one FILE");
     const auto metric = line.value("--metric");
     if (!metric) throw UsageError("export --to node-data needs --metric M (or --metric help)");
-    const auto model = openModel(line, line.positional[0]);
+    auto model = openModel(line, line.positional[0]);
+    // --diff B: side A's nodes carry the diff.* metrics of a run against B first.
+    if (const auto other = line.value("--diff"))
+        diff::attachDiffMetrics(model, diffArtifacts(line, model, *other));
     if (*metric == "help") {
         out << metricList(model);
         return 0;
     }
     try {
         writeOutput(line.value("--output").value_or("-"),
-                    jsonText(nodeDataOverlay(model, *metric), 2), out);
+                    jsonText(nodeDataOverlay(model, *metric, diff::higherIsBetter(*metric)), 2),
+                    out);
     } catch (const std::invalid_argument& error) {
         throw UsageError(std::string(error.what()) + "\n" + metricList(model));
     }
@@ -92,9 +98,24 @@ int exportMapping(const CommandLine& line, std::ostream& out) {
 
 int runExportCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 0> kFlags{};
-    static constexpr std::array<std::string_view, 8> kValued{
-        "--tosa-draft-dtypes", "--to",  "--output", "--max-constant-elements", "--metric",
-        "--palette",           "--ptd", "--etdump"};
+    static constexpr std::array<std::string_view, 18> kValued{"--tosa-draft-dtypes",
+                                                              "--to",
+                                                              "--output",
+                                                              "--max-constant-elements",
+                                                              "--metric",
+                                                              "--palette",
+                                                              "--ptd",
+                                                              "--etdump",
+                                                              "--diff",
+                                                              "--inputs",
+                                                              "--input",
+                                                              "--seed",
+                                                              "--delegate",
+                                                              "--threads",
+                                                              "--rtol",
+                                                              "--atol",
+                                                              "--steps",
+                                                              "--method"};
     const auto expanded = expandShortOutput(args);
     const auto line = CommandLine::parse(expanded, kFlags, kValued);
     const auto target = line.value("--to");
