@@ -6,6 +6,7 @@
 #include "parsers/etdump/etdump_attach.hpp"
 #include "parsers/etdump/etdump_reader.hpp"
 #include "parsers/ethosu/ethosu_payload.hpp"
+#include "parsers/etrecord/etrecord_reader.hpp"
 #include "parsers/onnx/onnx_reader.hpp"
 #include "parsers/pte/pte_reader.hpp"
 #include "parsers/tflite/tflite_reader.hpp"
@@ -31,6 +32,7 @@ FormatRegistry FormatRegistry::standard() {
     registry.payloadDecoders().add("EthosUBackend", decodeEthosUPayload);
     registry.addReader(etdumpFormatReader());
     registry.addReader(onnxFormatReader());
+    registry.addReader(etrecordFormatReader());
     registry.addReader(vela_report::velaSummaryFormatReader());
     registry.addReader(vela_report::velaRawFormatReader());
     return registry;

@@ -162,8 +162,8 @@ TEST_CASE("the schema validator rejects what the schema forbids") {
 
 // Fixtures that are no model on their own: a deliberately broken file, an ETRecord archive (no
 // reader) and the .ptd data files, which export through the program that uses them.
-const std::set<std::string> kNotModels{"cc_corrupt_NOT_A_PTE.pte", "et_sample_etrecord.bin",
-                                       "et_linear_external.ptd", "et_xor_training.ptd"};
+const std::set<std::string> kNotModels{"cc_corrupt_NOT_A_PTE.pte", "et_linear_external.ptd",
+                                       "et_xor_training.ptd"};
 
 void checkExport(const Model& model, const testing::JsonSchema& schema) {
     const auto collection = exportModel(model);

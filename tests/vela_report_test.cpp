@@ -1,12 +1,12 @@
 #include "core/format_error.hpp"
 #include "core/npy_array.hpp"
+#include "parsers/common/zip_archive.hpp"
 #include "parsers/registry.hpp"
 #include "parsers/vela_report/csv_table.hpp"
 #include "parsers/vela_report/vela_per_layer.hpp"
 #include "parsers/vela_report/vela_raw_output.hpp"
 #include "parsers/vela_report/vela_report_attach.hpp"
 #include "parsers/vela_report/vela_summary.hpp"
-#include "parsers/vela_report/zip_archive.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/robustness.hpp"
 

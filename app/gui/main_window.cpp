@@ -43,8 +43,10 @@ namespace {
 constexpr int kRecentLimit = 10;
 const char* const kRecentKey = "recentFiles";
 const char* const kLastFolderKey = "lastOpenFolder";
-// Every extension a reader recognises: programs, payloads, profiles, Vela reports and output.
-const char* const kOpenPatterns = "*.pte *.tosa *.vgf *.tflite *.onnx *.etdp *.etdump *.csv *.npz";
+// Every extension a reader recognises: programs, payloads, profiles, Vela reports and output,
+// and ETRecords (etrecord.bin).
+const char* const kOpenPatterns =
+    "*.pte *.tosa *.vgf *.tflite *.onnx *.etdp *.etdump *.csv *.npz *.bin";
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)

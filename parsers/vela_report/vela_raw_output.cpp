@@ -2,7 +2,7 @@
 
 #include "core/format_error.hpp"
 #include "core/mapped_file.hpp"
-#include "parsers/vela_report/zip_archive.hpp"
+#include "parsers/common/zip_archive.hpp"
 
 #include <algorithm>
 

@@ -19,7 +19,8 @@ declare -A seeds=(
     [etdump_reader]="etdump" [onnx_reader]="" [vela_summary_reader]="vela-reports"
     [vela_raw_reader]="" [xnnpack_payload]="" [ethosu_payload]="" [vgf_payload]="vgf"
     [tosa_payload]="tosa" [ptd_reader]="ptd" [bpte_reader]="../oracles/bpte"
-    [model_explorer_export]="pte tosa vgf tflite etdump vela-reports ptd"
+    [etrecord_reader]="etrecord"
+    [model_explorer_export]="pte tosa vgf tflite etdump vela-reports ptd etrecord"
 )
 
 failed=0

@@ -1,4 +1,4 @@
-#include "parsers/vela_report/zip_archive.hpp"
+#include "parsers/common/zip_archive.hpp"
 
 #include "core/format_error.hpp"
 #include "core/little_endian_reader.hpp"
@@ -9,7 +9,7 @@
 #include <climits>
 #include <optional>
 
-namespace pteron::vela_report {
+namespace pteron {
 namespace {
 
 const std::string kFormat = "zip";
@@ -252,4 +252,4 @@ ByteView ZipArchive::contents(const ZipEntry& entry) const {
     return result;
 }
 
-} // namespace pteron::vela_report
+} // namespace pteron

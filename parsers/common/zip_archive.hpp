@@ -1,5 +1,5 @@
 // A bound-checked ZIP reader (central directory, ZIP64 sizes, stored and deflate entries) for
-// NumPy .npz archives.
+// NumPy .npz archives and ExecuTorch ETRecords.
 #pragma once
 
 #include "core/byte_view.hpp"
@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace pteron::vela_report {
+namespace pteron {
 
 struct ZipEntry {
     std::string name;
@@ -48,4 +48,4 @@ class ZipArchive {
     mutable std::uint64_t inflatedTotal_ = 0;
 };
 
-} // namespace pteron::vela_report
+} // namespace pteron
