@@ -571,38 +571,29 @@ TEST_CASE("xnnpack: qd8 input times blockwise qb4w weights matches the dequantis
               fbx::CreateFullyConnectedNode(file.fbb, 1, 2, 3, 4).Union());
     const auto [model, graph] = file.decode({0}, {4});
 
+    // Each row spans -1.28 .. 1.27 in steps of 0.01, so qd8 picks scale 0.01 and zero point 0 and
+    // holds every input exactly: the result is the dequantised product up to fp32 rounding.
     std::vector<float> x(rows * depth);
-    for (std::size_t i = 0; i < x.size(); ++i)
-        x[i] = static_cast<float>(std::cos(0.37 * static_cast<double>(i)) * 3.0 + 0.5);
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t k = 0; k < depth; ++k) {
+            const int step = k == 0   ? -128
+                             : k == 1 ? 127
+                                      : static_cast<int>((k * 37 + r * 11) % 256) - 128;
+            x[r * depth + k] = static_cast<float>(step) * 0.01f;
+        }
     const auto kernels = KernelRegistry::withAllKernels();
     Interpreter interpreter(model, kernels);
     const auto outputs = interpreter.run(graph, {tensorOf(DType::Float32, {2, 64}, x)});
     REQUIRE(outputs.size() == 1);
     const auto got = toDoubles(outputs[0]);
     REQUIRE(got.size() == rows * outs);
-    for (std::size_t r = 0; r < rows; ++r) {
-        // qd8 keeps every input within one step of its float value (half a step, plus half a
-        // step where the rounded zero point clamps an extreme), the step being the row's range
-        // (widened to hold 0) over 255; the output error is at most that times sum |w|.
-        double low = 0, high = 0;
-        for (std::size_t k = 0; k < depth; ++k) {
-            low = std::min(low, static_cast<double>(x[r * depth + k]));
-            high = std::max(high, static_cast<double>(x[r * depth + k]));
-        }
-        const double step = (high - low) / 255.0;
+    for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t o = 0; o < outs; ++o) {
             double expected = bias[o];
-            double bound = 0;
-            for (std::size_t k = 0; k < depth; ++k) {
-                const double w = weights[o * depth + k] *
-                                 static_cast<double>(scaleValues[o * blocks + k / block]);
-                expected += static_cast<double>(x[r * depth + k]) * w;
-                bound += std::abs(w) * step;
-            }
+            for (std::size_t k = 0; k < depth; ++k)
+                expected += static_cast<double>(x[r * depth + k]) * weights[o * depth + k] *
+                            static_cast<double>(scaleValues[o * blocks + k / block]);
             INFO("row " << r << " output " << o);
-            CHECK(std::abs(got[r * outs + o] - expected) <= bound + 1e-4);
-            // The quantisation error is far below the output's own size here.
-            CHECK(bound < 0.05 * (std::abs(expected) + 1.0) + 1.0);
+            CHECK(got[r * outs + o] == Approx(expected).epsilon(1e-4).margin(1e-3));
         }
-    }
 }
