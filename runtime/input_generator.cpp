@@ -35,6 +35,8 @@ IntegerRange rangeOf(DType type) {
     switch (type) {
     case DType::Bool:
         return {0, 1};
+    case DType::Int4:
+        return {-8, 7};
     case DType::Int8:
     case DType::QInt8:
         return {-128, 127};

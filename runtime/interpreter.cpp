@@ -1,5 +1,6 @@
 #include "runtime/interpreter.hpp"
 
+#include "runtime/constant_tensor.hpp"
 #include "runtime/kernel_context.hpp"
 
 #include <algorithm>
@@ -70,50 +71,20 @@ std::vector<std::vector<std::int64_t>> releasePlan(const Graph& graph) {
     return plan;
 }
 
-Tensor constantTensor(const Graph& graph, const Value& value) {
-    if (value.dtype == DType::Int48) {
-        // Stored packed in 6 bytes; the runtime keeps int48 sign-extended in 8.
-        Tensor tensor(DType::Int48, value.shape);
-        auto elements = tensor.mutableElements<std::int64_t>();
-        const auto bytes = value.data.bytes();
-        if (bytes.size() < elements.size() * 6)
-            throw RuntimeError("graph " + graph.id + ": constant " + value.name +
-                               " holds fewer bytes than its shape needs");
-        for (std::size_t i = 0; i < elements.size(); ++i) {
-            std::uint64_t raw = 0;
-            for (int b = 5; b >= 0; --b)
-                raw = (raw << 8) |
-                      static_cast<std::uint8_t>(bytes[i * 6 + static_cast<std::size_t>(b)]);
-            elements[i] = static_cast<std::int64_t>(raw << 16) >> 16;
-        }
-        return tensor;
-    }
-    try {
-        auto tensor = Tensor::viewOf(value.dtype, value.shape, value.data);
-        tensor.quantization = value.quantization;
-        tensor.dimOrder = value.dimOrder;
-        return tensor;
-    } catch (const RuntimeError& error) {
-        throw RuntimeError("graph " + graph.id + ": constant " + value.name + ": " + error.what());
-    }
-}
-
 std::vector<Slot> initialSlots(const Graph& graph) {
     std::vector<Slot> slots(graph.values.size());
     for (std::size_t v = 0; v < graph.values.size(); ++v) {
         const auto& value = graph.values[v];
         if (value.kind == ValueKind::Scalar) slots[v].scalar = value.scalar;
-        // Constants of types the runtime cannot hold (packed int4) stay empty: only a kernel
-        // that reads one fails, and it names the operand.
-        if (value.kind == ValueKind::Constant && !value.data.empty() && value.hasShape &&
-            (runtimeElementBytes(value.dtype) != 0 || value.dtype == DType::Int48))
-            slots[v].tensor = constantTensor(graph, value);
+        // Constants of types the runtime cannot hold (sub-byte floats) stay empty: only a
+        // kernel that reads one fails, and it names the operand.
+        if (holdsConstant(value)) slots[v].tensor = constantTensor(graph, value);
     }
     return slots;
 }
 
-void checkInput(const Graph& graph, const Value& value, std::size_t position,
-                const Tensor& tensor) {
+void checkInput(const Graph& graph, const Value& value, std::size_t position, const Tensor& tensor,
+                bool bounded) {
     const auto name = value.name.empty() ? "input " + std::to_string(position) : value.name;
     if (!tensor.defined())
         throw RuntimeError("graph " + graph.id + ": input " + name + " was not given");
@@ -126,7 +97,8 @@ void checkInput(const Graph& graph, const Value& value, std::size_t position,
         const auto expected = value.shape[d];
         const auto given = tensor.dim(d);
         if (expected < 0) continue;
-        fits = value.dynamism == ShapeDynamism::Static ? given == expected : given <= expected;
+        fits = value.dynamism == ShapeDynamism::Static && !bounded ? given == expected
+                                                                   : given <= expected;
     }
     if (!fits)
         throw RuntimeError("graph " + graph.id + ": input " + name + " must be " +
@@ -134,7 +106,8 @@ void checkInput(const Graph& graph, const Value& value, std::size_t position,
 }
 
 // The inputs a graph is given: their count, and each one's dtype and shape.
-void checkInputs(const Graph& graph, const std::vector<Tensor>& inputs) {
+void checkInputs(const Graph& graph, const std::vector<Tensor>& inputs,
+                 const std::vector<bool>& boundedInputs = {}) {
     if (inputs.size() != graph.inputs.size())
         throw RuntimeError("graph " + graph.id + " takes " + std::to_string(graph.inputs.size()) +
                            " inputs, given " + std::to_string(inputs.size()));
@@ -143,7 +116,7 @@ void checkInputs(const Graph& graph, const std::vector<Tensor>& inputs) {
         if (!value)
             throw RuntimeError("graph " + graph.id + ": input " + std::to_string(i) +
                                " has no value");
-        checkInput(graph, *value, i, inputs[i]);
+        checkInput(graph, *value, i, inputs[i], i < boundedInputs.size() && boundedInputs[i]);
     }
 }
 
@@ -292,13 +265,14 @@ void Interpreter::checkGraph(const Model& model, std::size_t graphIndex,
 }
 
 std::vector<Tensor> Interpreter::runGraph(const Model& model, std::size_t graphIndex,
-                                          std::vector<Tensor> inputs, unsigned depth) {
+                                          std::vector<Tensor> inputs, unsigned depth,
+                                          const std::vector<bool>& boundedInputs) {
     if (depth > kMaxDepth)
         throw RuntimeError("graphs nest deeper than " + std::to_string(kMaxDepth));
     if (graphIndex >= model.graphs.size())
         throw RuntimeError("the model has no graph " + std::to_string(graphIndex));
     const auto& graph = model.graphs[graphIndex];
-    checkInputs(graph, inputs);
+    checkInputs(graph, inputs, boundedInputs);
     auto slots = initialSlots(graph);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const auto index = graph.inputs[i];
@@ -402,10 +376,16 @@ void Interpreter::runDelegate(const Model& model, const Graph& graph, const Node
                            " has no kernel and no graph to run");
     }
     std::vector<Tensor> inputs;
+    // A payload declares the shapes it was planned for (XNNPACK's external values are reshaped
+    // to the tensors given at each run); a dynamically shaped operand keeps its own shape.
+    std::vector<bool> bounded;
     for (const auto& operand : node.inputs) {
         if (operand.value < 0 || static_cast<std::size_t>(operand.value) >= slots.size()) continue;
         const auto& slot = slots[static_cast<std::size_t>(operand.value)];
-        if (slot.tensor.defined()) inputs.push_back(slot.tensor);
+        if (!slot.tensor.defined()) continue;
+        inputs.push_back(slot.tensor);
+        const auto* value = graph.value(operand.value);
+        bounded.push_back(value && value->dynamism != ShapeDynamism::Static);
     }
     // A payload may declare an input as another shape of the same elements (a 0-d scalar as
     // [1]); its kernels expect the payload's declaration.
@@ -421,7 +401,7 @@ void Interpreter::runDelegate(const Model& model, const Graph& graph, const Node
                 inputs[i] = inputs[i].reshaped(value->shape);
         }
     }
-    auto outputs = runGraph(*target, child, std::move(inputs), depth + 1);
+    auto outputs = runGraph(*target, child, std::move(inputs), depth + 1, bounded);
     if (outputs.size() != node.outputs.size())
         throw RuntimeError("graph " + graph.id + ": " + node.name + " expects " +
                            std::to_string(node.outputs.size()) + " outputs, its graph gives " +

@@ -49,8 +49,10 @@ class Interpreter {
     std::map<std::string, Tensor>& variables() { return variables_; }
 
   private:
+    // `boundedInputs[i]` makes input i's declared static shape an upper bound (a delegate called
+    // with a dynamically shaped tensor).
     std::vector<Tensor> runGraph(const Model& model, std::size_t graph, std::vector<Tensor> inputs,
-                                 unsigned depth);
+                                 unsigned depth, const std::vector<bool>& boundedInputs = {});
     void runNode(const Model& model, std::size_t graphIndex, std::size_t nodeIndex,
                  std::vector<Slot>& slots, unsigned depth);
     void runDelegate(const Model& model, const Graph& graph, const Node& node,

@@ -27,8 +27,11 @@ std::string shapeText(const Shape& shape) {
     return text + "]";
 }
 
+// int4/uint4 are held unpacked, one sign- or zero-extended element per byte, so kernels index
+// them like int8/uint8.
 std::size_t runtimeElementBytes(DType dtype) {
     if (dtype == DType::Int48) return 8;
+    if (dtype == DType::Int4 || dtype == DType::UInt4) return 1;
     const auto bits = dtypeBits(dtype);
     return bits % 8 == 0 ? bits / 8 : 0;
 }
@@ -67,8 +70,9 @@ Tensor Tensor::viewOf(DType dtype, Shape shape, const ByteView& bytes) {
         throw RuntimeError("constant " + std::string(dtypeName(dtype)) + shapeText(shape) +
                            " needs " + std::to_string(needed) + " bytes, the file holds " +
                            std::to_string(bytes.size()));
-    if (dtype == DType::Int48)
-        throw RuntimeError("int48 constants are not held as views; widen them first");
+    if (dtype == DType::Int48 || dtype == DType::Int4 || dtype == DType::UInt4)
+        throw RuntimeError(std::string(dtypeName(dtype)) +
+                           " constants are not held as views; unpack them first");
     const auto alignment = std::max<std::size_t>(1, runtimeElementBytes(dtype));
     if (reinterpret_cast<std::uintptr_t>(bytes.bytes().data()) % alignment != 0)
         return fromBytes(dtype, std::move(shape), bytes.bytes().first(needed));

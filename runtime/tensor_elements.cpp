@@ -3,6 +3,7 @@
 #include "runtime/half_float.hpp"
 #include "runtime/runtime_error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -11,6 +12,8 @@ namespace pteron::runtime {
 bool isIntegerType(DType type) {
     switch (type) {
     case DType::Bool:
+    case DType::Int4:
+    case DType::UInt4:
     case DType::Int8:
     case DType::UInt8:
     case DType::Int16:
@@ -76,9 +79,11 @@ double elementAsDouble(const Tensor& tensor, std::uint64_t index) {
 std::int64_t elementAsInt(const Tensor& tensor, std::uint64_t index) {
     switch (tensor.dtype()) {
     case DType::Bool:
+    case DType::UInt4:
     case DType::UInt8:
     case DType::QUInt8:
         return at<std::uint8_t>(tensor, index);
+    case DType::Int4:
     case DType::Int8:
     case DType::QInt8:
         return at<std::int8_t>(tensor, index);
@@ -120,6 +125,12 @@ void setElement(Tensor& tensor, std::uint64_t index, double value) {
         return put(tensor, index, floatToBfloat16(static_cast<float>(value)));
     case DType::Bool:
         return put<std::uint8_t>(tensor, index, value != 0 ? 1 : 0);
+    case DType::Int4:
+        return put(tensor, index,
+                   static_cast<std::int8_t>(std::clamp(integerFrom<std::int8_t>(value),
+                                                       std::int8_t{-8}, std::int8_t{7})));
+    case DType::UInt4:
+        return put(tensor, index, std::min(integerFrom<std::uint8_t>(value), std::uint8_t{15}));
     case DType::UInt8:
     case DType::QUInt8:
         return put(tensor, index, integerFrom<std::uint8_t>(value));

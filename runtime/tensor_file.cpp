@@ -31,7 +31,11 @@ std::string writeNpyTensor(const std::string& path, const Tensor& tensor) {
         return writeNpyFile(path, DType::Float32, tensor.shape(),
                             std::as_bytes(std::span(widened)));
     }
-    const auto stored = tensor.dtype() == DType::Int48 ? DType::Int64 : tensor.dtype();
+    // Widened types are written as the type they are held in.
+    auto stored = tensor.dtype();
+    if (stored == DType::Int48) stored = DType::Int64;
+    if (stored == DType::Int4) stored = DType::Int8;
+    if (stored == DType::UInt4) stored = DType::UInt8;
     return writeNpyFile(path, stored, tensor.shape(), tensor.bytes());
 }
 

@@ -1,7 +1,9 @@
 // XNNPACK kernels: the delegated fixture programs run end to end and match the same math done
 // independently in double precision from the weights in the file; single nodes match XNNPACK's
 // requantisation rules worked by hand.
+#include "app/sample/xnnpack_sample_payload.hpp"
 #include "parsers/registry.hpp"
+#include "parsers/xnnpack/xnnpack_payload_reader.hpp"
 #include "runtime/interpreter.hpp"
 #include "runtime/tensor_elements.hpp"
 #include "tests/support/fixtures.hpp"
@@ -13,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 
 using namespace pteron;
 using namespace pteron::runtime;
@@ -189,6 +192,45 @@ TEST_CASE("xnnpack: the dynamic-shape program scales its input by the constant",
         CHECK(std::abs(y[i] - x[i] * factor) <= 1e-6 * std::abs(x[i] * factor) + 1e-12);
 }
 
+TEST_CASE("xnnpack: the dynamic-shape program runs at the input's size within its bound",
+          "[runtime][xnnpack]") {
+    const auto model =
+        FormatRegistry::standard().open(testing::fixture("pte/cc_dynamic_shape_xnnpack.pte"));
+    const auto& top = model.graphs[model.topLevelGraphs().front()];
+    const auto spec = inputSpecs(top).front();
+    REQUIRE(spec.dynamic);
+    REQUIRE(spec.shape == Shape{8});
+    // The factor, read from the file: the one fp32 scalar constant of the program.
+    std::vector<float> factors;
+    for (const auto& value : top.values)
+        if (value.kind == ValueKind::Constant && value.dtype == DType::Float32 &&
+            value.data.size() == 4) {
+            float f = 0;
+            std::memcpy(&f, value.data.bytes().data(), 4);
+            factors.push_back(f);
+        }
+    REQUIRE(factors.size() == 1);
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter interpreter(model, kernels);
+    for (const std::int64_t n : {3, 1, 8}) {
+        std::vector<float> x(static_cast<std::size_t>(n));
+        for (std::size_t i = 0; i < x.size(); ++i)
+            x[i] = static_cast<float>(0.75 * static_cast<double>(i) - 1.1);
+        const auto outputs =
+            interpreter.run(model.topLevelGraphs().front(), {tensorOf(DType::Float32, {n}, x)});
+        REQUIRE(outputs.size() == 1);
+        CHECK(outputs[0].shape() == Shape{n});
+        const auto y = toDoubles(outputs[0]);
+        REQUIRE(y.size() == x.size());
+        for (std::size_t i = 0; i < x.size(); ++i)
+            CHECK(y[i] == static_cast<double>(x[i] * factors[0]));
+    }
+    // Beyond the bound is refused.
+    CHECK_THROWS_WITH(interpreter.run(model.topLevelGraphs().front(),
+                                      {tensorOf(DType::Float32, {9}, std::vector<float>(9))}),
+                      Catch::Contains("must be"));
+}
+
 TEST_CASE("xnnpack: qs8 Add uses 2^20-scaled multipliers and an arithmetic shift",
           "[runtime][xnnpack]") {
     // a/out = 0.5 and b/out = 0.25: the larger has exponent -1, so shift = 21, multipliers
@@ -347,4 +389,211 @@ TEST_CASE("xnnpack: every node type the schema decodes has a kernel", "[runtime]
         INFO(op);
         CHECK(kernels.find(op) != nullptr);
     }
+}
+
+namespace {
+
+namespace fbx = fb::xnnpack;
+
+constexpr std::uint32_t kNoId = std::numeric_limits<std::uint32_t>::max();
+
+// A small XNNGraph built with the schema's generated code and decoded by the payload reader, as
+// a delegate of a .pte would be.
+class XnnGraphFile {
+  public:
+    flatbuffers::FlatBufferBuilder fbb;
+    std::vector<std::uint8_t> constantBytes;
+
+    flatbuffers::Offset<fbx::XNNTensorValue>
+    tensor(std::uint32_t id, fbx::XNNDatatype type, std::vector<std::uint32_t> dims,
+           std::uint32_t constant = 0, std::uint32_t flags = 0, std::uint32_t external = kNoId) {
+        return fbx::CreateXNNTensorValue(fbb, type, static_cast<std::uint32_t>(dims.size()),
+                                         fbb.CreateVector(dims), constant, external, flags, id);
+    }
+    void plain(flatbuffers::Offset<fbx::XNNTensorValue> value) {
+        values_.push_back(fbx::CreateXValue(fbb, fbx::XValueUnion::XNNTensorValue, value.Union()));
+    }
+    void quantized(flatbuffers::Offset<fbx::XNNTensorValue> value, fbx::XNNQuantParams kind,
+                   flatbuffers::Offset<void> params) {
+        const auto q = fbx::CreateXNNQuantizedTensorValue(fbb, value, kind, params);
+        values_.push_back(
+            fbx::CreateXValue(fbb, fbx::XValueUnion::XNNQuantizedTensorValue, q.Union()));
+    }
+    // Appends constant bytes at a 16-byte boundary; returns the buffer index.
+    std::uint32_t constant(std::span<const std::uint8_t> bytes) {
+        while (constantBytes.size() % 16)
+            constantBytes.push_back(0);
+        constants_.push_back(
+            fbx::CreateConstantDataOffset(fbb, constantBytes.size(), bytes.size()));
+        constantBytes.insert(constantBytes.end(), bytes.begin(), bytes.end());
+        return static_cast<std::uint32_t>(constants_.size() - 1);
+    }
+    void node(fbx::XNodeUnion type, flatbuffers::Offset<void> table) {
+        nodes_.push_back(fbx::CreateXNode(fbb, type, table, 0));
+    }
+
+    // The decoded model and the index of the delegate graph in it.
+    std::pair<Model, std::size_t> decode(std::vector<std::uint32_t> inputs,
+                                         std::vector<std::uint32_t> outputs) {
+        const auto root = fbx::CreateXNNGraph(
+            fbb, fbb.CreateString("0"), fbb.CreateVector(nodes_), fbb.CreateVector(values_),
+            static_cast<std::uint32_t>(inputs.size() + outputs.size()), fbb.CreateVector(inputs),
+            fbb.CreateVector(outputs), 0, 0, fbb.CreateVector(constants_));
+        fbb.Finish(root, "XN01");
+        const auto payload =
+            wrapXnnpackPayload(std::span(fbb.GetBufferPointer(), fbb.GetSize()), constantBytes);
+        const auto bytes = std::as_bytes(std::span(payload));
+        const auto file = MappedFile::fromBytes("int4.xnnpack", {bytes.begin(), bytes.end()});
+        DelegatePayload delegate;
+        delegate.backend = "XnnpackBackend";
+        delegate.bytes = ByteView(file, file->bytes());
+        delegate.file = file->path();
+        delegate.tablePath = "forward.delegates[0]";
+        delegate.parentGraph = 0;
+        delegate.graphId = "forward/XnnpackBackend#0";
+        Model model;
+        model.graphs.emplace_back();
+        const auto index = decodeXnnpackPayload(delegate, model);
+        return {std::move(model), index};
+    }
+
+  private:
+    std::vector<flatbuffers::Offset<fbx::XValue>> values_;
+    std::vector<flatbuffers::Offset<fbx::XNode>> nodes_;
+    std::vector<flatbuffers::Offset<fbx::ConstantDataOffset>> constants_{
+        fbx::CreateConstantDataOffset(fbb, 0, 0)};
+};
+
+// ExecuTorch's 4-bit weight packing: value + 8 as an unsigned nibble, rows of the last axis
+// padded to whole bytes, the even element of each pair in the low nibble.
+std::vector<std::uint8_t> packedQc4w(const std::vector<int>& weights, std::size_t rows,
+                                     std::size_t columns) {
+    const auto rowBytes = (columns + 1) / 2;
+    std::vector<std::uint8_t> bytes(rows * rowBytes, 0);
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t c = 0; c < columns; ++c) {
+            const auto nibble = static_cast<std::uint8_t>(weights[r * columns + c] + 8);
+            bytes[r * rowBytes + c / 2] |= static_cast<std::uint8_t>(nibble << (c % 2 ? 4 : 0));
+        }
+    return bytes;
+}
+
+std::vector<int> int4Weights(std::size_t count, unsigned seed) {
+    std::vector<int> weights(count);
+    std::uint32_t state = seed;
+    for (auto& w : weights) {
+        state = state * 1664525u + 1013904223u;
+        w = static_cast<int>((state >> 10) % 16) - 8;
+    }
+    return weights;
+}
+
+template <typename T> std::vector<std::uint8_t> rawBytes(const std::vector<T>& values) {
+    std::vector<std::uint8_t> bytes(values.size() * sizeof(T));
+    std::memcpy(bytes.data(), values.data(), bytes.size());
+    return bytes;
+}
+
+} // namespace
+
+TEST_CASE("xnnpack: fp32 input times qc4w weights uses the per-channel int4 values",
+          "[runtime][xnnpack]") {
+    // FullyConnected [2,5] x qc4w [3,5] (odd rows: each ends in an unused nibble) + bias.
+    constexpr std::size_t rows = 2, depth = 5, outs = 3;
+    const auto weights = int4Weights(outs * depth, 17);
+    const std::vector<float> scales{0.5f, 0.25f, 0.125f};
+    const std::vector<float> bias{0.1f, -0.2f, 0.3f};
+    XnnGraphFile file;
+    const auto weightBuffer = file.constant(packedQc4w(weights, outs, depth));
+    const auto biasBuffer = file.constant(rawBytes(bias));
+    file.plain(file.tensor(0, fbx::XNNDatatype::fp32, {rows, depth}, 0, 0x1, 0));
+    file.quantized(file.tensor(1, fbx::XNNDatatype::qcint4, {outs, depth}, weightBuffer),
+                   fbx::XNNQuantParams::PerChannelQuant,
+                   fbx::CreatePerChannelQuant(file.fbb, file.fbb.CreateVector(scales), 0).Union());
+    file.plain(file.tensor(2, fbx::XNNDatatype::fp32, {outs}, biasBuffer));
+    file.plain(file.tensor(3, fbx::XNNDatatype::fp32, {rows, outs}, 0, 0x2, 1));
+    file.node(fbx::XNodeUnion::XNNFullyConnected,
+              fbx::CreateFullyConnectedNode(file.fbb, 0, 1, 2, 3).Union());
+    const auto [model, graph] = file.decode({0}, {3});
+    const auto& weightValue = model.graphs[graph].values.at(1);
+    CHECK(weightValue.dtype == DType::UInt4);
+    CHECK(weightValue.quantization.zeroPoints == std::vector<std::int64_t>{8});
+
+    std::vector<float> x(rows * depth);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = static_cast<float>(std::sin(0.9 * static_cast<double>(i)) * 2.0);
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter interpreter(model, kernels);
+    const auto outputs = interpreter.run(graph, {tensorOf(DType::Float32, {2, 5}, x)});
+    REQUIRE(outputs.size() == 1);
+    const auto got = toDoubles(outputs[0]);
+    REQUIRE(got.size() == rows * outs);
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t o = 0; o < outs; ++o) {
+            double expected = bias[o];
+            for (std::size_t k = 0; k < depth; ++k)
+                expected += static_cast<double>(x[r * depth + k]) * weights[o * depth + k] *
+                            static_cast<double>(scales[o]);
+            CHECK(got[r * outs + o] == Approx(expected).margin(1e-5));
+        }
+}
+
+TEST_CASE("xnnpack: qd8 input times blockwise qb4w weights matches the dequantised product",
+          "[runtime][xnnpack]") {
+    // Convert fp32 [2,64] -> qd8, FullyConnected with qb4w [3,64] in blocks of 32, bf16 scales.
+    constexpr std::size_t rows = 2, depth = 64, outs = 3, block = 32, blocks = depth / block;
+    const auto weights = int4Weights(outs * depth, 5);
+    // bf16 scales: 0.5, 0.25, 1, 2, 0.125, 0.75 (exact in bf16).
+    const std::vector<float> scaleValues{0.5f, 0.25f, 1.0f, 2.0f, 0.125f, 0.75f};
+    std::vector<std::uint16_t> bf16;
+    for (const auto scale : scaleValues) {
+        std::uint32_t bits = 0;
+        std::memcpy(&bits, &scale, sizeof bits);
+        bf16.push_back(static_cast<std::uint16_t>(bits >> 16));
+    }
+    const std::vector<float> bias{1.0f, 0.0f, -1.0f};
+    XnnGraphFile file;
+    const auto weightBuffer = file.constant(packedQc4w(weights, outs, depth));
+    const auto biasBuffer = file.constant(rawBytes(bias));
+    file.plain(file.tensor(0, fbx::XNNDatatype::fp32, {rows, depth}, 0, 0x1, 0));
+    file.quantized(file.tensor(1, fbx::XNNDatatype::qdint8, {rows, depth}),
+                   fbx::XNNQuantParams::PerTokenDynamicQuant,
+                   fbx::CreatePerTokenDynamicQuant(file.fbb, 1).Union());
+    file.quantized(file.tensor(2, fbx::XNNDatatype::qbint4, {outs, depth}, weightBuffer),
+                   fbx::XNNQuantParams::PerChannelGroupQuant,
+                   fbx::CreatePerChannelGroupQuant(file.fbb, 0, 0, static_cast<int>(block),
+                                                   file.fbb.CreateVector(bf16))
+                       .Union());
+    file.plain(file.tensor(3, fbx::XNNDatatype::fp32, {outs}, biasBuffer));
+    file.plain(file.tensor(4, fbx::XNNDatatype::fp32, {rows, outs}, 0, 0x2, 1));
+    file.node(fbx::XNodeUnion::XNNConvert, fbx::CreateUnaryNode(file.fbb, 0, 1).Union());
+    file.node(fbx::XNodeUnion::XNNFullyConnected,
+              fbx::CreateFullyConnectedNode(file.fbb, 1, 2, 3, 4).Union());
+    const auto [model, graph] = file.decode({0}, {4});
+
+    // Each row spans -1.28 .. 1.27 in steps of 0.01, so qd8 picks scale 0.01 and zero point 0 and
+    // holds every input exactly: the result is the dequantised product up to fp32 rounding.
+    std::vector<float> x(rows * depth);
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t k = 0; k < depth; ++k) {
+            const int step = k == 0   ? -128
+                             : k == 1 ? 127
+                                      : static_cast<int>((k * 37 + r * 11) % 256) - 128;
+            x[r * depth + k] = static_cast<float>(step) * 0.01f;
+        }
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter interpreter(model, kernels);
+    const auto outputs = interpreter.run(graph, {tensorOf(DType::Float32, {2, 64}, x)});
+    REQUIRE(outputs.size() == 1);
+    const auto got = toDoubles(outputs[0]);
+    REQUIRE(got.size() == rows * outs);
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t o = 0; o < outs; ++o) {
+            double expected = bias[o];
+            for (std::size_t k = 0; k < depth; ++k)
+                expected += static_cast<double>(x[r * depth + k]) * weights[o * depth + k] *
+                            static_cast<double>(scaleValues[o * blocks + k / block]);
+            INFO("row " << r << " output " << o);
+            CHECK(got[r * outs + o] == Approx(expected).epsilon(1e-4).margin(1e-3));
+        }
 }

@@ -431,7 +431,9 @@ TEST_CASE("named constants, scale buffers and dynamic quantisation") {
     CHECK(values[5].quantization.scheme == "per-channel");
     CHECK(values[5].quantization.scales == std::vector<double>{0.5, 0.25});
 
-    CHECK(values[6].dtype == DType::Int4);
+    // qbint4 holds unsigned nibbles offset by 8.
+    CHECK(values[6].dtype == DType::UInt4);
+    CHECK(values[6].quantization.zeroPoints == std::vector<std::int64_t>{8});
     CHECK(values[6].quantization.scheme == "per-channel-group");
     CHECK(values[6].quantization.groupSize == std::optional<std::int64_t>(2));
     CHECK(values[6].quantization.scales == std::vector<double>{1.0, 2.0});

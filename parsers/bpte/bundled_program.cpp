@@ -2,8 +2,8 @@
 
 #include "core/format_error.hpp"
 #include "core/little_endian_reader.hpp"
+#include "core/scalar_type.hpp"
 #include "parsers/common/flatbuffer_check.hpp"
-#include "parsers/pte/scalar_type.hpp"
 
 #include "bundled_program_generated.h"
 

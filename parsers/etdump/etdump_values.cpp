@@ -1,9 +1,9 @@
 #include "parsers/etdump/etdump_values.hpp"
 
 #include "core/format_error.hpp"
+#include "core/scalar_type.hpp"
 #include "etdump_generated.h"
 #include "parsers/etdump/etdump_file.hpp"
-#include "parsers/pte/scalar_type.hpp"
 
 #include <limits>
 

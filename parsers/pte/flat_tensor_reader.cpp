@@ -1,9 +1,9 @@
 #include "parsers/pte/flat_tensor_reader.hpp"
 
 #include "core/little_endian_reader.hpp"
+#include "core/scalar_type.hpp"
 #include "flat_tensor_generated.h"
 #include "parsers/common/flatbuffer_check.hpp"
-#include "parsers/pte/scalar_type.hpp"
 
 namespace pteron {
 

@@ -1,9 +1,9 @@
 #include "parsers/pte/pte_instructions.hpp"
 
+#include "core/scalar_type.hpp"
 #include "executorch_program_generated.h"
 #include "parsers/pte/backend_catalog.hpp"
 #include "parsers/pte/dtype_arguments.hpp"
-#include "parsers/pte/scalar_type.hpp"
 
 #include <algorithm>
 
@@ -166,7 +166,7 @@ class InstructionDecoder {
             for (auto& attribute : node.attributes) {
                 const auto* number = std::get_if<std::int64_t>(&attribute.value);
                 if (attribute.name != name || !number || *number < 0 || *number > 127) continue;
-                const auto dtype = dtypeFromScalarType(static_cast<std::int8_t>(*number));
+                const auto dtype = dtypeFromScalarType(*number);
                 if (dtype != DType::Unknown)
                     attribute.value = EnumValue{std::string(dtypeName(dtype)), *number};
             }

@@ -1,7 +1,7 @@
 #include "parsers/pte/pte_values.hpp"
 
+#include "core/scalar_type.hpp"
 #include "executorch_program_generated.h"
-#include "parsers/pte/scalar_type.hpp"
 
 namespace pteron {
 

@@ -2,6 +2,7 @@
 
 #include "core/format_error.hpp"
 #include "parsers/tosa/tosa_operand_roles.hpp"
+#include "parsers/vgf/inline_constant_bytes.hpp"
 #include "parsers/vgf/spirv_module.hpp"
 #include "parsers/vgf/spirv_tensor_types.hpp"
 #include "parsers/vgf/tosa_spirv_ops.hpp"
@@ -210,6 +211,16 @@ class Lowering {
         value.name = idName(id);
         value.kind = ValueKind::Constant;
         spirv::describeValue(spirv_, constant.type, value);
+        value.attributes.push_back({"storage", std::string("inline SPIR-V constant")});
+        if (tensor.replicated) value.attributes.push_back({"replicated", true});
+        // The numbers become bytes in the element type, so the constant reads like any other.
+        if (const auto elements = staticElementCount(value))
+            if (auto bytes = spirv::inlineConstantBytes(value.name, value.dtype, tensor.values,
+                                                        tensor.replicated, *elements)) {
+                value.data = std::move(*bytes);
+                return static_cast<std::int64_t>(graph().addValue(std::move(value)));
+            }
+        // Element types without a byte layout keep their numbers.
         const bool anyFloat = std::any_of(tensor.values.begin(), tensor.values.end(),
                                           [](const auto& v) { return v.isFloat; });
         if (anyFloat) {
@@ -223,9 +234,19 @@ class Lowering {
                 integers.push_back(v.integer);
             value.scalar = std::move(integers);
         }
-        value.attributes.push_back({"storage", std::string("inline SPIR-V constant")});
-        if (tensor.replicated) value.attributes.push_back({"replicated", true});
         return static_cast<std::int64_t>(graph().addValue(std::move(value)));
+    }
+
+    // Elements of a value whose shape is fully known.
+    static std::optional<std::uint64_t> staticElementCount(const Value& value) {
+        if (!value.hasShape) return std::nullopt;
+        std::uint64_t count = 1;
+        for (const auto dim : value.shape) {
+            if (dim < 0 || dim > (std::int64_t{1} << 31)) return std::nullopt;
+            count *= static_cast<std::uint64_t>(dim);
+            if (count > (std::uint64_t{1} << 40)) return std::nullopt;
+        }
+        return count;
     }
 
     std::int64_t valueOf(std::uint32_t id, std::string_view user) {

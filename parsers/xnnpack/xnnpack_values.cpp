@@ -34,7 +34,8 @@ DType dtypeOf(fbx::XNNDatatype type) {
         return DType::Int32;
     case fbx::XNNDatatype::qcint4:
     case fbx::XNNDatatype::qbint4:
-        return DType::Int4;
+        // Stored as unsigned nibbles with zero point 8 (the quantisation says so).
+        return DType::UInt4;
     default:
         return DType::Unknown;
     }
@@ -105,6 +106,8 @@ class ValueDecoder {
         if (!tensor) context_.fail(path + ".xvalue_union", "a tensor value table");
         Value value = tensorValue(*tensor, path);
         if (quantized) value.quantization = quantization(*quantized, value, path);
+        // XNNPACK's 4-bit weights are offset by 8 (nibble 8 is the value 0).
+        if (quantized && value.dtype == DType::UInt4) value.quantization.zeroPoints = {8};
         return {tensor->id_out(), std::move(value)};
     }
 
@@ -125,6 +128,8 @@ class ValueDecoder {
                 {"external_id", static_cast<std::int64_t>(tensor.external_id())});
         value.attributes.push_back({"flags", static_cast<std::int64_t>(tensor.flags())});
         if (tensor.constant_buffer_idx() != 0) attachConstant(tensor, path, value);
+        // Each row of a 4-bit weight starts on a byte: an odd row ends in an unused nibble.
+        if (value.dtype == DType::UInt4) value.attributes.push_back({"int4 rows padded", true});
         return value;
     }
 

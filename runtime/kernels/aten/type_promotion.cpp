@@ -1,5 +1,7 @@
 #include "runtime/kernels/aten/type_promotion.hpp"
 
+#include "core/scalar_type.hpp"
+
 #include <variant>
 
 namespace pteron::runtime::aten {
@@ -114,36 +116,8 @@ DType computeTypeOf(DType common) {
 }
 
 DType dtypeFromScalarType(std::int64_t scalarType) {
-    switch (scalarType) {
-    case 0:
-        return DType::UInt8;
-    case 1:
-        return DType::Int8;
-    case 2:
-        return DType::Int16;
-    case 3:
-        return DType::Int32;
-    case 4:
-        return DType::Int64;
-    case 5:
-        return DType::Float16;
-    case 6:
-        return DType::Float32;
-    case 7:
-        return DType::Float64;
-    case 11:
-        return DType::Bool;
-    case 15:
-        return DType::BFloat16;
-    case 27:
-        return DType::UInt16;
-    case 28:
-        return DType::UInt32;
-    case 29:
-        return DType::UInt64;
-    default:
-        return DType::Unknown;
-    }
+    const auto dtype = pteron::dtypeFromScalarType(scalarType);
+    return isFloatType(dtype) || isIntegralType(dtype, true) ? dtype : DType::Unknown;
 }
 
 } // namespace pteron::runtime::aten

@@ -18,8 +18,8 @@ DType promoteTypes(DType a, DType b);
 DType promoteWithScalar(DType tensor, const AttributeValue& scalar);
 // fp16/bf16 compute in fp32 (as ExecuTorch's get_compute_type does).
 DType computeTypeOf(DType common);
-// ExecuTorch ScalarType number (0 uint8, 1 int8, … 6 float, 11 bool, 15 bfloat16) -> DType;
-// Unknown for numbers no tensor here can have.
+// ExecuTorch ScalarType number -> DType (core's mapping), Unknown for types these kernels do not
+// compute on (quantised, fp8, packed).
 DType dtypeFromScalarType(std::int64_t scalarType);
 
 } // namespace pteron::runtime::aten

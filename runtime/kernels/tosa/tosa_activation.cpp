@@ -50,7 +50,7 @@ ClampBounds clampBounds(const KernelContext& ctx, DType inputType) {
 }
 
 void clamp(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto bounds = clampBounds(ctx, input.dtype());
     if (std::isnan(bounds.low) || std::isnan(bounds.high) || bounds.low > bounds.high)
         ctx.fail("min_val must not exceed max_val");
@@ -73,8 +73,8 @@ void clamp(KernelContext& ctx) {
 }
 
 void requireFloat(const KernelContext& ctx) {
-    if (!isTosaFloat(operandTensor(ctx, 0).dtype()))
-        ctx.fail("takes floating point, given " + operandTensor(ctx, 0).typeText());
+    if (!isTosaFloat(ctx.input(0).dtype()))
+        ctx.fail("takes floating point, given " + ctx.input(0).typeText());
 }
 
 } // namespace

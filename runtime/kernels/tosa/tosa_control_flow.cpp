@@ -1,6 +1,7 @@
 // TOSA COND_IF and WHILE_LOOP, which run the node's child graphs as regions (COND_IF: [then,
 // else] with operand 0 the condition; WHILE_LOOP: [cond, body]), and the variable operators
 // VARIABLE, VARIABLE_READ and VARIABLE_WRITE, whose state outlives one run of the model.
+#include "runtime/constant_tensor.hpp"
 #include "runtime/kernels/tosa/tosa_family.hpp"
 #include "runtime/kernels/tosa/tosa_operands.hpp"
 
@@ -30,10 +31,10 @@ void setOutputs(KernelContext& ctx, std::vector<Tensor> outputs) {
 void condIf(KernelContext& ctx) {
     const auto& regions = ctx.node().childGraphs;
     if (regions.size() != 2) ctx.fail("needs a then and an else region");
-    const bool taken = truth(ctx, operandTensor(ctx, 0));
+    const bool taken = truth(ctx, ctx.input(0));
     std::vector<Tensor> inputs;
     for (std::size_t i = 1; i < ctx.inputCount(); ++i)
-        inputs.push_back(operandTensor(ctx, i));
+        inputs.push_back(ctx.input(i));
     setOutputs(ctx, ctx.runGraph(regions[taken ? 0 : 1], std::move(inputs)));
 }
 
@@ -42,7 +43,7 @@ void whileLoop(KernelContext& ctx) {
     if (regions.size() != 2) ctx.fail("needs a cond and a body region");
     std::vector<Tensor> state;
     for (std::size_t i = 0; i < ctx.inputCount(); ++i)
-        state.push_back(operandTensor(ctx, i));
+        state.push_back(ctx.input(i));
     for (std::int64_t iteration = 0;; ++iteration) {
         if (iteration == kMaxIterations)
             ctx.fail("loop ran " + std::to_string(kMaxIterations) + " times without stopping");
@@ -75,7 +76,7 @@ Tensor initialValue(const KernelContext& ctx, const Value& value) {
     if (!value.hasShape || value.dtype == DType::Unknown)
         ctx.fail("variable " + value.name + " has no declared type");
     if (value.data.empty()) return Tensor(value.dtype, value.shape);
-    return Tensor::viewOf(value.dtype, value.shape, value.data);
+    return constantTensor(ctx.graph(), value);
 }
 
 Tensor& variableState(const KernelContext& ctx, const Value& value) {
@@ -113,7 +114,7 @@ void variableWrite(KernelContext& ctx) {
     const auto& value = variableOperand(ctx, true);
     std::optional<Tensor> written;
     for (std::size_t i = 0; i < ctx.inputCount(); ++i)
-        if (&ctx.inputValue(i) != &value && ctx.hasInput(i)) written = operandTensor(ctx, i);
+        if (&ctx.inputValue(i) != &value && ctx.hasInput(i)) written = ctx.input(i);
     if (!written) ctx.fail("has no value to write");
     auto& state = variableState(ctx, value);
     if (written->dtype() != state.dtype() || written->shape() != state.shape())

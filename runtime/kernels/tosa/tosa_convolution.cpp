@@ -1,7 +1,9 @@
 // TOSA CONV2D, CONV3D, DEPTHWISE_CONV2D, TRANSPOSE_CONV2D, MATMUL and (TOSA 0.80)
-// FULLY_CONNECTED: int8 x int8 -> int32, int16 x int8 -> int48, and fp32/fp16/bf16 computed in
-// fp32. Integer results are exact: acc = bias + sum((in - input_zp) * (weight - weight_zp)), padded
-// taps contributing nothing.
+// FULLY_CONNECTED: int8 x int8 -> int32, int8 x int4 -> int32, int16 x int8 -> int48, and
+// fp32/fp16/bf16 accumulated in fp32, or in fp16 where acc_type (MATMUL: the output) is fp16.
+// Integer results are exact: acc = bias + sum((in - input_zp) * (weight - weight_zp)), padded taps
+// contributing nothing.
+#include "runtime/half_float.hpp"
 #include "runtime/kernels/tosa/tosa_convolution_geometry.hpp"
 #include "runtime/kernels/tosa/tosa_family.hpp"
 #include "runtime/kernels/tosa/tosa_integer_loops.hpp"
@@ -15,12 +17,39 @@ namespace pteron::runtime::tosa {
 
 namespace {
 
+// A number rounded to fp16 after every operation, as an fp16 acc_t is in the specification's
+// pseudo-code. fp32 holds the product of two fp16 values exactly, and fp32's 24 bits are at least
+// twice fp16's 11 plus 2, so rounding an fp32 sum or product of fp16 values to fp16 gives the
+// correctly rounded result.
+struct HalfAccumulator {
+    float value = 0;
+    HalfAccumulator() = default;
+    HalfAccumulator(float number) : value(roundToHalf(number)) {}
+    friend HalfAccumulator operator*(HalfAccumulator a, HalfAccumulator b) {
+        return {a.value * b.value};
+    }
+    friend HalfAccumulator operator+(HalfAccumulator a, HalfAccumulator b) {
+        return {a.value + b.value};
+    }
+    friend HalfAccumulator operator-(HalfAccumulator a, HalfAccumulator b) {
+        return {a.value - b.value};
+    }
+    HalfAccumulator& operator+=(HalfAccumulator other) { return *this = *this + other; }
+    explicit operator float() const { return value; }
+};
+
+// The specification's ending for floats: out = out_t(acc), then out + bias in out_t.
+inline float finishFloat(DType outType, float acc, float bias) {
+    return roundToFloatType(outType, roundToFloatType(outType, acc) + bias);
+}
+
 // How the operands of one convolution are typed.
 enum class ConvKind { Int8, Int16, Float };
 
 struct ConvOperands {
     ConvKind kind = ConvKind::Float;
     DType outType = DType::Unknown;
+    bool halfAccumulator = false; // float kinds: acc_type FP16
     std::int64_t inputZp = 0;
     std::int64_t weightZp = 0;
 };
@@ -30,20 +59,26 @@ ConvOperands convOperands(const KernelContext& ctx, const Tensor& input, const T
     ConvOperands operands;
     operands.inputZp = zeroPoint(ctx, zpOperand, "input_zp");
     operands.weightZp = zeroPoint(ctx, zpOperand + 1, "weight_zp");
-    if (input.dtype() == DType::Int8 && weight.dtype() == DType::Int8) {
+    if (input.dtype() == DType::Int8 &&
+        (weight.dtype() == DType::Int8 || weight.dtype() == DType::Int4)) {
+        // int4 weights (EXT-INT4) are held unpacked to int8, so they run the int8 loops.
         operands.kind = ConvKind::Int8;
         operands.outType = DType::Int32;
+        if (weight.dtype() == DType::Int4 && operands.weightZp != 0)
+            ctx.fail("int4 weight zero point must be 0");
     } else if (input.dtype() == DType::Int16 && weight.dtype() == DType::Int8) {
         operands.kind = ConvKind::Int16;
         operands.outType = DType::Int48;
         if (operands.inputZp != 0) ctx.fail("int16 input zero point must be 0");
-    } else if (isTosaFloat(input.dtype()) && isTosaFloat(weight.dtype())) {
+    } else if ((isTosaFloat(input.dtype()) || isTosaFloat8(input.dtype())) &&
+               (isTosaFloat(weight.dtype()) || isTosaFloat8(weight.dtype()))) {
         operands.kind = ConvKind::Float;
         operands.outType = outputType(ctx, 0, input.dtype());
         if (!isTosaFloat(operands.outType))
             ctx.fail("floating-point convolution must have a floating-point output");
         if (operands.inputZp != 0 || operands.weightZp != 0)
             ctx.fail("floating-point zero points must be 0");
+        operands.halfAccumulator = ctx.enumAttribute("acc_type") == "FP16";
         return operands;
     } else {
         ctx.fail("unsupported input/weight types " + input.typeText() + " and " +
@@ -64,7 +99,7 @@ template <typename Acc>
 std::vector<Acc> biasValues(const KernelContext& ctx, std::size_t operand, std::int64_t channels) {
     std::vector<Acc> bias(static_cast<std::size_t>(channels), Acc{});
     if (!ctx.hasInput(operand)) return bias;
-    const auto& tensor = operandTensor(ctx, operand);
+    const auto& tensor = ctx.input(operand);
     const auto count = static_cast<std::int64_t>(tensor.elementCount());
     if (count != channels && count != 1)
         ctx.fail("bias has " + std::to_string(count) + " values for " + std::to_string(channels) +
@@ -197,8 +232,10 @@ void convolveInteger(const KernelContext& ctx, const WindowGeometry& g, const In
     });
 }
 
+template <typename Acc>
 void convolveFloat(const KernelContext& ctx, const WindowGeometry& g, const float* input,
-                   const float* weights, const std::vector<float>& bias, float* output) {
+                   const float* weights, const std::vector<float>& bias, DType outType,
+                   float* output) {
     const auto length = g.taps() * g.inChannels;
     const auto oc = g.outChannels;
     const auto imageSize = g.in[0] * g.in[1] * g.in[2] * g.inChannels;
@@ -214,8 +251,10 @@ void convolveFloat(const KernelContext& ctx, const WindowGeometry& g, const floa
                 gatherPatch(g, image, od, oy, ox, 0.0f, patch.data());
                 const float* p = patch.data();
                 for (std::int64_t c = 0; c < oc; ++c)
-                    out[c] = bias[static_cast<std::size_t>(c)] +
-                             dotProduct<float>(p, weights + c * length, length);
+                    out[c] = finishFloat(
+                        outType,
+                        static_cast<float>(dotProduct<Acc>(p, weights + c * length, length)),
+                        bias[static_cast<std::size_t>(c)]);
             }
         }
     });
@@ -232,10 +271,11 @@ void runConvolution(KernelContext& ctx, const WindowGeometry& g, const Tensor& i
         const auto w = floatsOf(ctx, weight);
         const auto bias = biasValues<float>(ctx, biasOperand, g.outChannels);
         auto out = floatBuffer(ctx, outShape);
-        convolveFloat(ctx, g, in.data(), w.data(), bias, out.data());
-        if (operands.outType != DType::Float32)
-            for (auto& value : out)
-                value = roundToFloatType(operands.outType, value);
+        if (operands.halfAccumulator)
+            convolveFloat<HalfAccumulator>(ctx, g, in.data(), w.data(), bias, operands.outType,
+                                           out.data());
+        else
+            convolveFloat<float>(ctx, g, in.data(), w.data(), bias, operands.outType, out.data());
         ctx.setOutput(0, floatTensor(ctx, operands.outType, outShape, out));
         return;
     }
@@ -262,8 +302,8 @@ void runConvolution(KernelContext& ctx, const WindowGeometry& g, const Tensor& i
 
 // CONV2D (spatialAxes 2, NHWC / OHWI) and CONV3D (3, NDHWC / ODHWI).
 void convolution(KernelContext& ctx, std::size_t spatialAxes) {
-    const auto& input = operandTensor(ctx, 0);
-    const auto& weight = operandTensor(ctx, 1);
+    const auto& input = ctx.input(0);
+    const auto& weight = ctx.input(1);
     const auto rank = spatialAxes + 2;
     requireRank(ctx, input, rank, "input");
     requireRank(ctx, weight, rank, "weight");
@@ -289,8 +329,8 @@ void convolution(KernelContext& ctx, std::size_t spatialAxes) {
 
 // TOSA 0.80 FULLY_CONNECTED: [N, IC] x [OC, IC] -> [N, OC], a 1x1 convolution over N pixels.
 void fullyConnected(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
-    const auto& weight = operandTensor(ctx, 1);
+    const auto& input = ctx.input(0);
+    const auto& weight = ctx.input(1);
     requireRank(ctx, input, 2, "input");
     requireRank(ctx, weight, 2, "weight");
     if (weight.dim(1) != input.dim(1))
@@ -357,8 +397,8 @@ void depthwiseRows(const KernelContext& ctx, const WindowGeometry& g, const In* 
 }
 
 void depthwiseConvolution(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
-    const auto& weight = operandTensor(ctx, 1);
+    const auto& input = ctx.input(0);
+    const auto& weight = ctx.input(1);
     requireRank(ctx, input, 4, "input");
     requireRank(ctx, weight, 4, "weight");
     if (weight.dim(2) != input.dim(3))
@@ -381,13 +421,21 @@ void depthwiseConvolution(KernelContext& ctx) {
         const auto w = floatsOf(ctx, weight);
         const auto bias = biasValues<float>(ctx, 2, oc);
         auto out = floatBuffer(ctx, outShape);
-        depthwiseRows<float, float, float>(
-            ctx, g, in.data(), w, 0.0f, multiplier, [&](std::int64_t pixel, const float* acc) {
-                float* o = out.data() + pixel * oc;
-                for (std::int64_t c = 0; c < oc; ++c)
-                    o[c] = roundToFloatType(operands.outType,
-                                            bias[static_cast<std::size_t>(c)] + acc[c]);
-            });
+        const auto run = [&]<typename Acc>() {
+            const std::vector<Acc> weights(w.begin(), w.end());
+            depthwiseRows<float, Acc, Acc>(ctx, g, in.data(), weights, Acc{}, multiplier,
+                                           [&](std::int64_t pixel, const Acc* acc) {
+                                               float* o = out.data() + pixel * oc;
+                                               for (std::int64_t c = 0; c < oc; ++c)
+                                                   o[c] = finishFloat(
+                                                       operands.outType, static_cast<float>(acc[c]),
+                                                       bias[static_cast<std::size_t>(c)]);
+                                           });
+        };
+        if (operands.halfAccumulator)
+            run.template operator()<HalfAccumulator>();
+        else
+            run.template operator()<float>();
         ctx.setOutput(0, floatTensor(ctx, operands.outType, outShape, out));
         return;
     }
@@ -460,6 +508,13 @@ void transposeRows(const KernelContext& ctx, const WindowGeometry& g, const In* 
                         for (std::int64_t c = 0; c < oc; ++c) {
                             const Acc* w =
                                 weights.data() + ((c * g.kernel[1] + ky) * g.kernel[2] + kx) * ic;
+                            if constexpr (std::is_same_v<Acc, HalfAccumulator>) {
+                                // fp16 adds every product to the accumulator in turn.
+                                for (std::int64_t i = 0; i < ic; ++i)
+                                    acc[static_cast<std::size_t>(c)] +=
+                                        pixel[static_cast<std::size_t>(i)] * w[i];
+                                continue;
+                            }
                             Acc sum{};
                             for (std::int64_t i = 0; i < ic; ++i)
                                 sum += pixel[static_cast<std::size_t>(i)] * w[i];
@@ -474,8 +529,8 @@ void transposeRows(const KernelContext& ctx, const WindowGeometry& g, const In* 
 }
 
 void transposeConvolution(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
-    const auto& weight = operandTensor(ctx, 1);
+    const auto& input = ctx.input(0);
+    const auto& weight = ctx.input(1);
     requireRank(ctx, input, 4, "input");
     requireRank(ctx, weight, 4, "weight");
     if (weight.dim(3) != input.dim(3))
@@ -506,12 +561,20 @@ void transposeConvolution(KernelContext& ctx) {
         const auto w = floatsOf(ctx, weight);
         const auto bias = biasValues<float>(ctx, 2, oc);
         auto out = floatBuffer(ctx, outShape);
-        transposeRows<float>(ctx, g, in.data(), w, 0.0f, outPad[0], outPad[2],
-                             [&](std::int64_t pixel, const float* acc) {
-                                 for (std::int64_t c = 0; c < oc; ++c)
-                                     out[static_cast<std::size_t>(pixel * oc + c)] =
-                                         roundToFloatType(operands.outType, acc[c] + bias[c]);
-                             });
+        const auto run = [&]<typename Acc>() {
+            const std::vector<Acc> weights(w.begin(), w.end());
+            transposeRows<Acc>(ctx, g, in.data(), weights, Acc{}, outPad[0], outPad[2],
+                               [&](std::int64_t pixel, const Acc* acc) {
+                                   for (std::int64_t c = 0; c < oc; ++c)
+                                       out[static_cast<std::size_t>(pixel * oc + c)] =
+                                           finishFloat(operands.outType, static_cast<float>(acc[c]),
+                                                       bias[static_cast<std::size_t>(c)]);
+                               });
+        };
+        if (operands.halfAccumulator)
+            run.template operator()<HalfAccumulator>();
+        else
+            run.template operator()<float>();
         ctx.setOutput(0, floatTensor(ctx, operands.outType, outShape, out));
         return;
     }
@@ -544,8 +607,8 @@ void transposeConvolution(KernelContext& ctx) {
 
 // MATMUL: A [N,H,C] x B [N,C,W] -> [N,H,W].
 void matmul(KernelContext& ctx) {
-    const auto& a = operandTensor(ctx, 0);
-    const auto& b = operandTensor(ctx, 1);
+    const auto& a = ctx.input(0);
+    const auto& b = ctx.input(1);
     requireRank(ctx, a, 3, "A");
     requireRank(ctx, b, 3, "B");
     if (a.dim(0) != b.dim(0) || a.dim(2) != b.dim(1))
@@ -553,8 +616,11 @@ void matmul(KernelContext& ctx) {
     const auto batches = a.dim(0), rows = a.dim(1), inner = a.dim(2), cols = b.dim(2);
     const Shape outShape{batches, rows, cols};
     checkOutputShape(ctx, 0, outShape);
-    if (isTosaFloat(a.dtype())) {
-        const auto outType = outputType(ctx, 0, a.dtype());
+    if (isTosaFloat(a.dtype()) || isTosaFloat8(a.dtype())) {
+        // fp8 operands accumulate in their fp16 or fp32 output.
+        const auto outType =
+            outputType(ctx, 0, isTosaFloat8(a.dtype()) ? DType::Float16 : a.dtype());
+        const bool halfAccumulator = outType == DType::Float16;
         const auto x = floatsOf(ctx, a);
         const auto y = floatsOf(ctx, b);
         auto out = floatBuffer(ctx, outShape);
@@ -565,6 +631,12 @@ void matmul(KernelContext& ctx) {
                 for (std::int64_t c = 0; c < inner; ++c) {
                     const float value = x[static_cast<std::size_t>(r * inner + c)];
                     const float* brow = y.data() + (n * inner + c) * cols;
+                    if (halfAccumulator) {
+                        // An fp16 output is the accumulator: every product and sum rounds.
+                        for (std::int64_t w = 0; w < cols; ++w)
+                            o[w] = roundToHalf(o[w] + roundToHalf(value * brow[w]));
+                        continue;
+                    }
                     for (std::int64_t w = 0; w < cols; ++w)
                         o[w] += value * brow[w];
                 }

@@ -27,12 +27,12 @@ void constant(KernelContext& ctx) {
 }
 
 void identity(KernelContext& ctx) {
-    checkOutputShape(ctx, 0, operandTensor(ctx, 0).shape());
-    ctx.setOutput(0, operandTensor(ctx, 0));
+    checkOutputShape(ctx, 0, ctx.input(0).shape());
+    ctx.setOutput(0, ctx.input(0));
 }
 
 void reshape(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     auto shape = integerListOperand(ctx, 1, "new_shape");
     // TOSA 0.80 lets one dimension be -1: whatever makes the element count match.
     const auto inferred = std::count(shape.begin(), shape.end(), -1);
@@ -117,7 +117,7 @@ Tensor stridedCopy(const KernelContext& ctx, const Tensor& input, const Shape& o
 }
 
 void transpose(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto perms = integerListOperand(ctx, 1, "perms");
     const auto rank = input.rank();
     if (perms.size() != rank)
@@ -141,7 +141,7 @@ void transpose(KernelContext& ctx) {
 }
 
 void slice(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto start = integerListOperand(ctx, 1, "start");
     const auto size = integerListOperand(ctx, 2, "size");
     const auto rank = input.rank();
@@ -162,7 +162,7 @@ void slice(KernelContext& ctx) {
 }
 
 void reverse(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto axis = ctx.intAttribute("axis");
     if (axis < 0 || static_cast<std::size_t>(axis) >= input.rank())
         ctx.fail("axis " + std::to_string(axis) + " is outside " + input.typeText());
@@ -175,7 +175,7 @@ void reverse(KernelContext& ctx) {
 }
 
 void tile(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto multiples = integerListOperand(ctx, 1, "multiples");
     const auto rank = input.rank();
     if (multiples.size() != rank)
@@ -202,7 +202,7 @@ void tile(KernelContext& ctx) {
 void concat(KernelContext& ctx) {
     std::vector<Tensor> inputs;
     for (std::size_t i = 0; i < ctx.inputCount(); ++i)
-        if (ctx.hasInput(i)) inputs.push_back(operandTensor(ctx, i));
+        if (ctx.hasInput(i)) inputs.push_back(ctx.input(i));
     if (inputs.empty()) ctx.fail("needs at least one input");
     const auto& first = inputs.front();
     const auto axis = ctx.intAttribute("axis");
@@ -249,7 +249,7 @@ std::vector<std::byte> padValue(const KernelContext& ctx, const Tensor& input) {
     const auto elementBytes = runtimeElementBytes(input.dtype());
     std::vector<std::byte> bytes(elementBytes);
     if (ctx.hasInput(2)) {
-        const auto& value = operandTensor(ctx, 2);
+        const auto& value = ctx.input(2);
         if (value.dtype() != input.dtype() || value.elementCount() < 1)
             ctx.fail("pad_const must be one " + std::string(dtypeName(input.dtype())) + " value");
         std::memcpy(bytes.data(), value.bytes().data(), elementBytes);
@@ -276,7 +276,7 @@ std::vector<std::byte> padValue(const KernelContext& ctx, const Tensor& input) {
 }
 
 void pad(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto padding = integerListOperand(ctx, 1, "padding");
     const auto rank = input.rank();
     if (padding.size() != 2 * rank)

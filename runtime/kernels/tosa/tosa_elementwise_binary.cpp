@@ -30,8 +30,8 @@ struct Operands {
 };
 
 Operands binaryOperands(const KernelContext& ctx) {
-    const auto& a = operandTensor(ctx, 0);
-    const auto& b = operandTensor(ctx, 1);
+    const auto& a = ctx.input(0);
+    const auto& b = ctx.input(1);
     if (a.dtype() != b.dtype())
         ctx.fail("operands must have one element type, given " + a.typeText() + " and " +
                  b.typeText());
@@ -211,9 +211,9 @@ template <typename F> void logical(KernelContext& ctx, const F& f) {
 
 // SELECT(condition, on_true, on_false) with broadcasting over all three.
 void select(KernelContext& ctx) {
-    const auto& condition = operandTensor(ctx, 0);
-    const auto& onTrue = operandTensor(ctx, 1);
-    const auto& onFalse = operandTensor(ctx, 2);
+    const auto& condition = ctx.input(0);
+    const auto& onTrue = ctx.input(1);
+    const auto& onFalse = ctx.input(2);
     requireType(ctx, condition, DType::Bool, "condition");
     if (onTrue.dtype() != onFalse.dtype())
         ctx.fail("choices must have one element type, given " + onTrue.typeText() + " and " +

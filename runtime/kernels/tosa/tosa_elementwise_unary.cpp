@@ -12,23 +12,23 @@ namespace pteron::runtime::tosa {
 namespace {
 
 template <typename F> void floatOnly(KernelContext& ctx, const F& f) {
-    if (!isTosaFloat(operandTensor(ctx, 0).dtype()))
-        ctx.fail("takes floating point, given " + operandTensor(ctx, 0).typeText());
+    if (!isTosaFloat(ctx.input(0).dtype()))
+        ctx.fail("takes floating point, given " + ctx.input(0).typeText());
     floatUnary(ctx, f);
 }
 
 // Runs f over the integer type of the input, which must be one of `allowed`.
 template <typename F>
 void integerOnly(KernelContext& ctx, std::initializer_list<DType> allowed, const F& f) {
-    const auto type = operandTensor(ctx, 0).dtype();
+    const auto type = ctx.input(0).dtype();
     if (std::find(allowed.begin(), allowed.end(), type) == allowed.end())
-        ctx.fail("does not take " + operandTensor(ctx, 0).typeText());
+        ctx.fail("does not take " + ctx.input(0).typeText());
     withIntegerType(ctx, type,
                     [&]<typename T>() { integerUnary<T>(ctx, f.template operator()<T>()); });
 }
 
 void absolute(KernelContext& ctx) {
-    if (isTosaFloat(operandTensor(ctx, 0).dtype()))
+    if (isTosaFloat(ctx.input(0).dtype()))
         return floatUnary(ctx, [](float x) { return std::fabs(x); });
     integerOnly(ctx, {DType::Int8, DType::Int16, DType::Int32}, []<typename T>() {
         // The most negative value stays itself, as two's complement negation gives.
@@ -56,7 +56,7 @@ void logicalNot(KernelContext& ctx) {
 
 // NEGATE: out = clamp(-(in - input_zp) + output_zp) to the type's range.
 void negate(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto inputZp = zeroPoint(ctx, 1, "input1_zp");
     const auto outputZp = zeroPoint(ctx, 2, "output_zp");
     if (isTosaFloat(input.dtype())) {

@@ -18,5 +18,7 @@ void addScatterGatherKernels(KernelRegistry& registry);
 void addResizeKernels(KernelRegistry& registry);
 void addFftKernels(KernelRegistry& registry);
 void addControlFlowKernels(KernelRegistry& registry);
+void addShapeKernels(KernelRegistry& registry);
+void addBlockScaledKernels(KernelRegistry& registry);
 
 } // namespace pteron::runtime::tosa

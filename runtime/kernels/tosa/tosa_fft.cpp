@@ -61,8 +61,8 @@ void checkExtents(const KernelContext& ctx, const Tensor& input) {
 }
 
 void fft(KernelContext& ctx) {
-    const auto& real = operandTensor(ctx, 0);
-    const auto& imaginary = operandTensor(ctx, 1);
+    const auto& real = ctx.input(0);
+    const auto& imaginary = ctx.input(1);
     checkExtents(ctx, real);
     if (imaginary.shape() != real.shape() || imaginary.dtype() != real.dtype())
         ctx.fail("real " + real.typeText() + " and imaginary " + imaginary.typeText() + " differ");
@@ -76,7 +76,7 @@ void fft(KernelContext& ctx) {
 }
 
 void rfft(KernelContext& ctx) {
-    const auto& real = operandTensor(ctx, 0);
+    const auto& real = ctx.input(0);
     checkExtents(ctx, real);
     const Shape shape{real.dim(0), real.dim(1), real.dim(2) / 2 + 1};
     checkOutputShape(ctx, 0, shape);

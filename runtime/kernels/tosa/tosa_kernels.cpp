@@ -18,6 +18,8 @@ void addTosaKernels(KernelRegistry& registry) {
     tosa::addResizeKernels(registry);
     tosa::addFftKernels(registry);
     tosa::addControlFlowKernels(registry);
+    tosa::addShapeKernels(registry);
+    tosa::addBlockScaledKernels(registry);
 }
 
 } // namespace pteron::runtime

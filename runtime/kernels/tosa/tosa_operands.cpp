@@ -1,40 +1,10 @@
 #include "runtime/kernels/tosa/tosa_operands.hpp"
 
+#include "runtime/float8.hpp"
 #include "runtime/half_float.hpp"
 #include "runtime/tensor_elements.hpp"
 
 namespace pteron::runtime::tosa {
-
-namespace {
-
-Tensor inlineConstant(const KernelContext& ctx, const Value& value) {
-    Tensor tensor(value.dtype, value.shape);
-    const auto count = tensor.elementCount();
-    std::vector<double> numbers;
-    if (const auto* integers = std::get_if<std::vector<std::int64_t>>(&value.scalar))
-        numbers.assign(integers->begin(), integers->end());
-    else if (const auto* reals = std::get_if<std::vector<double>>(&value.scalar))
-        numbers = *reals;
-    else
-        numbers.push_back(scalarAsDouble(value.scalar));
-    if (numbers.size() != count && numbers.size() != 1)
-        ctx.fail("constant " + value.name + " holds " + std::to_string(numbers.size()) +
-                 " numbers for " + tensor.typeText());
-    for (std::uint64_t i = 0; i < count; ++i)
-        setElement(tensor, i, numbers[numbers.size() == 1 ? 0 : i]);
-    tensor.quantization = value.quantization;
-    return tensor;
-}
-
-} // namespace
-
-Tensor operandTensor(const KernelContext& ctx, std::size_t index) {
-    const auto& value = ctx.inputValue(index);
-    if (value.kind == ValueKind::Constant && value.data.empty() && value.hasShape &&
-        !std::holds_alternative<std::monostate>(value.scalar))
-        return inlineConstant(ctx, value);
-    return ctx.input(index);
-}
 
 bool isTosaFloat(DType type) {
     return type == DType::Float32 || type == DType::Float16 || type == DType::BFloat16;
@@ -43,6 +13,7 @@ bool isTosaFloat(DType type) {
 bool isTosaInteger(DType type) {
     switch (type) {
     case DType::Bool:
+    case DType::Int4:
     case DType::Int8:
     case DType::UInt8:
     case DType::Int16:
@@ -57,7 +28,20 @@ bool isTosaInteger(DType type) {
     }
 }
 
+bool isTosaFloat8(DType type) {
+    return type == DType::Float8E4M3FN || type == DType::Float8E5M2;
+}
+
 std::vector<float> floatsOf(const KernelContext& ctx, const Tensor& tensor) {
+    if (isTosaFloat8(tensor.dtype())) {
+        const auto bits = tensor.elements<std::uint8_t>();
+        const auto decode =
+            tensor.dtype() == DType::Float8E4M3FN ? float8E4M3ToFloat : float8E5M2ToFloat;
+        std::vector<float> values(bits.size());
+        for (std::size_t i = 0; i < bits.size(); ++i)
+            values[i] = decode(bits[i]);
+        return values;
+    }
     if (auto values = floatElements(tensor)) return std::move(*values);
     ctx.fail("element type " + std::string(dtypeName(tensor.dtype())) +
              " is not a floating-point type this operator takes");
@@ -84,6 +68,14 @@ Tensor floatTensor(const KernelContext& ctx, DType type, Shape shape,
         auto out = tensor.mutableElements<std::uint16_t>();
         for (std::size_t i = 0; i < values.size(); ++i)
             out[i] = floatToBfloat16(values[i]);
+        break;
+    }
+    case DType::Float8E4M3FN:
+    case DType::Float8E5M2: {
+        auto out = tensor.mutableElements<std::uint8_t>();
+        const auto encode = type == DType::Float8E4M3FN ? floatToFloat8E4M3 : floatToFloat8E5M2;
+        for (std::size_t i = 0; i < values.size(); ++i)
+            out[i] = encode(values[i]);
         break;
     }
     default:
@@ -116,7 +108,7 @@ std::vector<std::int64_t> integersOf(const KernelContext& ctx, const Tensor& ten
 
 std::int64_t zeroPoint(const KernelContext& ctx, std::size_t operand, std::string_view attribute) {
     if (ctx.hasInput(operand)) {
-        const auto& tensor = operandTensor(ctx, operand);
+        const auto& tensor = ctx.input(operand);
         if (tensor.elementCount() < 1)
             ctx.fail("zero point operand " + std::to_string(operand) + " is empty");
         if (isTosaFloat(tensor.dtype())) {
@@ -132,7 +124,7 @@ std::int64_t zeroPoint(const KernelContext& ctx, std::size_t operand, std::strin
 
 std::vector<std::int64_t> integerListOperand(const KernelContext& ctx, std::size_t operand,
                                              std::string_view attribute) {
-    if (ctx.hasInput(operand)) return integersOf(ctx, operandTensor(ctx, operand));
+    if (ctx.hasInput(operand)) return integersOf(ctx, ctx.input(operand));
     if (ctx.attribute(attribute)) return ctx.intsAttribute(attribute);
     ctx.fail("needs operand " + std::to_string(operand) + " or attribute " +
              std::string(attribute));

@@ -12,13 +12,16 @@
 namespace pteron::runtime::tosa {
 
 // Calls body.template operator()<T>() with the C++ type an integer element type is stored as
-// (int48 and shapes as int64, bool as uint8); fails for other types.
+// (int48 and shapes as int64, bool as uint8, int4 unpacked
+// to int8); fails for other types.
 template <typename Body>
 decltype(auto) withIntegerType(const KernelContext& ctx, DType type, Body&& body) {
     switch (type) {
     case DType::Bool:
+    case DType::UInt4:
     case DType::UInt8:
         return body.template operator()<std::uint8_t>();
+    case DType::Int4:
     case DType::Int8:
         return body.template operator()<std::int8_t>();
     case DType::Int16:
@@ -37,15 +40,13 @@ decltype(auto) withIntegerType(const KernelContext& ctx, DType type, Body&& body
     }
 }
 
-// Operand `index` as a tensor. Constants a format keeps as numbers in the graph rather than as
-// bytes (VGF's inline SPIR-V constants) are materialised here; a single number fills the shape.
-Tensor operandTensor(const KernelContext& ctx, std::size_t index);
-
 bool isTosaFloat(DType type);
+// FP8E4M3 / FP8E5M2 (TOSA 1.0 EXT-FP8E4M3 / EXT-FP8E5M2).
+bool isTosaFloat8(DType type);
 bool isTosaInteger(DType type);
-// Every element of a fp32/fp16/bf16 tensor as float.
+// Every element of a fp32/fp16/bf16/fp8 tensor as float.
 std::vector<float> floatsOf(const KernelContext& ctx, const Tensor& tensor);
-// A tensor of a fp32/fp16/bf16 type holding `values` rounded to nearest even.
+// A tensor of a fp32/fp16/bf16/fp8 type holding `values` rounded to nearest even.
 Tensor floatTensor(const KernelContext& ctx, DType type, Shape shape,
                    std::span<const float> values);
 // A zeroed fp32 buffer for a result of `shape`; refuses what the runtime would refuse to allocate

@@ -77,7 +77,7 @@ void averageInteger(const KernelContext& ctx, const WindowGeometry& g, const T* 
 }
 
 void averagePool(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto g = poolGeometry(ctx, input);
     const auto shape = poolShape(g);
     checkOutputShape(ctx, 0, shape);
@@ -150,7 +150,7 @@ void maximumInteger(const KernelContext& ctx, const WindowGeometry& g, const T* 
 }
 
 void maxPool(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto g = poolGeometry(ctx, input);
     const auto shape = poolShape(g);
     checkOutputShape(ctx, 0, shape);

@@ -88,7 +88,7 @@ template <typename T> T foldInteger(Reduce reduce, T a, T b) {
 }
 
 void reduce(KernelContext& ctx, Reduce kind) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto view = axisView(ctx, input);
     if (view.extent == 0) ctx.fail("cannot reduce an empty axis");
     auto shape = input.shape();
@@ -147,7 +147,7 @@ void argmaxOf(const AxisView& view, const T* in, std::int32_t* out, bool ignoreN
 }
 
 void argmax(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto view = axisView(ctx, input);
     auto shape = input.shape();
     shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(view.axis));

@@ -155,7 +155,7 @@ void resizeFloat(KernelContext& ctx, const ResizeGeometry& g, const Tensor& inpu
 }
 
 void resize(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto g = resizeGeometry(ctx, input);
     const Shape shape{g.batch, g.outHeight, g.outWidth, g.channels};
     checkOutputShape(ctx, 0, shape);

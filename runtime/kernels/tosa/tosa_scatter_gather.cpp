@@ -23,11 +23,11 @@ std::vector<std::int64_t> checkedIndices(const KernelContext& ctx, const Tensor&
 }
 
 void gather(KernelContext& ctx) {
-    const auto& values = operandTensor(ctx, 0);
+    const auto& values = ctx.input(0);
     requireRank(ctx, values, 3, "values");
     const auto n = values.dim(0), k = values.dim(1), c = values.dim(2);
-    const auto indices = checkedIndices(ctx, operandTensor(ctx, 1), n, k);
-    const auto w = operandTensor(ctx, 1).dim(1);
+    const auto indices = checkedIndices(ctx, ctx.input(1), n, k);
+    const auto w = ctx.input(1).dim(1);
     const Shape shape{n, w, c};
     checkOutputShape(ctx, 0, shape);
     Tensor output(values.dtype(), shape);
@@ -44,13 +44,13 @@ void gather(KernelContext& ctx) {
 }
 
 void scatter(KernelContext& ctx) {
-    const auto& valuesIn = operandTensor(ctx, 0);
-    const auto& input = operandTensor(ctx, 2);
+    const auto& valuesIn = ctx.input(0);
+    const auto& input = ctx.input(2);
     requireRank(ctx, valuesIn, 3, "values_in");
     requireRank(ctx, input, 3, "input");
     const auto n = valuesIn.dim(0), k = valuesIn.dim(1), c = valuesIn.dim(2);
-    const auto indices = checkedIndices(ctx, operandTensor(ctx, 1), n, k);
-    const auto w = operandTensor(ctx, 1).dim(1);
+    const auto indices = checkedIndices(ctx, ctx.input(1), n, k);
+    const auto w = ctx.input(1).dim(1);
     if (input.dtype() != valuesIn.dtype() || input.shape() != Shape{n, w, c})
         ctx.fail("input " + input.typeText() + " does not fit values_in " + valuesIn.typeText() +
                  " and indices");

@@ -11,7 +11,7 @@ namespace pteron::runtime::tosa {
 namespace {
 
 void table(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto entries = integerListOperand(ctx, 1, "table");
     checkOutputShape(ctx, 0, input.shape());
     if (input.dtype() == DType::Int8) {

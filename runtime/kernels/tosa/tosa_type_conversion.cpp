@@ -216,7 +216,7 @@ void rescaleElements(const KernelContext& ctx, const In* input, Out* output, std
 }
 
 void rescale(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto outType = outputType(ctx, 0, input.dtype());
     const auto channels = input.rank() == 0 ? 1 : input.dim(input.rank() - 1);
     checkOutputShape(ctx, 0, input.shape());
@@ -278,10 +278,17 @@ void castFromFloat(KernelContext& ctx, const Tensor& input, DType outType, Tenso
 }
 
 void cast(KernelContext& ctx) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     const auto outType = outputType(ctx, 0, input.dtype());
     checkOutputShape(ctx, 0, input.shape());
     Tensor output(outType, input.shape());
+    if (isTosaFloat8(input.dtype()) || isTosaFloat8(outType)) {
+        // fp8 converts to and from fp32, fp16 and bf16 only.
+        if (!(isTosaFloat8(input.dtype()) ? isTosaFloat(outType) : isTosaFloat(input.dtype())))
+            ctx.fail("cannot cast " + input.typeText() + " to " + std::string(dtypeName(outType)));
+        ctx.setOutput(0, floatTensor(ctx, outType, input.shape(), floatsOf(ctx, input)));
+        return;
+    }
     if (isTosaFloat(input.dtype())) {
         castFromFloat(ctx, input, outType, output);
         ctx.setOutput(0, std::move(output));

@@ -9,7 +9,7 @@ namespace pteron::runtime::tosa {
 
 // out = f(in) for a fp32/fp16/bf16 input, rounded to the output type.
 template <typename F> void floatUnary(KernelContext& ctx, const F& f) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     checkOutputShape(ctx, 0, input.shape());
     const auto outType = outputType(ctx, 0, input.dtype());
     auto values = floatsOf(ctx, input);
@@ -28,7 +28,7 @@ void mapRange(const In* in, Out* out, std::int64_t begin, std::int64_t end, F f)
 
 // out = f(in) over the integer type T the input and output share.
 template <typename T, typename F> void integerUnary(KernelContext& ctx, F f) {
-    const auto& input = operandTensor(ctx, 0);
+    const auto& input = ctx.input(0);
     checkOutputShape(ctx, 0, input.shape());
     Tensor output(input.dtype(), input.shape());
     const T* in = input.elements<T>().data();

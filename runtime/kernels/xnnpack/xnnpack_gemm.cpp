@@ -28,11 +28,14 @@ struct ConvGeometry {
     bool transposed = false;                // ConvTranspose2d: taps gather from strided inputs
 };
 
-// The weights as integers minus their zero point, or floats, plus per-channel scales.
+// The weights as integers minus their zero point, or floats, plus per-channel scales (or, for
+// blockwise weights, one scale per block of `blockSize` input channels of each output channel).
 struct Weights {
     std::vector<std::int32_t> integers;
     std::vector<float> floats;
-    std::vector<float> channelScales; // empty for float weights
+    std::vector<float> channelScales; // empty for float and blockwise weights
+    std::vector<float> blockScales;   // [channels, blocks]
+    std::int64_t blockSize = 0;
 };
 
 bool isQuantized(const Tensor& tensor, const OperandQuantization& q) {
@@ -48,13 +51,24 @@ Weights weightsOf(const KernelContext& ctx, std::size_t index, std::int64_t chan
         return weights;
     }
     const auto q = inputQuantization(ctx, index);
-    if (q.kind == QuantKind::PerChannelGroup)
-        ctx.fail("blockwise (per-channel-group) weights are not supported");
     weights.integers = integersOf(ctx, tensor);
     const std::int32_t zeroPoint = q.zeroPoints.empty() ? 0 : q.zeroPoints[0];
     if (zeroPoint != 0)
         for (auto& w : weights.integers)
             w -= zeroPoint;
+    if (q.kind == QuantKind::PerChannelGroup) {
+        const auto perChannel =
+            channels > 0 ? weights.integers.size() / static_cast<std::size_t>(channels) : 0;
+        if (q.groupSize <= 0 || perChannel % static_cast<std::size_t>(q.groupSize) != 0 ||
+            q.scales.size() != static_cast<std::size_t>(channels) * perChannel /
+                                   static_cast<std::size_t>(q.groupSize))
+            ctx.fail("blockwise weights " + tensor.typeText() + " with blocks of " +
+                     std::to_string(q.groupSize) + " need one scale per block, given " +
+                     std::to_string(q.scales.size()));
+        weights.blockScales = q.scales;
+        weights.blockSize = q.groupSize;
+        return weights;
+    }
     if (q.scales.size() != 1 && q.scales.size() != static_cast<std::size_t>(channels))
         ctx.fail("the filter has " + std::to_string(q.scales.size()) + " scales for " +
                  std::to_string(channels) + " output channels");
@@ -129,6 +143,71 @@ void convolve(const KernelContext& ctx, const ConvGeometry& g, const std::vector
     });
 }
 
+// Blockwise weights (qb4w) times rows of `input`: per output, each block's products summed exactly
+// (int32 for integer input) and scaled by the block's scale, the blocks summed in fp32.
+template <typename T>
+std::vector<float> blockwiseProducts(const KernelContext& ctx, const ConvGeometry& g,
+                                     const std::vector<T>& input, const Weights& weights) {
+    const std::int64_t blocks = g.inC / weights.blockSize;
+    std::vector<float> out(static_cast<std::size_t>(g.batches * g.outC));
+    ctx.pool().parallelFor(g.batches, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t row = begin; row < end; ++row) {
+            const T* x = input.data() + row * g.inC;
+            for (std::int64_t oc = 0; oc < g.outC; ++oc) {
+                const std::int32_t* w = weights.integers.data() + oc * g.inC;
+                float sum = 0;
+                for (std::int64_t b = 0; b < blocks; ++b) {
+                    std::conditional_t<std::is_integral_v<T>, std::int64_t, float> block{};
+                    for (std::int64_t k = b * weights.blockSize; k < (b + 1) * weights.blockSize;
+                         ++k)
+                        block += x[k] * static_cast<T>(w[k]);
+                    sum += static_cast<float>(static_cast<T>(block)) *
+                           weights.blockScales[static_cast<std::size_t>(oc * blocks + b)];
+                }
+                out[static_cast<std::size_t>(row * g.outC + oc)] = sum;
+            }
+        }
+    });
+    return out;
+}
+
+// FullyConnected with blockwise weights: fp32 input, or qd8 rows scaled by their input scale.
+void runBlockwiseFullyConnected(KernelContext& ctx, const ConvGeometry& g, const Weights& weights,
+                                const Shape& outShape) {
+    const auto& inputTensor = ctx.input(0);
+    const auto clamp = outputClamp(ctx);
+    const bool hasBias = ctx.hasInput(2);
+    const auto bias = hasBias ? floatsOf(ctx, ctx.input(2)) : std::vector<float>{};
+    if (hasBias && bias.size() != static_cast<std::size_t>(g.outC)) ctx.fail("bias size mismatch");
+    if (g.inC % weights.blockSize != 0)
+        ctx.fail("input depth " + std::to_string(g.inC) + " is not a whole number of blocks of " +
+                 std::to_string(weights.blockSize));
+    std::vector<float> out;
+    if (isFloatType(inputTensor.dtype())) {
+        out = blockwiseProducts<float>(ctx, g, floatsOf(ctx, inputTensor), weights);
+    } else {
+        const auto inQ = inputQuantization(ctx, 0);
+        if (inQ.kind != QuantKind::Dynamic ||
+            inQ.scales.size() != static_cast<std::size_t>(g.batches))
+            ctx.fail("blockwise weights need fp32 input or dynamically quantised rows, given " +
+                     inputTensor.typeText());
+        auto input = integersOf(ctx, inputTensor);
+        for (std::size_t i = 0; i < input.size(); ++i) {
+            const auto row = i / static_cast<std::size_t>(g.inC);
+            input[i] -= inQ.zeroPoints.size() > row ? inQ.zeroPoints[row] : 0;
+        }
+        out = blockwiseProducts<std::int32_t>(ctx, g, input, weights);
+        for (std::size_t i = 0; i < out.size(); ++i)
+            out[i] *= inQ.scales[i / static_cast<std::size_t>(g.outC)];
+    }
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (hasBias) out[i] += bias[i % static_cast<std::size_t>(g.outC)];
+        out[i] = std::clamp(out[i], clamp.min, clamp.max);
+    }
+    const auto outType = ctx.outputValue(0).dtype;
+    ctx.setOutput(0, floatTensor(isFloatType(outType) ? outType : DType::Float32, outShape, out));
+}
+
 // Runs the convolution in the arithmetic the operand types call for and sets output 0.
 void runConvolution(KernelContext& ctx, const ConvGeometry& g, const Shape& finalShape = {},
                     std::optional<Tensor> filterOverride = std::nullopt) {
@@ -140,6 +219,15 @@ void runConvolution(KernelContext& ctx, const ConvGeometry& g, const Shape& fina
     const Shape outShape{g.batches, g.outH, g.outW, g.outC};
     const bool hasBias = ctx.hasInput(2);
     const auto weights = weightsOf(ctx, 1, g.outC, filterOverride);
+    if (!weights.blockScales.empty()) {
+        // XNNPACK takes blockwise weights in FullyConnected only.
+        if (g.kH != 1 || g.kW != 1 || g.inH != 1 || g.inW != 1 || g.depthwise || g.transposed ||
+            g.groupIn != g.inC)
+            ctx.fail("blockwise weights are only taken by FullyConnected");
+        runBlockwiseFullyConnected(ctx, g, weights,
+                                   finalShape.empty() ? Shape{g.batches, g.outC} : finalShape);
+        return;
+    }
     const auto clamp = outputClamp(ctx);
     const auto inQ = inputQuantization(ctx, 0);
     if (g.depthwise ? g.kH * g.kW > (1 << 16) : g.kH * g.kW * g.groupIn > (1 << 15))

@@ -116,11 +116,13 @@ IntegerClamp quantizedClamp(const KernelContext& ctx, float scale, std::int32_t 
 std::vector<std::int32_t> integersOf(const KernelContext& ctx, const Tensor& tensor) {
     std::vector<std::int32_t> values(tensor.elementCount());
     switch (tensor.dtype()) {
+    case DType::Int4: // 4-bit weights are held one per byte
     case DType::Int8: {
         const auto source = tensor.elements<std::int8_t>();
         std::copy(source.begin(), source.end(), values.begin());
         return values;
     }
+    case DType::UInt4:
     case DType::UInt8: {
         const auto source = tensor.elements<std::uint8_t>();
         std::copy(source.begin(), source.end(), values.begin());

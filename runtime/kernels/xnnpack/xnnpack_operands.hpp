@@ -68,7 +68,7 @@ inline std::int32_t requantize(std::int32_t acc, float scale, std::int32_t zeroP
            zeroPoint;
 }
 
-// Integer elements of an int8/uint8/int32 tensor.
+// Integer elements of an int8/uint8/int32 (or unpacked int4/uint4) tensor.
 std::vector<std::int32_t> integersOf(const KernelContext& ctx, const Tensor& tensor);
 
 // Type limits of an integer output type.

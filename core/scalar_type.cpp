@@ -1,8 +1,8 @@
-#include "parsers/pte/scalar_type.hpp"
+#include "core/scalar_type.hpp"
 
 namespace pteron {
 
-DType dtypeFromScalarType(std::int8_t scalarType) {
+DType dtypeFromScalarType(std::int64_t scalarType) {
     switch (scalarType) {
     case 0:
         return DType::UInt8;
