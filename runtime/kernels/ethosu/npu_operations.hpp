@@ -1,0 +1,28 @@
+// The NPU operations the executor runs, each reading its operands from NPU memory and writing
+// its part of the OFM back.
+#pragma once
+
+#include "runtime/kernels/ethosu/npu_memory.hpp"
+#include "runtime/kernels/ethosu/npu_operation.hpp"
+#include "runtime/kernels/ethosu/npu_rescale.hpp"
+
+#include <string>
+
+namespace pteron::runtime::ethosu {
+
+// The accelerator the stream was compiled for.
+struct NpuTarget {
+    std::string product; // "ethos-u55"
+    unsigned macsPerCycle = 128;
+};
+
+void runConvolution(const NpuOperation& op, NpuMemory& memory, const NpuTarget& target);
+void runPooling(const NpuOperation& op, NpuMemory& memory);
+void runElementwise(const NpuOperation& op, NpuMemory& memory);
+void runDma(const NpuOperation& op, NpuMemory& memory);
+
+// Shared by the operations: the rounding mode named by the node, and the final clamp.
+Rounding roundingOf(const NpuOperation& op);
+std::int64_t clampOutput(const NpuOperation& op, std::int64_t value);
+
+} // namespace pteron::runtime::ethosu
