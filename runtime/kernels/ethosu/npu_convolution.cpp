@@ -15,23 +15,6 @@ namespace {
 // No operation's ordered weights come near this; hostile registers would.
 constexpr std::uint64_t kMaxWeightValues = std::uint64_t{1} << 26;
 
-WeightOrdering orderingOf(const NpuOperation& op, const NpuTarget& target) {
-    WeightOrdering ordering;
-    ordering.depthwise = op.kind == "DEPTHWISE";
-    ordering.ofmDepth = op.ofm.depth;
-    ordering.kernelHeight = op.kernelHeight;
-    ordering.kernelWidth = op.kernelWidth;
-    ordering.ifmDepth = ordering.depthwise ? 1 : op.ifm.depth;
-    ordering.ofmBlockDepth = op.ofmBlock[2];
-    ordering.ofmUBlockDepth = target.macsPerCycle <= 32 ? 4 : 8;
-    ordering.ifmUBlockDepth = 8;
-    ordering.dilationY = op.dilationY;
-    ordering.dilationX = op.dilationX;
-    ordering.partKernelFirst = op.partKernelFirst;
-    ordering.ifmBits = 8 * op.ifm.elementBytes;
-    return ordering;
-}
-
 ChannelWeights decodeWeights(const NpuOperation& op, const NpuMemory& memory,
                              const NpuTarget& target) {
     if (!op.weights) throw RuntimeError("the operation names no weight stream");
@@ -39,7 +22,7 @@ ChannelWeights decodeWeights(const NpuOperation& op, const NpuMemory& memory,
         throw RuntimeError("Ethos-U85 weight streams are not supported yet");
     if (op.extraWeightStreams)
         throw RuntimeError("weight streams split over several cores are not supported yet");
-    const auto ordering = orderingOf(op, target);
+    const auto ordering = weightOrdering(op, target);
     const auto count = orderedWeightCount(ordering, kMaxWeightValues);
     const auto bytes = memory.read(op.weights->region, op.weights->begin, op.weights->length);
     const auto stream = decodeMlw(bytes, static_cast<std::size_t>(count));
@@ -120,6 +103,23 @@ std::vector<std::int64_t> convolveAll(const NpuOperation& op, const DenseMap& if
 }
 
 } // namespace
+
+WeightOrdering weightOrdering(const NpuOperation& op, const NpuTarget& target) {
+    WeightOrdering ordering;
+    ordering.depthwise = op.kind == "DEPTHWISE";
+    ordering.ofmDepth = op.ofm.depth;
+    ordering.kernelHeight = op.kernelHeight;
+    ordering.kernelWidth = op.kernelWidth;
+    ordering.ifmDepth = ordering.depthwise ? 1 : op.ifm.depth;
+    ordering.ofmBlockDepth = op.ofmBlock[2];
+    ordering.ofmUBlockDepth = target.macsPerCycle <= 32 ? 4 : 8;
+    ordering.ifmUBlockDepth = 8;
+    ordering.dilationY = op.dilationY;
+    ordering.dilationX = op.dilationX;
+    ordering.partKernelFirst = op.partKernelFirst;
+    ordering.ifmBits = 8 * op.ifm.elementBytes;
+    return ordering;
+}
 
 void runConvolution(const NpuOperation& op, NpuMemory& memory, const NpuTarget& target) {
     if (op.ifmUpscale != 0) throw RuntimeError("IFM upscaling is not supported yet");

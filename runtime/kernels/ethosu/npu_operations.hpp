@@ -5,6 +5,7 @@
 #include "runtime/kernels/ethosu/npu_memory.hpp"
 #include "runtime/kernels/ethosu/npu_operation.hpp"
 #include "runtime/kernels/ethosu/npu_rescale.hpp"
+#include "runtime/kernels/ethosu/npu_weights.hpp"
 
 #include <string>
 
@@ -15,6 +16,9 @@ struct NpuTarget {
     std::string product; // "ethos-u55"
     unsigned macsPerCycle = 128;
 };
+
+// How the operation's weight stream is ordered on this accelerator (U55/U65).
+WeightOrdering weightOrdering(const NpuOperation& op, const NpuTarget& target);
 
 void runConvolution(const NpuOperation& op, NpuMemory& memory, const NpuTarget& target);
 void runPooling(const NpuOperation& op, NpuMemory& memory);

@@ -1,0 +1,170 @@
+// Ethos-U command streams executed by the runtime: the add examples against the add written out
+// from the file's own quantisation, the weight-stream decoder against the format's rules and
+// against the int8 weights of the TOSA Vela compiled, and MobileNetV2 against the TOSA
+// reference model's output.
+#include "parsers/registry.hpp"
+#include "runtime/interpreter.hpp"
+#include "runtime/kernels/ethosu/command_stream_executor.hpp"
+#include "runtime/kernels/ethosu/mlw_decoder.hpp"
+#include "runtime/kernels/ethosu/npu_operations.hpp"
+#include "runtime/tensor_file.hpp"
+#include "tests/support/fixtures.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace pteron;
+using namespace pteron::runtime;
+
+namespace {
+
+Model openFixture(const std::string& relative) {
+    return FormatRegistry::standard().open(testing::fixture(relative), {});
+}
+
+std::size_t graphIndex(const Model& model, const std::string& id) {
+    for (std::size_t g = 0; g < model.graphs.size(); ++g)
+        if (model.graphs[g].id == id) return g;
+    FAIL("no graph " << id);
+    return 0;
+}
+
+double numberAttribute(const Node& node, const std::string& name) {
+    const auto* attribute = findAttribute(node.attributes, name);
+    REQUIRE(attribute);
+    if (const auto* real = std::get_if<double>(&attribute->value)) return *real;
+    return static_cast<double>(std::get<std::int64_t>(attribute->value));
+}
+
+// Appends fields least significant bit first, as the weight stream packs them.
+class BitWriter {
+  public:
+    void put(unsigned value, unsigned bits) {
+        for (unsigned i = 0; i < bits; ++i, ++position_) {
+            if (position_ / 8 >= bytes_.size()) bytes_.push_back(0);
+            bytes_[position_ / 8] |= static_cast<std::uint8_t>(((value >> i) & 1u) << (position_ % 8));
+        }
+    }
+    // End of stream: ZDIV 7, then 1-bits to the byte boundary, then 0xFF to 16 bytes.
+    std::vector<std::uint8_t> finish() {
+        put(7, 3);
+        while (position_ % 8) put(1, 1);
+        while (bytes_.size() % 16) bytes_.push_back(0xFF);
+        return bytes_;
+    }
+
+  private:
+    std::vector<std::uint8_t> bytes_;
+    std::size_t position_ = 0;
+};
+
+} // namespace
+
+TEST_CASE("the minimal Ethos-U example adds two int8 tensors as TFLite's quantised add does") {
+    const auto model = openFixture("pte/cmsisexec_ethos_u_minimal_example.pte");
+    const auto& forward = model.graphs[graphIndex(model, "forward")];
+    // The quantisation of both inputs and of the output, from the program's q/dq nodes.
+    REQUIRE(forward.nodes[0].op == "quantized_decomposed::quantize_per_tensor.out");
+    REQUIRE(forward.nodes[3].op == "quantized_decomposed::dequantize_per_tensor.out");
+    const double scaleX = numberAttribute(forward.nodes[0], "arg1");
+    const auto zeroX = static_cast<std::int64_t>(numberAttribute(forward.nodes[0], "arg2"));
+    const double scaleY = numberAttribute(forward.nodes[1], "arg1");
+    const auto zeroY = static_cast<std::int64_t>(numberAttribute(forward.nodes[1], "arg2"));
+    const double scaleOut = numberAttribute(forward.nodes[3], "arg1");
+    const auto zeroOut = static_cast<std::int64_t>(numberAttribute(forward.nodes[3], "arg2"));
+    CHECK(zeroX == -128);
+    CHECK(zeroOut == -128);
+
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter interpreter(model, kernels, {1, nullptr, {}});
+    REQUIRE(interpreter.check(0).empty());
+    std::size_t checked = 0;
+    for (int qx = -128; qx < 128; qx += 5) {
+        for (int qy = -128; qy < 128; qy += 3) {
+            Tensor x(DType::Float32, {1, 1, 1, 1}), y(DType::Float32, {1, 1, 1, 1});
+            x.mutableElements<float>()[0] = static_cast<float>((qx - zeroX) * scaleX);
+            y.mutableElements<float>()[0] = static_cast<float>((qy - zeroY) * scaleY);
+            const auto out = interpreter.run(0, {x, y});
+            const auto q = std::lround(out[0].elements<float>()[0] / scaleOut) + zeroOut;
+            // TFLite: the real sum requantised to the output, halves away from zero, clamped.
+            const double real = scaleX * (qx - zeroX) + scaleY * (qy - zeroY);
+            const auto expected =
+                std::clamp<std::int64_t>(std::lround(real / scaleOut) + zeroOut, -128, 127);
+            INFO("x " << qx << " y " << qy);
+            REQUIRE(q == expected);
+            ++checked;
+        }
+    }
+    CHECK(checked == 52 * 86);
+}
+
+TEST_CASE("the Himax Ethos-U55-64 add doubles its int32 input") {
+    const auto model = openFixture("pte/himax_add_quant_ethosu55_64.pte");
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter interpreter(model, kernels, {1, nullptr, {}});
+    REQUIRE(interpreter.check(0).empty());
+    Tensor input(DType::Int32, {5});
+    const std::vector<std::int32_t> values{0, 1, -7, 123456789, -1000000000};
+    std::copy(values.begin(), values.end(), input.mutableElements<std::int32_t>().begin());
+    const auto out = interpreter.run(0, {input});
+    REQUIRE(out.size() == 1);
+    const auto sums = out[0].elements<std::int32_t>();
+    REQUIRE(sums.size() == 5);
+    for (std::size_t i = 0; i < 5; ++i)
+        CHECK(sums[i] == 2 * values[i]);
+}
+
+TEST_CASE("mlw weight streams decode by the format's rules") {
+    using runtime::ethosu::decodeMlw;
+    SECTION("Golomb-Rice coded direct values, no palette, no zero runs") {
+        // Weights 1, -1, 0, 2 fold to 2, 3, 0, 4 (sign in bit 0); divisor 1 splits each into
+        // quotient 1, 1, 0, 2 (unary, in slots of one or two) and remainder 0, 1, 0, 0.
+        BitWriter bits;
+        bits.put(6, 3);  // ZDIV: zero runs off
+        bits.put(3, 15); // SLICELEN: 4 values
+        bits.put(1, 3);  // WDIV
+        bits.put(0, 1);  // WTRUNC
+        bits.put(1, 1);  // NEWPAL
+        bits.put(0, 5);  // DIROFS
+        bits.put(0, 5);  // PALSIZE: none
+        bits.put(0, 3);  // PALBITS 2
+        bits.put(0b000000001011, 12); // WUNARY0: slots 0, 1 and 3 hold a 1
+        bits.put(0b100, 3);           // WUNARY1: slot 3 adds 2 and runs into slot 4
+        bits.put(0b0010, 4);          // the remainders, in the next chunk
+        const auto stream = bits.finish();
+        CHECK(decodeMlw(stream, 100) == std::vector<std::int16_t>{1, -1, 0, 2});
+        CHECK(decodeMlw(stream, 2) == std::vector<std::int16_t>{1, -1});
+    }
+    SECTION("uncompressed palette indices with zero runs") {
+        // Palette {-2, 3} folded to {5, 6}; indices 1, 0, 1 sent as one bit each; zero runs
+        // 2 (before the first weight), 0, 1, 0 coded with divisor 0 in plain unary.
+        BitWriter bits;
+        bits.put(0, 3);  // ZDIV 0: zero runs on
+        bits.put(2, 15); // SLICELEN: 3 weights
+        bits.put(7, 3);  // WDIV: uncompressed
+        bits.put(0, 1);
+        bits.put(1, 1);
+        bits.put(0, 5);     // DIROFS
+        bits.put(1, 5);     // PALSIZE: 2 entries
+        bits.put(1, 3);     // PALBITS 3
+        bits.put(5, 3);     // palette[0] = -2
+        bits.put(6, 3);     // palette[1] = +3
+        bits.put(0b0010011, 12); // ZUNARY: runs 2, 0, 1, 0; the 0s after end unused runs
+        bits.put(0b101, 3);      // weight indices, in the next chunk
+        const auto stream = bits.finish();
+        CHECK(decodeMlw(stream, 100) ==
+              std::vector<std::int16_t>{0, 0, 3, -2, 0, 3});
+    }
+    SECTION("a stream cut inside a field is an error, not a read past its end") {
+        BitWriter bits;
+        bits.put(6, 3);
+        bits.put(100, 15);
+        bits.put(1, 3);
+        bits.put(0, 1);
+        bits.put(1, 1);
+        auto stream = bits.finish();
+        stream.resize(3);
+        CHECK_THROWS_AS(decodeMlw(stream, 1000), RuntimeError);
+    }
+}
