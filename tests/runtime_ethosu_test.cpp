@@ -168,3 +168,43 @@ TEST_CASE("mlw weight streams decode by the format's rules") {
         CHECK_THROWS_AS(decodeMlw(stream, 1000), RuntimeError);
     }
 }
+
+namespace {
+
+const std::string kMv2Oracle = "tosa-reference-model-outputs/arm_mv2_ethosu55_tag1/";
+
+// The MobileNetV2 delegate run from its command stream on the oracle's input.
+Tensor runMv2Delegate(const Model& model) {
+    const auto input =
+        readNpyTensor(testing::oracle(kMv2Oracle + "inputs/quantized_decomposed_quantize_per_tensor_default.npy"));
+    ethosu::CommandStreamCall call;
+    call.inputs.push_back(&input);
+    auto outputs = ethosu::runCommandStream(model, graphIndex(model, "forward/EthosUBackend#0"),
+                                            call, nullptr, 0);
+    REQUIRE(outputs.size() == 1);
+    return outputs.front();
+}
+
+} // namespace
+
+TEST_CASE("MobileNetV2 on Ethos-U55-128 from its command stream against the TOSA reference model") {
+    const auto model = openFixture("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto output = runMv2Delegate(model);
+    const auto expected =
+        readNpyTensor(testing::oracle(kMv2Oracle + "outputs/aten_view_copy_default_2.npy"));
+    REQUIRE(output.elementCount() == expected.elementCount());
+    const auto got = output.elements<std::int8_t>();
+    const auto want = expected.elements<std::int8_t>();
+    std::size_t differ = 0;
+    int largest = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        const int delta = std::abs(got[i] - want[i]);
+        differ += delta != 0;
+        largest = std::max(largest, delta);
+    }
+    WARN("MobileNetV2 outputs differing from the TOSA reference model: " << differ << " of "
+                                                                         << got.size()
+                                                                         << ", largest by "
+                                                                         << largest);
+    CHECK(differ == 0);
+}
