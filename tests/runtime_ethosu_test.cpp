@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 
 using namespace pteron;
 using namespace pteron::runtime;
@@ -207,4 +208,86 @@ TEST_CASE("MobileNetV2 on Ethos-U55-128 from its command stream against the TOSA
                                                                          << ", largest by "
                                                                          << largest);
     CHECK(differ == 0);
+}
+
+namespace {
+
+std::int64_t intAttribute(const Node& node, const std::string& name) {
+    const auto* attribute = findAttribute(node.attributes, name);
+    REQUIRE(attribute);
+    return std::get<std::int64_t>(attribute->value);
+}
+
+// The bytes of [base, base + length) of `region` as the stream has them before `before`: read
+// from a constant, or from the constant a DMA copied there.
+std::vector<std::uint8_t> streamBytes(const Graph& graph, std::size_t before, std::int64_t region,
+                                      std::int64_t base, std::int64_t length) {
+    for (std::size_t n = before; n-- > 0;) {
+        const auto& node = graph.nodes[n];
+        if (node.op != "ethosu.DMA") continue;
+        const auto destination = intAttribute(node, "dma_destination_base");
+        if (intAttribute(node, "dma_destination_region") != region || base < destination ||
+            base + length > destination + intAttribute(node, "dma_destination_length"))
+            continue;
+        const auto* source = graph.value(node.inputs.at(0).value);
+        REQUIRE(source);
+        REQUIRE(source->kind == ValueKind::Constant);
+        const auto bytes = source->data.bytes();
+        const auto offset = static_cast<std::size_t>(base - destination);
+        REQUIRE(offset + static_cast<std::size_t>(length) <= bytes.size());
+        std::vector<std::uint8_t> out(static_cast<std::size_t>(length));
+        std::memcpy(out.data(), bytes.data() + offset, out.size());
+        return out;
+    }
+    FAIL("no DMA brings region " << region << " @" << base << " into place");
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("the first MobileNetV2 convolution's weight stream decodes to the TOSA weights") {
+    const auto model = openFixture("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto& stream = model.graphs[graphIndex(model, "forward/EthosUBackend#0")];
+    std::size_t first = 0;
+    while (first < stream.nodes.size() && stream.nodes[first].op != "ethosu.CONV")
+        ++first;
+    REQUIRE(first < stream.nodes.size());
+    const auto op = ethosu::readOperation(stream, stream.nodes[first]);
+    REQUIRE(op.weights);
+    REQUIRE(op.scales);
+    CHECK(op.kernelHeight == 3);
+    CHECK(op.ofm.depth == 32);
+    CHECK(op.ifm.depth == 3);
+    const auto bytes =
+        streamBytes(stream, first, op.weights->region, static_cast<std::int64_t>(op.weights->begin),
+                    static_cast<std::int64_t>(op.weights->length));
+    const auto ordering = ethosu::weightOrdering(op, {"ethos-u55", 128});
+    const auto values =
+        ethosu::decodeMlw(bytes, ethosu::orderedWeightCount(ordering, std::uint64_t{1} << 24));
+    const auto weights = ethosu::unorderWeights(values, ordering);
+
+    const auto tosa = openFixture("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto& main = tosa.graphs.front();
+    const auto conv = std::find_if(main.nodes.begin(), main.nodes.end(),
+                                   [](const Node& node) { return node.op == "tosa.CONV2D"; });
+    REQUIRE(conv != main.nodes.end());
+    const auto* constant = main.value(conv->inputs.at(1).value);
+    const auto* zeroPoint = main.value(conv->inputs.at(4).value);
+    REQUIRE(constant);
+    REQUIRE(zeroPoint);
+    REQUIRE(constant->shape == std::vector<std::int64_t>{32, 3, 3, 3});
+    const auto expected = constant->data.bytes();
+    const auto weightZero = static_cast<std::int8_t>(zeroPoint->data.bytes()[0]);
+    std::size_t nonZero = 0;
+    for (std::int64_t o = 0; o < 32; ++o)
+        for (std::int64_t y = 0; y < 3; ++y)
+            for (std::int64_t x = 0; x < 3; ++x)
+                for (std::int64_t i = 0; i < 3; ++i) {
+                    const auto index = static_cast<std::size_t>(((o * 3 + y) * 3 + x) * 3 + i);
+                    const int want = static_cast<std::int8_t>(expected[index]) - weightZero;
+                    INFO("weight [" << o << "][" << y << "][" << x << "][" << i << "]");
+                    REQUIRE(weights.at(o, y, x, i) == want);
+                    nonZero += want != 0;
+                }
+    CHECK(nonZero > 700); // a real comparison, not one of zeros
 }
