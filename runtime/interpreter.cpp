@@ -458,7 +458,9 @@ void Interpreter::runCommandStreamNode(const Model& model, const Graph& graph, c
         if (index >= 0 && static_cast<std::size_t>(index) < slots.size() &&
             slots[static_cast<std::size_t>(index)].tensor.defined())
             tensor = &slots[static_cast<std::size_t>(index)].tensor;
-        if (tensor || call.baseRegions) call.inputs.push_back(tensor);
+        if (!tensor && !call.baseRegions) continue;
+        call.inputs.push_back(tensor);
+        call.inputValues.push_back(graph.value(index));
     }
     for (const auto& operand : node.outputs)
         call.outputs.push_back(graph.value(operand.value));

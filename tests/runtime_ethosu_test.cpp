@@ -291,3 +291,42 @@ TEST_CASE("the first MobileNetV2 convolution's weight stream decodes to the TOSA
                 }
     CHECK(nonZero > 700); // a real comparison, not one of zeros
 }
+
+namespace {
+
+// Deterministic int8 values over the whole range (a linear congruential sequence).
+Tensor int8Input(Shape shape, std::uint32_t seed) {
+    Tensor tensor(DType::Int8, std::move(shape));
+    for (auto& value : tensor.mutableElements<std::int8_t>()) {
+        seed = seed * 1664525u + 1013904223u;
+        value = static_cast<std::int8_t>(seed >> 24);
+    }
+    return tensor;
+}
+
+std::vector<Tensor> runTflite(const Model& model, std::vector<Tensor> inputs) {
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter interpreter(model, kernels, {1, nullptr, {}});
+    REQUIRE(interpreter.check(0).empty());
+    return interpreter.run(0, std::move(inputs));
+}
+
+} // namespace
+
+TEST_CASE("KWS MicroNet-M compiled by Vela for Ethos-U55-128 matches its source TFLite model") {
+    const auto vela = openFixture("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite");
+    const auto source = openFixture("tflite/arm_mlek_kws_micronet_m_int8.tflite");
+    for (const std::uint32_t seed : {1u, 2u, 3u}) {
+        const auto input = int8Input({1, 49, 10, 1}, seed);
+        const auto npu = runTflite(vela, {input});
+        const auto cpu = runTflite(source, {input});
+        REQUIRE(npu.size() == 1);
+        REQUIRE(cpu.size() == 1);
+        const auto got = npu[0].elements<std::int8_t>();
+        const auto want = cpu[0].elements<std::int8_t>();
+        REQUIRE(got.size() == 12);
+        INFO("seed " << seed);
+        CHECK(std::vector<std::int8_t>(got.begin(), got.end()) ==
+              std::vector<std::int8_t>(want.begin(), want.end()));
+    }
+}

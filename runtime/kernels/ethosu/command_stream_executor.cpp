@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 namespace pteron::runtime::ethosu {
 namespace {
@@ -46,6 +47,9 @@ class Executor {
 
     // Sizes every region to what the stream and the bound tensors address.
     void reserve(unsigned region, std::uint64_t end) { memory_.reserve(region, end); }
+    void bind(unsigned region, unsigned storage, std::uint64_t offset) {
+        memory_.bind(region, storage, offset);
+    }
     void reserveOperations() {
         for (const auto& op : operations_) {
             if (op.isCompute()) {
@@ -210,26 +214,37 @@ std::vector<Tensor> runWithAllocations(Executor& executor, const CommandStreamCa
     return outputs;
 }
 
+std::optional<std::uint64_t> arenaOffset(const Value* value) {
+    if (!value) return std::nullopt;
+    const auto* attribute = findAttribute(value->attributes, "offline_arena_offset");
+    const auto* offset = attribute ? std::get_if<std::int64_t>(&attribute->value) : nullptr;
+    if (!offset || *offset < 0) return std::nullopt;
+    return static_cast<std::uint64_t>(*offset);
+}
+
+std::uint64_t valueBytes(const Value* value) {
+    if (!value || !value->hasShape || runtimeElementBytes(value->dtype) == 0) return 0;
+    return elementCountOf(value->shape) * runtimeElementBytes(value->dtype);
+}
+
 std::vector<Tensor> runWithBasePointers(Executor& executor, const CommandStreamCall& call) {
     const auto& graph = executor.graph();
     if (call.inputs.size() + call.outputs.size() > NpuMemory::kBasePointers)
         throw RuntimeError("graph " + graph.id + ": more than 8 base pointers are bound");
-    unsigned region = 0;
-    for (const auto* tensor : call.inputs) {
-        if (tensor) executor.place(region, 0, tensor->bytes());
-        ++region;
+    std::vector<const Value*> values = call.inputValues;
+    values.resize(call.inputs.size(), nullptr);
+    values.insert(values.end(), call.outputs.begin(), call.outputs.end());
+    for (unsigned region = 0; region < values.size(); ++region) {
+        if (const auto offset = arenaOffset(values[region]))
+            executor.bind(region, NpuMemory::kArena, *offset);
+        executor.reserve(region, valueBytes(values[region]));
     }
-    const auto firstOutput = region;
-    for (const auto* value : call.outputs) {
-        if (value && value->hasShape && runtimeElementBytes(value->dtype))
-            executor.reserve(region, elementCountOf(value->shape) *
-                                         runtimeElementBytes(value->dtype));
-        ++region;
-    }
+    for (unsigned region = 0; region < call.inputs.size(); ++region)
+        if (call.inputs[region]) executor.place(region, 0, call.inputs[region]->bytes());
     executor.reserveOperations();
-    // Constants were placed with their operand; the stream's own constant values repeat them.
     executor.run();
     std::vector<Tensor> outputs;
+    const auto firstOutput = static_cast<unsigned>(call.inputs.size());
     for (std::size_t i = 0; i < call.outputs.size(); ++i) {
         if (!call.outputs[i]) throw RuntimeError("graph " + graph.id + ": an output has no value");
         outputs.push_back(readTensor(executor, *call.outputs[i],

@@ -19,10 +19,14 @@ namespace pteron::runtime::ethosu {
 //  - the `ethos-u` operator of a Vela .tflite (`baseRegions`): base pointer k is the
 //    operator's input k + 1 (read-only data, scratch, fast scratch, feature maps), then its
 //    outputs; `inputs` are those operands and `outputs` describe the operator's outputs.
+//    Operands Vela planned into the TFLite Micro arena (value attribute offline_arena_offset)
+//    share one storage at their offsets, as they do on the device: the scratch region and the
+//    feature maps the command stream addresses through it.
 struct CommandStreamCall {
     bool baseRegions = false;
-    std::vector<const Tensor*> inputs;  // nullptr for an operand without a tensor
-    std::vector<const Value*> outputs;  // baseRegions: the operator's output values
+    std::vector<const Tensor*> inputs;      // nullptr for an operand without a tensor
+    std::vector<const Value*> inputValues;  // baseRegions: the operands' values
+    std::vector<const Value*> outputs;      // baseRegions: the operator's output values
 };
 
 // Runs graph `graphIndex` of `model`; every NPU operation's OFM goes to `observer` (may be
