@@ -302,7 +302,8 @@ void Interpreter::checkCommandStream(const Model& model, std::size_t graphIndex,
         const auto& node = graph.nodes[n];
         const auto reason = ethosu::unsupportedReason(graph, node);
         if (reason.empty()) continue;
-        missing.push_back({graph.id, n, node.name, node.op, reason, topNode});
+        missing.push_back(
+            {graph.id, n, node.name, node.op, "Ethos-U command stream: " + reason, topNode});
     }
 }
 
