@@ -330,3 +330,62 @@ TEST_CASE("KWS MicroNet-M compiled by Vela for Ethos-U55-128 matches its source 
               std::vector<std::int8_t>(want.begin(), want.end()));
     }
 }
+
+TEST_CASE("the Paddle hello-world sine model on Ethos-U55 approximates sin(x)") {
+    const auto model = openFixture("tflite/paddle_hello_world_int8_vela.tflite");
+    const auto& main = model.graphs.front();
+    const auto& in = *main.value(main.inputs.at(0));
+    const auto& out = *main.value(main.outputs.at(0));
+    REQUIRE(in.quantization.scales.size() == 1);
+    REQUIRE(out.quantization.scales.size() == 1);
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter interpreter(model, kernels, {1, nullptr, {}});
+    REQUIRE(interpreter.check(0).empty());
+    double worst = 0;
+    std::size_t points = 0;
+    for (int q = -128; q < 128; ++q) {
+        const double x = (q - in.quantization.zeroPoints.at(0)) * in.quantization.scales[0];
+        if (x < 0 || x > 2 * M_PI) continue;
+        Tensor input(DType::Int8, {1, 1});
+        input.mutableElements<std::int8_t>()[0] = static_cast<std::int8_t>(q);
+        const auto result = interpreter.run(0, {input});
+        const double y = (result[0].elements<std::int8_t>()[0] - out.quantization.zeroPoints.at(0)) *
+                         out.quantization.scales[0];
+        worst = std::max(worst, std::abs(y - std::sin(x)));
+        ++points;
+    }
+    WARN("largest distance from sin(x) over " << points << " inputs: " << worst);
+    CHECK(points > 50);
+    CHECK(worst < 0.15);
+}
+
+TEST_CASE("a command stream addressing memory outside its regions is a RuntimeError") {
+    auto model = openFixture("pte/cmsisexec_ethos_u_minimal_example.pte");
+    auto& stream = model.graphs[graphIndex(model, "forward/EthosUBackend#0")];
+    const auto kernels = KernelRegistry::withAllKernels();
+    Tensor x(DType::Float32, {1, 1, 1, 1}), y(DType::Float32, {1, 1, 1, 1});
+    SECTION("an OFM far past every region") {
+        for (auto& node : stream.nodes)
+            for (auto& attribute : node.attributes)
+                if (attribute.name == "ofm_tile_bases")
+                    attribute.value = std::vector<std::int64_t>{std::int64_t{1} << 39, 0, 0, 0};
+        Interpreter interpreter(model, kernels, {1, nullptr, {}});
+        CHECK_THROWS_AS(interpreter.run(0, {x, y}), RuntimeError);
+    }
+    SECTION("a DMA longer than its source region") {
+        for (auto& node : stream.nodes)
+            for (auto& attribute : node.attributes)
+                if (attribute.name == "dma_source_length") attribute.value = std::int64_t{1} << 30;
+        Interpreter interpreter(model, kernels, {1, nullptr, {}});
+        CHECK_THROWS_AS(interpreter.run(0, {x, y}), RuntimeError);
+    }
+    SECTION("a negative shape") {
+        for (auto& node : stream.nodes)
+            for (auto& attribute : node.attributes)
+                if (attribute.name == "ofm_shape")
+                    attribute.value = std::vector<std::int64_t>{1, -4, 1, 1};
+        Interpreter interpreter(model, kernels, {1, nullptr, {}});
+        CHECK(!interpreter.check(0).empty());
+        CHECK_THROWS_AS(interpreter.run(0, {x, y}), RuntimeError);
+    }
+}
