@@ -84,6 +84,7 @@ std::vector<std::int64_t> convolveAll(const NpuOperation& op, const DenseMap& if
                         ((ky * weights.width + kx) * weights.ifmDepth + i) * ofmDepth + o)] =
                         weights.at(o, ky, kx, i);
     const auto rounding = roundingOf(op);
+    const auto clamp = outputClamp(op);
     std::vector<Acc> accumulators(static_cast<std::size_t>(ofmDepth));
     std::vector<std::int64_t> out;
     out.reserve(static_cast<std::size_t>(op.ofm.height * op.ofm.width * ofmDepth));
@@ -96,7 +97,7 @@ std::vector<std::int64_t> convolveAll(const NpuOperation& op, const DenseMap& if
                     static_cast<std::int64_t>(accumulators[static_cast<std::size_t>(o)]) +
                     scale.bias;
                 const auto scaled = rescale(acc, scale.multiplier, scale.shift, rounding);
-                out.push_back(clampOutput(op, scaled + op.ofm.zeroPoint));
+                out.push_back(clamp(scaled + op.ofm.zeroPoint));
             }
         }
     return out;

@@ -23,7 +23,7 @@ Rounding roundingOf(const NpuOperation& op) {
     return Rounding::Tfl;
 }
 
-std::int64_t clampOutput(const NpuOperation& op, std::int64_t value) {
+OutputClamp outputClamp(const NpuOperation& op) {
     if (op.activation != "NONE")
         throw RuntimeError("activation " + op.activation + " is not supported yet");
     auto low = op.ofm.minValue();
@@ -33,8 +33,8 @@ std::int64_t clampOutput(const NpuOperation& op, std::int64_t value) {
         low = std::max(low, op.activationMin);
         high = std::min(high, op.activationMax);
     }
-    if (low > high) return low;
-    return std::clamp(value, low, high);
+    if (low > high) high = low;
+    return {low, high};
 }
 
 } // namespace pteron::runtime::ethosu

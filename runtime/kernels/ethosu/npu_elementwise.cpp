@@ -70,6 +70,17 @@ struct OperandScaling {
     }
 };
 
+enum class Mode : std::uint8_t { Add, Sub, Mul, Min, Max, Abs, Clz, Shl };
+
+Mode modeOf(const std::string& mode) {
+    static const std::pair<std::string_view, Mode> kModes[] = {
+        {"ADD", Mode::Add}, {"SUB", Mode::Sub}, {"MUL", Mode::Mul}, {"MIN", Mode::Min},
+        {"MAX", Mode::Max}, {"ABS", Mode::Abs}, {"CLZ", Mode::Clz}, {"SHL", Mode::Shl}};
+    for (const auto& [name, value] : kModes)
+        if (mode == name) return value;
+    throw RuntimeError("elementwise mode " + mode + " is not supported yet");
+}
+
 std::int64_t countLeadingZeros(std::int64_t value) {
     return std::countl_zero(static_cast<std::uint32_t>(value));
 }
@@ -86,6 +97,8 @@ void runElementwise(const NpuOperation& op, NpuMemory& memory) {
         second = loadSecond(op, memory);
     }
     const auto rounding = roundingOf(op);
+    const auto clamp = outputClamp(op);
+    const auto kind = modeOf(mode);
     OperandScaling scaling{op.operandToScale, op.opaMultiplier, op.opaShift, op.opbMultiplier,
                            op.ifm.elementBytes == 1 ? 19 : 14, rounding};
     const bool reversed = op.ifm2Broadcast & kReversed;
@@ -102,28 +115,35 @@ void runElementwise(const NpuOperation& op, NpuMemory& memory) {
                 std::int64_t b = isUnary ? 0 : second.at(y, x, c);
                 if (reversed) std::swap(a, b);
                 std::int64_t result = 0;
-                if (mode == "ADD" || mode == "SUB") {
+                switch (kind) {
+                case Mode::Add:
+                case Mode::Sub: {
                     const auto [sa, sb] = scaling.apply(a, b);
-                    result = outputScale(mode == "ADD" ? sa + sb : sa - sb);
-                } else if (mode == "MUL") {
-                    result = outputScale(a * b);
-                } else if (mode == "MIN") {
-                    result = outputScale(std::min(a, b));
-                } else if (mode == "MAX") {
-                    result = outputScale(std::max(a, b));
-                } else if (mode == "ABS") {
-                    result = outputScale(a < 0 ? -a : a);
-                } else if (mode == "CLZ") {
-                    result = countLeadingZeros(a);
-                } else if (mode == "SHL") {
-                    result = b >= 0 && b < 32 ? static_cast<std::int64_t>(
-                                                    static_cast<std::int32_t>(
-                                                        static_cast<std::uint32_t>(a) << b))
-                                              : 0;
-                } else {
-                    throw RuntimeError("elementwise mode " + mode + " is not supported yet");
+                    result = outputScale(kind == Mode::Add ? sa + sb : sa - sb);
+                    break;
                 }
-                out.push_back(clampOutput(op, result + op.ofm.zeroPoint));
+                case Mode::Mul:
+                    result = outputScale(a * b);
+                    break;
+                case Mode::Min:
+                    result = outputScale(std::min(a, b));
+                    break;
+                case Mode::Max:
+                    result = outputScale(std::max(a, b));
+                    break;
+                case Mode::Abs:
+                    result = outputScale(a < 0 ? -a : a);
+                    break;
+                case Mode::Clz:
+                    result = countLeadingZeros(a);
+                    break;
+                case Mode::Shl:
+                    result = b >= 0 && b < 32 ? static_cast<std::int64_t>(static_cast<std::int32_t>(
+                                                    static_cast<std::uint32_t>(a) << b))
+                                              : 0;
+                    break;
+                }
+                out.push_back(clamp(result + op.ofm.zeroPoint));
             }
     storeMap(memory, op.ofm, out);
 }

@@ -47,6 +47,15 @@ std::pair<std::uint64_t, std::uint64_t> span(const NpuFeatureMap& fm, std::int64
     return {begin, sized.end()};
 }
 
+// Byte offset of each channel from its pixel's first channel (the same for every pixel).
+std::vector<std::uint64_t> channelOffsets(const NpuFeatureMap& fm, std::int64_t depth) {
+    std::vector<std::uint64_t> offsets(static_cast<std::size_t>(depth));
+    const auto origin = fm.address(0, 0, 0);
+    for (std::int64_t c = 0; c < depth; ++c)
+        offsets[static_cast<std::size_t>(c)] = fm.address(0, 0, c) - origin;
+    return offsets;
+}
+
 } // namespace
 
 DenseMap loadMap(const NpuMemory& memory, const NpuFeatureMap& fm, std::int64_t height,
@@ -55,22 +64,28 @@ DenseMap loadMap(const NpuMemory& memory, const NpuFeatureMap& fm, std::int64_t 
     const auto [begin, end] = span(fm, height, width, depth);
     const auto bytes = memory.read(fm.region, begin, end - begin);
     map.values.resize(static_cast<std::size_t>(height * width * depth));
+    const auto offsets = channelOffsets(fm, depth);
     std::size_t next = 0;
     for (std::int64_t y = 0; y < height; ++y)
-        for (std::int64_t x = 0; x < width; ++x)
-            for (std::int64_t c = 0; c < depth; ++c)
-                map.values[next++] = loadElement(bytes.data() + (fm.address(y, x, c) - begin), fm);
+        for (std::int64_t x = 0; x < width; ++x) {
+            const auto* pixel = bytes.data() + (fm.address(y, x, 0) - begin);
+            for (const auto offset : offsets)
+                map.values[next++] = loadElement(pixel + offset, fm);
+        }
     return map;
 }
 
 void storeMap(NpuMemory& memory, const NpuFeatureMap& fm, const std::vector<std::int64_t>& values) {
     const auto [begin, end] = span(fm, fm.height, fm.width, fm.depth);
     const auto bytes = memory.write(fm.region, begin, end - begin);
+    const auto offsets = channelOffsets(fm, fm.depth);
     std::size_t next = 0;
     for (std::int64_t y = 0; y < fm.height; ++y)
-        for (std::int64_t x = 0; x < fm.width; ++x)
-            for (std::int64_t c = 0; c < fm.depth; ++c)
-                storeElement(bytes.data() + (fm.address(y, x, c) - begin), fm, values[next++]);
+        for (std::int64_t x = 0; x < fm.width; ++x) {
+            auto* pixel = bytes.data() + (fm.address(y, x, 0) - begin);
+            for (const auto offset : offsets)
+                storeElement(pixel + offset, fm, values[next++]);
+        }
 }
 
 } // namespace pteron::runtime::ethosu

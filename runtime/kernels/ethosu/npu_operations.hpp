@@ -27,6 +27,15 @@ void runDma(const NpuOperation& op, NpuMemory& memory);
 
 // Shared by the operations: the rounding mode named by the node, and the final clamp.
 Rounding roundingOf(const NpuOperation& op);
-std::int64_t clampOutput(const NpuOperation& op, std::int64_t value);
+
+// The OFM type's range narrowed by the activation clamp; RuntimeError for activations (lookup
+// tables) the executor lacks.
+struct OutputClamp {
+    std::int64_t low = 0, high = 0;
+    std::int64_t operator()(std::int64_t value) const {
+        return value < low ? low : value > high ? high : value;
+    }
+};
+OutputClamp outputClamp(const NpuOperation& op);
 
 } // namespace pteron::runtime::ethosu

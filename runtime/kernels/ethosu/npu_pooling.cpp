@@ -30,6 +30,7 @@ void runPooling(const NpuOperation& op, NpuMemory& memory) {
         throw RuntimeError("pooling mode " + op.mode + " is not supported yet");
     const auto ifm = loadMap(memory, op.ifm, op.ifmHeight(), op.ifmWidth(), op.ifm.depth);
     const auto rounding = roundingOf(op);
+    const auto clamp = outputClamp(op);
     const auto scale = [&](std::int64_t value) {
         return op.globalScale ? rescale(value, op.ofmMultiplier, op.ofmShift, rounding) : value;
     };
@@ -66,7 +67,7 @@ void runPooling(const NpuOperation& op, NpuMemory& memory) {
                     result = averageOf(total, count);
                 else
                     result = scale(total);
-                out.push_back(clampOutput(op, result + op.ofm.zeroPoint));
+                out.push_back(clamp(result + op.ofm.zeroPoint));
             }
         }
     storeMap(memory, op.ofm, out);
