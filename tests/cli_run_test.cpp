@@ -101,8 +101,9 @@ TEST_CASE("run --input reads a named .npy and --check lists what cannot run") {
     CHECK(runnable.code == 0);
     for (const auto& partition : nlohmann::json::parse(runnable.out)["partitions"])
         CHECK(partition["runnable"] == true);
-    const auto check = run({"--check", "--json",
-                            pteron::testing::fixture("tflite/arm_mlek_kws_micronet_m_vela_Z256.tflite")});
+    const auto check =
+        run({"--check", "--json",
+             pteron::testing::fixture("tflite/arm_mlek_kws_micronet_m_vela_Z256.tflite")});
     CHECK(check.code == kExitMissingKernels);
     const auto report = nlohmann::json::parse(check.out);
     bool sawEthosU = false;

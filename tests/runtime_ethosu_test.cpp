@@ -44,14 +44,17 @@ class BitWriter {
     void put(unsigned value, unsigned bits) {
         for (unsigned i = 0; i < bits; ++i, ++position_) {
             if (position_ / 8 >= bytes_.size()) bytes_.push_back(0);
-            bytes_[position_ / 8] |= static_cast<std::uint8_t>(((value >> i) & 1u) << (position_ % 8));
+            bytes_[position_ / 8] |=
+                static_cast<std::uint8_t>(((value >> i) & 1u) << (position_ % 8));
         }
     }
     // End of stream: ZDIV 7, then 1-bits to the byte boundary, then 0xFF to 16 bytes.
     std::vector<std::uint8_t> finish() {
         put(7, 3);
-        while (position_ % 8) put(1, 1);
-        while (bytes_.size() % 16) bytes_.push_back(0xFF);
+        while (position_ % 8)
+            put(1, 1);
+        while (bytes_.size() % 16)
+            bytes_.push_back(0xFF);
         return bytes_;
     }
 
@@ -122,14 +125,14 @@ TEST_CASE("mlw weight streams decode by the format's rules") {
         // Weights 1, -1, 0, 2 fold to 2, 3, 0, 4 (sign in bit 0); divisor 1 splits each into
         // quotient 1, 1, 0, 2 (unary, in slots of one or two) and remainder 0, 1, 0, 0.
         BitWriter bits;
-        bits.put(6, 3);  // ZDIV: zero runs off
-        bits.put(3, 15); // SLICELEN: 4 values
-        bits.put(1, 3);  // WDIV
-        bits.put(0, 1);  // WTRUNC
-        bits.put(1, 1);  // NEWPAL
-        bits.put(0, 5);  // DIROFS
-        bits.put(0, 5);  // PALSIZE: none
-        bits.put(0, 3);  // PALBITS 2
+        bits.put(6, 3);               // ZDIV: zero runs off
+        bits.put(3, 15);              // SLICELEN: 4 values
+        bits.put(1, 3);               // WDIV
+        bits.put(0, 1);               // WTRUNC
+        bits.put(1, 1);               // NEWPAL
+        bits.put(0, 5);               // DIROFS
+        bits.put(0, 5);               // PALSIZE: none
+        bits.put(0, 3);               // PALBITS 2
         bits.put(0b000000001011, 12); // WUNARY0: slots 0, 1 and 3 hold a 1
         bits.put(0b100, 3);           // WUNARY1: slot 3 adds 2 and runs into slot 4
         bits.put(0b0010, 4);          // the remainders, in the next chunk
@@ -146,16 +149,15 @@ TEST_CASE("mlw weight streams decode by the format's rules") {
         bits.put(7, 3);  // WDIV: uncompressed
         bits.put(0, 1);
         bits.put(1, 1);
-        bits.put(0, 5);     // DIROFS
-        bits.put(1, 5);     // PALSIZE: 2 entries
-        bits.put(1, 3);     // PALBITS 3
-        bits.put(5, 3);     // palette[0] = -2
-        bits.put(6, 3);     // palette[1] = +3
+        bits.put(0, 5);          // DIROFS
+        bits.put(1, 5);          // PALSIZE: 2 entries
+        bits.put(1, 3);          // PALBITS 3
+        bits.put(5, 3);          // palette[0] = -2
+        bits.put(6, 3);          // palette[1] = +3
         bits.put(0b0010011, 12); // ZUNARY: runs 2, 0, 1, 0; the 0s after end unused runs
         bits.put(0b101, 3);      // weight indices, in the next chunk
         const auto stream = bits.finish();
-        CHECK(decodeMlw(stream, 100) ==
-              std::vector<std::int16_t>{0, 0, 3, -2, 0, 3});
+        CHECK(decodeMlw(stream, 100) == std::vector<std::int16_t>{0, 0, 3, -2, 0, 3});
     }
     SECTION("a stream cut inside a field is an error, not a read past its end") {
         BitWriter bits;
@@ -176,8 +178,8 @@ const std::string kMv2Oracle = "tosa-reference-model-outputs/arm_mv2_ethosu55_ta
 
 // The MobileNetV2 delegate run from its command stream on the oracle's input.
 Tensor runMv2Delegate(const Model& model) {
-    const auto input =
-        readNpyTensor(testing::oracle(kMv2Oracle + "inputs/quantized_decomposed_quantize_per_tensor_default.npy"));
+    const auto input = readNpyTensor(testing::oracle(
+        kMv2Oracle + "inputs/quantized_decomposed_quantize_per_tensor_default.npy"));
     ethosu::CommandStreamCall call;
     call.inputs.push_back(&input);
     auto outputs = ethosu::runCommandStream(model, graphIndex(model, "forward/EthosUBackend#0"),
@@ -203,10 +205,8 @@ TEST_CASE("MobileNetV2 on Ethos-U55-128 from its command stream against the TOSA
         differ += delta != 0;
         largest = std::max(largest, delta);
     }
-    WARN("MobileNetV2 outputs differing from the TOSA reference model: " << differ << " of "
-                                                                         << got.size()
-                                                                         << ", largest by "
-                                                                         << largest);
+    WARN("MobileNetV2 outputs differing from the TOSA reference model: "
+         << differ << " of " << got.size() << ", largest by " << largest);
     CHECK(differ == 0);
 }
 
@@ -349,8 +349,9 @@ TEST_CASE("the Paddle hello-world sine model on Ethos-U55 approximates sin(x)") 
         Tensor input(DType::Int8, {1, 1});
         input.mutableElements<std::int8_t>()[0] = static_cast<std::int8_t>(q);
         const auto result = interpreter.run(0, {input});
-        const double y = (result[0].elements<std::int8_t>()[0] - out.quantization.zeroPoints.at(0)) *
-                         out.quantization.scales[0];
+        const double y =
+            (result[0].elements<std::int8_t>()[0] - out.quantization.zeroPoints.at(0)) *
+            out.quantization.scales[0];
         worst = std::max(worst, std::abs(y - std::sin(x)));
         ++points;
     }

@@ -355,8 +355,8 @@ void addFeatureMap(Attributes& out, const std::string& prefix, const FeatureMap&
     for (const auto base : fm.bases)
         bases.push_back(static_cast<std::int64_t>(base));
     out.push_back({prefix + "_tile_bases", bases});
-    out.push_back({prefix + "_tile_sizes", std::vector<std::int64_t>{fm.height0, fm.height1,
-                                                                     fm.width0}});
+    out.push_back(
+        {prefix + "_tile_sizes", std::vector<std::int64_t>{fm.height0, fm.height1, fm.width0}});
 }
 
 // What executing the operation needs beyond its shapes: the scaling registers and modes.

@@ -34,7 +34,7 @@ struct FeatureMap {
     std::string layout; // "NHWC" or "NHCWB16"
     std::int64_t zeroPoint = 0;
     unsigned precisionRegister = 0; // the raw PRECISION register
-    bool scalar = false; // IFM2 given as a scalar register instead of memory
+    bool scalar = false;            // IFM2 given as a scalar register instead of memory
     std::int64_t scalarValue = 0;
 
     MemoryRange range() const;
@@ -82,11 +82,11 @@ struct NpuOperation {
     EnumValue activation;
     std::int64_t activationMin = 0, activationMax = 0;
     Scaling scaling;
-    unsigned ifm2Broadcast = 0;                 // IFM2_BROADCAST: bits 0-2 H/W/C, 6 reversed
-    unsigned ifmUpscale = 0;                    // IFM_UPSCALE mode
-    unsigned accumulator = 0;                   // ACC_FORMAT
+    unsigned ifm2Broadcast = 0;                    // IFM2_BROADCAST: bits 0-2 H/W/C, 6 reversed
+    unsigned ifmUpscale = 0;                       // IFM_UPSCALE mode
+    unsigned accumulator = 0;                      // ACC_FORMAT
     std::array<std::int64_t, 3> ofmBlock{1, 1, 1}; // OFM block height, width, depth
-    unsigned weightFormat = 0;                  // U85 WEIGHT_FORMAT register
+    unsigned weightFormat = 0;                     // U85 WEIGHT_FORMAT register
     // DMA operations
     std::optional<MemoryRange> dmaSource;
     std::optional<MemoryRange> dmaDestination;

@@ -43,12 +43,11 @@ inline constexpr std::uint16_t IfmPadTop = 0x100, IfmPadLeft = 0x101, IfmPadRigh
                                IfmRegion = 0x10F, OfmWidthM1 = 0x111, OfmHeightM1 = 0x112,
                                OfmDepthM1 = 0x113, OfmPrecision = 0x114, OfmBlockWidthM1 = 0x115,
                                OfmBlockHeightM1 = 0x116, OfmBlockDepthM1 = 0x117,
-                               OfmZeroPoint = 0x118,
-                               OfmWidth0M1 = 0x11A, OfmHeight0M1 = 0x11B, OfmHeight1M1 = 0x11C,
-                               OfmRegion = 0x11F, KernelWidthM1 = 0x120, KernelHeightM1 = 0x121,
-                               KernelStride = 0x122, AccFormat = 0x124, Activation = 0x125,
-                               ActivationMin = 0x126, ActivationMax = 0x127, WeightRegion = 0x128,
-                               ScaleRegion = 0x129, ResizeXScaleNM1 = 0x12A,
+                               OfmZeroPoint = 0x118, OfmWidth0M1 = 0x11A, OfmHeight0M1 = 0x11B,
+                               OfmHeight1M1 = 0x11C, OfmRegion = 0x11F, KernelWidthM1 = 0x120,
+                               KernelHeightM1 = 0x121, KernelStride = 0x122, AccFormat = 0x124,
+                               Activation = 0x125, ActivationMin = 0x126, ActivationMax = 0x127,
+                               WeightRegion = 0x128, ScaleRegion = 0x129, ResizeXScaleNM1 = 0x12A,
                                ResizeYScaleNM1 = 0x12B, ResizeXOffset = 0x12C,
                                ResizeYOffset = 0x12D, WeightFormat = 0x12E, BlockDep = 0x12F,
                                DmaSrcRegion = 0x130, DmaDstRegion = 0x131, DmaSize0 = 0x132,
@@ -63,12 +62,13 @@ inline constexpr std::uint16_t IfmBase0 = 0x000, IfmStrideX = 0x004, IfmStrideY 
                                OfmStrideY = 0x015, OfmStrideC = 0x016, WeightBase = 0x020,
                                WeightLength = 0x021, ScaleBase = 0x022, ScaleLength = 0x023,
                                OfmScale = 0x024, OpaScale = 0x025, OpbScale = 0x026,
-                               OpScalar = 0x027, DmaSkip0 = 0x033, DmaSkip1 = 0x034, DmaSrc = 0x030, DmaDst = 0x031,
-                               DmaLength = 0x032, Ifm2Base0 = 0x080, Ifm2StrideX = 0x084,
-                               Ifm2StrideY = 0x085, Ifm2StrideC = 0x086, Weight1Base = 0x090,
-                               Weight1Length = 0x091, Scale1Base = 0x092, Scale1Length = 0x093,
-                               Weight2Base = 0x092, Weight2Length = 0x093, Weight3Base = 0x094,
-                               Weight3Length = 0x095, ResizeX = 0x096, ResizeY = 0x097;
+                               OpScalar = 0x027, DmaSkip0 = 0x033, DmaSkip1 = 0x034, DmaSrc = 0x030,
+                               DmaDst = 0x031, DmaLength = 0x032, Ifm2Base0 = 0x080,
+                               Ifm2StrideX = 0x084, Ifm2StrideY = 0x085, Ifm2StrideC = 0x086,
+                               Weight1Base = 0x090, Weight1Length = 0x091, Scale1Base = 0x092,
+                               Scale1Length = 0x093, Weight2Base = 0x092, Weight2Length = 0x093,
+                               Weight3Base = 0x094, Weight3Length = 0x095, ResizeX = 0x096,
+                               ResizeY = 0x097;
 }
 
 // Name of a command for the product's register family, or an empty view when unknown.

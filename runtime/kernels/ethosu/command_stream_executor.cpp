@@ -119,8 +119,8 @@ class Executor {
             // STOP, IRQ, waits and PMU masks order work the executor already runs in sequence.
         } catch (const RuntimeError& error) {
             const auto& node = graph_.nodes[n];
-            throw RuntimeError("graph " + graph_.id + " node " + std::to_string(n) + " " +
-                               node.op + " (" + node.name + "): " + error.what());
+            throw RuntimeError("graph " + graph_.id + " node " + std::to_string(n) + " " + node.op +
+                               " (" + node.name + "): " + error.what());
         }
     }
 

@@ -24,9 +24,9 @@ namespace pteron::runtime::ethosu {
 //    feature maps the command stream addresses through it.
 struct CommandStreamCall {
     bool baseRegions = false;
-    std::vector<const Tensor*> inputs;      // nullptr for an operand without a tensor
-    std::vector<const Value*> inputValues;  // baseRegions: the operands' values
-    std::vector<const Value*> outputs;      // baseRegions: the operator's output values
+    std::vector<const Tensor*> inputs;     // nullptr for an operand without a tensor
+    std::vector<const Value*> inputValues; // baseRegions: the operands' values
+    std::vector<const Value*> outputs;     // baseRegions: the operator's output values
 };
 
 // Runs graph `graphIndex` of `model`; every NPU operation's OFM goes to `observer` (may be

@@ -204,7 +204,8 @@ class MlwDecoder {
     }
 
     void emitZeros(std::size_t run) {
-        if (run > limit_ - std::min(limit_, out_.size())) run = limit_ - std::min(limit_, out_.size());
+        if (run > limit_ - std::min(limit_, out_.size()))
+            run = limit_ - std::min(limit_, out_.size());
         out_.insert(out_.end(), run, 0);
     }
 
@@ -214,11 +215,11 @@ class MlwDecoder {
         for (std::size_t i = 0; i < weights.count && out_.size() < limit_; ++i) {
             const unsigned index = weights.values[i];
             if (index >= 512)
-                throw RuntimeError("Ethos-U weight stream: weight index " +
-                                   std::to_string(index) + " is past 511");
-            const unsigned folded = index < palette_.size ? palette_.entries[index]
-                                                          : index - palette_.size +
-                                                                palette_.directOffset;
+                throw RuntimeError("Ethos-U weight stream: weight index " + std::to_string(index) +
+                                   " is past 511");
+            const unsigned folded = index < palette_.size
+                                        ? palette_.entries[index]
+                                        : index - palette_.size + palette_.directOffset;
             const auto magnitude = static_cast<std::int16_t>(folded >> 1);
             out_.push_back(folded & 1u ? static_cast<std::int16_t>(-magnitude) : magnitude);
             if (zeroRuns) emitZeros(zeros.values[i + (newPalette ? 1 : 0)]);

@@ -1,8 +1,8 @@
 // CONV (also fully connected) and DEPTHWISE: weights and scales decoded from their streams,
 // multiply-accumulate over the padded IFM window, per-channel requantisation.
+#include "runtime/kernels/ethosu/mlw_decoder.hpp"
 #include "runtime/kernels/ethosu/npu_feature_map_io.hpp"
 #include "runtime/kernels/ethosu/npu_operations.hpp"
-#include "runtime/kernels/ethosu/mlw_decoder.hpp"
 #include "runtime/kernels/ethosu/npu_weights.hpp"
 
 #include "runtime/runtime_error.hpp"
@@ -52,12 +52,10 @@ void convolve(const NpuOperation& op, const DenseMap& ifm, const ChannelWeights&
             const auto x = ox * op.strideX - op.padLeft + kx * op.dilationX;
             if (x < 0 || x >= ifm.width) continue;
             const auto* in = ifm.values.data() + (y * ifm.width + x) * ifm.depth;
-            const auto* w =
-                transposed.data() + ((ky * op.kernelWidth + kx) * ifmDepth) * ofmDepth;
+            const auto* w = transposed.data() + ((ky * op.kernelWidth + kx) * ifmDepth) * ofmDepth;
             if (depthwise) {
                 for (std::int64_t o = 0; o < ofmDepth; ++o)
-                    accumulators[static_cast<std::size_t>(o)] +=
-                        static_cast<Acc>(in[o]) * w[o];
+                    accumulators[static_cast<std::size_t>(o)] += static_cast<Acc>(in[o]) * w[o];
                 continue;
             }
             for (std::int64_t i = 0; i < ifmDepth; ++i, w += ofmDepth) {
@@ -135,7 +133,7 @@ void runConvolution(const NpuOperation& op, NpuMemory& memory, const NpuTarget& 
     const auto terms = op.kernelHeight * op.kernelWidth * weights.ifmDepth;
     const bool narrow = op.ifm.elementBytes == 1 && terms < (std::int64_t{1} << 15);
     const auto out = narrow ? convolveAll<std::int32_t>(op, ifm, weights, scales)
-                                              : convolveAll<std::int64_t>(op, ifm, weights, scales);
+                            : convolveAll<std::int64_t>(op, ifm, weights, scales);
     storeMap(memory, op.ofm, out);
 }
 

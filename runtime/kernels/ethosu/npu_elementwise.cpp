@@ -11,8 +11,7 @@
 namespace pteron::runtime::ethosu {
 namespace {
 
-constexpr unsigned kBroadcastHeight = 1, kBroadcastWidth = 2, kBroadcastDepth = 4,
-                   kReversed = 64;
+constexpr unsigned kBroadcastHeight = 1, kBroadcastWidth = 2, kBroadcastDepth = 4, kReversed = 64;
 
 bool unary(const std::string& mode) {
     return mode == "ABS" || mode == "CLZ" || mode == "LRELU" || mode == "NOT";
@@ -41,8 +40,9 @@ SecondOperand loadSecond(const NpuOperation& op, const NpuMemory& memory) {
     second.broadcastH = op.ifm2Broadcast & kBroadcastHeight;
     second.broadcastW = op.ifm2Broadcast & kBroadcastWidth;
     second.broadcastC = op.ifm2Broadcast & kBroadcastDepth;
-    second.map = loadMap(memory, op.ifm2, second.broadcastH ? 1 : op.ofm.height,
-                         second.broadcastW ? 1 : op.ofm.width, second.broadcastC ? 1 : op.ofm.depth);
+    second.map =
+        loadMap(memory, op.ifm2, second.broadcastH ? 1 : op.ofm.height,
+                second.broadcastW ? 1 : op.ofm.width, second.broadcastC ? 1 : op.ofm.depth);
     for (auto& value : second.map.values)
         value -= static_cast<std::int32_t>(op.ifm2.zeroPoint);
     return second;
@@ -99,8 +99,12 @@ void runElementwise(const NpuOperation& op, NpuMemory& memory) {
     const auto rounding = roundingOf(op);
     const auto clamp = outputClamp(op);
     const auto kind = modeOf(mode);
-    OperandScaling scaling{op.operandToScale, op.opaMultiplier, op.opaShift, op.opbMultiplier,
-                           op.ifm.elementBytes == 1 ? 19 : 14, rounding};
+    OperandScaling scaling{op.operandToScale,
+                           op.opaMultiplier,
+                           op.opaShift,
+                           op.opbMultiplier,
+                           op.ifm.elementBytes == 1 ? 19 : 14,
+                           rounding};
     const bool reversed = op.ifm2Broadcast & kReversed;
     const auto outputScale = [&](std::int64_t value) {
         return op.globalScale ? rescale(value, op.ofmMultiplier, op.ofmShift, rounding) : value;

@@ -55,9 +55,8 @@ std::uint64_t unsignedOf(std::int64_t value) {
 void readPrecision(NpuFeatureMap& fm, const std::string& name, const NodeAttributes& attributes,
                    std::string_view key) {
     static constexpr std::pair<std::string_view, std::pair<unsigned, bool>> kTypes[] = {
-        {"int8", {1, true}},   {"uint8", {1, false}},  {"int16", {2, true}},
-        {"uint16", {2, false}}, {"int32", {4, true}},  {"uint32", {4, false}},
-        {"int64", {8, true}},  {"uint64", {8, false}}};
+        {"int8", {1, true}},  {"uint8", {1, false}},  {"int16", {2, true}}, {"uint16", {2, false}},
+        {"int32", {4, true}}, {"uint32", {4, false}}, {"int64", {8, true}}, {"uint64", {8, false}}};
     for (const auto& [typeName, info] : kTypes) {
         if (name != typeName) continue;
         fm.elementBytes = info.first;
@@ -81,8 +80,8 @@ NpuFeatureMap readFeatureMap(const NodeAttributes& attributes, const std::string
     fm.height = shape[1];
     fm.width = shape[2];
     fm.depth = shape[3];
-    if (fm.height <= 0 || fm.width <= 0 || fm.depth <= 0 || fm.height > 65536 ||
-        fm.width > 65536 || fm.depth > 65536)
+    if (fm.height <= 0 || fm.width <= 0 || fm.depth <= 0 || fm.height > 65536 || fm.width > 65536 ||
+        fm.depth > 65536)
         attributes.fail(prefix + "_shape", "a shape of 1 to 65536 rows, columns and channels");
     readPrecision(fm, attributes.text(prefix + "_precision", "int8"), attributes,
                   prefix + "_precision");
@@ -154,10 +153,10 @@ std::uint64_t NpuFeatureMap::end() const {
     if (scalar) return 0;
     // Addresses grow with each coordinate, so each tile's last element is its highest byte.
     std::uint64_t last = address(height - 1, width - 1, depth - 1);
-    last = std::max(last, address(std::min(height, height0) - 1, std::min(width, width0) - 1,
-                                  depth - 1));
-    if (width > width0) last = std::max(last, address(std::min(height, height1) - 1, width - 1,
-                                                      depth - 1));
+    last = std::max(last,
+                    address(std::min(height, height0) - 1, std::min(width, width0) - 1, depth - 1));
+    if (width > width0)
+        last = std::max(last, address(std::min(height, height1) - 1, width - 1, depth - 1));
     if (height > height0)
         last = std::max(last, address(height - 1, std::min(width, width0) - 1, depth - 1));
     return last + elementBytes;
@@ -210,8 +209,8 @@ NpuOperation readOperation(const Graph& graph, const Node& node) {
         op.padLeft = padding[1];
         op.padBottom = padding[2];
         op.padRight = padding[3];
-        for (const auto v : {op.kernelHeight, op.kernelWidth, op.strideY, op.strideX,
-                             op.dilationY, op.dilationX})
+        for (const auto v :
+             {op.kernelHeight, op.kernelWidth, op.strideY, op.strideX, op.dilationY, op.dilationX})
             if (v < 1 || v > 65536) attributes.fail("kernel_size", "kernel figures of 1 to 65536");
         for (const auto v : padding)
             if (v < 0 || v > 65536) attributes.fail("padding", "padding of 0 to 65536");

@@ -64,8 +64,7 @@ template <typename Visit> void walkOrder(const WeightOrdering& o, Visit&& visit)
                                             const auto out = ofmBlock + ou + oz;
                                             const auto depth = o.depthwise ? 1 : o.ifmDepth;
                                             visit(out, subY + ky, subX + kx, i,
-                                                  i < depth && out < o.ofmDepth &&
-                                                      ky < subHeight);
+                                                  i < depth && out < o.ofmDepth && ky < subHeight);
                                         }
                             }
                 }
@@ -100,8 +99,8 @@ std::uint64_t countOrder(const WeightOrdering& o) {
         ifmValues = 1;
     } else {
         for (std::int64_t block = 0; block < o.ifmDepth; block += ifmBlockDepth) {
-            const auto size = o.partKernelFirst ? std::min(ifmBlockDepth, o.ifmDepth - block)
-                                                : ifmBlockDepth;
+            const auto size =
+                o.partKernelFirst ? std::min(ifmBlockDepth, o.ifmDepth - block) : ifmBlockDepth;
             ifmValues += static_cast<std::uint64_t>((size + o.ifmUBlockDepth - 1) /
                                                     o.ifmUBlockDepth * o.ifmUBlockDepth);
         }
@@ -133,18 +132,17 @@ ChannelWeights unorderWeights(std::span<const std::int16_t> stream,
                           0);
     std::size_t next = 0;
     bool shortStream = false;
-    walkOrder(ordering, [&](std::int64_t o, std::int64_t y, std::int64_t x, std::int64_t i,
-                            bool inside) {
-        if (next >= stream.size()) {
-            shortStream = true;
-            return;
-        }
-        const auto value = stream[next++];
-        if (!inside) return;
-        weights.values[static_cast<std::size_t>(((o * weights.height + y) * weights.width + x) *
-                                                    weights.ifmDepth +
-                                                i)] = value;
-    });
+    walkOrder(
+        ordering, [&](std::int64_t o, std::int64_t y, std::int64_t x, std::int64_t i, bool inside) {
+            if (next >= stream.size()) {
+                shortStream = true;
+                return;
+            }
+            const auto value = stream[next++];
+            if (!inside) return;
+            weights.values[static_cast<std::size_t>(
+                ((o * weights.height + y) * weights.width + x) * weights.ifmDepth + i)] = value;
+        });
     if (shortStream)
         throw RuntimeError("Ethos-U weight stream holds " + std::to_string(stream.size()) +
                            " values, fewer than its ordering needs");

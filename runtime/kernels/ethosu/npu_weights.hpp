@@ -35,8 +35,7 @@ std::uint64_t orderedWeightCount(const WeightOrdering& ordering, std::uint64_t l
 
 // Places the decoded stream values at their OHWI positions; RuntimeError when the stream holds
 // fewer values than the ordering needs.
-ChannelWeights unorderWeights(std::span<const std::int16_t> stream,
-                              const WeightOrdering& ordering);
+ChannelWeights unorderWeights(std::span<const std::int16_t> stream, const WeightOrdering& ordering);
 
 // One output channel's bias and requantisation as the scale stream holds them.
 struct ChannelScale {
