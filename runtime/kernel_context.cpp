@@ -157,6 +157,13 @@ void KernelContext::setOutput(std::size_t index, Tensor tensor) {
     target.tensor = std::move(tensor);
 }
 
+void KernelContext::replaceInput(std::size_t index, Tensor tensor) {
+    if (index >= node_.inputs.size()) fail("expected an operand " + std::to_string(index));
+    auto& target = slots_[static_cast<std::size_t>(valueIndex(node_.inputs[index]))];
+    if (tensor.quantization.empty()) tensor.quantization = inputValue(index).quantization;
+    target.tensor = std::move(tensor);
+}
+
 void KernelContext::setScalarOutput(std::size_t index, AttributeValue value) {
     if (!hasOutput(index)) return;
     slots_[static_cast<std::size_t>(valueIndex(node_.outputs[index]))].scalar = std::move(value);

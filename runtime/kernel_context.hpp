@@ -57,6 +57,10 @@ class KernelContext {
     bool hasOutput(std::size_t index) const;
     void setOutput(std::size_t index, Tensor tensor);
     void setScalarOutput(std::size_t index, AttributeValue value);
+    // For operators that mutate an operand in place (ExecuTorch `Tensor(a!)` arguments that are
+    // not outputs, such as batch norm's running statistics): the operand's value now holds
+    // `tensor`.
+    void replaceInput(std::size_t index, Tensor tensor);
 
     const AttributeValue* attribute(std::string_view name) const;
     std::int64_t intAttribute(std::string_view name) const;

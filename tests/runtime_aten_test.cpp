@@ -139,6 +139,14 @@ class OneNode {
         node_.outputs.push_back({index, "out"});
         return *this;
     }
+    // Makes tensor argument `position` a graph output too, to read what the kernel left in it
+    // (inputs the schema mutates in place).
+    OneNode& expose(std::size_t position) {
+        const auto name = "arg" + std::to_string(position);
+        for (const auto& operand : node_.inputs)
+            if (operand.name == name) graph_.outputs.push_back(operand.value);
+        return *this;
+    }
     std::vector<Tensor> run(unsigned threads = 2) {
         Model model;
         model.format = "executorch";
@@ -806,4 +814,253 @@ TEST_CASE("aten: impossible shapes and indices are RuntimeErrors", "[runtime][at
               .tensor(1, at::zeros({2}, at::kLong))
               .arg(2, std::string("floor")),
           at::ones({2}, at::kLong));
+}
+
+TEST_CASE("aten: batch norm in training mode uses batch statistics and updates running ones",
+          "[runtime][aten][torch]") {
+    at::manual_seed(11);
+    const std::vector<std::vector<std::int64_t>> shapes = {
+        {5, 3}, {4, 2, 7}, {2, 4, 5, 3}, {2, 3, 2, 3, 4}, {1, 2, 9}};
+    for (const auto& shape : shapes)
+        for (const auto type : {at::kFloat, at::kDouble}) {
+            INFO("shape " << at::IntArrayRef(shape) << " " << type);
+            const auto channels = shape[1];
+            const auto x = randomOf(shape, type);
+            const auto w = randomOf({channels}, type), b = randomOf({channels}, type);
+            const auto mean0 = randomOf({channels}, type);
+            const auto var0 = at::abs(randomOf({channels}, type)) + 0.5;
+            const double momentum = 0.3, eps = 1e-4;
+            for (const auto* op :
+                 {"aten::native_batch_norm.out", "aten::_native_batch_norm_legit.out"}) {
+                INFO(op);
+                auto runningMean = mean0.clone(), runningVar = var0.clone();
+                const auto [out, saveMean, saveInvstd] =
+                    at::native_batch_norm(x, w, b, runningMean, runningVar, true, momentum, eps);
+                auto node = OneNode(op)
+                                .tensor(0, x)
+                                .tensor(1, w)
+                                .tensor(2, b)
+                                .tensor(3, mean0)
+                                .tensor(4, var0)
+                                .arg(5, true)
+                                .arg(6, momentum)
+                                .arg(7, eps);
+                node.output(out).output(saveMean).output(saveInvstd).expose(3).expose(4);
+                const auto outputs = node.run();
+                REQUIRE(outputs.size() == 5);
+                expectMatches(outputs[0], out, 1e-4, 1e-5);
+                expectMatches(outputs[1], saveMean, 1e-5, 1e-6);
+                expectMatches(outputs[2], saveInvstd, 1e-4, 1e-5);
+                // libtorch updated its running statistics in place.
+                expectMatches(outputs[3], runningMean, 1e-5, 1e-6);
+                expectMatches(outputs[4], runningVar, 1e-5, 1e-6);
+            }
+            // Without running statistics: no_stats_out.
+            const auto [out, saveMean, saveInvstd] =
+                at::native_batch_norm(x, w, b, {}, {}, true, momentum, eps);
+            auto node = OneNode("aten::_native_batch_norm_legit.no_stats_out")
+                            .tensor(0, x)
+                            .tensor(1, w)
+                            .tensor(2, b)
+                            .arg(3, true)
+                            .arg(4, momentum)
+                            .arg(5, eps);
+            node.output(out).output(saveMean).output(saveInvstd);
+            const auto outputs = node.run();
+            expectMatches(outputs[0], out, 1e-4, 1e-5);
+            expectMatches(outputs[1], saveMean, 1e-5, 1e-6);
+            expectMatches(outputs[2], saveInvstd, 1e-4, 1e-5);
+        }
+    // Absent weight and bias.
+    const auto x = randomOf({3, 4, 5}, at::kFloat);
+    auto mean = at::zeros({4}), var = at::ones({4});
+    const auto [out, saveMean, saveInvstd] =
+        at::native_batch_norm(x, {}, {}, mean, var, true, 0.1, 1e-5);
+    auto node = OneNode("aten::native_batch_norm.out")
+                    .tensor(0, x)
+                    .none(1)
+                    .none(2)
+                    .tensor(3, at::zeros({4}))
+                    .tensor(4, at::ones({4}))
+                    .arg(5, true)
+                    .arg(6, 0.1)
+                    .arg(7, 1e-5);
+    node.output(out).output(saveMean).output(saveInvstd).expose(3).expose(4);
+    const auto outputs = node.run();
+    expectMatches(outputs[0], out, 1e-4, 1e-5);
+    expectMatches(outputs[3], mean, 1e-5, 1e-6);
+    expectMatches(outputs[4], var, 1e-5, 1e-6);
+}
+
+TEST_CASE("aten: 3-d convolution and pooling", "[runtime][aten][torch]") {
+    at::manual_seed(12);
+    using Ints = std::vector<std::int64_t>;
+    struct Conv {
+        Ints input, weight, stride, padding, dilation, outputPadding;
+        std::int64_t groups;
+        bool transposed, bias;
+    };
+    const std::vector<Conv> convs = {
+        {{1, 2, 5, 6, 7},
+         {3, 2, 3, 3, 3},
+         {1, 1, 1},
+         {0, 0, 0},
+         {1, 1, 1},
+         {0, 0, 0},
+         1,
+         false,
+         true},
+        {{2, 4, 6, 5, 7},
+         {6, 2, 3, 2, 3},
+         {2, 1, 2},
+         {1, 0, 1},
+         {1, 2, 1},
+         {0, 0, 0},
+         2,
+         false,
+         false},
+        {{1, 3, 4, 5, 3},
+         {3, 2, 2, 3, 2},
+         {2, 2, 1},
+         {1, 1, 0},
+         {1, 1, 2},
+         {1, 0, 0},
+         1,
+         true,
+         true},
+        {{2, 4, 3, 3, 4},
+         {4, 1, 3, 2, 2},
+         {1, 2, 2},
+         {0, 1, 1},
+         {2, 1, 1},
+         {0, 1, 1},
+         2,
+         true,
+         false},
+        {{0, 2, 3, 4, 4},
+         {3, 2, 1, 2, 2},
+         {1, 1, 1},
+         {0, 0, 0},
+         {1, 1, 1},
+         {0, 0, 0},
+         1,
+         false,
+         true},
+    };
+    for (const auto& c : convs)
+        for (const auto type : {at::kFloat, at::kDouble}) {
+            INFO("input " << at::IntArrayRef(c.input) << " transposed " << c.transposed);
+            const auto x = randomOf(c.input, type);
+            const auto w = randomOf(c.weight, type);
+            const auto outChannels = c.transposed ? c.weight[1] * c.groups : c.weight[0];
+            const auto bias =
+                c.bias ? c10::optional<at::Tensor>(randomOf({outChannels}, type)) : c10::nullopt;
+            const auto want = at::convolution(x, w, bias, c.stride, c.padding, c.dilation,
+                                              c.transposed, c.outputPadding, c.groups);
+            auto node = OneNode("aten::convolution.out").tensor(0, x).tensor(1, w);
+            if (bias)
+                node.tensor(2, *bias);
+            else
+                node.none(2);
+            node.arg(3, c.stride)
+                .arg(4, c.padding)
+                .arg(5, c.dilation)
+                .arg(6, c.transposed)
+                .arg(7, c.outputPadding)
+                .arg(8, c.groups);
+            check(node, want, 1e-4, 1e-4);
+        }
+    struct Pool {
+        Ints input, kernel, stride, padding, dilation;
+    };
+    const std::vector<Pool> pools = {
+        {{1, 2, 5, 6, 7}, {2, 2, 2}, {2, 2, 2}, {0, 0, 0}, {1, 1, 1}},
+        {{2, 3, 7, 5, 6}, {3, 2, 3}, {2, 1, 2}, {1, 1, 1}, {1, 2, 1}},
+        {{3, 6, 6, 5}, {3, 3, 3}, {1, 2, 2}, {1, 0, 1}, {2, 1, 1}},
+    };
+    for (const auto& p : pools)
+        for (const bool ceil : {false, true}) {
+            INFO("input " << at::IntArrayRef(p.input) << " ceil " << ceil);
+            const auto x = randomOf(p.input, at::kFloat);
+            const auto [values, indices] =
+                at::max_pool3d_with_indices(x, p.kernel, p.stride, p.padding, p.dilation, ceil);
+            auto node = OneNode("aten::max_pool3d_with_indices.out")
+                            .tensor(0, x)
+                            .arg(1, p.kernel)
+                            .arg(2, p.stride)
+                            .arg(3, p.padding)
+                            .arg(4, p.dilation)
+                            .arg(5, ceil);
+            node.output(values).output(indices);
+            const auto outputs = node.run();
+            expectMatches(outputs[0], values);
+            expectMatches(outputs[1], indices);
+            for (const bool includePad : {false, true}) {
+                check(OneNode("aten::avg_pool3d.out")
+                          .tensor(0, x)
+                          .arg(1, p.kernel)
+                          .arg(2, p.stride)
+                          .arg(3, p.padding)
+                          .arg(4, ceil)
+                          .arg(5, includePad)
+                          .none(6),
+                      at::avg_pool3d(x, p.kernel, p.stride, p.padding, ceil, includePad), 1e-5,
+                      1e-6);
+                check(OneNode("aten::avg_pool3d.out")
+                          .tensor(0, x)
+                          .arg(1, p.kernel)
+                          .arg(2, p.stride)
+                          .arg(3, p.padding)
+                          .arg(4, ceil)
+                          .arg(5, includePad)
+                          .arg(6, std::int64_t{5}),
+                      at::avg_pool3d(x, p.kernel, p.stride, p.padding, ceil, includePad, 5), 1e-5,
+                      1e-6);
+            }
+        }
+}
+
+TEST_CASE("aten: index_put writes or accumulates at integer and bool indices",
+          "[runtime][aten][torch]") {
+    at::manual_seed(13);
+    for (const auto type : {at::kFloat, at::kLong, at::kDouble, at::kInt}) {
+        INFO(type);
+        const auto x = randomOf({4, 5, 3}, type);
+        // Repeated positions: the last write wins, accumulation adds every value.
+        const auto rows = at::tensor(std::vector<std::int64_t>{0, 2, -1, 2}, at::kLong);
+        const auto columns = at::tensor(std::vector<std::int64_t>{1, 4, 0, 4}, at::kLong);
+        const std::vector<std::pair<std::vector<std::optional<at::Tensor>>, at::Tensor>> cases = {
+            {{rows}, randomOf({4, 5, 3}, type)},       // whole slices
+            {{rows}, randomOf({3}, type)},             // broadcast values
+            {{rows, columns}, randomOf({4, 3}, type)}, // two index tensors
+            {{rows, std::nullopt, at::tensor(std::vector<std::int64_t>{2, 0, 1, 0}, at::kLong)},
+             randomOf({4, 5}, type)},                       // split indices
+            {{x.select(2, 0) > 0}, randomOf({1, 3}, type)}, // bool mask
+            {{std::nullopt, at::tensor(std::vector<std::int64_t>{3, 3}, at::kLong)},
+             randomOf({1}, type)},
+            {{at::zeros({0}, at::kLong)}, randomOf({0, 5, 3}, type)}, // nothing selected
+        };
+        for (const auto& [indices, values] : cases)
+            for (const bool accumulate : {false, true}) {
+                INFO("accumulate " << accumulate << " values " << values.sizes());
+                c10::List<c10::optional<at::Tensor>> list;
+                for (const auto& index : indices)
+                    list.push_back(index ? c10::optional<at::Tensor>(*index) : c10::nullopt);
+                const auto want = at::index_put(x, list, values, accumulate);
+                check(OneNode("aten::index_put.out")
+                          .tensor(0, x)
+                          .tensors(1, indices)
+                          .tensor(2, values)
+                          .arg(3, accumulate),
+                      want, 1e-5, 1e-5);
+            }
+    }
+    // An index out of bounds is an error, not a write outside the tensor.
+    auto node = OneNode("aten::index_put.out")
+                    .tensor(0, at::zeros({3}))
+                    .tensors(1, {at::tensor(std::vector<std::int64_t>{3}, at::kLong)})
+                    .tensor(2, at::ones({1}))
+                    .arg(3, false);
+    node.output(at::zeros({3}));
+    CHECK_THROWS_AS(node.run(), RuntimeError);
 }

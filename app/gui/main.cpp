@@ -1,39 +1,47 @@
 // pteron-gui: opens edge-AI deployment artifacts in the desktop inspector.
+#include "app/gui/gui_command_line.hpp"
 #include "app/gui/main_window.hpp"
 #include "app/gui/screenshot.hpp"
+#include "app/version/build_version.hpp"
 
 #include <QApplication>
-#include <QCommandLineParser>
+
+namespace {
+
+void nameApplication() {
+    QCoreApplication::setOrganizationName("pteron");
+    QCoreApplication::setApplicationName("pteron-gui");
+    auto version = QString::fromUtf8(pteron::kVersion.data(), qsizetype(pteron::kVersion.size()));
+    if (!pteron::kGitRevision.empty())
+        version +=
+            " (git " +
+            QString::fromUtf8(pteron::kGitRevision.data(), qsizetype(pteron::kGitRevision.size())) +
+            ")";
+    QCoreApplication::setApplicationVersion(version);
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
+    // --help and --version answer without a display, as a command-line tool does.
+    if (pteron::asksForTextOnly(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        nameApplication();
+        pteron::GuiCommandLine line;
+        line.process(QCoreApplication::arguments());
+    }
     QApplication app(argc, argv);
-    QApplication::setOrganizationName("pteron");
-    QApplication::setApplicationName("pteron-gui");
-    QApplication::setApplicationVersion(PTERON_VERSION);
-
-    QCommandLineParser parser;
-    parser.setApplicationDescription("Inspect ExecuTorch, TOSA, VGF and Vela artifacts.");
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption screenshot("screenshot", "Render the window to PNG FILE and exit.",
-                                        "png");
-    const QCommandLineOption select("select", "Select NODE (index, name or operator).", "node");
-    const QCommandLineOption horizontal("horizontal", "With --screenshot: lay out left to right.");
-    const QCommandLineOption expand("expand", "With --screenshot: draw delegates in place.");
-    parser.addOption(screenshot);
-    parser.addOption(select);
-    parser.addOption(horizontal);
-    parser.addOption(expand);
-    parser.addPositionalArgument("files", "Model files to open.", "[FILE...]");
-    parser.process(app);
-    const auto files = parser.positionalArguments();
+    nameApplication();
+    pteron::GuiCommandLine line;
+    line.process(QCoreApplication::arguments());
+    const auto files = line.files();
 
     pteron::MainWindow window;
-    if (parser.isSet(screenshot)) {
-        if (files.size() != 1) parser.showHelp(2);
+    if (line.isSet("screenshot")) {
+        if (files.size() != 1) line.fail("--screenshot takes exactly one FILE");
         return pteron::runScreenshot(window,
-                                     {parser.value(screenshot), parser.value(select), files.front(),
-                                      parser.isSet(horizontal), parser.isSet(expand)});
+                                     {line.value("screenshot"), line.value("select"), files.front(),
+                                      line.isSet("horizontal"), line.isSet("expand")});
     }
     window.show();
     for (const auto& file : files)

@@ -173,6 +173,26 @@ void setResult(KernelContext& ctx, std::size_t index, Tensor result) {
     ctx.setOutput(index, std::move(result));
 }
 
+void updateArgument(KernelContext& ctx, std::size_t position, Tensor result) {
+    const auto operand = operandNamed(ctx, position);
+    if (!operand || !ctx.hasInput(*operand))
+        ctx.fail("argument " + std::to_string(position) + " must be a tensor");
+    const auto& current = ctx.input(*operand);
+    if (current.elementCount() != result.elementCount())
+        ctx.fail("computes " + result.typeText() + " for argument " + std::to_string(position) +
+                 ", which holds " + current.typeText());
+    try {
+        if (current.dtype() != result.dtype()) result = castTensor(result, current.dtype());
+        result = result.reshaped(current.shape());
+        if (!isContiguousOrder(current.dimOrder) && current.dimOrder.size() == result.rank())
+            result = toDimOrder(result, current.dimOrder);
+    } catch (const RuntimeError& error) {
+        if (std::string(error.what()).starts_with("graph ")) throw;
+        ctx.fail(error.what());
+    }
+    ctx.replaceInput(*operand, std::move(result));
+}
+
 std::size_t normalizeDim(const KernelContext& ctx, std::int64_t dim, std::size_t rank) {
     const auto extent = static_cast<std::int64_t>(rank == 0 ? 1 : rank);
     const auto wrapped = dim < 0 ? dim + extent : dim;

@@ -33,6 +33,9 @@ DType outputType(const KernelContext& ctx, std::size_t index, DType fallback);
 // Stores a logically laid-out result: cast to the out Value's dtype, checked against its
 // planned size, and laid out in its dim order.
 void setResult(KernelContext& ctx, std::size_t index, Tensor result);
+// Writes a logically laid-out `result` back into tensor argument `position` (a mutated input),
+// cast to that tensor's type and laid out in its dim order; its element count must not change.
+void updateArgument(KernelContext& ctx, std::size_t position, Tensor result);
 // A dimension argument wrapped into [0, rank) (a 0-d tensor has one dimension for this).
 std::size_t normalizeDim(const KernelContext& ctx, std::int64_t dim, std::size_t rank);
 // An optional ScalarType argument as a DType, `fallback` when absent.

@@ -1,7 +1,8 @@
 // convolution.out: 1-d and 2-d convolutions, grouped, strided, padded, dilated and transposed,
-// accumulating in the compute type.
+// accumulating in the compute type; 3-d ones go to convolution3d.
 #include "runtime/kernels/aten/aten_family.hpp"
 #include "runtime/kernels/aten/elementwise.hpp"
+#include "runtime/kernels/aten/volume.hpp"
 
 namespace pteron::runtime::aten {
 
@@ -30,11 +31,12 @@ std::pair<std::int64_t, std::int64_t> pairArgument(const KernelContext& ctx, std
 
 // (input, weight, bias?, stride, padding, dilation, transposed, output_padding, groups)
 void convolution(KernelContext& ctx) {
+    if (tensorArgument(ctx, 0).rank() == 5) return convolution3d(ctx);
     auto input = contiguousInput(ctx, 0);
     auto weight = contiguousInput(ctx, 1);
     const auto bias = optionalInput(ctx, 2);
     if (input.rank() != 3 && input.rank() != 4)
-        ctx.fail("supports 1-d and 2-d convolutions, given input " + input.typeText());
+        ctx.fail("supports 1-d, 2-d and 3-d convolutions, given input " + input.typeText());
     if (weight.rank() != input.rank())
         ctx.fail("weight " + weight.typeText() + " does not fit " + input.typeText());
     const auto spatial = input.rank() - 2;

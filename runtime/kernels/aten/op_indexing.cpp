@@ -1,5 +1,5 @@
-// Indexing: index.Tensor (advanced indexing), index_select, gather, scatter, embedding, where
-// and masked_fill. Every index is checked against the dimension it addresses.
+// Indexing: index.Tensor (advanced indexing), index_put, index_select, gather, scatter, embedding,
+// where and masked_fill. Every index is checked against the dimension it addresses.
 #include "runtime/kernels/aten/aten_family.hpp"
 #include "runtime/kernels/aten/dim_order.hpp"
 #include "runtime/kernels/aten/elementwise.hpp"
@@ -230,11 +230,19 @@ void maskedFill(KernelContext& ctx) {
     setResult(ctx, 0, std::move(result));
 }
 
-// index.Tensor_out(self, indices: Tensor?[]): advanced indexing with integer or bool index
-// tensors (bool masks select their true positions); None entries keep a whole dimension.
-void advancedIndex(KernelContext& ctx) {
-    const auto input = contiguousInput(ctx, 0);
-    const auto list = tensorListArgument(ctx, 1);
+// Where advanced indexing reads: the indexed result's shape and, for each of its elements, the
+// flat (contiguous) position in the input.
+struct IndexPlan {
+    Shape shape;
+    std::vector<std::int64_t> sources;
+    bool identity = false; // no index tensor at all: the input itself
+};
+
+// Integer or bool index tensors (bool masks select their true positions); None entries keep a
+// whole dimension. Index dims go where the first indexed dim is when the indexed dims are
+// adjacent, in front otherwise.
+IndexPlan indexPlan(const KernelContext& ctx, const Tensor& input, std::size_t listPosition) {
+    const auto list = tensorListArgument(ctx, listPosition);
     // Expand bool masks into one integer index tensor per masked dimension.
     std::vector<std::optional<std::vector<std::int64_t>>> perDim;
     std::vector<Shape> shapes;
@@ -280,9 +288,11 @@ void advancedIndex(KernelContext& ctx) {
             indexShape = advanced.empty() ? shapes[d] : broadcastShapes(indexShape, shapes[d]);
             advanced.push_back(d);
         }
+    IndexPlan plan;
     if (advanced.empty()) {
-        setResult(ctx, 0, input);
-        return;
+        plan.identity = true;
+        plan.shape = input.shape();
+        return plan;
     }
     const bool adjacent = advanced.back() - advanced.front() + 1 == advanced.size();
     // Output dims: [before…, index dims, after…] when adjacent, else [index dims, rest…].
@@ -294,15 +304,13 @@ void advancedIndex(KernelContext& ctx) {
                        std::count_if(sliceDims.begin(), sliceDims.end(),
                                      [&](std::size_t d) { return d < advanced.front(); }))
                  : 0;
-    Shape shape;
+    Shape& shape = plan.shape;
     for (std::size_t i = 0; i < sliceDims.size(); ++i) {
         if (i == insertAt) shape.insert(shape.end(), indexShape.begin(), indexShape.end());
         shape.push_back(input.dim(sliceDims[i]));
     }
     if (insertAt == sliceDims.size())
         shape.insert(shape.end(), indexShape.begin(), indexShape.end());
-    Tensor result(input.dtype(), shape);
-    const auto elementBytes = runtimeElementBytes(input.dtype());
     const auto inStrides = contiguousStrides(input.shape());
     const auto outStrides = contiguousStrides(shape);
     const auto indexCount = elementCountOf(indexShape);
@@ -319,12 +327,12 @@ void advancedIndex(KernelContext& ctx) {
                                                  input.dim(advanced[k]), advanced[k]);
                             });
     }
-    const auto* in = input.bytes().data();
-    auto* out = result.mutableBytes().data();
     const auto indexRank = indexShape.size();
-    for (std::uint64_t e = 0; e < result.elementCount(); ++e) {
+    const auto count = elementCountOf(shape);
+    plan.sources.resize(static_cast<std::size_t>(count));
+    std::vector<std::int64_t> coordinate(shape.size());
+    for (std::uint64_t e = 0; e < count; ++e) {
         auto rest = static_cast<std::int64_t>(e);
-        std::vector<std::int64_t> coordinate(shape.size());
         for (std::size_t d = 0; d < shape.size(); ++d) {
             coordinate[d] = rest / outStrides[d];
             rest %= outStrides[d];
@@ -343,8 +351,60 @@ void advancedIndex(KernelContext& ctx) {
             const auto position = i < insertAt ? i : i + indexRank;
             source += coordinate[position] * inStrides[sliceDims[i]];
         }
-        copyElement(out, e, in, static_cast<std::uint64_t>(source), elementBytes);
+        plan.sources[static_cast<std::size_t>(e)] = source;
     }
+    return plan;
+}
+
+// index.Tensor_out(self, indices: Tensor?[]).
+void advancedIndex(KernelContext& ctx) {
+    const auto input = contiguousInput(ctx, 0);
+    const auto plan = indexPlan(ctx, input, 1);
+    if (plan.identity) {
+        setResult(ctx, 0, input);
+        return;
+    }
+    Tensor result(input.dtype(), plan.shape);
+    const auto elementBytes = runtimeElementBytes(input.dtype());
+    const auto* in = input.bytes().data();
+    auto* out = result.mutableBytes().data();
+    for (std::size_t e = 0; e < plan.sources.size(); ++e)
+        copyElement(out, e, in, static_cast<std::uint64_t>(plan.sources[e]), elementBytes);
+    setResult(ctx, 0, std::move(result));
+}
+
+// index_put.out(self, indices: Tensor?[], values, accumulate): a copy of self whose indexed
+// positions take values (broadcast to the indexed shape), or add them when accumulating; with
+// repeated positions the last write wins, or every value adds in index order.
+void indexPut(KernelContext& ctx) {
+    const auto input = contiguousInput(ctx, 0);
+    const auto values = contiguousInput(ctx, 2);
+    const bool accumulate = hasArgument(ctx, 3) && boolArgument(ctx, 3);
+    const auto plan = indexPlan(ctx, input, 1);
+    const Shape& shape = plan.shape;
+    if (values.rank() > shape.size())
+        ctx.fail("values " + values.typeText() + " do not broadcast to the indexed shape " +
+                 shapeText(shape));
+    for (std::size_t d = 0; d < values.rank(); ++d) {
+        const auto own = values.dim(values.rank() - 1 - d);
+        if (own != 1 && own != shape[shape.size() - 1 - d])
+            ctx.fail("values " + values.typeText() + " do not broadcast to the indexed shape " +
+                     shapeText(shape));
+    }
+    const auto count = static_cast<std::int64_t>(elementCountOf(shape));
+    const Shape valueShape = values.shape();
+    const std::array<const Shape*, 1> operands{&valueShape};
+    auto result = visitComputeType(computeTypeOf(input.dtype()), [&]<typename T>() {
+        auto target = elementsAs<T>(input);
+        const auto source = elementsAs<T>(values);
+        forEachBroadcast<1>(shape, operands, 0, count, [&](std::int64_t e, const auto& at) {
+            const auto position = plan.identity ? e : plan.sources[static_cast<std::size_t>(e)];
+            auto& slot = target[static_cast<std::size_t>(position)];
+            const T value = source[static_cast<std::size_t>(at[0])];
+            slot = accumulate ? static_cast<T>(slot + value) : value;
+        });
+        return tensorFrom<T>(input.dtype(), input.shape(), target);
+    });
     setResult(ctx, 0, std::move(result));
 }
 
@@ -360,6 +420,7 @@ void addIndexingKernels(KernelRegistry& registry) {
     registry.add("aten::where.self_out", where);
     registry.add("aten::masked_fill.Scalar_out", maskedFill);
     registry.add("aten::index.Tensor_out", advancedIndex);
+    registry.add("aten::index_put.out", indexPut);
 }
 
 } // namespace pteron::runtime::aten

@@ -1,9 +1,11 @@
-// Normalisations: batch norm in inference (running statistics), layer norm and group norm,
-// computed in fp32 (fp64 for fp64) with the biased variance.
+// Normalisations: batch norm in inference (running statistics) and training (batch statistics,
+// running statistics updated in place), layer norm and group norm, computed in fp32 (batch
+// statistics in fp64) with the biased variance.
 #include "runtime/kernels/aten/aten_family.hpp"
 #include "runtime/kernels/aten/elementwise.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace pteron::runtime::aten {
 
@@ -47,6 +49,79 @@ void batchNormInference(KernelContext& ctx, std::size_t epsPosition) {
     // ExecuTorch leaves the saved statistics empty in inference.
     for (std::size_t o = 1; o < 3 && o < ctx.outputCount(); ++o)
         if (ctx.hasOutput(o)) ctx.setOutput(o, Tensor(outputType(ctx, o, DType::Float32), {0}));
+}
+
+// Training mode: per-channel mean and biased variance over every dimension but 1 normalise the
+// input; save_mean and save_invstd are those statistics. Given running statistics (positions
+// 3 and 4 when `running`) become (1 - momentum) x running + momentum x batch, the variance
+// unbiased by n / (n - 1), as libtorch updates them.
+void batchNormTraining(KernelContext& ctx, bool running, std::size_t momentumPosition,
+                       std::size_t epsPosition) {
+    const auto input = contiguousInput(ctx, 0);
+    if (input.rank() < 2)
+        ctx.fail("batch norm needs a channel dimension, given " + input.typeText());
+    const auto batch = input.dim(0), channels = input.dim(1);
+    std::int64_t inner = 1;
+    for (std::size_t d = 2; d < input.rank(); ++d)
+        inner *= input.dim(d);
+    const auto count = batch * inner;
+    if (count == 0 && channels > 0)
+        ctx.fail("training batch norm needs at least one value per channel");
+    const auto weight = optionalFloats(ctx, 1, channels, 1.0f);
+    const auto bias = optionalFloats(ctx, 2, channels, 0.0f);
+    const auto momentum = doubleArgument(ctx, momentumPosition);
+    const auto eps = doubleArgument(ctx, epsPosition);
+    const auto x = elementsAs<double>(input);
+    std::vector<double> y(x.size());
+    std::vector<double> means(static_cast<std::size_t>(channels)), invstds(means.size()),
+        variances(means.size());
+    for (std::int64_t c = 0; c < channels; ++c) {
+        const auto k = static_cast<std::size_t>(c);
+        double sum = 0;
+        for (std::int64_t n = 0; n < batch; ++n)
+            for (std::int64_t i = 0; i < inner; ++i)
+                sum += x[static_cast<std::size_t>((n * channels + c) * inner + i)];
+        const double mean = sum / static_cast<double>(count);
+        double squares = 0;
+        for (std::int64_t n = 0; n < batch; ++n)
+            for (std::int64_t i = 0; i < inner; ++i) {
+                const double d = x[static_cast<std::size_t>((n * channels + c) * inner + i)] - mean;
+                squares += d * d;
+            }
+        variances[k] = squares / static_cast<double>(count);
+        means[k] = mean;
+        invstds[k] = 1.0 / std::sqrt(variances[k] + eps);
+        const double scale = invstds[k] * weight[k];
+        for (std::int64_t n = 0; n < batch; ++n)
+            for (std::int64_t i = 0; i < inner; ++i) {
+                const auto at = static_cast<std::size_t>((n * channels + c) * inner + i);
+                y[at] = (x[at] - mean) * scale + bias[k];
+            }
+    }
+    setResult(ctx, 0, tensorFrom<double>(outputType(ctx, 0, input.dtype()), input.shape(), y));
+    // Statistics keep fp32 for reduced-precision inputs, as libtorch's accumulate type.
+    const auto statistics = input.dtype() == DType::Float64 ? DType::Float64 : DType::Float32;
+    if (ctx.outputCount() > 1)
+        setResult(ctx, 1, tensorFrom<double>(outputType(ctx, 1, statistics), {channels}, means));
+    if (ctx.outputCount() > 2)
+        setResult(ctx, 2, tensorFrom<double>(outputType(ctx, 2, statistics), {channels}, invstds));
+    if (!running) return;
+    const auto update = [&](std::size_t position, const std::vector<double>& batchValues,
+                            double correction) {
+        const auto current = optionalInput(ctx, position);
+        if (!current) return;
+        if (static_cast<std::int64_t>(current->elementCount()) != channels)
+            ctx.fail("running statistic " + current->typeText() + " needs " +
+                     std::to_string(channels) + " entries");
+        auto values = elementsAs<double>(*current);
+        for (std::size_t k = 0; k < values.size(); ++k)
+            values[k] = (1 - momentum) * values[k] + momentum * batchValues[k] * correction;
+        updateArgument(ctx, position, tensorFrom<double>(DType::Float64, current->shape(), values));
+    };
+    update(3, means, 1.0);
+    update(4, variances,
+           count > 1 ? static_cast<double>(count) / static_cast<double>(count - 1)
+                     : std::numeric_limits<double>::infinity());
 }
 
 // native_layer_norm.out(input, normalized_shape, weight?, bias?, eps) -> (out, mean, rstd)
@@ -147,8 +222,19 @@ void addNormalizationKernels(KernelRegistry& registry) {
     // native_batch_norm.out(input, weight, bias, running_mean, running_var, training, momentum,
     // eps)
     registry.add("aten::native_batch_norm.out", [](KernelContext& ctx) {
-        if (boolArgument(ctx, 5)) ctx.fail("batch norm in training mode is not supported");
+        if (boolArgument(ctx, 5)) return batchNormTraining(ctx, true, 6, 7);
         batchNormInference(ctx, 7);
+    });
+    // _native_batch_norm_legit.out(input, weight?, bias?, running_mean!, running_var!, training,
+    // momentum, eps) and .no_stats_out(input, weight?, bias?, training, momentum, eps)
+    registry.add("aten::_native_batch_norm_legit.out", [](KernelContext& ctx) {
+        if (boolArgument(ctx, 5)) return batchNormTraining(ctx, true, 6, 7);
+        batchNormInference(ctx, 7);
+    });
+    registry.add("aten::_native_batch_norm_legit.no_stats_out", [](KernelContext& ctx) {
+        if (!boolArgument(ctx, 3))
+            ctx.fail("batch norm without running statistics needs training mode");
+        batchNormTraining(ctx, false, 4, 5);
     });
     registry.add("aten::native_layer_norm.out", layerNorm);
     registry.add("aten::native_group_norm.out", groupNorm);

@@ -1,6 +1,7 @@
-// cortex_m::quantized_conv2d and quantized_depthwise_conv2d: int8 NHWC convolutions with
-// per-channel requantisation, as arm_convolve_wrapper_s8 / arm_depthwise_conv_wrapper_s8
-// compute them (padding positions contribute nothing; acc = bias + Σ (x + input_offset) * w).
+// cortex_m::quantized_conv2d, quantized_depthwise_conv2d and quantized_transpose_conv2d: int8
+// NHWC convolutions with per-channel requantisation, as arm_convolve_wrapper_s8,
+// arm_depthwise_conv_wrapper_s8 and arm_transpose_conv_s8 compute them (padding positions
+// contribute nothing; acc = bias + Σ (x + input_offset) * w).
 #include "runtime/kernels/aten/element_types.hpp"
 #include "runtime/kernels/aten/kernel_io.hpp"
 #include "runtime/kernels/cortex_m/cmsis_requantize.hpp"
@@ -186,11 +187,82 @@ void depthwiseConvolution(KernelContext& ctx) {
     setNhwcOutput(ctx, 0, out, in.n, outChannels, oh, ow);
 }
 
+// (input, weight [OC,KH,KW,IC], bias?, stride, padding, output_padding, dilation, input_offset,
+//  output_offset, multipliers, shifts, activation_min, activation_max, scratch, output_scratch)
+// Input pixel (iy, ix) adds into output (iy * stride + ky - pad, ix * stride + kx - pad); the
+// output size is PyTorch's, output_padding only extending it. arm_transpose_conv_s8 has no
+// dilation, so only 1 is accepted.
+void transposeConvolution(KernelContext& ctx) {
+    const auto in = nhwcInput(ctx, 0);
+    const auto& weightTensor = aten::tensorArgument(ctx, 1);
+    if (weightTensor.rank() != 4 || weightTensor.dim(3) != in.c)
+        ctx.fail("expects [OC,KH,KW,IC] weights for " + std::to_string(in.c) +
+                 " input channels, given " + weightTensor.typeText());
+    const auto outChannels = weightTensor.dim(0), kh = weightTensor.dim(1),
+               kw = weightTensor.dim(2);
+    const auto stride = aten::intListArgument(ctx, 3);
+    const auto padding = aten::intListArgument(ctx, 4);
+    const auto outputPadding = aten::intListArgument(ctx, 5);
+    const auto dilation = aten::intListArgument(ctx, 6);
+    if (stride.size() != 2 || padding.size() != 2 || outputPadding.size() != 2 ||
+        dilation.size() != 2)
+        ctx.fail("stride, padding, output_padding and dilation must each have 2 entries");
+    if (stride[0] <= 0 || stride[1] <= 0 || padding[0] < 0 || padding[1] < 0 ||
+        outputPadding[0] < 0 || outputPadding[1] < 0)
+        ctx.fail("stride must be positive, padding and output_padding non-negative");
+    if (dilation[0] != 1 || dilation[1] != 1)
+        ctx.fail("transposed convolution supports dilation 1 only (as arm_transpose_conv_s8)");
+    const auto q = requantization(ctx, outChannels, 7, 9, 11);
+    const auto oh = (in.h - 1) * stride[0] - 2 * padding[0] + kh + outputPadding[0];
+    const auto ow = (in.w - 1) * stride[1] - 2 * padding[1] + kw + outputPadding[1];
+    if (oh <= 0 || ow <= 0 || oh > (1 << 20) || ow > (1 << 20))
+        ctx.fail("the output would have " + std::to_string(oh) + " x " + std::to_string(ow) +
+                 " pixels");
+    const auto* x = in.data();
+    const auto* w = int8Data(ctx, weightTensor);
+    const auto plane = oh * ow * outChannels;
+    std::vector<std::int8_t> out(static_cast<std::size_t>(in.n * plane));
+    ctx.pool().parallelFor(in.n, [&](std::int64_t begin, std::int64_t end) {
+        std::vector<std::int64_t> acc(static_cast<std::size_t>(plane));
+        for (auto b = begin; b < end; ++b) {
+            for (std::int64_t k = 0; k < plane; ++k)
+                acc[static_cast<std::size_t>(k)] =
+                    q.bias[static_cast<std::size_t>(k % outChannels)];
+            for (std::int64_t iy = 0; iy < in.h; ++iy)
+                for (std::int64_t ix = 0; ix < in.w; ++ix) {
+                    const auto* pixel = x + ((b * in.h + iy) * in.w + ix) * in.c;
+                    for (std::int64_t ky = 0; ky < kh; ++ky) {
+                        const auto oy = iy * stride[0] + ky - padding[0];
+                        if (oy < 0 || oy >= oh) continue;
+                        for (std::int64_t kx = 0; kx < kw; ++kx) {
+                            const auto ox = ix * stride[1] + kx - padding[1];
+                            if (ox < 0 || ox >= ow) continue;
+                            auto* target = acc.data() + (oy * ow + ox) * outChannels;
+                            for (std::int64_t oc = 0; oc < outChannels; ++oc) {
+                                const auto* filter = w + ((oc * kh + ky) * kw + kx) * in.c;
+                                std::int64_t sum = 0;
+                                for (std::int64_t ic = 0; ic < in.c; ++ic)
+                                    sum += (static_cast<std::int64_t>(pixel[ic]) + q.inputOffset) *
+                                           filter[ic];
+                                target[oc] += sum;
+                            }
+                        }
+                    }
+                }
+            for (std::int64_t k = 0; k < plane; ++k)
+                out[static_cast<std::size_t>(b * plane + k)] =
+                    finish(q, k % outChannels, acc[static_cast<std::size_t>(k)]);
+        }
+    });
+    setNhwcOutput(ctx, 0, out, in.n, outChannels, oh, ow);
+}
+
 } // namespace
 
 void addCortexMConvolutionKernels(KernelRegistry& registry) {
     registry.add("cortex_m::quantized_conv2d.out", convolution);
     registry.add("cortex_m::quantized_depthwise_conv2d.out", depthwiseConvolution);
+    registry.add("cortex_m::quantized_transpose_conv2d.out", transposeConvolution);
 }
 
 } // namespace pteron::runtime::cortex_m

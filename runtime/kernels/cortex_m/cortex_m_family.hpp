@@ -15,6 +15,7 @@ void addCortexMLinearKernels(KernelRegistry& registry);
 void addCortexMPoolingKernels(KernelRegistry& registry);
 void addCortexMLayoutKernels(KernelRegistry& registry);
 void addCortexMElementwiseKernels(KernelRegistry& registry);
+void addCortexMSoftmaxKernels(KernelRegistry& registry);
 
 // A 4-d int8 activation with its bytes in NHWC order (CMSIS-NN's layout).
 struct NhwcTensor {

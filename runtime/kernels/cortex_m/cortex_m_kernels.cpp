@@ -12,6 +12,7 @@ void addCortexMKernels(KernelRegistry& registry) {
     cortex_m::addCortexMPoolingKernels(registry);
     cortex_m::addCortexMLayoutKernels(registry);
     cortex_m::addCortexMElementwiseKernels(registry);
+    cortex_m::addCortexMSoftmaxKernels(registry);
 }
 
 } // namespace pteron::runtime

@@ -1,6 +1,7 @@
 // cortex_m::quantized_linear: int8 fully connected layer (arm_fully_connected_s8 and its
 // per-channel variant): out = requantize(bias + Σ (x + input_offset) * (w + filter_offset))
-// + output_offset, clamped.
+// + output_offset, clamped; cortex_m::quantized_batch_matmul (arm_batch_matmul_s8): the same
+// per batch with a transposed right-hand side and no bias.
 #include "runtime/kernels/aten/element_types.hpp"
 #include "runtime/kernels/aten/kernel_io.hpp"
 #include "runtime/kernels/cortex_m/cmsis_requantize.hpp"
@@ -66,10 +67,57 @@ void linear(KernelContext& ctx) {
     aten::setResult(ctx, 0, aten::tensorFrom<std::int8_t>(DType::Int8, shape, out));
 }
 
+// (lhs [B, M, K], lhs_offset, rhs_transposed [B, N, K], rhs_offset, output_offset,
+//  output_multiplier, output_shift, scratch): out[b, m, n] = requantize(Σ_k (lhs + lhs_offset)
+//  x (rhs + rhs_offset)) + output_offset, clamped to int8.
+void batchMatmul(KernelContext& ctx) {
+    const auto lhs = aten::contiguousInput(ctx, 0);
+    const auto rhs = aten::contiguousInput(ctx, 2);
+    if (lhs.dtype() != DType::Int8 || rhs.dtype() != DType::Int8 || lhs.rank() != 3 ||
+        rhs.rank() != 3 || lhs.dim(0) != rhs.dim(0) || lhs.dim(2) != rhs.dim(2))
+        ctx.fail("expects int8 lhs [B, M, K] and transposed rhs [B, N, K], given " +
+                 lhs.typeText() + " and " + rhs.typeText());
+    const auto batches = lhs.dim(0), rows = lhs.dim(1), inner = lhs.dim(2), columns = rhs.dim(1);
+    const auto lhsOffset = aten::intArgument(ctx, 1);
+    const auto rhsOffset = aten::intArgument(ctx, 3);
+    const auto outputOffset = aten::intArgument(ctx, 4);
+    const auto multiplier = aten::intArgument(ctx, 5);
+    const auto shift = aten::intArgument(ctx, 6);
+    if (std::abs(lhsOffset) > 255 || std::abs(rhsOffset) > 255 || std::abs(outputOffset) > 255)
+        ctx.fail("offsets must lie in [-255, 255]");
+    if (!validShift(shift) || multiplier < INT32_MIN || multiplier > INT32_MAX)
+        ctx.fail("requantisation parameters out of range");
+    const auto* a = reinterpret_cast<const std::int8_t*>(lhs.bytes().data());
+    const auto* b = reinterpret_cast<const std::int8_t*>(rhs.bytes().data());
+    std::vector<std::int8_t> out(static_cast<std::size_t>(batches * rows * columns));
+    ctx.pool().parallelFor(batches * rows, [&](std::int64_t begin, std::int64_t end) {
+        for (auto row = begin; row < end; ++row) {
+            const auto batch = row / rows;
+            const auto* left = a + row * inner;
+            for (std::int64_t n = 0; n < columns; ++n) {
+                const auto* right = b + (batch * columns + n) * inner;
+                std::int64_t acc = 0;
+                for (std::int64_t k = 0; k < inner; ++k)
+                    acc += (left[k] + lhsOffset) * (right[k] + rhsOffset);
+                auto value = static_cast<std::int32_t>(
+                    static_cast<std::uint32_t>(static_cast<std::uint64_t>(acc)));
+                value = armNnRequantize(value, static_cast<std::int32_t>(multiplier),
+                                        static_cast<std::int32_t>(shift));
+                value = static_cast<std::int32_t>(static_cast<std::uint32_t>(value) +
+                                                  static_cast<std::uint32_t>(outputOffset));
+                out[static_cast<std::size_t>(row * columns + n)] = clampToInt8(value, -128, 127);
+            }
+        }
+    });
+    aten::setResult(ctx, 0,
+                    aten::tensorFrom<std::int8_t>(DType::Int8, {batches, rows, columns}, out));
+}
+
 } // namespace
 
 void addCortexMLinearKernels(KernelRegistry& registry) {
     registry.add("cortex_m::quantized_linear.out", linear);
+    registry.add("cortex_m::quantized_batch_matmul.out", batchMatmul);
 }
 
 } // namespace pteron::runtime::cortex_m

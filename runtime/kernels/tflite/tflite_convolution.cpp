@@ -1,6 +1,8 @@
 // CONV_2D and DEPTHWISE_CONV_2D: NHWC input, OHWI / 1HWC filters; int8 per-channel (TFLM
-// ConvPerChannel / DepthwiseConvPerChannel) and fp32.
+// ConvPerChannel / DepthwiseConvPerChannel), int16 activations with int8 filters (the 16x8
+// kernels), uint8 per-tensor with filter offsets (TFLite's legacy reference) and fp32.
 #include "runtime/kernels/tflite/tflite_family.hpp"
+#include "runtime/kernels/tflite/tflite_integer_tensor.hpp"
 #include "runtime/kernels/tflite/tflite_requantize.hpp"
 #include "runtime/kernels/tflite/tflite_window.hpp"
 
@@ -145,6 +147,71 @@ void convInt8(KernelContext& ctx, const ConvShape& s, bool depthwise) {
     ctx.setOutput(0, std::move(out));
 }
 
+// int16 x int8 (no offsets; int64 accumulator and rescale for depthwise or an int64 bias, the
+// int32 ones otherwise) and uint8 x uint8 (input and filter offsets, int32 bias).
+void convWide(KernelContext& ctx, const ConvShape& s, bool depthwise) {
+    const auto type = ctx.input(0).dtype();
+    const bool int16 = type == DType::Int16;
+    const auto filterType = ctx.input(1).dtype();
+    if (filterType != (int16 ? DType::Int8 : DType::UInt8))
+        ctx.fail(std::string(int16 ? "int16 input needs an int8 filter"
+                                   : "uint8 input needs a uint8 filter") +
+                 ", given " + ctx.input(1).typeText());
+    if (ctx.outputValue(0).dtype != type) ctx.fail("the output type must match the input");
+    const auto inQ = inputQuantization(ctx, 0);
+    if (int16 && (inQ.zeroPoint != 0 || outputQuantization(ctx, 0).zeroPoint != 0))
+        ctx.fail("int16 activations need zero points 0");
+    const std::int32_t inputOffset = int16 ? 0 : -inQ.zeroPoint;
+    const std::int32_t filterOffset = int16 ? 0 : -inputQuantization(ctx, 1).zeroPoint;
+    // 16x8 depthwise always accumulates in int64; 16x8 CONV_2D only with an int64 bias.
+    std::vector<std::int64_t> bias;
+    bool int64Accumulator = int16 && depthwise;
+    if (ctx.hasInput(2)) {
+        bias = widenedBias(ctx, ctx.input(2));
+        const bool wideBias = ctx.input(2).dtype() == DType::Int64;
+        if (wideBias && !int16) ctx.fail("uint8 convolutions need an int32 bias");
+        int64Accumulator = int64Accumulator || wideBias;
+    }
+    const auto input = widened(ctx, ctx.input(0));
+    const auto filter = widened(ctx, ctx.input(1));
+    const auto requantize =
+        channelRequantization(ctx, 0, 1, static_cast<std::size_t>(s.outC), typeLimits(ctx, type));
+    std::vector<std::int32_t> result(static_cast<std::size_t>(s.batches * s.window.height.output *
+                                                              s.window.width.output * s.outC));
+    const std::int64_t groupOut = depthwise ? 0 : s.outC / (s.inC / s.filterC);
+    const std::int64_t multiplier = depthwise ? s.outC / s.inC : 0;
+    forEachOutput(
+        ctx, s, [&](std::int64_t batch, std::int64_t oy, std::int64_t ox, std::int64_t at) {
+            for (std::int64_t oc = 0; oc < s.outC; ++oc) {
+                std::int64_t acc = 0;
+                if (depthwise) {
+                    const std::int64_t ic = oc / multiplier;
+                    forEachTap(s, batch, oy, ox, s.outC, [&](const Tap& tap) {
+                        acc += std::int64_t{input[static_cast<std::size_t>(tap.inputOffset + ic)] +
+                                            inputOffset} *
+                               (filter[static_cast<std::size_t>(tap.filterOffset + oc)] +
+                                filterOffset);
+                    });
+                } else {
+                    const std::int64_t firstChannel = (oc / groupOut) * s.filterC;
+                    const std::int64_t weights = oc * s.kH * s.kW * s.filterC;
+                    forEachTap(s, batch, oy, ox, s.filterC, [&](const Tap& tap) {
+                        const auto* in = input.data() + tap.inputOffset + firstChannel;
+                        const auto* w = filter.data() + weights + tap.filterOffset;
+                        for (std::int64_t ic = 0; ic < s.filterC; ++ic)
+                            acc += std::int64_t{in[ic] + inputOffset} * (w[ic] + filterOffset);
+                    });
+                }
+                if (!bias.empty()) acc += bias[static_cast<std::size_t>(oc)];
+                result[static_cast<std::size_t>(at + oc)] =
+                    requantize.applyWide(acc, static_cast<std::size_t>(oc), int64Accumulator);
+            }
+        });
+    ctx.setOutput(0, narrowed(ctx, type,
+                              {s.batches, s.window.height.output, s.window.width.output, s.outC},
+                              result));
+}
+
 void convFloat(KernelContext& ctx, const ConvShape& s, bool depthwise) {
     const auto* input = dataOf<float>(ctx, 0, DType::Float32);
     const auto* filter = dataOf<float>(ctx, 1, DType::Float32);
@@ -185,10 +252,14 @@ void convolution(KernelContext& ctx, bool depthwise) {
     switch (ctx.input(0).dtype()) {
     case DType::Int8:
         return convInt8(ctx, shape, depthwise);
+    case DType::Int16:
+    case DType::UInt8:
+        return convWide(ctx, shape, depthwise);
     case DType::Float32:
         return convFloat(ctx, shape, depthwise);
     default:
-        ctx.fail("input type " + ctx.input(0).typeText() + " is not supported (int8, fp32)");
+        ctx.fail("input type " + ctx.input(0).typeText() +
+                 " is not supported (int8, int16, uint8, fp32)");
     }
 }
 

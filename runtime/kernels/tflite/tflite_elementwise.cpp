@@ -1,8 +1,9 @@
-// Broadcasting binary operators ADD, SUB, MUL (int8 per TFLM add/sub/mul with their left
-// shift and rescales, int32, fp32), DIV, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE.
+// Broadcasting binary operators ADD, SUB, MUL (int8, uint8 and int16 per TFLM add/sub/mul with
+// their left shift and rescales, int32, fp32), DIV, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE.
 #include "runtime/kernels/tflite/tflite_broadcast.hpp"
 #include "runtime/kernels/tflite/tflite_family.hpp"
 #include "runtime/kernels/tflite/tflite_fixed_point.hpp"
+#include "runtime/kernels/tflite/tflite_integer_tensor.hpp"
 #include "runtime/kernels/tflite/tflite_quantization.hpp"
 
 #include <cmath>
@@ -93,40 +94,54 @@ void binaryInt32(KernelContext& ctx, BinaryOp op) {
                          }));
 }
 
+// Both operands of a quantised binary operator widened to int32, combined by compute(x, y)
+// (raw stored values) and narrowed to the output type.
+template <typename Compute>
+Tensor broadcastQuantized(const KernelContext& ctx, DType type, Compute&& compute) {
+    const auto plan = broadcastShapes(ctx, ctx.input(0).shape(), ctx.input(1).shape());
+    const auto x = widened(ctx, ctx.input(0));
+    const auto y = widened(ctx, ctx.input(1));
+    std::vector<std::int32_t> result(static_cast<std::size_t>(elementCountOf(plan.output)));
+    forEachBroadcast(plan, [&](std::int64_t i, std::int64_t ia, std::int64_t ib) {
+        result[static_cast<std::size_t>(i)] =
+            compute(x[static_cast<std::size_t>(ia)], y[static_cast<std::size_t>(ib)]);
+    });
+    return narrowed(ctx, type, plan.output, result);
+}
+
 // ADD/SUB: both inputs are brought to a common scale (twice the larger input scale) with 20
-// bits of headroom, summed, then rescaled to the output.
-void addSubInt8(KernelContext& ctx, bool subtract) {
+// bits of headroom (15 for int16), summed, then rescaled to the output.
+void addSubQuantized(KernelContext& ctx, DType type, bool subtract) {
     const auto in1 = inputQuantization(ctx, 0);
     const auto in2 = inputQuantization(ctx, 1);
     const auto out = outputQuantization(ctx, 0);
     if (in1.scale <= 0 || in2.scale <= 0 || out.scale <= 0) ctx.fail("scales must be positive");
-    constexpr int kLeftShift = 20;
+    const int leftShift = type == DType::Int16 ? 15 : 20;
     const double twiceMax = 2 * static_cast<double>(std::max(in1.scale, in2.scale));
     const auto m1 = quantizeMultiplier(static_cast<double>(in1.scale) / twiceMax);
     const auto m2 = quantizeMultiplier(static_cast<double>(in2.scale) / twiceMax);
     const auto mOut =
-        quantizeMultiplier(twiceMax / ((1 << kLeftShift) * static_cast<double>(out.scale)));
+        quantizeMultiplier(twiceMax / ((1 << leftShift) * static_cast<double>(out.scale)));
     if (m1.shift > 0 || m2.shift > 0 || mOut.shift > 0)
         ctx.fail("input scales are too different for the integer ADD/SUB");
-    const auto range = quantizedActivationRange(ctx, out, -128, 127);
+    const auto limits = typeLimits(ctx, type);
+    const auto range = quantizedActivationRange(ctx, out, limits.min, limits.max);
     ctx.setOutput(
-        0,
-        broadcastInto<std::int8_t, std::int8_t>(
-            ctx, DType::Int8, [&](std::int8_t x, std::int8_t y) {
-                const std::int32_t a = wrapToInt32((std::int64_t{x} - in1.zeroPoint) << kLeftShift);
-                const std::int32_t b = wrapToInt32((std::int64_t{y} - in2.zeroPoint) << kLeftShift);
-                const std::int32_t sa = multiplyByQuantizedMultiplier(a, m1.multiplier, m1.shift);
-                const std::int32_t sb = multiplyByQuantizedMultiplier(b, m2.multiplier, m2.shift);
-                const std::int32_t raw = subtract ? wrappingSub(sa, sb) : wrappingAdd(sa, sb);
-                const std::int64_t scaled =
-                    std::int64_t{multiplyByQuantizedMultiplier(raw, mOut.multiplier, mOut.shift)} +
-                    out.zeroPoint;
-                return static_cast<std::int8_t>(
-                    std::clamp<std::int64_t>(scaled, range.min, range.max));
-            }));
+        0, broadcastQuantized(ctx, type, [&](std::int32_t x, std::int32_t y) {
+            const std::int32_t a = wrapToInt32((std::int64_t{x} - in1.zeroPoint) << leftShift);
+            const std::int32_t b = wrapToInt32((std::int64_t{y} - in2.zeroPoint) << leftShift);
+            const std::int32_t sa = multiplyByQuantizedMultiplier(a, m1.multiplier, m1.shift);
+            const std::int32_t sb = multiplyByQuantizedMultiplier(b, m2.multiplier, m2.shift);
+            const std::int32_t raw = subtract ? wrappingSub(sa, sb) : wrappingAdd(sa, sb);
+            const std::int64_t scaled =
+                std::int64_t{multiplyByQuantizedMultiplier(raw, mOut.multiplier, mOut.shift)} +
+                out.zeroPoint;
+            return static_cast<std::int32_t>(
+                std::clamp<std::int64_t>(scaled, range.min, range.max));
+        }));
 }
 
-void mulInt8(KernelContext& ctx) {
+void mulQuantized(KernelContext& ctx, DType type) {
     const auto in1 = inputQuantization(ctx, 0);
     const auto in2 = inputQuantization(ctx, 1);
     const auto out = outputQuantization(ctx, 0);
@@ -134,26 +149,26 @@ void mulInt8(KernelContext& ctx) {
     const auto m =
         quantizeMultiplier(static_cast<double>(in1.scale) * static_cast<double>(in2.scale) /
                            static_cast<double>(out.scale));
-    const auto range = quantizedActivationRange(ctx, out, -128, 127);
+    const auto limits = typeLimits(ctx, type);
+    const auto range = quantizedActivationRange(ctx, out, limits.min, limits.max);
     ctx.setOutput(
-        0, broadcastInto<std::int8_t, std::int8_t>(
-               ctx, DType::Int8, [&](std::int8_t x, std::int8_t y) {
-                   const std::int32_t product = wrapToInt32((std::int64_t{x} - in1.zeroPoint) *
-                                                            (std::int64_t{y} - in2.zeroPoint));
-                   const std::int64_t scaled =
-                       std::int64_t{multiplyByQuantizedMultiplier(product, m.multiplier, m.shift)} +
-                       out.zeroPoint;
-                   return static_cast<std::int8_t>(
-                       std::clamp<std::int64_t>(scaled, range.min, range.max));
-               }));
+        0, broadcastQuantized(ctx, type, [&](std::int32_t x, std::int32_t y) {
+            const std::int32_t product =
+                wrapToInt32((std::int64_t{x} - in1.zeroPoint) * (std::int64_t{y} - in2.zeroPoint));
+            const std::int64_t scaled =
+                std::int64_t{multiplyByQuantizedMultiplier(product, m.multiplier, m.shift)} +
+                out.zeroPoint;
+            return static_cast<std::int32_t>(
+                std::clamp<std::int64_t>(scaled, range.min, range.max));
+        }));
 }
 
-// MAXIMUM/MINIMUM on int8 compare raw values (both inputs share the output quantisation).
-void minMaxInt8(KernelContext& ctx, bool maximum) {
-    ctx.setOutput(0, broadcastInto<std::int8_t, std::int8_t>(
-                         ctx, DType::Int8, [&](std::int8_t x, std::int8_t y) {
-                             return maximum ? std::max(x, y) : std::min(x, y);
-                         }));
+// MAXIMUM/MINIMUM on quantised tensors compare raw values (both inputs share the output
+// quantisation).
+void minMaxQuantized(KernelContext& ctx, DType type, bool maximum) {
+    ctx.setOutput(0, broadcastQuantized(ctx, type, [&](std::int32_t x, std::int32_t y) {
+                      return maximum ? std::max(x, y) : std::min(x, y);
+                  }));
 }
 
 void binary(KernelContext& ctx, BinaryOp op) {
@@ -163,11 +178,13 @@ void binary(KernelContext& ctx, BinaryOp op) {
                  ctx.input(1).typeText());
     if (type == DType::Float32) return binaryFloat(ctx, op);
     if (type == DType::Int32) return binaryInt32(ctx, op);
-    if (type == DType::Int8) {
-        if (op == BinaryOp::Add || op == BinaryOp::Sub) return addSubInt8(ctx, op == BinaryOp::Sub);
-        if (op == BinaryOp::Mul) return mulInt8(ctx);
+    if (isQuantizedActivation(type)) {
+        if (ctx.outputValue(0).dtype != type) ctx.fail("the output type must match the inputs");
+        if (op == BinaryOp::Add || op == BinaryOp::Sub)
+            return addSubQuantized(ctx, type, op == BinaryOp::Sub);
+        if (op == BinaryOp::Mul) return mulQuantized(ctx, type);
         if (op == BinaryOp::Maximum || op == BinaryOp::Minimum)
-            return minMaxInt8(ctx, op == BinaryOp::Maximum);
+            return minMaxQuantized(ctx, type, op == BinaryOp::Maximum);
     }
     ctx.fail("input type " + ctx.input(0).typeText() + " is not supported for this operator");
 }

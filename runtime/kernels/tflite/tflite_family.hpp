@@ -13,5 +13,8 @@ void addPoolingKernels(KernelRegistry& registry);        // tflite_pooling.cpp
 void addQuantizeKernels(KernelRegistry& registry);       // tflite_quantize.cpp
 void addShapeKernels(KernelRegistry& registry);          // tflite_shape.cpp
 void addReductionKernels(KernelRegistry& registry);      // tflite_reduction.cpp
+void addTransposeConvKernels(KernelRegistry& registry);  // tflite_transpose_conv.cpp
+void addMatmulKernels(KernelRegistry& registry);         // tflite_batch_matmul.cpp
+void addRectifierKernels(KernelRegistry& registry);      // tflite_rectifiers.cpp
 
 } // namespace pteron::runtime::tflite

@@ -55,6 +55,19 @@ inline std::int32_t multiplyByQuantizedMultiplier(std::int32_t x, std::int32_t m
     return roundingDivideByPOT(saturatingRoundingDoublingHighMul(shifted, multiplier), rightShift);
 }
 
+// MultiplyByQuantizedMultiplier for int64 accumulators (16x8 kernels with int64 bias): the
+// multiplier is reduced to 16 bits (rounded, saturating at 0x7FFF) and one rounding, half up,
+// divides by 2^(15 - shift). The product is formed in 128 bits so no accumulator overflows.
+inline std::int32_t multiplyByQuantizedMultiplier64(std::int64_t x, std::int32_t multiplier,
+                                                    int shift) {
+    const std::int64_t reduced =
+        multiplier < 0x7FFF0000 ? (std::int64_t{multiplier} + (1 << 15)) >> 16 : 0x7FFF;
+    const int totalShift = std::clamp(15 - shift, 1, 62);
+    __extension__ using Wide = __int128;
+    const Wide scaled = (Wide{x} * reduced + (Wide{1} << (totalShift - 1))) >> totalShift;
+    return wrapToInt32(static_cast<std::int64_t>(scaled));
+}
+
 // MultiplyByQuantizedMultiplierGreaterThanOne: left shift, then the doubling high multiply.
 inline std::int32_t multiplyByQuantizedMultiplierGreaterThanOne(std::int32_t x,
                                                                 std::int32_t multiplier,

@@ -1,5 +1,5 @@
 // Registers the tflite kernel family: TensorFlow Lite builtin operators with TFLite Micro's
-// int8 reference semantics and plain fp32.
+// integer reference semantics (int8, int16, legacy uint8) and plain fp32.
 #include "runtime/kernel_registry.hpp"
 #include "runtime/kernels/tflite/tflite_family.hpp"
 
@@ -14,6 +14,9 @@ void addTfliteKernels(KernelRegistry& registry) {
     tflite::addQuantizeKernels(registry);
     tflite::addShapeKernels(registry);
     tflite::addReductionKernels(registry);
+    tflite::addTransposeConvKernels(registry);
+    tflite::addMatmulKernels(registry);
+    tflite::addRectifierKernels(registry);
 }
 
 } // namespace pteron::runtime

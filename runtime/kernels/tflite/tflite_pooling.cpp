@@ -1,5 +1,5 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D over NHWC windows clipped to the input (padding taps are not
-// counted); int8 averages round half away from zero like TFLM's AveragePool.
+// counted); int8, uint8 and int16 averages round half away from zero like TFLM's AveragePool.
 #include "runtime/kernels/tflite/tflite_family.hpp"
 #include "runtime/kernels/tflite/tflite_quantization.hpp"
 #include "runtime/kernels/tflite/tflite_window.hpp"
@@ -58,6 +58,38 @@ Tensor pool(const KernelContext& ctx, const PoolShape& s, DType dtype, Start&& s
     return out;
 }
 
+// Integer averages: sum of the raw values over the valid taps, divided rounding half away from
+// zero (TFLM's AveragePool for int8 and int16; the uint8 reference rounds the same way).
+template <typename T> void averagePoolInteger(KernelContext& ctx, const PoolShape& s) {
+    const auto type = ctx.input(0).dtype();
+    const auto range =
+        quantizedActivationRange(ctx, outputQuantization(ctx, 0), std::numeric_limits<T>::min(),
+                                 std::numeric_limits<T>::max());
+    ctx.setOutput(0, pool<T>(
+                         ctx, s, type, [] { return std::int32_t{0}; },
+                         [](std::int32_t& acc, T x) { acc += x; },
+                         [&](std::int32_t acc, std::int64_t count) {
+                             if (count == 0) return static_cast<T>(range.min);
+                             const auto n = static_cast<std::int32_t>(count);
+                             const std::int32_t average =
+                                 acc > 0 ? (acc + n / 2) / n : (acc - n / 2) / n;
+                             return static_cast<T>(std::clamp(average, range.min, range.max));
+                         }));
+}
+
+template <typename T> void maxPoolInteger(KernelContext& ctx, const PoolShape& s) {
+    const auto type = ctx.input(0).dtype();
+    const auto range =
+        quantizedActivationRange(ctx, outputQuantization(ctx, 0), std::numeric_limits<T>::min(),
+                                 std::numeric_limits<T>::max());
+    ctx.setOutput(0, pool<T>(
+                         ctx, s, type, [] { return std::int32_t{std::numeric_limits<T>::min()}; },
+                         [](std::int32_t& acc, T x) { acc = std::max<std::int32_t>(acc, x); },
+                         [&](std::int32_t acc, std::int64_t) {
+                             return static_cast<T>(std::clamp(acc, range.min, range.max));
+                         }));
+}
+
 void averagePool(KernelContext& ctx) {
     const auto s = poolShape(ctx);
     const auto type = ctx.input(0).dtype();
@@ -71,21 +103,19 @@ void averagePool(KernelContext& ctx) {
                    }));
         return;
     }
-    if (type != DType::Int8)
-        ctx.fail("input type " + ctx.input(0).typeText() + " is not supported");
-    if (s.window.height.filter * s.window.width.filter > (1 << 23))
+    // The int32 sum holds 2^16 int16 values or 2^23 8-bit ones.
+    if (s.window.height.filter * s.window.width.filter > (type == DType::Int16 ? 1 << 16 : 1 << 23))
         ctx.fail("the pooling window is too large");
-    const auto range = quantizedActivationRange(ctx, outputQuantization(ctx, 0), -128, 127);
-    ctx.setOutput(
-        0, pool<std::int8_t>(
-               ctx, s, type, [] { return std::int32_t{0}; },
-               [](std::int32_t& acc, std::int8_t x) { acc += x; },
-               [&](std::int32_t acc, std::int64_t count) {
-                   if (count == 0) return static_cast<std::int8_t>(range.min);
-                   const auto n = static_cast<std::int32_t>(count);
-                   const std::int32_t average = acc > 0 ? (acc + n / 2) / n : (acc - n / 2) / n;
-                   return static_cast<std::int8_t>(std::clamp(average, range.min, range.max));
-               }));
+    switch (type) {
+    case DType::Int8:
+        return averagePoolInteger<std::int8_t>(ctx, s);
+    case DType::UInt8:
+        return averagePoolInteger<std::uint8_t>(ctx, s);
+    case DType::Int16:
+        return averagePoolInteger<std::int16_t>(ctx, s);
+    default:
+        ctx.fail("input type " + ctx.input(0).typeText() + " is not supported");
+    }
 }
 
 void maxPool(KernelContext& ctx) {
@@ -100,16 +130,16 @@ void maxPool(KernelContext& ctx) {
                    [&](float acc, std::int64_t) { return std::clamp(acc, range.min, range.max); }));
         return;
     }
-    if (type != DType::Int8)
+    switch (type) {
+    case DType::Int8:
+        return maxPoolInteger<std::int8_t>(ctx, s);
+    case DType::UInt8:
+        return maxPoolInteger<std::uint8_t>(ctx, s);
+    case DType::Int16:
+        return maxPoolInteger<std::int16_t>(ctx, s);
+    default:
         ctx.fail("input type " + ctx.input(0).typeText() + " is not supported");
-    const auto range = quantizedActivationRange(ctx, outputQuantization(ctx, 0), -128, 127);
-    ctx.setOutput(
-        0, pool<std::int8_t>(
-               ctx, s, type, [] { return std::int32_t{-128}; },
-               [](std::int32_t& acc, std::int8_t x) { acc = std::max<std::int32_t>(acc, x); },
-               [&](std::int32_t acc, std::int64_t) {
-                   return static_cast<std::int8_t>(std::clamp(acc, range.min, range.max));
-               }));
+    }
 }
 
 } // namespace

@@ -1,6 +1,8 @@
-// MEAN and SUM over the axes of operand 1: fp32, and int8 as TFLM's reduce kernels (integer
-// mean when input and output share quantisation, else the float-rounded QuantizedMeanOrSum).
+// MEAN and SUM over the axes of operand 1: fp32, and int8/uint8/int16 as TFLM's reduce kernels
+// (integer mean when input and output share quantisation, else the float-rounded
+// QuantizedMeanOrSum).
 #include "runtime/kernels/tflite/tflite_family.hpp"
+#include "runtime/kernels/tflite/tflite_integer_tensor.hpp"
 #include "runtime/kernels/tflite/tflite_quantization.hpp"
 #include "runtime/tensor_elements.hpp"
 
@@ -71,37 +73,41 @@ void reduceFloat(KernelContext& ctx, const Reduction& r, bool mean) {
     ctx.setOutput(0, std::move(out));
 }
 
-void reduceInt8(KernelContext& ctx, const Reduction& r, bool mean) {
-    if (r.perOutput > (1 << 23)) ctx.fail("too many elements per output for the int32 sum");
+// int8, uint8 and int16: integer sums, rescaled to the output quantisation in float.
+void reduceQuantized(KernelContext& ctx, const Reduction& r, bool mean) {
+    const auto type = ctx.input(0).dtype();
+    if (r.perOutput > (type == DType::Int16 ? 1 << 16 : 1 << 23))
+        ctx.fail("too many elements per output for the int32 sum");
     std::vector<std::int32_t> sums(static_cast<std::size_t>(r.outputs), 0);
-    const auto in = ctx.input(0).elements<std::int8_t>();
+    const auto in = widened(ctx, ctx.input(0));
     for (std::size_t i = 0; i < in.size(); ++i)
         sums[static_cast<std::size_t>(r.outputIndexOf[i])] += in[i];
     const auto inQ = inputQuantization(ctx, 0);
     const auto outQ = outputQuantization(ctx, 0);
-    Tensor out(DType::Int8, r.output);
-    auto target = out.mutableElements<std::int8_t>();
+    const auto limits = typeLimits(ctx, type);
+    const auto low = static_cast<float>(limits.min), high = static_cast<float>(limits.max);
+    std::vector<std::int32_t> result(sums.size());
     const bool same = inQ.zeroPoint == outQ.zeroPoint && inQ.scale == outQ.scale;
     const float scale = inQ.scale / outQ.scale;
     const auto count = static_cast<float>(r.perOutput);
     for (std::size_t o = 0; o < sums.size(); ++o) {
         if (r.perOutput == 0) {
-            target[o] = 0;
+            result[o] = 0;
         } else if (mean && same) {
-            target[o] = static_cast<std::int8_t>(sums[o] / static_cast<std::int32_t>(r.perOutput));
+            result[o] = sums[o] / static_cast<std::int32_t>(r.perOutput);
         } else if (mean) {
             const float bias = static_cast<float>(-inQ.zeroPoint) * scale;
             const float value = std::round(static_cast<float>(sums[o]) / count * scale + bias) +
                                 static_cast<float>(outQ.zeroPoint);
-            target[o] = static_cast<std::int8_t>(std::clamp(value, -128.0f, 127.0f));
+            result[o] = static_cast<std::int32_t>(std::clamp(value, low, high));
         } else {
             const float bias = static_cast<float>(-inQ.zeroPoint) * scale * count;
             const float value = std::round(static_cast<float>(sums[o]) * scale + bias) +
                                 static_cast<float>(outQ.zeroPoint);
-            target[o] = static_cast<std::int8_t>(std::clamp(value, -128.0f, 127.0f));
+            result[o] = static_cast<std::int32_t>(std::clamp(value, low, high));
         }
     }
-    ctx.setOutput(0, std::move(out));
+    ctx.setOutput(0, narrowed(ctx, type, r.output, result));
 }
 
 void reduce(KernelContext& ctx, bool mean) {
@@ -110,7 +116,9 @@ void reduce(KernelContext& ctx, bool mean) {
     case DType::Float32:
         return reduceFloat(ctx, r, mean);
     case DType::Int8:
-        return reduceInt8(ctx, r, mean);
+    case DType::UInt8:
+    case DType::Int16:
+        return reduceQuantized(ctx, r, mean);
     default:
         ctx.fail("input type " + ctx.input(0).typeText() + " is not supported");
     }

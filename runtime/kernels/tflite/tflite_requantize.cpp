@@ -3,7 +3,8 @@
 namespace pteron::runtime::tflite {
 
 ChannelRequantization channelRequantization(const KernelContext& ctx, std::size_t inputIndex,
-                                            std::size_t filterIndex, std::size_t channels) {
+                                            std::size_t filterIndex, std::size_t channels,
+                                            IntegerRange limits) {
     const auto input = inputQuantization(ctx, inputIndex);
     const auto output = outputQuantization(ctx, 0);
     const auto filterScales = inputScales(ctx, filterIndex);
@@ -22,7 +23,7 @@ ChannelRequantization channelRequantization(const KernelContext& ctx, std::size_
         result.channels.push_back(quantizeMultiplier(effective));
     }
     result.outputOffset = output.zeroPoint;
-    result.range = quantizedActivationRange(ctx, output, -128, 127);
+    result.range = quantizedActivationRange(ctx, output, limits.min, limits.max);
     return result;
 }
 
