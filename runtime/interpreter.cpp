@@ -2,6 +2,7 @@
 
 #include "runtime/constant_tensor.hpp"
 #include "runtime/kernel_context.hpp"
+#include "runtime/kernels/ethosu/command_stream_executor.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -250,17 +251,32 @@ void Interpreter::checkGraph(const Model& model, std::size_t graphIndex,
                 continue;
             }
         }
-        const bool runsChildren =
-            hasKernel || (node.childGraphs.size() == 1 &&
-                          model.graphs[node.childGraphs.front()].kind != "command-stream");
+        const bool runsChildren = hasKernel || node.childGraphs.size() == 1;
         if (!runsChildren) {
             auto item = missingNode(model, graph, n);
             item.topNode = top;
             missing.push_back(std::move(item));
             continue;
         }
-        for (const auto child : node.childGraphs)
-            checkGraph(model, child, missing, visited, top);
+        for (const auto child : node.childGraphs) {
+            if (child < model.graphs.size() && ethosu::isCommandStreamGraph(model.graphs[child]))
+                checkCommandStream(model, child, missing, top);
+            else
+                checkGraph(model, child, missing, visited, top);
+        }
+    }
+}
+
+void Interpreter::checkCommandStream(const Model& model, std::size_t graphIndex,
+                                     std::vector<MissingKernel>& missing,
+                                     std::size_t topNode) const {
+    const auto& graph = model.graphs[graphIndex];
+    for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
+        const auto& node = graph.nodes[n];
+        const auto reason = ethosu::unsupportedReason(graph, node);
+        if (reason.empty()) continue;
+        missing.push_back(
+            {graph.id, n, node.name, node.op, "Ethos-U command stream: " + reason, topNode});
     }
 }
 
@@ -375,6 +391,11 @@ void Interpreter::runDelegate(const Model& model, const Graph& graph, const Node
         throw RuntimeError("graph " + graph.id + ": " + node.op + " " + node.name +
                            " has no kernel and no graph to run");
     }
+    if (target == &model && child < model.graphs.size() &&
+        ethosu::isCommandStreamGraph(model.graphs[child])) {
+        runCommandStreamNode(model, graph, node, child, slots, depth);
+        return;
+    }
     std::vector<Tensor> inputs;
     // A payload declares the shapes it was planned for (XNNPACK's external values are reshaped
     // to the tensors given at each run); a dynamically shaped operand keeps its own shape.
@@ -402,6 +423,43 @@ void Interpreter::runDelegate(const Model& model, const Graph& graph, const Node
         }
     }
     auto outputs = runGraph(*target, child, std::move(inputs), depth + 1, bounded);
+    storeDelegateOutputs(graph, node, std::move(outputs), slots);
+}
+
+void Interpreter::runCommandStreamNode(const Model& model, const Graph& graph, const Node& node,
+                                       std::size_t child, std::vector<Slot>& slots,
+                                       unsigned depth) {
+    ethosu::CommandStreamCall call;
+    call.baseRegions = node.op == "tflite.custom:ethos-u";
+    // The operator's first input is the command stream itself; base pointers follow it.
+    const std::size_t first = call.baseRegions ? 1 : 0;
+    for (std::size_t i = first; i < node.inputs.size(); ++i) {
+        const auto index = node.inputs[i].value;
+        const Tensor* tensor = nullptr;
+        if (index >= 0 && static_cast<std::size_t>(index) < slots.size() &&
+            slots[static_cast<std::size_t>(index)].tensor.defined())
+            tensor = &slots[static_cast<std::size_t>(index)].tensor;
+        if (!tensor && !call.baseRegions) continue;
+        call.inputs.push_back(tensor);
+        call.inputValues.push_back(graph.value(index));
+    }
+    for (const auto& operand : node.outputs)
+        call.outputs.push_back(graph.value(operand.value));
+    auto outputs = ethosu::runCommandStream(model, child, call, options_.observer, depth + 1);
+    // NPU memory holds bytes: a payload may name an output uint8 where the caller reads the
+    // same bytes as int8.
+    for (std::size_t i = 0; i < outputs.size() && i < call.outputs.size(); ++i) {
+        const auto* value = call.outputs[i];
+        if (value && value->dtype != DType::Unknown && outputs[i].dtype() != value->dtype &&
+            runtimeElementBytes(value->dtype) == runtimeElementBytes(outputs[i].dtype()) &&
+            !isFloatingPoint(value->dtype))
+            outputs[i] = outputs[i].retyped(value->dtype);
+    }
+    storeDelegateOutputs(graph, node, std::move(outputs), slots);
+}
+
+void Interpreter::storeDelegateOutputs(const Graph& graph, const Node& node,
+                                       std::vector<Tensor> outputs, std::vector<Slot>& slots) {
     if (outputs.size() != node.outputs.size())
         throw RuntimeError("graph " + graph.id + ": " + node.name + " expects " +
                            std::to_string(node.outputs.size()) + " outputs, its graph gives " +

@@ -57,6 +57,12 @@ class Interpreter {
                  std::vector<Slot>& slots, unsigned depth);
     void runDelegate(const Model& model, const Graph& graph, const Node& node,
                      std::vector<Slot>& slots, unsigned depth);
+    void runCommandStreamNode(const Model& model, const Graph& graph, const Node& node,
+                              std::size_t child, std::vector<Slot>& slots, unsigned depth);
+    void storeDelegateOutputs(const Graph& graph, const Node& node, std::vector<Tensor> outputs,
+                              std::vector<Slot>& slots);
+    void checkCommandStream(const Model& model, std::size_t graph,
+                            std::vector<MissingKernel>& missing, std::size_t topNode) const;
     void checkGraph(const Model& model, std::size_t graph, std::vector<MissingKernel>& missing,
                     std::vector<std::size_t>& visited, std::optional<std::size_t> topNode) const;
     MissingKernel missingNode(const Model& model, const Graph& graph, std::size_t node) const;

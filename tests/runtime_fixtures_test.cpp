@@ -25,8 +25,9 @@ ReadOptions optionsFor(const std::string& path) {
     return options;
 }
 
-// What no runtime can execute: an Ethos-U command stream (a separate piece of work), a
-// vendor-opaque payload, and the VGF library's test files whose SPIR-V is a placeholder word.
+// What no runtime can execute: NPU operations the command-stream executor lacks (Ethos-U85
+// weights, lookup-table activations), a vendor-opaque payload, and the VGF library's test files
+// whose SPIR-V is a placeholder word.
 bool acceptedObstacle(const MissingKernel& missing) {
     return missing.reason.find("Ethos-U command stream") != std::string::npos ||
            missing.reason.find("opaque") != std::string::npos ||

@@ -84,6 +84,7 @@ FeatureMap readFeatureMap(const ShadowRegisters& regs, const FeatureMapRegisters
     fm.height0 = regs.param(r.height0) + 1;
     fm.height1 = regs.param(r.height1) + 1;
     const auto precision = regs.param(r.precision);
+    fm.precisionRegister = precision;
     const unsigned sizeCode = output ? (precision >> 1) & 3 : (precision >> 2) & 3;
     fm.dtype = precisionType(precision & 1, sizeCode);
     const unsigned formatMask = product == Product::U85 ? 3 : 1;
@@ -214,6 +215,25 @@ void readExtraStreams(NpuOperation& op, const ShadowRegisters& regs, Product pro
     }
 }
 
+void readScaling(NpuOperation& op, const ShadowRegisters& regs, Product product) {
+    auto& s = op.scaling;
+    s.ofmMultiplier = regs.payload(reg1::OfmScale);
+    // A cmd1 keeps its parameter (the shift) in the address's high bits.
+    s.ofmShift = (regs.address(reg1::OfmScale) >> 32) & 0x3F;
+    s.opaMultiplier = regs.payload(reg1::OpaScale);
+    s.opaShift = (regs.address(reg1::OpaScale) >> 32) & 0x3F;
+    s.opbMultiplier = regs.payload(reg1::OpbScale);
+    s.operandToScale = (op.ifm.precisionRegister >> 8) & 3;
+    s.rounding = (op.ofm.precisionRegister >> 14) & 3;
+    s.globalScale = (op.ofm.precisionRegister >> 8) & 1;
+    op.ifmUpscale = regs.param(reg0::IfmUpscale) & 3;
+    op.accumulator = regs.param(reg0::AccFormat);
+    op.ofmBlock = {regs.param(reg0::OfmBlockHeightM1) + std::int64_t{1},
+                   regs.param(reg0::OfmBlockWidthM1) + std::int64_t{1},
+                   regs.param(reg0::OfmBlockDepthM1) + std::int64_t{1}};
+    if (product == Product::U85) op.weightFormat = regs.param(reg0::WeightFormat);
+}
+
 void readCompute(NpuOperation& op, const ShadowRegisters& regs, Product product) {
     op.ifm = readFeatureMap(regs, kIfm, false, product);
     op.ofm = readFeatureMap(regs, kOfm, true, product);
@@ -229,6 +249,7 @@ void readCompute(NpuOperation& op, const ShadowRegisters& regs, Product product)
         op.scales = lengthRange(regs, reg0::ScaleRegion, reg1::ScaleBase, reg1::ScaleLength);
         readExtraStreams(op, regs, product);
     }
+    readScaling(op, regs, product);
     if (op.kind == "RESIZE") {
         op.resizeScaleN = {regs.param(reg0::ResizeYScaleNM1) + std::int64_t{1},
                            regs.param(reg0::ResizeXScaleNM1) + std::int64_t{1}};
@@ -243,6 +264,7 @@ void readSecondInput(NpuOperation& op, const ShadowRegisters& regs, Product prod
     op.ifm2 = readFeatureMap(regs, kIfm2, false, product);
     op.ifm2.depth = op.ifm.depth;
     const auto broadcast = regs.param(reg0::Ifm2Broadcast);
+    op.ifm2Broadcast = broadcast;
     op.ifm2.scalar = (broadcast >> 7) & 1;
     if (op.ifm2.scalar)
         op.ifm2.scalarValue = product == Product::U85
@@ -329,6 +351,31 @@ void addFeatureMap(Attributes& out, const std::string& prefix, const FeatureMap&
         {prefix + "_strides", std::vector<std::int64_t>{static_cast<std::int64_t>(fm.strideY),
                                                         static_cast<std::int64_t>(fm.strideX),
                                                         static_cast<std::int64_t>(fm.strideC)}});
+    std::vector<std::int64_t> bases;
+    for (const auto base : fm.bases)
+        bases.push_back(static_cast<std::int64_t>(base));
+    out.push_back({prefix + "_tile_bases", bases});
+    out.push_back(
+        {prefix + "_tile_sizes", std::vector<std::int64_t>{fm.height0, fm.height1, fm.width0}});
+}
+
+// What executing the operation needs beyond its shapes: the scaling registers and modes.
+void addScaling(Attributes& out, const NpuOperation& op) {
+    const auto& s = op.scaling;
+    out.push_back({"ofm_scale", std::vector<std::int64_t>{s.ofmMultiplier, s.ofmShift}});
+    out.push_back({"opa_scale", std::vector<std::int64_t>{s.opaMultiplier, s.opaShift}});
+    out.push_back({"opb_scale", s.opbMultiplier});
+    out.push_back({"operand_to_scale", static_cast<std::int64_t>(s.operandToScale)});
+    constexpr std::string_view roundings[] = {"TFL", "TRUNCATE", "NATURAL", "RESERVED"};
+    out.push_back({"rounding", EnumValue{std::string(roundings[s.rounding & 3]), s.rounding}});
+    out.push_back({"global_scale", s.globalScale});
+    out.push_back({"ifm_upscale", static_cast<std::int64_t>(op.ifmUpscale)});
+    out.push_back({"acc_format", static_cast<std::int64_t>(op.accumulator)});
+    out.push_back({"ofm_block", std::vector<std::int64_t>(op.ofmBlock.begin(), op.ofmBlock.end())});
+    if (op.ifm2.present)
+        out.push_back({"ifm2_broadcast", static_cast<std::int64_t>(op.ifm2Broadcast)});
+    if (op.kind == "CONV" || op.kind == "DEPTHWISE")
+        out.push_back({"weight_format", static_cast<std::int64_t>(op.weightFormat)});
 }
 
 void addRange(Attributes& out, const std::string& prefix, const std::optional<MemoryRange>& range) {
@@ -425,6 +472,7 @@ Attributes NpuOperation::attributes() const {
         out.push_back({"activation", activation});
         out.push_back({"activation_min", activationMin});
         out.push_back({"activation_max", activationMax});
+        addScaling(out, *this);
     }
     if (const auto count = macs()) out.push_back({std::string(kMacsAttribute), *count});
     addRange(out, "dma_source", dmaSource);

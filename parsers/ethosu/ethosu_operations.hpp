@@ -33,7 +33,8 @@ struct FeatureMap {
     DType dtype = DType::Unknown;
     std::string layout; // "NHWC" or "NHCWB16"
     std::int64_t zeroPoint = 0;
-    bool scalar = false; // IFM2 given as a scalar register instead of memory
+    unsigned precisionRegister = 0; // the raw PRECISION register
+    bool scalar = false;            // IFM2 given as a scalar register instead of memory
     std::int64_t scalarValue = 0;
 
     MemoryRange range() const;
@@ -45,6 +46,17 @@ struct Kernel {
     std::int64_t dilationX = 1, dilationY = 1;
     std::int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
     bool partKernelFirst = false;
+};
+
+// Scaling registers of a compute operation (U55/U65 field layout; U85 keeps the same meaning
+// where its registers hold it).
+struct Scaling {
+    std::int64_t ofmMultiplier = 1, ofmShift = 0; // OFM_SCALE: payload, param
+    std::int64_t opaMultiplier = 0, opaShift = 0; // OPA_SCALE (U85: IFM_SCALE)
+    std::int64_t opbMultiplier = 0;               // OPB_SCALE (U85: IFM2_SCALE)
+    unsigned operandToScale = 0;                  // IFM_PRECISION bits 9:8
+    unsigned rounding = 0;                        // OFM_PRECISION bits 15:14 (U55/U65)
+    bool globalScale = false;                     // OFM_PRECISION bit 8: OFM_SCALE, no stream
 };
 
 // Name of the integer node attribute holding NpuOperation::macs(); views and exports read it.
@@ -69,6 +81,12 @@ struct NpuOperation {
     std::array<std::int64_t, 2> resizeWords{0, 0};
     EnumValue activation;
     std::int64_t activationMin = 0, activationMax = 0;
+    Scaling scaling;
+    unsigned ifm2Broadcast = 0;                    // IFM2_BROADCAST: bits 0-2 H/W/C, 6 reversed
+    unsigned ifmUpscale = 0;                       // IFM_UPSCALE mode
+    unsigned accumulator = 0;                      // ACC_FORMAT
+    std::array<std::int64_t, 3> ofmBlock{1, 1, 1}; // OFM block height, width, depth
+    unsigned weightFormat = 0;                     // U85 WEIGHT_FORMAT register
     // DMA operations
     std::optional<MemoryRange> dmaSource;
     std::optional<MemoryRange> dmaDestination;

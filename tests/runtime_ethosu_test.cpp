@@ -1,0 +1,392 @@
+// Ethos-U command streams executed by the runtime: the add examples against the add written out
+// from the file's own quantisation, the weight-stream decoder against the format's rules and
+// against the int8 weights of the TOSA Vela compiled, and MobileNetV2 against the TOSA
+// reference model's output.
+#include "parsers/registry.hpp"
+#include "runtime/interpreter.hpp"
+#include "runtime/kernels/ethosu/command_stream_executor.hpp"
+#include "runtime/kernels/ethosu/mlw_decoder.hpp"
+#include "runtime/kernels/ethosu/npu_operations.hpp"
+#include "runtime/tensor_file.hpp"
+#include "tests/support/fixtures.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+
+using namespace pteron;
+using namespace pteron::runtime;
+
+namespace {
+
+Model openFixture(const std::string& relative) {
+    return FormatRegistry::standard().open(testing::fixture(relative), {});
+}
+
+std::size_t graphIndex(const Model& model, const std::string& id) {
+    for (std::size_t g = 0; g < model.graphs.size(); ++g)
+        if (model.graphs[g].id == id) return g;
+    FAIL("no graph " << id);
+    return 0;
+}
+
+double numberAttribute(const Node& node, const std::string& name) {
+    const auto* attribute = findAttribute(node.attributes, name);
+    REQUIRE(attribute);
+    if (const auto* real = std::get_if<double>(&attribute->value)) return *real;
+    return static_cast<double>(std::get<std::int64_t>(attribute->value));
+}
+
+// Appends fields least significant bit first, as the weight stream packs them.
+class BitWriter {
+  public:
+    void put(unsigned value, unsigned bits) {
+        for (unsigned i = 0; i < bits; ++i, ++position_) {
+            if (position_ / 8 >= bytes_.size()) bytes_.push_back(0);
+            bytes_[position_ / 8] |=
+                static_cast<std::uint8_t>(((value >> i) & 1u) << (position_ % 8));
+        }
+    }
+    // End of stream: ZDIV 7, then 1-bits to the byte boundary, then 0xFF to 16 bytes.
+    std::vector<std::uint8_t> finish() {
+        put(7, 3);
+        while (position_ % 8)
+            put(1, 1);
+        while (bytes_.size() % 16)
+            bytes_.push_back(0xFF);
+        return bytes_;
+    }
+
+  private:
+    std::vector<std::uint8_t> bytes_;
+    std::size_t position_ = 0;
+};
+
+} // namespace
+
+TEST_CASE("the minimal Ethos-U example adds two int8 tensors as TFLite's quantised add does") {
+    const auto model = openFixture("pte/cmsisexec_ethos_u_minimal_example.pte");
+    const auto& forward = model.graphs[graphIndex(model, "forward")];
+    // The quantisation of both inputs and of the output, from the program's q/dq nodes.
+    REQUIRE(forward.nodes[0].op == "quantized_decomposed::quantize_per_tensor.out");
+    REQUIRE(forward.nodes[3].op == "quantized_decomposed::dequantize_per_tensor.out");
+    const double scaleX = numberAttribute(forward.nodes[0], "arg1");
+    const auto zeroX = static_cast<std::int64_t>(numberAttribute(forward.nodes[0], "arg2"));
+    const double scaleY = numberAttribute(forward.nodes[1], "arg1");
+    const auto zeroY = static_cast<std::int64_t>(numberAttribute(forward.nodes[1], "arg2"));
+    const double scaleOut = numberAttribute(forward.nodes[3], "arg1");
+    const auto zeroOut = static_cast<std::int64_t>(numberAttribute(forward.nodes[3], "arg2"));
+    CHECK(zeroX == -128);
+    CHECK(zeroOut == -128);
+
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter interpreter(model, kernels, {1, nullptr, {}});
+    REQUIRE(interpreter.check(0).empty());
+    std::size_t checked = 0;
+    for (int qx = -128; qx < 128; qx += 5) {
+        for (int qy = -128; qy < 128; qy += 3) {
+            Tensor x(DType::Float32, {1, 1, 1, 1}), y(DType::Float32, {1, 1, 1, 1});
+            x.mutableElements<float>()[0] = static_cast<float>((qx - zeroX) * scaleX);
+            y.mutableElements<float>()[0] = static_cast<float>((qy - zeroY) * scaleY);
+            const auto out = interpreter.run(0, {x, y});
+            const auto q = std::lround(out[0].elements<float>()[0] / scaleOut) + zeroOut;
+            // TFLite: the real sum requantised to the output, halves away from zero, clamped.
+            const double real = scaleX * (qx - zeroX) + scaleY * (qy - zeroY);
+            const auto expected =
+                std::clamp<std::int64_t>(std::lround(real / scaleOut) + zeroOut, -128, 127);
+            INFO("x " << qx << " y " << qy);
+            REQUIRE(q == expected);
+            ++checked;
+        }
+    }
+    CHECK(checked == 52 * 86);
+}
+
+TEST_CASE("the Himax Ethos-U55-64 add doubles its int32 input") {
+    const auto model = openFixture("pte/himax_add_quant_ethosu55_64.pte");
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter interpreter(model, kernels, {1, nullptr, {}});
+    REQUIRE(interpreter.check(0).empty());
+    Tensor input(DType::Int32, {5});
+    const std::vector<std::int32_t> values{0, 1, -7, 123456789, -1000000000};
+    std::copy(values.begin(), values.end(), input.mutableElements<std::int32_t>().begin());
+    const auto out = interpreter.run(0, {input});
+    REQUIRE(out.size() == 1);
+    const auto sums = out[0].elements<std::int32_t>();
+    REQUIRE(sums.size() == 5);
+    for (std::size_t i = 0; i < 5; ++i)
+        CHECK(sums[i] == 2 * values[i]);
+}
+
+TEST_CASE("mlw weight streams decode by the format's rules") {
+    using runtime::ethosu::decodeMlw;
+    SECTION("Golomb-Rice coded direct values, no palette, no zero runs") {
+        // Weights 1, -1, 0, 2 fold to 2, 3, 0, 4 (sign in bit 0); divisor 1 splits each into
+        // quotient 1, 1, 0, 2 (unary, in slots of one or two) and remainder 0, 1, 0, 0.
+        BitWriter bits;
+        bits.put(6, 3);               // ZDIV: zero runs off
+        bits.put(3, 15);              // SLICELEN: 4 values
+        bits.put(1, 3);               // WDIV
+        bits.put(0, 1);               // WTRUNC
+        bits.put(1, 1);               // NEWPAL
+        bits.put(0, 5);               // DIROFS
+        bits.put(0, 5);               // PALSIZE: none
+        bits.put(0, 3);               // PALBITS 2
+        bits.put(0b000000001011, 12); // WUNARY0: slots 0, 1 and 3 hold a 1
+        bits.put(0b100, 3);           // WUNARY1: slot 3 adds 2 and runs into slot 4
+        bits.put(0b0010, 4);          // the remainders, in the next chunk
+        const auto stream = bits.finish();
+        CHECK(decodeMlw(stream, 100) == std::vector<std::int16_t>{1, -1, 0, 2});
+        CHECK(decodeMlw(stream, 2) == std::vector<std::int16_t>{1, -1});
+    }
+    SECTION("uncompressed palette indices with zero runs") {
+        // Palette {-2, 3} folded to {5, 6}; indices 1, 0, 1 sent as one bit each; zero runs
+        // 2 (before the first weight), 0, 1, 0 coded with divisor 0 in plain unary.
+        BitWriter bits;
+        bits.put(0, 3);  // ZDIV 0: zero runs on
+        bits.put(2, 15); // SLICELEN: 3 weights
+        bits.put(7, 3);  // WDIV: uncompressed
+        bits.put(0, 1);
+        bits.put(1, 1);
+        bits.put(0, 5);          // DIROFS
+        bits.put(1, 5);          // PALSIZE: 2 entries
+        bits.put(1, 3);          // PALBITS 3
+        bits.put(5, 3);          // palette[0] = -2
+        bits.put(6, 3);          // palette[1] = +3
+        bits.put(0b0010011, 12); // ZUNARY: runs 2, 0, 1, 0; the 0s after end unused runs
+        bits.put(0b101, 3);      // weight indices, in the next chunk
+        const auto stream = bits.finish();
+        CHECK(decodeMlw(stream, 100) == std::vector<std::int16_t>{0, 0, 3, -2, 0, 3});
+    }
+    SECTION("a stream cut inside a field is an error, not a read past its end") {
+        BitWriter bits;
+        bits.put(6, 3);
+        bits.put(100, 15);
+        bits.put(1, 3);
+        bits.put(0, 1);
+        bits.put(1, 1);
+        auto stream = bits.finish();
+        stream.resize(3);
+        CHECK_THROWS_AS(decodeMlw(stream, 1000), RuntimeError);
+    }
+}
+
+namespace {
+
+const std::string kMv2Oracle = "tosa-reference-model-outputs/arm_mv2_ethosu55_tag1/";
+
+// The MobileNetV2 delegate run from its command stream on the oracle's input.
+Tensor runMv2Delegate(const Model& model) {
+    const auto input = readNpyTensor(testing::oracle(
+        kMv2Oracle + "inputs/quantized_decomposed_quantize_per_tensor_default.npy"));
+    ethosu::CommandStreamCall call;
+    call.inputs.push_back(&input);
+    auto outputs = ethosu::runCommandStream(model, graphIndex(model, "forward/EthosUBackend#0"),
+                                            call, nullptr, 0);
+    REQUIRE(outputs.size() == 1);
+    return outputs.front();
+}
+
+} // namespace
+
+TEST_CASE("MobileNetV2 on Ethos-U55-128 from its command stream against the TOSA reference model") {
+    const auto model = openFixture("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto output = runMv2Delegate(model);
+    const auto expected =
+        readNpyTensor(testing::oracle(kMv2Oracle + "outputs/aten_view_copy_default_2.npy"));
+    REQUIRE(output.elementCount() == expected.elementCount());
+    const auto got = output.elements<std::int8_t>();
+    const auto want = expected.elements<std::int8_t>();
+    std::size_t differ = 0;
+    int largest = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        const int delta = std::abs(got[i] - want[i]);
+        differ += delta != 0;
+        largest = std::max(largest, delta);
+    }
+    WARN("MobileNetV2 outputs differing from the TOSA reference model: "
+         << differ << " of " << got.size() << ", largest by " << largest);
+    CHECK(differ == 0);
+}
+
+namespace {
+
+std::int64_t intAttribute(const Node& node, const std::string& name) {
+    const auto* attribute = findAttribute(node.attributes, name);
+    REQUIRE(attribute);
+    return std::get<std::int64_t>(attribute->value);
+}
+
+// The bytes of [base, base + length) of `region` as the stream has them before `before`: read
+// from a constant, or from the constant a DMA copied there.
+std::vector<std::uint8_t> streamBytes(const Graph& graph, std::size_t before, std::int64_t region,
+                                      std::int64_t base, std::int64_t length) {
+    for (std::size_t n = before; n-- > 0;) {
+        const auto& node = graph.nodes[n];
+        if (node.op != "ethosu.DMA") continue;
+        const auto destination = intAttribute(node, "dma_destination_base");
+        if (intAttribute(node, "dma_destination_region") != region || base < destination ||
+            base + length > destination + intAttribute(node, "dma_destination_length"))
+            continue;
+        const auto* source = graph.value(node.inputs.at(0).value);
+        REQUIRE(source);
+        REQUIRE(source->kind == ValueKind::Constant);
+        const auto bytes = source->data.bytes();
+        const auto offset = static_cast<std::size_t>(base - destination);
+        REQUIRE(offset + static_cast<std::size_t>(length) <= bytes.size());
+        std::vector<std::uint8_t> out(static_cast<std::size_t>(length));
+        std::memcpy(out.data(), bytes.data() + offset, out.size());
+        return out;
+    }
+    FAIL("no DMA brings region " << region << " @" << base << " into place");
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("the first MobileNetV2 convolution's weight stream decodes to the TOSA weights") {
+    const auto model = openFixture("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto& stream = model.graphs[graphIndex(model, "forward/EthosUBackend#0")];
+    std::size_t first = 0;
+    while (first < stream.nodes.size() && stream.nodes[first].op != "ethosu.CONV")
+        ++first;
+    REQUIRE(first < stream.nodes.size());
+    const auto op = ethosu::readOperation(stream, stream.nodes[first]);
+    REQUIRE(op.weights);
+    REQUIRE(op.scales);
+    CHECK(op.kernelHeight == 3);
+    CHECK(op.ofm.depth == 32);
+    CHECK(op.ifm.depth == 3);
+    const auto bytes =
+        streamBytes(stream, first, op.weights->region, static_cast<std::int64_t>(op.weights->begin),
+                    static_cast<std::int64_t>(op.weights->length));
+    const auto ordering = ethosu::weightOrdering(op, {"ethos-u55", 128});
+    const auto values =
+        ethosu::decodeMlw(bytes, ethosu::orderedWeightCount(ordering, std::uint64_t{1} << 24));
+    const auto weights = ethosu::unorderWeights(values, ordering);
+
+    const auto tosa = openFixture("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto& main = tosa.graphs.front();
+    const auto conv = std::find_if(main.nodes.begin(), main.nodes.end(),
+                                   [](const Node& node) { return node.op == "tosa.CONV2D"; });
+    REQUIRE(conv != main.nodes.end());
+    const auto* constant = main.value(conv->inputs.at(1).value);
+    const auto* zeroPoint = main.value(conv->inputs.at(4).value);
+    REQUIRE(constant);
+    REQUIRE(zeroPoint);
+    REQUIRE(constant->shape == std::vector<std::int64_t>{32, 3, 3, 3});
+    const auto expected = constant->data.bytes();
+    const auto weightZero = static_cast<std::int8_t>(zeroPoint->data.bytes()[0]);
+    std::size_t nonZero = 0;
+    for (std::int64_t o = 0; o < 32; ++o)
+        for (std::int64_t y = 0; y < 3; ++y)
+            for (std::int64_t x = 0; x < 3; ++x)
+                for (std::int64_t i = 0; i < 3; ++i) {
+                    const auto index = static_cast<std::size_t>(((o * 3 + y) * 3 + x) * 3 + i);
+                    const int want = static_cast<std::int8_t>(expected[index]) - weightZero;
+                    INFO("weight [" << o << "][" << y << "][" << x << "][" << i << "]");
+                    REQUIRE(weights.at(o, y, x, i) == want);
+                    nonZero += want != 0;
+                }
+    CHECK(nonZero > 700); // a real comparison, not one of zeros
+}
+
+namespace {
+
+// Deterministic int8 values over the whole range (a linear congruential sequence).
+Tensor int8Input(Shape shape, std::uint32_t seed) {
+    Tensor tensor(DType::Int8, std::move(shape));
+    for (auto& value : tensor.mutableElements<std::int8_t>()) {
+        seed = seed * 1664525u + 1013904223u;
+        value = static_cast<std::int8_t>(seed >> 24);
+    }
+    return tensor;
+}
+
+std::vector<Tensor> runTflite(const Model& model, std::vector<Tensor> inputs) {
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter interpreter(model, kernels, {1, nullptr, {}});
+    REQUIRE(interpreter.check(0).empty());
+    return interpreter.run(0, std::move(inputs));
+}
+
+} // namespace
+
+TEST_CASE("KWS MicroNet-M compiled by Vela for Ethos-U55-128 matches its source TFLite model") {
+    const auto vela = openFixture("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite");
+    const auto source = openFixture("tflite/arm_mlek_kws_micronet_m_int8.tflite");
+    for (const std::uint32_t seed : {1u, 2u, 3u}) {
+        const auto input = int8Input({1, 49, 10, 1}, seed);
+        const auto npu = runTflite(vela, {input});
+        const auto cpu = runTflite(source, {input});
+        REQUIRE(npu.size() == 1);
+        REQUIRE(cpu.size() == 1);
+        const auto got = npu[0].elements<std::int8_t>();
+        const auto want = cpu[0].elements<std::int8_t>();
+        REQUIRE(got.size() == 12);
+        INFO("seed " << seed);
+        CHECK(std::vector<std::int8_t>(got.begin(), got.end()) ==
+              std::vector<std::int8_t>(want.begin(), want.end()));
+    }
+}
+
+TEST_CASE("the Paddle hello-world sine model on Ethos-U55 approximates sin(x)") {
+    const auto model = openFixture("tflite/paddle_hello_world_int8_vela.tflite");
+    const auto& main = model.graphs.front();
+    const auto& in = *main.value(main.inputs.at(0));
+    const auto& out = *main.value(main.outputs.at(0));
+    REQUIRE(in.quantization.scales.size() == 1);
+    REQUIRE(out.quantization.scales.size() == 1);
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter interpreter(model, kernels, {1, nullptr, {}});
+    REQUIRE(interpreter.check(0).empty());
+    double worst = 0;
+    std::size_t points = 0;
+    for (int q = -128; q < 128; ++q) {
+        const double x = (q - in.quantization.zeroPoints.at(0)) * in.quantization.scales[0];
+        if (x < 0 || x > 2 * M_PI) continue;
+        Tensor input(DType::Int8, {1, 1});
+        input.mutableElements<std::int8_t>()[0] = static_cast<std::int8_t>(q);
+        const auto result = interpreter.run(0, {input});
+        const double y =
+            (result[0].elements<std::int8_t>()[0] - out.quantization.zeroPoints.at(0)) *
+            out.quantization.scales[0];
+        worst = std::max(worst, std::abs(y - std::sin(x)));
+        ++points;
+    }
+    WARN("largest distance from sin(x) over " << points << " inputs: " << worst);
+    CHECK(points > 50);
+    CHECK(worst < 0.15);
+}
+
+TEST_CASE("a command stream addressing memory outside its regions is a RuntimeError") {
+    auto model = openFixture("pte/cmsisexec_ethos_u_minimal_example.pte");
+    auto& stream = model.graphs[graphIndex(model, "forward/EthosUBackend#0")];
+    const auto kernels = KernelRegistry::withAllKernels();
+    Tensor x(DType::Float32, {1, 1, 1, 1}), y(DType::Float32, {1, 1, 1, 1});
+    SECTION("an OFM far past every region") {
+        for (auto& node : stream.nodes)
+            for (auto& attribute : node.attributes)
+                if (attribute.name == "ofm_tile_bases")
+                    attribute.value = std::vector<std::int64_t>{std::int64_t{1} << 39, 0, 0, 0};
+        Interpreter interpreter(model, kernels, {1, nullptr, {}});
+        CHECK_THROWS_AS(interpreter.run(0, {x, y}), RuntimeError);
+    }
+    SECTION("a DMA longer than its source region") {
+        for (auto& node : stream.nodes)
+            for (auto& attribute : node.attributes)
+                if (attribute.name == "dma_source_length") attribute.value = std::int64_t{1} << 30;
+        Interpreter interpreter(model, kernels, {1, nullptr, {}});
+        CHECK_THROWS_AS(interpreter.run(0, {x, y}), RuntimeError);
+    }
+    SECTION("a negative shape") {
+        for (auto& node : stream.nodes)
+            for (auto& attribute : node.attributes)
+                if (attribute.name == "ofm_shape")
+                    attribute.value = std::vector<std::int64_t>{1, -4, 1, 1};
+        Interpreter interpreter(model, kernels, {1, nullptr, {}});
+        CHECK(!interpreter.check(0).empty());
+        CHECK_THROWS_AS(interpreter.run(0, {x, y}), RuntimeError);
+    }
+}
