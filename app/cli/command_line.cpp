@@ -45,4 +45,16 @@ std::vector<std::string> CommandLine::values(std::string_view option) const {
     return it == repeated.end() ? std::vector<std::string>{} : it->second;
 }
 
+double CommandLine::nonNegativeNumber(const std::string& option, double fallback) const {
+    const auto text = value(option);
+    if (!text) return fallback;
+    try {
+        std::size_t used = 0;
+        const double number = std::stod(*text, &used);
+        if (used == text->size() && number >= 0) return number;
+    } catch (const std::exception&) {
+    }
+    throw UsageError(option + " takes a non-negative number, given " + *text);
+}
+
 } // namespace pteron

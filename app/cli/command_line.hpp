@@ -28,6 +28,8 @@ struct CommandLine {
     bool has(std::string_view option) const { return options.count(std::string(option)) > 0; }
     std::optional<std::string> value(std::string_view option) const;
     std::vector<std::string> values(std::string_view option) const;
+    // The option's value as a number >= 0, `fallback` when absent; anything else is a UsageError.
+    double nonNegativeNumber(const std::string& option, double fallback) const;
 };
 
 } // namespace pteron

@@ -19,23 +19,11 @@ namespace pteron {
 
 namespace {
 
-double nonNegative(const CommandLine& line, const std::string& option, double fallback) {
-    const auto text = line.value(option);
-    if (!text) return fallback;
-    try {
-        std::size_t used = 0;
-        const double value = std::stod(*text, &used);
-        if (used == text->size() && value >= 0) return value;
-    } catch (const std::exception&) {
-    }
-    throw UsageError(option + " takes a non-negative number, given " + *text);
-}
-
 diff::Tolerance tolerance(const CommandLine& line) {
     diff::Tolerance result;
-    result.rtol = nonNegative(line, "--rtol", result.rtol);
-    result.atol = nonNegative(line, "--atol", result.atol);
-    const double steps = nonNegative(line, "--steps", 0);
+    result.rtol = line.nonNegativeNumber("--rtol", result.rtol);
+    result.atol = line.nonNegativeNumber("--atol", result.atol);
+    const double steps = line.nonNegativeNumber("--steps", 0);
     if (steps > 1e9 || steps != static_cast<double>(static_cast<std::int64_t>(steps)))
         throw UsageError("--steps takes a whole number of quantisation steps");
     result.steps = static_cast<std::int64_t>(steps);

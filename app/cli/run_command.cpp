@@ -137,23 +137,11 @@ void printSummary(std::ostream& out, const nlohmann::json& report) {
     out.unsetf(std::ios::fixed);
 }
 
-double toleranceValue(const CommandLine& line, const std::string& option, double fallback) {
-    const auto text = line.value(option);
-    if (!text) return fallback;
-    try {
-        std::size_t used = 0;
-        const double value = std::stod(*text, &used);
-        if (used == text->size() && value >= 0) return value;
-    } catch (const std::exception&) {
-    }
-    throw UsageError(option + " takes a non-negative number, given " + *text);
-}
-
 int verify(const CommandLine& line, const Model& model, const runtime::KernelRegistry& kernels,
            const std::map<std::string, runtime::GraphRef>& substituted, std::ostream& out,
            std::ostream& err) {
-    const Tolerance tolerance{toleranceValue(line, "--rtol", 1e-5),
-                              toleranceValue(line, "--atol", 1e-8)};
+    const Tolerance tolerance{line.nonNegativeNumber("--rtol", 1e-5),
+                              line.nonNegativeNumber("--atol", 1e-8)};
     runtime::Interpreter interpreter(model, kernels, {threadCount(line), nullptr, substituted});
     return verifyBundledCases(line.positional[0], model, interpreter, tolerance, out, err);
 }
