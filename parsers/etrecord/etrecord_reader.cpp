@@ -210,8 +210,9 @@ void addDebugHandleMap(const Json& map, Model& model) {
             model.metadata.push_back({"debug_handle_map " + method + " instruction " + instruction,
                                       handleList(handles)});
         // Nodes of the method's edge graph learn which program instructions they became.
+        const auto& methodName = method; // a lambda may not capture a structured binding
         const auto graph = std::find_if(model.graphs.begin(), model.graphs.end(),
-                                        [&](const Graph& g) { return g.id == method; });
+                                        [&](const Graph& g) { return g.id == methodName; });
         if (graph == model.graphs.end()) continue;
         for (auto& node : graph->nodes) {
             const auto* handle = findAttribute(node.attributes, "debug_handle");
