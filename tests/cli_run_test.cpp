@@ -99,7 +99,8 @@ TEST_CASE("run --input reads a named .npy and --check lists what cannot run") {
     const auto runnable =
         run({"--check", "--json", pteron::testing::fixture("pte/arm_mv2_ethosu55_128_int8.pte")});
     CHECK(runnable.code == 0);
-    for (const auto& partition : nlohmann::json::parse(runnable.out)["partitions"])
+    const auto runnableReport = nlohmann::json::parse(runnable.out);
+    for (const auto& partition : runnableReport["partitions"])
         CHECK(partition["runnable"] == true);
     const auto check =
         run({"--check", "--json",
