@@ -14,7 +14,6 @@ void addSoftmaxKernels(KernelRegistry& registry);
 void addMatmulKernels(KernelRegistry& registry);
 void addConvolutionKernels(KernelRegistry& registry);
 void addPoolingKernels(KernelRegistry& registry);
-void addVolumeKernels(KernelRegistry& registry);
 void addUpsampleKernels(KernelRegistry& registry);
 void addNormalizationKernels(KernelRegistry& registry);
 void addShapeKernels(KernelRegistry& registry);

@@ -14,7 +14,6 @@ void addAtenKernels(KernelRegistry& registry) {
     aten::addMatmulKernels(registry);
     aten::addConvolutionKernels(registry);
     aten::addPoolingKernels(registry);
-    aten::addVolumeKernels(registry);
     aten::addUpsampleKernels(registry);
     aten::addNormalizationKernels(registry);
     aten::addShapeKernels(registry);

@@ -1,6 +1,5 @@
-// Volumetric (3-d) kernels over the last three dimensions (D, H, W): convolution (grouped,
-// strided, padded, dilated, transposed), max_pool3d_with_indices and avg_pool3d, with the
-// same window arithmetic as their 2-d counterparts.
+// The 3-d convolution over the last three dimensions (D, H, W): grouped, strided, padded,
+// dilated and transposed, with the same window arithmetic as the 2-d one.
 #include "runtime/kernels/aten/aten_family.hpp"
 #include "runtime/kernels/aten/elementwise.hpp"
 #include "runtime/kernels/aten/volume.hpp"
@@ -27,167 +26,6 @@ Triple tripleArgument(const KernelContext& ctx, std::size_t position, Triple fal
 
 std::int64_t product(const Triple& t) {
     return t[0] * t[1] * t[2];
-}
-
-struct Volumes {
-    std::int64_t count = 1; // planes: every leading dimension
-    Shape leading;
-    Triple size{};
-};
-
-Volumes volumesOf(const KernelContext& ctx, const Tensor& input) {
-    if (input.rank() != 4 && input.rank() != 5)
-        ctx.fail("expects a 4-d or 5-d input, given " + input.typeText());
-    Volumes v;
-    for (std::size_t d = 0; d + 3 < input.rank(); ++d) {
-        v.count *= input.dim(d);
-        v.leading.push_back(input.dim(d));
-    }
-    for (std::size_t k = 0; k < 3; ++k)
-        v.size[k] = input.dim(input.rank() - 3 + k);
-    return v;
-}
-
-Shape withVolume(const Volumes& v, const Triple& size) {
-    Shape shape = v.leading;
-    shape.insert(shape.end(), size.begin(), size.end());
-    return shape;
-}
-
-// pooling_output_shape: floor (or ceil, not starting in the right padding) of the window count.
-std::int64_t pooledSize(const KernelContext& ctx, std::int64_t input, std::int64_t kernel,
-                        std::int64_t stride, std::int64_t pad, std::int64_t dilation, bool ceil) {
-    if (kernel <= 0 || stride <= 0 || dilation <= 0 || pad < 0 || pad * 2 > kernel)
-        ctx.fail(
-            "pooling needs positive kernel, stride, dilation and padding at most half the kernel");
-    const auto span = input + 2 * pad - dilation * (kernel - 1) - 1 + (ceil ? stride - 1 : 0);
-    if (span < 0) ctx.fail("the pooling window does not fit the padded input");
-    auto size = span / stride + 1;
-    if (ceil && (size - 1) * stride >= input + pad) --size;
-    return size;
-}
-
-// (self, kernel_size, stride, padding, dilation, ceil_mode) -> (out, indices); indices are flat
-// positions within each input volume.
-void maxPool3d(KernelContext& ctx) {
-    const auto input = contiguousInput(ctx, 0);
-    const auto v = volumesOf(ctx, input);
-    const auto kernel = tripleArgument(ctx, 1, {1, 1, 1});
-    const auto stride = tripleArgument(ctx, 2, kernel);
-    const auto pad = tripleArgument(ctx, 3, {0, 0, 0});
-    const auto dilation = tripleArgument(ctx, 4, {1, 1, 1});
-    const bool ceil = hasArgument(ctx, 5) && boolArgument(ctx, 5);
-    Triple out{};
-    for (std::size_t k = 0; k < 3; ++k)
-        out[k] = pooledSize(ctx, v.size[k], kernel[k], stride[k], pad[k], dilation[k], ceil);
-    visitComputeType(computeTypeOf(input.dtype()), [&]<typename T>() {
-        const auto x = elementsAs<T>(input);
-        const auto volume = product(v.size);
-        std::vector<T> y(static_cast<std::size_t>(v.count * product(out)));
-        std::vector<std::int64_t> indices(y.size());
-        ctx.pool().parallelFor(v.count, [&](std::int64_t begin, std::int64_t end) {
-            for (auto p = begin; p < end; ++p)
-                for (std::int64_t od = 0; od < out[0]; ++od)
-                    for (std::int64_t oh = 0; oh < out[1]; ++oh)
-                        for (std::int64_t ow = 0; ow < out[2]; ++ow) {
-                            T best{};
-                            std::int64_t at = -1;
-                            for (std::int64_t kd = 0; kd < kernel[0]; ++kd) {
-                                const auto id = od * stride[0] - pad[0] + kd * dilation[0];
-                                if (id < 0 || id >= v.size[0]) continue;
-                                for (std::int64_t kh = 0; kh < kernel[1]; ++kh) {
-                                    const auto ih = oh * stride[1] - pad[1] + kh * dilation[1];
-                                    if (ih < 0 || ih >= v.size[1]) continue;
-                                    for (std::int64_t kw = 0; kw < kernel[2]; ++kw) {
-                                        const auto iw = ow * stride[2] - pad[2] + kw * dilation[2];
-                                        if (iw < 0 || iw >= v.size[2]) continue;
-                                        const auto flat = (id * v.size[1] + ih) * v.size[2] + iw;
-                                        const T value =
-                                            x[static_cast<std::size_t>(p * volume + flat)];
-                                        bool take = at < 0;
-                                        if constexpr (std::is_floating_point_v<T>)
-                                            take = take || (!std::isnan(best) &&
-                                                            (std::isnan(value) || value > best));
-                                        else
-                                            take = take || value > best;
-                                        if (take) {
-                                            best = value;
-                                            at = flat;
-                                        }
-                                    }
-                                }
-                            }
-                            const auto o = static_cast<std::size_t>(
-                                ((p * out[0] + od) * out[1] + oh) * out[2] + ow);
-                            y[o] = best;
-                            indices[o] = at;
-                        }
-        });
-        const auto shape = withVolume(v, out);
-        setResult(ctx, 0, tensorFrom<T>(outputType(ctx, 0, input.dtype()), shape, y));
-        if (ctx.outputCount() > 1)
-            setResult(ctx, 1, tensorFrom<std::int64_t>(DType::Int64, shape, indices));
-        return 0;
-    });
-}
-
-// (self, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override?)
-void averagePool3d(KernelContext& ctx) {
-    const auto input = contiguousInput(ctx, 0);
-    const auto v = volumesOf(ctx, input);
-    const auto kernel = tripleArgument(ctx, 1, {1, 1, 1});
-    const auto stride = tripleArgument(ctx, 2, kernel);
-    const auto pad = tripleArgument(ctx, 3, {0, 0, 0});
-    const bool ceil = hasArgument(ctx, 4) && boolArgument(ctx, 4);
-    const bool includePad = !hasArgument(ctx, 5) || boolArgument(ctx, 5);
-    const std::int64_t divisor = hasArgument(ctx, 6) ? intArgument(ctx, 6) : 0;
-    if (hasArgument(ctx, 6) && divisor == 0) ctx.fail("divisor_override must not be zero");
-    Triple out{};
-    for (std::size_t k = 0; k < 3; ++k)
-        out[k] = pooledSize(ctx, v.size[k], kernel[k], stride[k], pad[k], 1, ceil);
-    const auto outType = outputType(ctx, 0, input.dtype());
-    auto result = visitComputeType(computeTypeOf(input.dtype()), [&]<typename T>() {
-        const auto x = elementsAs<T>(input);
-        const auto volume = product(v.size);
-        std::vector<T> y(static_cast<std::size_t>(v.count * product(out)));
-        ctx.pool().parallelFor(v.count, [&](std::int64_t begin, std::int64_t end) {
-            for (auto p = begin; p < end; ++p)
-                for (std::int64_t od = 0; od < out[0]; ++od)
-                    for (std::int64_t oh = 0; oh < out[1]; ++oh)
-                        for (std::int64_t ow = 0; ow < out[2]; ++ow) {
-                            Triple first{od * stride[0] - pad[0], oh * stride[1] - pad[1],
-                                         ow * stride[2] - pad[2]};
-                            Triple last{};
-                            std::int64_t padded = 1, valid = 1;
-                            for (std::size_t k = 0; k < 3; ++k) {
-                                last[k] = std::min(first[k] + kernel[k], v.size[k] + pad[k]);
-                                padded *= last[k] - first[k];
-                                first[k] = std::max<std::int64_t>(first[k], 0);
-                                last[k] = std::min(last[k], v.size[k]);
-                                valid *= std::max<std::int64_t>(last[k] - first[k], 0);
-                            }
-                            T sum{0};
-                            for (auto id = first[0]; id < last[0]; ++id)
-                                for (auto ih = first[1]; ih < last[1]; ++ih)
-                                    for (auto iw = first[2]; iw < last[2]; ++iw)
-                                        sum += x[static_cast<std::size_t>(
-                                            p * volume + (id * v.size[1] + ih) * v.size[2] + iw)];
-                            const std::int64_t count = divisor      ? divisor
-                                                       : includePad ? padded
-                                                                    : valid;
-                            T value{0};
-                            if constexpr (std::is_integral_v<T>) {
-                                if (count != 0) value = sum / count;
-                            } else {
-                                value = sum / static_cast<T>(count);
-                            }
-                            y[static_cast<std::size_t>(((p * out[0] + od) * out[1] + oh) * out[2] +
-                                                       ow)] = value;
-                        }
-        });
-        return tensorFrom<T>(outType, withVolume(v, out), y);
-    });
-    setResult(ctx, 0, std::move(result));
 }
 
 } // namespace
@@ -307,11 +145,6 @@ void convolution3d(KernelContext& ctx) {
         return tensorFrom<T>(outType, {batch, outChannels, out[0], out[1], out[2]}, y);
     });
     setResult(ctx, 0, std::move(result));
-}
-
-void addVolumeKernels(KernelRegistry& registry) {
-    registry.add("aten::max_pool3d_with_indices.out", maxPool3d);
-    registry.add("aten::avg_pool3d.out", averagePool3d);
 }
 
 } // namespace pteron::runtime::aten
