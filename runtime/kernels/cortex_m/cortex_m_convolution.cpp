@@ -80,6 +80,56 @@ const std::int8_t* int8Data(const KernelContext& ctx, const Tensor& tensor) {
     return reinterpret_cast<const std::int8_t*>(tensor.bytes().data());
 }
 
+// The output extent of a direct (not transposed) convolution over an NHWC input.
+struct Extent {
+    std::int64_t kh = 1, kw = 1, oh = 1, ow = 1, outChannels = 1;
+    Window window;
+};
+
+Extent extentOf(const KernelContext& ctx, const NhwcTensor& in, std::int64_t kh, std::int64_t kw,
+                std::int64_t outChannels, const Window& window) {
+    return {kh,
+            kw,
+            outputExtent(ctx, in.h, kh, window.strideH, window.padH, window.dilationH),
+            outputExtent(ctx, in.w, kw, window.strideW, window.padW, window.dilationW),
+            outChannels,
+            window};
+}
+
+// Every output of a direct convolution: acc = bias + the sum of `tap(pixel, ky, kx, oc)` over
+// the kernel taps inside the input, where `pixel` points at the input pixel's first channel.
+template <typename Tap>
+void convolveNhwc(KernelContext& ctx, const NhwcTensor& in, const Extent& e,
+                  const Requantization& q, Tap tap) {
+    const auto* x = in.data();
+    const auto& window = e.window;
+    std::vector<std::int8_t> out(
+        static_cast<std::size_t>(elementCountOf({in.n, e.oh, e.ow, e.outChannels})));
+    ctx.pool().parallelFor(in.n * e.oh, [&](std::int64_t begin, std::int64_t end) {
+        for (auto row = begin; row < end; ++row) {
+            const auto b = row / e.oh;
+            const auto oy = row % e.oh;
+            for (std::int64_t ox = 0; ox < e.ow; ++ox)
+                for (std::int64_t oc = 0; oc < e.outChannels; ++oc) {
+                    std::int64_t acc = q.bias[static_cast<std::size_t>(oc)];
+                    for (std::int64_t ky = 0; ky < e.kh; ++ky) {
+                        const auto iy = oy * window.strideH - window.padH + ky * window.dilationH;
+                        if (iy < 0 || iy >= in.h) continue;
+                        for (std::int64_t kx = 0; kx < e.kw; ++kx) {
+                            const auto ix =
+                                ox * window.strideW - window.padW + kx * window.dilationW;
+                            if (ix < 0 || ix >= in.w) continue;
+                            acc += tap(x + ((b * in.h + iy) * in.w + ix) * in.c, ky, kx, oc);
+                        }
+                    }
+                    out[static_cast<std::size_t>(((b * e.oh + oy) * e.ow + ox) * e.outChannels +
+                                                 oc)] = finish(q, oc, acc);
+                }
+        }
+    });
+    setNhwcOutput(ctx, 0, out, in.n, e.outChannels, e.oh, e.ow);
+}
+
 // (input, weight [OC,KH,KW,IC/groups], bias?, stride, padding, dilation, input_offset,
 //  output_offset, multipliers, shifts, activation_min, activation_max, scratch)
 void convolution(KernelContext& ctx) {
@@ -96,44 +146,18 @@ void convolution(KernelContext& ctx) {
                  std::to_string(in.c));
     const auto groups = in.c / groupChannels;
     const auto perGroup = outChannels / groups;
-    const auto window = windowArguments(ctx, 3);
     const auto q = requantization(ctx, outChannels, 6, 8, 10);
-    const auto oh = outputExtent(ctx, in.h, kh, window.strideH, window.padH, window.dilationH);
-    const auto ow = outputExtent(ctx, in.w, kw, window.strideW, window.padW, window.dilationW);
-    const auto* x = in.data();
+    const auto extent = extentOf(ctx, in, kh, kw, outChannels, windowArguments(ctx, 3));
     const auto* w = int8Data(ctx, weightTensor);
-    std::vector<std::int8_t> out(
-        static_cast<std::size_t>(elementCountOf({in.n, oh, ow, outChannels})));
-    const auto body = [&](std::int64_t begin, std::int64_t end) {
-        for (auto row = begin; row < end; ++row) {
-            const auto b = row / oh;
-            const auto oy = row % oh;
-            for (std::int64_t ox = 0; ox < ow; ++ox)
-                for (std::int64_t oc = 0; oc < outChannels; ++oc) {
-                    const auto firstChannel = (oc / perGroup) * groupChannels;
-                    std::int64_t acc = q.bias[static_cast<std::size_t>(oc)];
-                    for (std::int64_t ky = 0; ky < kh; ++ky) {
-                        const auto iy = oy * window.strideH - window.padH + ky * window.dilationH;
-                        if (iy < 0 || iy >= in.h) continue;
-                        for (std::int64_t kx = 0; kx < kw; ++kx) {
-                            const auto ix =
-                                ox * window.strideW - window.padW + kx * window.dilationW;
-                            if (ix < 0 || ix >= in.w) continue;
-                            const auto* pixel =
-                                x + ((b * in.h + iy) * in.w + ix) * in.c + firstChannel;
-                            const auto* filter = w + ((oc * kh + ky) * kw + kx) * groupChannels;
-                            for (std::int64_t ic = 0; ic < groupChannels; ++ic)
-                                acc += (static_cast<std::int64_t>(pixel[ic]) + q.inputOffset) *
-                                       filter[ic];
-                        }
-                    }
-                    out[static_cast<std::size_t>(((b * oh + oy) * ow + ox) * outChannels + oc)] =
-                        finish(q, oc, acc);
-                }
-        }
-    };
-    ctx.pool().parallelFor(in.n * oh, body);
-    setNhwcOutput(ctx, 0, out, in.n, outChannels, oh, ow);
+    convolveNhwc(ctx, in, extent, q,
+                 [&](const std::int8_t* pixel, std::int64_t ky, std::int64_t kx, std::int64_t oc) {
+                     const auto* filter = w + ((oc * kh + ky) * kw + kx) * groupChannels;
+                     pixel += (oc / perGroup) * groupChannels;
+                     std::int64_t sum = 0;
+                     for (std::int64_t ic = 0; ic < groupChannels; ++ic)
+                         sum += (static_cast<std::int64_t>(pixel[ic]) + q.inputOffset) * filter[ic];
+                     return sum;
+                 });
 }
 
 // (input, weight [1,KH,KW,OC], bias?, stride, padding, dilation, depth_multiplier,
@@ -150,41 +174,14 @@ void depthwiseConvolution(KernelContext& ctx) {
         ctx.fail("output channels " + std::to_string(outChannels) + " are not input channels " +
                  std::to_string(in.c) + " times the depth multiplier " +
                  std::to_string(multiplier));
-    const auto window = windowArguments(ctx, 3);
     const auto q = requantization(ctx, outChannels, 7, 9, 11);
-    const auto oh = outputExtent(ctx, in.h, kh, window.strideH, window.padH, window.dilationH);
-    const auto ow = outputExtent(ctx, in.w, kw, window.strideW, window.padW, window.dilationW);
-    const auto* x = in.data();
+    const auto extent = extentOf(ctx, in, kh, kw, outChannels, windowArguments(ctx, 3));
     const auto* w = int8Data(ctx, weightTensor);
-    std::vector<std::int8_t> out(
-        static_cast<std::size_t>(elementCountOf({in.n, oh, ow, outChannels})));
-    const auto body = [&](std::int64_t begin, std::int64_t end) {
-        for (auto row = begin; row < end; ++row) {
-            const auto b = row / oh;
-            const auto oy = row % oh;
-            for (std::int64_t ox = 0; ox < ow; ++ox)
-                for (std::int64_t oc = 0; oc < outChannels; ++oc) {
-                    const auto ic = oc / multiplier;
-                    std::int64_t acc = q.bias[static_cast<std::size_t>(oc)];
-                    for (std::int64_t ky = 0; ky < kh; ++ky) {
-                        const auto iy = oy * window.strideH - window.padH + ky * window.dilationH;
-                        if (iy < 0 || iy >= in.h) continue;
-                        for (std::int64_t kx = 0; kx < kw; ++kx) {
-                            const auto ix =
-                                ox * window.strideW - window.padW + kx * window.dilationW;
-                            if (ix < 0 || ix >= in.w) continue;
-                            const auto value = static_cast<std::int64_t>(
-                                x[((b * in.h + iy) * in.w + ix) * in.c + ic]);
-                            acc += (value + q.inputOffset) * w[(ky * kw + kx) * outChannels + oc];
-                        }
-                    }
-                    out[static_cast<std::size_t>(((b * oh + oy) * ow + ox) * outChannels + oc)] =
-                        finish(q, oc, acc);
-                }
-        }
-    };
-    ctx.pool().parallelFor(in.n * oh, body);
-    setNhwcOutput(ctx, 0, out, in.n, outChannels, oh, ow);
+    convolveNhwc(ctx, in, extent, q,
+                 [&](const std::int8_t* pixel, std::int64_t ky, std::int64_t kx, std::int64_t oc) {
+                     const auto value = static_cast<std::int64_t>(pixel[oc / multiplier]);
+                     return (value + q.inputOffset) * w[(ky * kw + kx) * outChannels + oc];
+                 });
 }
 
 // (input, weight [OC,KH,KW,IC], bias?, stride, padding, output_padding, dilation, input_offset,
