@@ -49,6 +49,11 @@ Tensor unpackInt4(const Graph& graph, const Value& value) {
     return tensor;
 }
 
+// How files pack fp6/fp4 constants is not published, so their bytes are not read.
+bool packingUnpublished(DType dtype) {
+    return dtype == DType::Float6E2M3 || dtype == DType::Float6E3M2 || dtype == DType::Float4E2M1;
+}
+
 } // namespace
 
 bool holdsConstant(const Value& value) {
@@ -59,6 +64,9 @@ bool holdsConstant(const Value& value) {
 Tensor constantTensor(const Graph& graph, const Value& value) {
     try {
         Tensor tensor;
+        if (packingUnpublished(value.dtype))
+            throw RuntimeError(std::string(dtypeName(value.dtype)) +
+                               " constants are packed in a way no published format note defines");
         if (value.dtype == DType::Int48)
             tensor = unpackInt48(graph, value);
         else if (value.dtype == DType::Int4 || value.dtype == DType::UInt4)

@@ -55,10 +55,17 @@ const Slot& KernelContext::slot(std::size_t index) const {
 
 const Tensor& KernelContext::input(std::size_t index) const {
     const auto& found = slot(index);
-    if (!found.tensor.defined())
-        fail("operand " + std::to_string(index) + " (" + inputValue(index).name +
-             ") holds no tensor at this point");
-    return found.tensor;
+    if (found.tensor.defined()) return found.tensor;
+    const auto& value = inputValue(index);
+    // A constant the reader could not find bytes for (an ExecuTorch weight kept in a .ptd file
+    // that was not given) says so.
+    if (const auto* unresolved = findAttribute(value.attributes, "unresolved"))
+        if (const auto* text = std::get_if<std::string>(&unresolved->value))
+            fail("operand " + std::to_string(index) + " (" + value.name +
+                 ") is a constant stored outside the model: " + *text +
+                 " (give the file that holds it, e.g. with --ptd)");
+    fail("operand " + std::to_string(index) + " (" + value.name +
+         ") holds no tensor at this point");
 }
 
 const AttributeValue& KernelContext::scalarInput(std::size_t index) const {

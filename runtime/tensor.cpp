@@ -28,10 +28,12 @@ std::string shapeText(const Shape& shape) {
 }
 
 // int4/uint4 are held unpacked, one sign- or zero-extended element per byte, so kernels index
-// them like int8/uint8.
+// them like int8/uint8; an fp6/fp4 code likewise sits in the low bits of its own byte.
 std::size_t runtimeElementBytes(DType dtype) {
     if (dtype == DType::Int48) return 8;
     if (dtype == DType::Int4 || dtype == DType::UInt4) return 1;
+    if (dtype == DType::Float6E2M3 || dtype == DType::Float6E3M2 || dtype == DType::Float4E2M1)
+        return 1;
     const auto bits = dtypeBits(dtype);
     return bits % 8 == 0 ? bits / 8 : 0;
 }

@@ -20,8 +20,9 @@ using Shape = std::vector<std::int64_t>;
 // Elements of a shape; throws RuntimeError on a negative dimension or an overflowing product.
 std::uint64_t elementCountOf(const Shape& shape);
 std::string shapeText(const Shape& shape);
-// Bytes of one element as the runtime stores it: int48 widened to 8 bytes; 0 for types it
-// cannot hold (sub-byte packed, strings).
+// Bytes of one element as the runtime stores it: int48 widened to 8 bytes; int4/uint4 and the
+// fp6/fp4 MX types one element per byte (unpacked); 0 for types it cannot hold (strings,
+// unknown).
 std::size_t runtimeElementBytes(DType dtype);
 
 class Tensor {

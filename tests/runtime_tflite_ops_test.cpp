@@ -400,7 +400,7 @@ TEST_CASE("tflite: 16x8 and uint8 FULLY_CONNECTED requantise exact sums",
     }
 }
 
-TEST_CASE("tflite: TRANSPOSE_CONV in fp32, int8 and int16", "[runtime][tflite][torch]") {
+TEST_CASE("tflite: TRANSPOSE_CONV in fp32, int8, int16 and uint8", "[runtime][tflite][torch]") {
     at::manual_seed(23);
     struct Case {
         DType type;
@@ -413,7 +413,9 @@ TEST_CASE("tflite: TRANSPOSE_CONV in fp32, int8 and int16", "[runtime][tflite][t
                                            {DType::Int8, true, 2, true},
                                            {DType::Int8, false, 3, true},
                                            {DType::Int16, true, 2, true},
-                                           {DType::Int16, false, 1, false}}) {
+                                           {DType::Int16, false, 1, false},
+                                           {DType::UInt8, true, 2, true},
+                                           {DType::UInt8, false, 2, false}}) {
         INFO("type " << dtypeName(c.type) << " same " << c.same << " stride " << c.stride);
         const std::int64_t inC = 3, outC = 4, kh = 3, kw = 2, h = 4, w = 5;
         const std::int64_t outH = c.same ? h * c.stride : (h - 1) * c.stride + kh;
@@ -426,16 +428,22 @@ TEST_CASE("tflite: TRANSPOSE_CONV in fp32, int8 and int16", "[runtime][tflite][t
         const bool isFloat = c.type == DType::Float32;
         const auto [low, high] =
             isFloat ? std::pair<std::int64_t, std::int64_t>{0, 0} : limitsOf(c.type);
-        const std::int64_t inputZp = c.type == DType::Int8 ? -7 : 0;
+        // uint8 (TFLite's legacy transpose_conv.cc path): per-tensor filter with a zero point.
+        const bool legacy = c.type == DType::UInt8;
+        const std::int64_t inputZp = c.type == DType::Int8 ? -7 : (legacy ? 117 : 0);
+        const std::int64_t filterZp = legacy ? 131 : 0;
         const auto x = isFloat ? at::randn({2, h, w, inC}, at::kDouble)
                                : randomIntegers({2, h, w, inC}, low, high);
-        const auto filter = isFloat ? at::randn({outC, kh, kw, inC}, at::kDouble)
-                                    : randomIntegers({outC, kh, kw, inC}, -127, 127);
+        const auto filter = isFloat  ? at::randn({outC, kh, kw, inC}, at::kDouble)
+                            : legacy ? randomIntegers({outC, kh, kw, inC}, 0, 255)
+                                     : randomIntegers({outC, kh, kw, inC}, -127, 127);
         const auto bias =
             isFloat ? at::randn({outC}, at::kDouble) : randomIntegers({outC}, -5000, 5000);
         // conv_transpose2d over the full output, then the forward padding cut off.
-        auto full = at::conv_transpose2d((x - static_cast<double>(inputZp)).permute({0, 3, 1, 2}),
-                                         filter.permute({3, 0, 1, 2}).contiguous(), {}, c.stride);
+        auto full = at::conv_transpose2d(
+            (x - static_cast<double>(inputZp)).permute({0, 3, 1, 2}),
+            (filter - static_cast<double>(filterZp)).permute({3, 0, 1, 2}).contiguous(), {},
+            c.stride);
         full = at::constant_pad_nd(full,
                                    {0, std::max<std::int64_t>(0, outW + padLeft - full.size(3)), 0,
                                     std::max<std::int64_t>(0, outH + padTop - full.size(2))},
@@ -446,8 +454,11 @@ TEST_CASE("tflite: TRANSPOSE_CONV in fp32, int8 and int16", "[runtime][tflite][t
                               .contiguous();
         (void)padBottom;
         (void)padRight;
-        const std::vector<float> filterScales{0.01f, 0.02f, 0.015f, 0.03f};
-        const float inputScale = 0.05f, outputScale = c.type == DType::Int8 ? 0.6f : 0.02f;
+        const std::vector<float> filterScales =
+            legacy ? std::vector<float>(4, 0.02f) : std::vector<float>{0.01f, 0.02f, 0.015f, 0.03f};
+        const float inputScale = 0.05f;
+        const float outputScale = c.type == DType::Int8 ? 0.6f : (legacy ? 2.0f : 0.02f);
+        const std::int64_t outputZp = c.type == DType::Int8 ? 5 : (legacy ? 120 : 0);
         TfliteOperatorSpec spec;
         spec.op = tfl::BuiltinOperator::TRANSPOSE_CONV;
         TfliteTensorSpec shapeSpec;
@@ -467,12 +478,19 @@ TEST_CASE("tflite: TRANSPOSE_CONV in fp32, int8 and int16", "[runtime][tflite][t
             spec.tensors.push_back(floatSpec(bias, true));
             spec.tensors.push_back(floatSpec(sums));
         } else {
-            spec.tensors.push_back(
-                quantized(filter, DType::Int8, filterScales, {0, 0, 0, 0}, 0, true));
+            if (legacy)
+                spec.tensors.push_back(
+                    quantized(filter, DType::UInt8, {filterScales[0]}, {filterZp}, 0, true));
+            else
+                spec.tensors.push_back(
+                    quantized(filter, DType::Int8, filterScales, {0, 0, 0, 0}, 0, true));
             spec.tensors.push_back(quantized(x, c.type, {inputScale}, {inputZp}));
-            spec.tensors.push_back(quantized(bias, biasType, biasScales, {0, 0, 0, 0}, 0, true));
-            spec.tensors.push_back(
-                quantized(sums, c.type, {outputScale}, {c.type == DType::Int8 ? 5 : 0}));
+            if (legacy)
+                spec.tensors.push_back(quantized(bias, biasType, {biasScales[0]}, {0}, 0, true));
+            else
+                spec.tensors.push_back(
+                    quantized(bias, biasType, biasScales, {0, 0, 0, 0}, 0, true));
+            spec.tensors.push_back(quantized(sums, c.type, {outputScale}, {outputZp}));
         }
         spec.inputs = {0, 1, 2, c.bias ? 3 : -1};
         spec.outputs = {4};
@@ -496,7 +514,6 @@ TEST_CASE("tflite: TRANSPOSE_CONV in fp32, int8 and int16", "[runtime][tflite][t
         const auto got = integers(outputs[0]);
         const auto acc = integers(sums);
         const auto biasValues = integers(bias);
-        const std::int64_t outputZp = c.type == DType::Int8 ? 5 : 0;
         std::size_t differing = 0;
         for (std::size_t i = 0; i < acc.size(); ++i) {
             const auto o = i % static_cast<std::size_t>(outC);
@@ -627,6 +644,87 @@ TEST_CASE("tflite: int16 and uint8 ADD, SUB and MUL follow the integer formulas"
             }
             CHECK(differing == 0);
         }
+}
+
+TEST_CASE("tflite: int16 ADD and SUB with power-of-two scales shift one input instead of "
+          "rescaling",
+          "[runtime][tflite][torch]") {
+    at::manual_seed(26);
+    struct Case {
+        tfl::BuiltinOperator op;
+        int exp1, exp2, expOut; // scales 2^exp
+        std::vector<std::int64_t> shape2;
+        tfl::ActivationFunctionType activation;
+        bool potOption;
+    };
+    const auto none = tfl::ActivationFunctionType::NONE;
+    for (const auto& c : std::vector<Case>{
+             {tfl::BuiltinOperator::ADD, -10, -12, -10, {2, 3, 4}, none, true},
+             {tfl::BuiltinOperator::ADD, -13, -10, -10, {2, 3, 4}, none, true},
+             {tfl::BuiltinOperator::ADD,
+              -11,
+              -11,
+              -11,
+              {2, 3, 4},
+              tfl::ActivationFunctionType::RELU,
+              true},
+             {tfl::BuiltinOperator::SUB, -12, -9, -9, {4}, none, true},
+             {tfl::BuiltinOperator::SUB, -9, -14, -9, {3, 1}, none, true},
+             // The option cleared: the general rescaling path even for power-of-two scales.
+             {tfl::BuiltinOperator::ADD, -10, -12, -10, {2, 3, 4}, none, false}}) {
+        const bool add = c.op == tfl::BuiltinOperator::ADD;
+        INFO((add ? "ADD" : "SUB") << " 2^" << c.exp1 << " 2^" << c.exp2 << " -> 2^" << c.expOut
+                                   << " pot " << c.potOption);
+        const auto a = randomIntegers({2, 3, 4}, -32768, 32767);
+        const auto b = randomIntegers(c.shape2, -32768, 32767);
+        const float s1 = std::ldexp(1.0f, c.exp1), s2 = std::ldexp(1.0f, c.exp2);
+        const float sOut = std::ldexp(1.0f, c.expOut);
+        TfliteOperatorSpec spec;
+        spec.op = c.op;
+        spec.tensors = {quantized(a, DType::Int16, {s1}, {0}),
+                        quantized(b, DType::Int16, {s2}, {0}),
+                        quantized(at::zeros({2, 3, 4}), DType::Int16, {sOut}, {0})};
+        spec.inputs = {0, 1};
+        spec.outputs = {2};
+        spec.options = [&](flatbuffers::FlatBufferBuilder& builder) {
+            if (add)
+                return std::make_pair(
+                    tfl::BuiltinOptions::AddOptions,
+                    tfl::CreateAddOptions(builder, c.activation, c.potOption).Union());
+            return std::make_pair(
+                tfl::BuiltinOptions::SubOptions,
+                tfl::CreateSubOptions(builder, c.activation, c.potOption).Union());
+        };
+        const auto outputs =
+            runFile(spec, {inputTensor(a, DType::Int16), inputTensor(b, DType::Int16)});
+        REQUIRE(outputs.at(0).shape() == Shape{2, 3, 4});
+        const auto x = integers(a);
+        const auto y = integers(b.expand({2, 3, 4}).contiguous());
+        const auto got = integers(outputs[0]);
+        const std::int64_t low = c.activation == none ? -32768 : 0;
+        std::size_t differing = 0;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            std::int64_t want = 0;
+            if (c.potOption) {
+                // The input at a smaller scale is divided by 2^(its exponent gap), rounding half
+                // away from zero; the sum or difference saturates to int16.
+                const auto down = [&](std::int64_t v, int exponent) {
+                    return static_cast<std::int64_t>(
+                        std::round(static_cast<double>(v) / std::ldexp(1.0, c.expOut - exponent)));
+                };
+                const auto left = down(x[i], c.exp1), right = down(y[i], c.exp2);
+                want = clampTo(add ? left + right : left - right, -32768, 32767);
+            } else {
+                const double twiceMax = 2.0 * std::max(s1, s2);
+                const auto left = requantize32(x[i] << 15, quantize(s1 / twiceMax));
+                const auto right = requantize32(y[i] << 15, quantize(s2 / twiceMax));
+                want = requantize32(add ? left + right : left - right,
+                                    quantize(twiceMax / ((1 << 15) * double{sOut})));
+            }
+            differing += got[i] != clampTo(want, low, 32767);
+        }
+        CHECK(differing == 0);
+    }
 }
 
 namespace {

@@ -686,3 +686,70 @@ TEST_CASE("TOSA 1.1 block-scaled casts pick the block scale and restore the valu
     CHECK(e5m2.restored[0] == 96.0f);
     CHECK(e5m2.restored[1] == -3.0f);
 }
+
+TEST_CASE("TOSA 1.1 block-scaled casts to FP4, FP6 and MXINT8 blocks") {
+    std::vector<float> values(32, 0.0f);
+    values[0] = 12.0f;
+    values[1] = 1.0f;
+    values[2] = 0.25f;
+    values[3] = -3.0f;
+    // FP4 E2M1: the largest magnitude that rounds without overflow is 6 + 2/2 = 7;
+    // 2^(floor(log2(12 / 7)) + 1) = 2 (bits 128). 12/2 = 6 (0x7), 1/2 = 0.5 (0x1), 0.25/2 rounds
+    // to 0, -3/2 = -1.5 (0xB).
+    const auto fp4 = blockScaledRoundTrip(v11::DType::FP4E2M1, values);
+    CHECK(fp4.scale == 128);
+    CHECK(fp4.data[0] == 0x7);
+    CHECK(fp4.data[1] == 0x1);
+    CHECK(fp4.data[2] == 0x0);
+    CHECK(fp4.data[3] == 0xB);
+    CHECK(fp4.restored[0] == 12.0f);
+    CHECK(fp4.restored[2] == 0.0f);
+    CHECK(fp4.restored[3] == -3.0f);
+
+    std::vector<float> e2m3Values(32, 0.0f);
+    e2m3Values[0] = 30.0f;
+    e2m3Values[1] = 0.3f;
+    // FP6 E2M3: 7.5 + 0.25 = 7.75; 2^(floor(log2(30 / 7.75)) + 1) = 4 (bits 129). 30/4 = 7.5
+    // (0x1F); 0.3/4 = 0.075 rounds to the subnormal 0.125 (0x01), giving back 0.5.
+    const auto e2m3 = blockScaledRoundTrip(v11::DType::FP6E2M3, e2m3Values);
+    CHECK(e2m3.scale == 129);
+    CHECK(e2m3.data[0] == 0x1F);
+    CHECK(e2m3.data[1] == 0x01);
+    CHECK(e2m3.restored[0] == 30.0f);
+    CHECK(e2m3.restored[1] == 0.5f);
+
+    std::vector<float> e3m2Values(32, 0.0f);
+    e3m2Values[0] = 100.0f;
+    e3m2Values[1] = -0.7f;
+    // FP6 E3M2: 28 + 2 = 30; 2^(floor(log2(100 / 30)) + 1) = 4 (bits 129). 100/4 = 25 rounds to
+    // 24 (0x1E); -0.7/4 = -0.175 rounds to -3/16 (0x23).
+    const auto e3m2 = blockScaledRoundTrip(v11::DType::FP6E3M2, e3m2Values);
+    CHECK(e3m2.scale == 129);
+    CHECK(e3m2.data[0] == 0x1E);
+    CHECK(e3m2.data[1] == 0x23);
+    CHECK(e3m2.restored[0] == 96.0f);
+    CHECK(e3m2.restored[1] == -0.75f);
+
+    std::vector<float> mxValues(32, 0.0f);
+    mxValues[0] = 3.0f;
+    mxValues[1] = -0.01f;
+    mxValues[2] = 1.0f;
+    // MXINT8: (1 + 63/64) + 1/128 = 2; 2^(floor(log2(3 / 2)) + 1) = 2 (bits 128). 3/2 x 64 = 96,
+    // -0.01/2 x 64 rounds to 0, 1/2 x 64 = 32.
+    const auto mx = blockScaledRoundTrip(v11::DType::MXINT8, mxValues);
+    CHECK(mx.scale == 128);
+    CHECK(mx.data[0] == 96);
+    CHECK(mx.data[1] == 0);
+    CHECK(mx.data[2] == 32);
+    CHECK(mx.restored[0] == 3.0f);
+    CHECK(mx.restored[2] == 1.0f);
+
+    // FP8E4M3 with a block maximum of 460: the denominator is 448 + 32/2 = 464, so
+    // 2^ceil(log2(460 / 464)) = 1 (bits 127) and 460 rounds to 448 (0x7E).
+    std::vector<float> e4m3Values(32, 1.0f);
+    e4m3Values[0] = 460.0f;
+    const auto e4m3 = blockScaledRoundTrip(v11::DType::FP8E4M3, e4m3Values);
+    CHECK(e4m3.scale == 127);
+    CHECK(e4m3.data[0] == 0x7E);
+    CHECK(e4m3.data[1] == 0x38);
+}

@@ -57,6 +57,12 @@ template <typename T> void activationOnly(Attributes& out, const T& o) {
     out.push_back({"fused_activation", activationValue(o.fused_activation_function())});
 }
 
+// ADD/SUB: whether int16 operands with power-of-two scales take TFLite's shift-only path.
+template <typename T> void addSub(Attributes& out, const T& o) {
+    activationOnly(out, o);
+    out.push_back({"pot_scale_int16", o.pot_scale_int16()});
+}
+
 void stridedSlice(Attributes& out, const fb::StridedSliceOptions& o) {
     out.push_back({"begin_mask", std::int64_t{o.begin_mask()}});
     out.push_back({"end_mask", std::int64_t{o.end_mask()}});
@@ -207,10 +213,10 @@ Attributes builtinOptionAttributes(const fb::Operator& op) {
         transposeConv(out, *op.builtin_options_as_TransposeConvOptions());
         return out;
     case O::AddOptions:
-        activationOnly(out, *op.builtin_options_as_AddOptions());
+        addSub(out, *op.builtin_options_as_AddOptions());
         return out;
     case O::SubOptions:
-        activationOnly(out, *op.builtin_options_as_SubOptions());
+        addSub(out, *op.builtin_options_as_SubOptions());
         return out;
     case O::MulOptions:
         activationOnly(out, *op.builtin_options_as_MulOptions());

@@ -1,5 +1,7 @@
 // Broadcasting binary operators ADD, SUB, MUL (int8, uint8 and int16 per TFLM add/sub/mul with
 // their left shift and rescales, int32, fp32), DIV, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE.
+// int16 ADD/SUB whose three scales are powers of two (and whose pot_scale_int16 option is set,
+// the schema's default) take TFLite's shift-only path instead, as TFLite's add.cc and sub.cc do.
 #include "runtime/kernels/tflite/tflite_broadcast.hpp"
 #include "runtime/kernels/tflite/tflite_family.hpp"
 #include "runtime/kernels/tflite/tflite_fixed_point.hpp"
@@ -7,6 +9,7 @@
 #include "runtime/kernels/tflite/tflite_quantization.hpp"
 
 #include <cmath>
+#include <optional>
 
 namespace pteron::runtime::tflite {
 
@@ -141,6 +144,54 @@ void addSubQuantized(KernelContext& ctx, DType type, bool subtract) {
         }));
 }
 
+// TFLite's CheckedLog2: log2 of the scale rounded, when it is within 1e-3 of an integer.
+std::optional<int> powerOfTwoExponent(float scale) {
+    const float log2 = std::log(scale) * (1.0f / std::log(2.0f));
+    const float rounded = std::round(log2);
+    if (!(std::abs(log2 - rounded) < 1e-3f)) return std::nullopt;
+    return static_cast<int>(rounded);
+}
+
+// The power-of-two exponents of both inputs relative to the output's, when int16 ADD/SUB takes
+// the shift-only path.
+std::optional<std::pair<int, int>> powerOfTwoShifts(const KernelContext& ctx, DType type) {
+    if (type != DType::Int16 || !ctx.boolAttribute("pot_scale_int16", true)) return std::nullopt;
+    const auto in1 = powerOfTwoExponent(inputQuantization(ctx, 0).scale);
+    const auto in2 = powerOfTwoExponent(inputQuantization(ctx, 1).scale);
+    const auto out = powerOfTwoExponent(outputQuantization(ctx, 0).scale);
+    if (!in1 || !in2 || !out) return std::nullopt;
+    return std::pair{*in1 - *out, *in2 - *out};
+}
+
+// One input is at the output's scale; the other, at a smaller power of two, is divided down to
+// it with rounding (gemmlowp RoundingDivideByPOT); the int16 sum or difference saturates, then
+// the fused activation clamps.
+void addSubPowerOfTwo(KernelContext& ctx, std::pair<int, int> shifts, bool subtract) {
+    const auto [shift1, shift2] = shifts;
+    if ((shift1 != 0 && shift2 != 0) || shift1 > 0 || shift2 > 0)
+        ctx.fail("power-of-two int16 ADD/SUB needs one input at the output's scale and the "
+                 "other at a smaller one");
+    const int rightShift = shift1 == 0 ? -shift2 : -shift1;
+    if (rightShift > 15) ctx.fail("power-of-two int16 ADD/SUB shifts an input by more than 15");
+    // TFLite's shift-only ADD (unlike its SUB) walks both inputs as flat arrays of one size.
+    if (!subtract && ctx.input(0).shape() != ctx.input(1).shape())
+        ctx.fail("power-of-two int16 ADD takes inputs of one shape, given " +
+                 ctx.input(0).typeText() + " and " + ctx.input(1).typeText());
+    const auto out = outputQuantization(ctx, 0);
+    if (inputQuantization(ctx, 0).zeroPoint != 0 || inputQuantization(ctx, 1).zeroPoint != 0 ||
+        out.zeroPoint != 0)
+        ctx.fail("int16 zero points must be 0");
+    const auto range = quantizedActivationRange(ctx, out, -32768, 32767);
+    const bool shiftFirst = shift1 != 0;
+    ctx.setOutput(0, broadcastQuantized(ctx, DType::Int16, [&](std::int32_t x, std::int32_t y) {
+                      const std::int32_t a = shiftFirst ? roundingDivideByPOT(x, rightShift) : x;
+                      const std::int32_t b = shiftFirst ? y : roundingDivideByPOT(y, rightShift);
+                      const std::int32_t saturated =
+                          std::clamp(subtract ? a - b : a + b, -32768, 32767);
+                      return std::clamp(saturated, range.min, range.max);
+                  }));
+}
+
 void mulQuantized(KernelContext& ctx, DType type) {
     const auto in1 = inputQuantization(ctx, 0);
     const auto in2 = inputQuantization(ctx, 1);
@@ -180,8 +231,11 @@ void binary(KernelContext& ctx, BinaryOp op) {
     if (type == DType::Int32) return binaryInt32(ctx, op);
     if (isQuantizedActivation(type)) {
         if (ctx.outputValue(0).dtype != type) ctx.fail("the output type must match the inputs");
-        if (op == BinaryOp::Add || op == BinaryOp::Sub)
+        if (op == BinaryOp::Add || op == BinaryOp::Sub) {
+            if (const auto shifts = powerOfTwoShifts(ctx, type))
+                return addSubPowerOfTwo(ctx, *shifts, op == BinaryOp::Sub);
             return addSubQuantized(ctx, type, op == BinaryOp::Sub);
+        }
         if (op == BinaryOp::Mul) return mulQuantized(ctx, type);
         if (op == BinaryOp::Maximum || op == BinaryOp::Minimum)
             return minMaxQuantized(ctx, type, op == BinaryOp::Maximum);

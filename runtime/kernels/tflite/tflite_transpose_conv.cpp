@@ -1,6 +1,8 @@
 // TRANSPOSE_CONV: inputs (output_shape, filter [OC, KH, KW, IC], input NHWC, bias?); every input
 // pixel scatters input x filter into the output window it covers. fp32, int8 per-channel (TFLM
-// TransposeConv: input offset, int32 accumulators) and int16 x int8 (int64 accumulators).
+// TransposeConv: input offset, int32 accumulators), int16 x int8 (int64 accumulators) and the
+// legacy uint8 x uint8 per-tensor form of TFLite's transpose_conv.cc (input and filter offsets,
+// int32 accumulators), which TFLM does not have.
 // Padding is that of the forward convolution from the output back to the input.
 #include "runtime/kernels/tflite/tflite_family.hpp"
 #include "runtime/kernels/tflite/tflite_integer_tensor.hpp"
@@ -115,20 +117,25 @@ void transposeConvFloat(KernelContext& ctx, const TransposeShape& s) {
 void transposeConvInteger(KernelContext& ctx, const TransposeShape& s) {
     const auto type = ctx.input(2).dtype();
     const bool int16 = type == DType::Int16;
-    if (ctx.input(1).dtype() != DType::Int8)
-        ctx.fail("int8 and int16 inputs need an int8 filter, given " + ctx.input(1).typeText());
+    const bool legacy = type == DType::UInt8;
+    const auto filterType = legacy ? DType::UInt8 : DType::Int8;
+    if (ctx.input(1).dtype() != filterType)
+        ctx.fail(std::string(dtypeName(type)) + " inputs need a " +
+                 std::string(dtypeName(filterType)) + " filter, given " + ctx.input(1).typeText());
     if (ctx.outputValue(0).dtype != type) ctx.fail("the output type must match the input");
     const auto inQ = inputQuantization(ctx, 2);
     if (int16 && (inQ.zeroPoint != 0 || outputQuantization(ctx, 0).zeroPoint != 0))
         ctx.fail("int16 activations need zero points 0");
     const std::int32_t inputOffset = -inQ.zeroPoint;
+    // Per-channel int8 filters are symmetric; a uint8 filter has one zero point.
+    const std::int32_t filterOffset = legacy ? -inputQuantization(ctx, 1).zeroPoint : 0;
     // 16x8 accumulates in int64 (an int16 or int32 bias is widened); int8 in int32.
     std::vector<std::int64_t> bias;
     const bool int64Accumulator = int16;
     if (ctx.hasInput(3)) {
         bias = widenedBias(ctx, ctx.input(3));
         if (!int16 && ctx.input(3).dtype() != DType::Int32)
-            ctx.fail("int8 transpose convolutions need an int32 bias");
+            ctx.fail("int8 and uint8 transpose convolutions need an int32 bias");
     }
     if (s.kH * s.kW * s.inC > (1 << 16))
         ctx.fail("a reduction over more than 65536 taps is larger than the kernel supports");
@@ -144,12 +151,12 @@ void transposeConvInteger(KernelContext& ctx, const TransposeShape& s) {
             std::fill(acc.begin(), acc.end(), 0);
             scatterBatch(s, b, acc, [&](std::int64_t i, std::int64_t f) {
                 return std::int64_t{input[static_cast<std::size_t>(i)] + inputOffset} *
-                       filter[static_cast<std::size_t>(f)];
+                       (filter[static_cast<std::size_t>(f)] + filterOffset);
             });
             for (std::int64_t k = 0; k < plane; ++k) {
                 const auto channel = static_cast<std::size_t>(k % s.outC);
                 std::int64_t value = acc[static_cast<std::size_t>(k)];
-                // TFLM's int8 scratch accumulates in int32.
+                // The int8 and uint8 scratch buffers accumulate in int32.
                 if (!int64Accumulator) value = wrapToInt32(value);
                 if (!bias.empty()) value += bias[channel];
                 result[static_cast<std::size_t>(b * plane + k)] =
@@ -167,9 +174,11 @@ void transposeConv(KernelContext& ctx) {
         return transposeConvFloat(ctx, shape);
     case DType::Int8:
     case DType::Int16:
+    case DType::UInt8:
         return transposeConvInteger(ctx, shape);
     default:
-        ctx.fail("input type " + ctx.input(2).typeText() + " is not supported (int8, int16, fp32)");
+        ctx.fail("input type " + ctx.input(2).typeText() +
+                 " is not supported (int8, int16, uint8, fp32)");
     }
 }
 

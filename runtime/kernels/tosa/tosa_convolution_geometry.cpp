@@ -13,11 +13,21 @@ constexpr std::int64_t kMaxWindow = 1 << 20;
 
 void completeWindow(const KernelContext& ctx, WindowGeometry& geometry, std::size_t spatialAxes,
                     bool hasDilation) {
-    const auto first = 3 - spatialAxes;
     const auto pad = sizedInts(ctx, "pad", 2 * spatialAxes);
     const auto stride = sizedInts(ctx, "stride", spatialAxes);
     const auto dilation = hasDilation ? sizedInts(ctx, "dilation", spatialAxes)
                                       : std::vector<std::int64_t>(spatialAxes, 1);
+    completeWindow(ctx, geometry, pad, stride, dilation);
+}
+
+void completeWindow(const KernelContext& ctx, WindowGeometry& geometry,
+                    std::span<const std::int64_t> pad, std::span<const std::int64_t> stride,
+                    std::span<const std::int64_t> dilation) {
+    const auto spatialAxes = stride.size();
+    if (spatialAxes < 1 || spatialAxes > 3 || pad.size() != 2 * spatialAxes ||
+        dilation.size() != spatialAxes)
+        ctx.fail("pad, stride and dilation must hold 2, 1 and 1 items per spatial axis");
+    const auto first = 3 - spatialAxes;
     for (std::size_t axis = 0; axis < spatialAxes; ++axis) {
         const auto at = first + axis;
         geometry.padBefore[at] = pad[2 * axis];

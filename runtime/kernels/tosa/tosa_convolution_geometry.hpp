@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 
 namespace pteron::runtime::tosa {
 
@@ -31,5 +32,10 @@ struct WindowGeometry {
 // specification rejects.
 void completeWindow(const KernelContext& ctx, WindowGeometry& geometry, std::size_t spatialAxes,
                     bool hasDilation);
+// The same with the lists given (operators that take them as operands): `pad` holds two items per
+// axis, `stride` and `dilation` one, for the last stride.size() axes.
+void completeWindow(const KernelContext& ctx, WindowGeometry& geometry,
+                    std::span<const std::int64_t> pad, std::span<const std::int64_t> stride,
+                    std::span<const std::int64_t> dilation);
 
 } // namespace pteron::runtime::tosa

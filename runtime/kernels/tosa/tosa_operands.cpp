@@ -1,7 +1,7 @@
 #include "runtime/kernels/tosa/tosa_operands.hpp"
 
-#include "runtime/float8.hpp"
 #include "runtime/half_float.hpp"
+#include "runtime/ocp_float.hpp"
 #include "runtime/tensor_elements.hpp"
 
 namespace pteron::runtime::tosa {
@@ -32,11 +32,38 @@ bool isTosaFloat8(DType type) {
     return type == DType::Float8E4M3FN || type == DType::Float8E5M2;
 }
 
+bool isTosaMxFloat(DType type) {
+    return type == DType::Float6E2M3 || type == DType::Float6E3M2 || type == DType::Float4E2M1;
+}
+
+namespace {
+
+using Decoder = float (*)(std::uint8_t);
+using Encoder = std::uint8_t (*)(float);
+
+// The codec of a type held as one code per byte (fp8, fp6, fp4), or null ones.
+std::pair<Decoder, Encoder> byteFloatCodec(DType type) {
+    switch (type) {
+    case DType::Float8E4M3FN:
+        return {float8E4M3ToFloat, floatToFloat8E4M3};
+    case DType::Float8E5M2:
+        return {float8E5M2ToFloat, floatToFloat8E5M2};
+    case DType::Float6E2M3:
+        return {float6E2M3ToFloat, floatToFloat6E2M3};
+    case DType::Float6E3M2:
+        return {float6E3M2ToFloat, floatToFloat6E3M2};
+    case DType::Float4E2M1:
+        return {float4E2M1ToFloat, floatToFloat4E2M1};
+    default:
+        return {nullptr, nullptr};
+    }
+}
+
+} // namespace
+
 std::vector<float> floatsOf(const KernelContext& ctx, const Tensor& tensor) {
-    if (isTosaFloat8(tensor.dtype())) {
+    if (const auto decode = byteFloatCodec(tensor.dtype()).first) {
         const auto bits = tensor.elements<std::uint8_t>();
-        const auto decode =
-            tensor.dtype() == DType::Float8E4M3FN ? float8E4M3ToFloat : float8E5M2ToFloat;
         std::vector<float> values(bits.size());
         for (std::size_t i = 0; i < bits.size(); ++i)
             values[i] = decode(bits[i]);
@@ -71,9 +98,12 @@ Tensor floatTensor(const KernelContext& ctx, DType type, Shape shape,
         break;
     }
     case DType::Float8E4M3FN:
-    case DType::Float8E5M2: {
+    case DType::Float8E5M2:
+    case DType::Float6E2M3:
+    case DType::Float6E3M2:
+    case DType::Float4E2M1: {
         auto out = tensor.mutableElements<std::uint8_t>();
-        const auto encode = type == DType::Float8E4M3FN ? floatToFloat8E4M3 : floatToFloat8E5M2;
+        const auto encode = byteFloatCodec(type).second;
         for (std::size_t i = 0; i < values.size(); ++i)
             out[i] = encode(values[i]);
         break;

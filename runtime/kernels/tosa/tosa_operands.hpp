@@ -43,10 +43,12 @@ decltype(auto) withIntegerType(const KernelContext& ctx, DType type, Body&& body
 bool isTosaFloat(DType type);
 // FP8E4M3 / FP8E5M2 (TOSA 1.0 EXT-FP8E4M3 / EXT-FP8E5M2).
 bool isTosaFloat8(DType type);
+// FP6E2M3 / FP6E3M2 / FP4E2M1, the TOSA 1.1 MX element types (held one code per byte).
+bool isTosaMxFloat(DType type);
 bool isTosaInteger(DType type);
-// Every element of a fp32/fp16/bf16/fp8 tensor as float.
+// Every element of a fp32/fp16/bf16/fp8/fp6/fp4 tensor as float.
 std::vector<float> floatsOf(const KernelContext& ctx, const Tensor& tensor);
-// A tensor of a fp32/fp16/bf16/fp8 type holding `values` rounded to nearest even.
+// A tensor of a fp32/fp16/bf16/fp8/fp6/fp4 type holding `values` rounded to nearest even.
 Tensor floatTensor(const KernelContext& ctx, DType type, Shape shape,
                    std::span<const float> values);
 // A zeroed fp32 buffer for a result of `shape`; refuses what the runtime would refuse to allocate

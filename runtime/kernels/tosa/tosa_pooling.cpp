@@ -1,6 +1,9 @@
-// TOSA AVG_POOL2D and MAX_POOL2D over NHWC tensors. Integer average pooling sums the valid
-// (non-padding) taps minus input_zp and divides through reciprocal_scale / apply_scale_32; max
-// pooling never sees the padding.
+// TOSA AVG_POOL2D and MAX_POOL2D over NHWC tensors, and their TOSA 1.1 _ADAPTIVE forms that take
+// kernel, stride and pad as shape operands. Integer average pooling sums the valid
+// (non-padding) taps minus input_zp and divides through reciprocal_scale / apply_scale_32; a float
+// average sums in its acc_type (fp16 rounds every step) and divides in it; max pooling never
+// sees the padding.
+#include "runtime/half_float.hpp"
 #include "runtime/kernels/tosa/tosa_convolution_geometry.hpp"
 #include "runtime/kernels/tosa/tosa_family.hpp"
 #include "runtime/kernels/tosa/tosa_operands.hpp"
@@ -13,15 +16,40 @@ namespace pteron::runtime::tosa {
 
 namespace {
 
-WindowGeometry poolGeometry(const KernelContext& ctx, const Tensor& input) {
+// A pool's kernel [y, x], stride [y, x] and pad [top, bottom, left, right].
+struct PoolWindow {
+    std::vector<std::int64_t> kernel;
+    std::vector<std::int64_t> stride;
+    std::vector<std::int64_t> pad;
+};
+
+PoolWindow attributeWindow(const KernelContext& ctx) {
+    return {sizedInts(ctx, "kernel", 2), sizedInts(ctx, "stride", 2), sizedInts(ctx, "pad", 4)};
+}
+
+// The _ADAPTIVE operators: kernel, stride and pad are operands `first`, `first` + 1, + 2.
+PoolWindow operandWindow(const KernelContext& ctx, std::size_t first) {
+    const auto list = [&](std::size_t operand, std::size_t count, std::string_view what) {
+        if (!ctx.hasInput(operand)) ctx.fail("needs its " + std::string(what) + " operand");
+        auto values = integersOf(ctx, ctx.input(operand));
+        if (values.size() != count)
+            ctx.fail(std::string(what) + " must have " + std::to_string(count) + " items, has " +
+                     std::to_string(values.size()));
+        return values;
+    };
+    return {list(first, 2, "kernel"), list(first + 1, 2, "stride"), list(first + 2, 4, "pad")};
+}
+
+WindowGeometry poolGeometry(const KernelContext& ctx, const Tensor& input,
+                            const PoolWindow& window) {
     requireRank(ctx, input, 4, "input");
-    const auto kernel = sizedInts(ctx, "kernel", 2);
     WindowGeometry g;
     g.batch = input.dim(0);
     g.in = {1, input.dim(1), input.dim(2)};
-    g.kernel = {1, kernel[0], kernel[1]};
+    g.kernel = {1, window.kernel[0], window.kernel[1]};
     g.inChannels = g.outChannels = input.dim(3);
-    completeWindow(ctx, g, 2, false);
+    const std::vector<std::int64_t> dilation{1, 1};
+    completeWindow(ctx, g, window.pad, window.stride, dilation);
     return g;
 }
 
@@ -76,36 +104,52 @@ void averageInteger(const KernelContext& ctx, const WindowGeometry& g, const T* 
     });
 }
 
-void averagePool(KernelContext& ctx) {
+// True when the float accumulator is fp16 (TOSA 1.0 acc_type, TOSA 0.80 accum_dtype).
+bool halfAccumulator(const KernelContext& ctx) {
+    return ctx.enumAttribute("acc_type", ctx.enumAttribute("accum_dtype")) == "FP16";
+}
+
+// acc = acc + value per valid tap, then acc / count, all in acc_t: with an fp16 acc_t every sum
+// and the quotient round to fp16. fp32 holds sums and quotients of fp16 values closely enough
+// (24 bits >= 2 x 11 + 2) that rounding them to fp16 is the correctly rounded fp16 operation.
+void averageFloat(const KernelContext& ctx, const WindowGeometry& g, std::span<const float> in,
+                  std::span<float> out, bool half) {
+    const auto channels = g.inChannels;
+    const auto toAcc = [half](float value) { return half ? roundToHalf(value) : value; };
+    ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t row = begin; row < end; ++row) {
+            const auto n = row / g.out[1];
+            const auto oy = row % g.out[1];
+            const float* image = in.data() + n * g.in[1] * g.in[2] * channels;
+            for (std::int64_t ox = 0; ox < g.out[2]; ++ox) {
+                float* o = out.data() + (row * g.out[2] + ox) * channels;
+                int count = 0;
+                forEachTap(g, image, oy, ox, [&](const float* pixel) {
+                    ++count;
+                    for (std::int64_t c = 0; c < channels; ++c)
+                        o[c] = toAcc(o[c] + toAcc(pixel[c]));
+                });
+                if (count == 0) ctx.fail("a pooling window lies entirely in the padding");
+                const float divisor = toAcc(static_cast<float>(count));
+                for (std::int64_t c = 0; c < channels; ++c)
+                    o[c] = toAcc(o[c] / divisor);
+            }
+        }
+    });
+}
+
+void averagePool(KernelContext& ctx, const PoolWindow& window) {
     const auto& input = ctx.input(0);
-    const auto g = poolGeometry(ctx, input);
+    const auto g = poolGeometry(ctx, input, window);
     const auto shape = poolShape(g);
     checkOutputShape(ctx, 0, shape);
     const auto inputZp = zeroPoint(ctx, 1, "input_zp");
     const auto outputZp = zeroPoint(ctx, 2, "output_zp");
-    if (isTosaFloat(input.dtype())) {
+    if (isTosaFloat(input.dtype()) || isTosaFloat8(input.dtype())) {
         const auto outType = outputType(ctx, 0, input.dtype());
         const auto in = floatsOf(ctx, input);
         auto out = floatBuffer(ctx, shape);
-        const auto channels = g.inChannels;
-        ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
-            for (std::int64_t row = begin; row < end; ++row) {
-                const auto n = row / g.out[1];
-                const auto oy = row % g.out[1];
-                const float* image = in.data() + n * g.in[1] * g.in[2] * channels;
-                for (std::int64_t ox = 0; ox < g.out[2]; ++ox) {
-                    float* o = out.data() + (row * g.out[2] + ox) * channels;
-                    int count = 0;
-                    forEachTap(g, image, oy, ox, [&](const float* pixel) {
-                        ++count;
-                        for (std::int64_t c = 0; c < channels; ++c)
-                            o[c] += pixel[c];
-                    });
-                    for (std::int64_t c = 0; c < channels; ++c)
-                        o[c] = roundToFloatType(outType, o[c] / static_cast<float>(count));
-                }
-            }
-        });
+        averageFloat(ctx, g, in, out, halfAccumulator(ctx));
         ctx.setOutput(0, floatTensor(ctx, outType, shape, out));
         return;
     }
@@ -149,12 +193,12 @@ void maximumInteger(const KernelContext& ctx, const WindowGeometry& g, const T* 
     });
 }
 
-void maxPool(KernelContext& ctx) {
+void maxPool(KernelContext& ctx, const PoolWindow& window) {
     const auto& input = ctx.input(0);
-    const auto g = poolGeometry(ctx, input);
+    const auto g = poolGeometry(ctx, input, window);
     const auto shape = poolShape(g);
     checkOutputShape(ctx, 0, shape);
-    if (isTosaFloat(input.dtype())) {
+    if (isTosaFloat(input.dtype()) || isTosaFloat8(input.dtype())) {
         const bool ignoreNan = ctx.enumAttribute("nan_mode", "PROPAGATE") == "IGNORE";
         const auto in = floatsOf(ctx, input);
         auto out = floatBuffer(ctx, shape);
@@ -204,8 +248,15 @@ void maxPool(KernelContext& ctx) {
 } // namespace
 
 void addPoolingKernels(KernelRegistry& registry) {
-    registry.add("tosa.AVG_POOL2D", averagePool);
-    registry.add("tosa.MAX_POOL2D", maxPool);
+    registry.add("tosa.AVG_POOL2D",
+                 [](KernelContext& ctx) { averagePool(ctx, attributeWindow(ctx)); });
+    registry.add("tosa.MAX_POOL2D", [](KernelContext& ctx) { maxPool(ctx, attributeWindow(ctx)); });
+    // input, input_zp, output_zp, kernel, stride, pad
+    registry.add("tosa.AVG_POOL2D_ADAPTIVE",
+                 [](KernelContext& ctx) { averagePool(ctx, operandWindow(ctx, 3)); });
+    // input, kernel, stride, pad
+    registry.add("tosa.MAX_POOL2D_ADAPTIVE",
+                 [](KernelContext& ctx) { maxPool(ctx, operandWindow(ctx, 1)); });
 }
 
 } // namespace pteron::runtime::tosa

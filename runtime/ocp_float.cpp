@@ -1,4 +1,4 @@
-#include "runtime/float8.hpp"
+#include "runtime/ocp_float.hpp"
 
 #include <cmath>
 #include <limits>
@@ -7,33 +7,47 @@ namespace pteron::runtime {
 
 namespace {
 
+// Which codes are not finite numbers.
+enum class Specials {
+    Ieee,         // E5M2: exponent all ones is infinity (mantissa 0) or NaN
+    OnlyTopIsNaN, // E4M3: only exponent and mantissa all ones is NaN
+    None,         // FP6 / FP4: every code is a finite number
+};
+
 struct Format {
     int exponentBits;
     int mantissaBits;
-    bool hasInfinity; // E5M2: exponent all ones is infinity / NaN; E4M3: only S.1111.111 is NaN
+    Specials specials;
     int bias() const { return (1 << (exponentBits - 1)) - 1; }
+    int signBit() const { return exponentBits + mantissaBits; }
     double largest() const {
         const int top = (1 << exponentBits) - 1;
-        // E5M2's top exponent holds infinities and NaNs; E4M3 keeps it but not its top mantissa.
-        const int exponent = hasInfinity ? top - 1 : top;
-        const int mantissa = hasInfinity ? (1 << mantissaBits) - 1 : (1 << mantissaBits) - 2;
+        const int fullMantissa = (1 << mantissaBits) - 1;
+        int exponent = top;
+        int mantissa = fullMantissa;
+        if (specials == Specials::Ieee) exponent = top - 1;
+        if (specials == Specials::OnlyTopIsNaN) mantissa = fullMantissa - 1;
         return std::ldexp(1.0 + mantissa / double(1 << mantissaBits), exponent - bias());
     }
 };
 
-constexpr Format kE4M3{4, 3, false};
-constexpr Format kE5M2{5, 2, true};
+constexpr Format kE4M3{4, 3, Specials::OnlyTopIsNaN};
+constexpr Format kE5M2{5, 2, Specials::Ieee};
+constexpr Format kE2M3{2, 3, Specials::None};
+constexpr Format kE3M2{3, 2, Specials::None};
+constexpr Format kE2M1{2, 1, Specials::None};
 
 float decode(const Format& f, std::uint8_t bits) {
-    const bool negative = (bits & 0x80) != 0;
+    const bool negative = ((bits >> f.signBit()) & 1) != 0;
     const int exponent = (bits >> f.mantissaBits) & ((1 << f.exponentBits) - 1);
     const int mantissa = bits & ((1 << f.mantissaBits) - 1);
     const int top = (1 << f.exponentBits) - 1;
     double magnitude = 0;
-    if (f.hasInfinity && exponent == top)
+    if (f.specials == Specials::Ieee && exponent == top)
         magnitude = mantissa == 0 ? std::numeric_limits<double>::infinity()
                                   : std::numeric_limits<double>::quiet_NaN();
-    else if (!f.hasInfinity && exponent == top && mantissa == (1 << f.mantissaBits) - 1)
+    else if (f.specials == Specials::OnlyTopIsNaN && exponent == top &&
+             mantissa == (1 << f.mantissaBits) - 1)
         magnitude = std::numeric_limits<double>::quiet_NaN();
     else if (exponent == 0)
         magnitude = std::ldexp(mantissa, 1 - f.bias() - f.mantissaBits);
@@ -43,10 +57,17 @@ float decode(const Format& f, std::uint8_t bits) {
 }
 
 std::uint8_t encode(const Format& f, float value) {
-    const std::uint8_t sign = std::signbit(value) ? 0x80 : 0;
-    const std::uint8_t nan = f.hasInfinity ? 0x7e : 0x7f;
-    const auto infinity = static_cast<std::uint8_t>(((1 << f.exponentBits) - 1) << f.mantissaBits);
-    if (std::isnan(value)) return sign | nan;
+    const auto sign = static_cast<std::uint8_t>(std::signbit(value) ? 1u << f.signBit() : 0u);
+    const int top = (1 << f.exponentBits) - 1;
+    const auto allOnes = static_cast<std::uint8_t>((1 << f.signBit()) - 1);
+    const auto infinity = static_cast<std::uint8_t>(top << f.mantissaBits);
+    const auto largestCode =
+        static_cast<std::uint8_t>(f.specials == Specials::None ? allOnes : allOnes - 1);
+    if (std::isnan(value)) {
+        if (f.specials == Specials::None) return sign;
+        return sign |
+               (f.specials == Specials::Ieee ? static_cast<std::uint8_t>(infinity | 2) : allOnes);
+    }
     const double magnitude = std::fabs(static_cast<double>(value));
     const double smallestNormal = std::ldexp(1.0, 1 - f.bias());
     // The spacing of representable values at this magnitude; dividing by a power of two is
@@ -58,7 +79,10 @@ std::uint8_t encode(const Format& f, float value) {
     const double rounded = std::isinf(magnitude)
                                ? magnitude
                                : std::ldexp(std::nearbyint(std::ldexp(magnitude, -step)), step);
-    if (rounded > f.largest()) return sign | (f.hasInfinity ? infinity : nan);
+    if (rounded > f.largest()) {
+        if (f.specials == Specials::None) return sign | largestCode;
+        return sign | (f.specials == Specials::Ieee ? infinity : allOnes);
+    }
     if (rounded < smallestNormal)
         return sign | static_cast<std::uint8_t>(std::ldexp(rounded, f.bias() - 1 + f.mantissaBits));
     std::frexp(rounded, &exponent);
@@ -73,17 +97,33 @@ std::uint8_t encode(const Format& f, float value) {
 float float8E4M3ToFloat(std::uint8_t bits) {
     return decode(kE4M3, bits);
 }
-
 float float8E5M2ToFloat(std::uint8_t bits) {
     return decode(kE5M2, bits);
+}
+float float6E2M3ToFloat(std::uint8_t bits) {
+    return decode(kE2M3, bits);
+}
+float float6E3M2ToFloat(std::uint8_t bits) {
+    return decode(kE3M2, bits);
+}
+float float4E2M1ToFloat(std::uint8_t bits) {
+    return decode(kE2M1, bits);
 }
 
 std::uint8_t floatToFloat8E4M3(float value) {
     return encode(kE4M3, value);
 }
-
 std::uint8_t floatToFloat8E5M2(float value) {
     return encode(kE5M2, value);
+}
+std::uint8_t floatToFloat6E2M3(float value) {
+    return encode(kE2M3, value);
+}
+std::uint8_t floatToFloat6E3M2(float value) {
+    return encode(kE3M2, value);
+}
+std::uint8_t floatToFloat4E2M1(float value) {
+    return encode(kE2M1, value);
 }
 
 } // namespace pteron::runtime
