@@ -69,9 +69,9 @@ void convolve(const NpuOperation& op, const DenseMap& ifm, const ChannelWeights&
 }
 
 template <typename Acc>
-std::vector<std::int64_t> convolveAll(const NpuOperation& op, const DenseMap& ifm,
-                                      const ChannelWeights& weights,
-                                      const std::vector<ChannelScale>& scales) {
+std::vector<std::int64_t>
+convolveAll(const NpuOperation& op, const DenseMap& ifm, const ChannelWeights& weights,
+            const std::vector<ChannelScale>& scales, const OutputStage& stage) {
     const auto ofmDepth = op.ofm.depth;
     std::vector<std::int16_t> transposed(weights.values.size());
     for (std::int64_t o = 0; o < weights.ofmDepth; ++o)
@@ -82,7 +82,6 @@ std::vector<std::int64_t> convolveAll(const NpuOperation& op, const DenseMap& if
                         ((ky * weights.width + kx) * weights.ifmDepth + i) * ofmDepth + o)] =
                         weights.at(o, ky, kx, i);
     const auto rounding = roundingOf(op);
-    const auto clamp = outputClamp(op);
     std::vector<Acc> accumulators(static_cast<std::size_t>(ofmDepth));
     std::vector<std::int64_t> out;
     out.reserve(static_cast<std::size_t>(op.ofm.height * op.ofm.width * ofmDepth));
@@ -95,7 +94,7 @@ std::vector<std::int64_t> convolveAll(const NpuOperation& op, const DenseMap& if
                     static_cast<std::int64_t>(accumulators[static_cast<std::size_t>(o)]) +
                     scale.bias;
                 const auto scaled = rescale(acc, scale.multiplier, scale.shift, rounding);
-                out.push_back(clamp(scaled + op.ofm.zeroPoint));
+                out.push_back(stage(scaled));
             }
         }
     return out;
@@ -121,19 +120,19 @@ WeightOrdering weightOrdering(const NpuOperation& op, const NpuTarget& target) {
 }
 
 void runConvolution(const NpuOperation& op, NpuMemory& memory, const NpuTarget& target) {
-    if (op.ifmUpscale != 0) throw RuntimeError("IFM upscaling is not supported yet");
     if (op.kind == "DEPTHWISE" && op.ifm.depth < op.ofm.depth)
         throw RuntimeError("a depthwise IFM must hold at least the OFM's channels");
     const auto weights = decodeWeights(op, memory, target);
     const auto scales = decodeScales(op, memory);
-    auto ifm = loadMap(memory, op.ifm, op.ifmHeight(), op.ifmWidth(), op.ifm.depth);
+    auto ifm = loadKernelIfm(memory, op);
     for (auto& value : ifm.values)
         value -= static_cast<std::int32_t>(op.ifm.zeroPoint);
     // 8-bit products stay below 2^16 each; past 2^15 of them int32 could overflow.
     const auto terms = op.kernelHeight * op.kernelWidth * weights.ifmDepth;
     const bool narrow = op.ifm.elementBytes == 1 && terms < (std::int64_t{1} << 15);
-    const auto out = narrow ? convolveAll<std::int32_t>(op, ifm, weights, scales)
-                            : convolveAll<std::int64_t>(op, ifm, weights, scales);
+    const OutputStage stage(op, memory);
+    const auto out = narrow ? convolveAll<std::int32_t>(op, ifm, weights, scales, stage)
+                            : convolveAll<std::int64_t>(op, ifm, weights, scales, stage);
     storeMap(memory, op.ofm, out);
 }
 
