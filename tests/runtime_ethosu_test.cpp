@@ -551,3 +551,18 @@ TEST_CASE("Himax KWT-1 runs its 49 command streams and their CPU operators; the 
     // Different inputs reach different logits: the streams carry the input through.
     CHECK(logits[0] != logits[1]);
 }
+
+TEST_CASE("an interpreter reuses decoded weights across runs without changing any result") {
+    const auto model = openFixture("tflite/himax_person_int8_model_vela_mac64.tflite");
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter reused(model, kernels, {1, nullptr, {}});
+    for (const std::uint32_t seed : {11u, 12u, 11u}) {
+        const auto input = int8Input({1, 96, 96, 1}, seed);
+        const auto warm = reused.run(0, {input});
+        const auto fresh = runTflite(model, {input});
+        const auto a = warm.at(0).elements<std::int8_t>();
+        const auto b = fresh.at(0).elements<std::int8_t>();
+        CHECK(std::vector<std::int8_t>(a.begin(), a.end()) ==
+              std::vector<std::int8_t>(b.begin(), b.end()));
+    }
+}

@@ -43,9 +43,11 @@ NpuFeatureMap sized(NpuFeatureMap fm, std::int64_t height, std::int64_t width) {
 
 class Executor {
   public:
-    Executor(const Model& model, std::size_t graphIndex, Observer* observer, unsigned depth)
+    Executor(const Model& model, std::size_t graphIndex, Observer* observer, unsigned depth,
+             WeightCache* weightCache)
         : model_(model), graphIndex_(graphIndex), graph_(model.graphs[graphIndex]),
-          observer_(observer), depth_(depth), memory_(kMemoryBudget), target_(targetOf(graph_)) {
+          observer_(observer), depth_(depth), memory_(kMemoryBudget), target_(targetOf(graph_)),
+          weightCache_(weightCache) {
         operations_.reserve(graph_.nodes.size());
         for (const auto& node : graph_.nodes)
             operations_.push_back(readOperation(graph_, node));
@@ -139,7 +141,7 @@ class Executor {
         const auto& op = operations_[n];
         try {
             if (op.kind == "CONV" || op.kind == "DEPTHWISE")
-                runConvolution(op, memory_, target_);
+                runConvolution(op, memory_, *weightsOf(n, op));
             else if (op.kind == "POOL")
                 runPooling(op, memory_);
             else if (op.kind == "ELEMENTWISE")
@@ -154,6 +156,21 @@ class Executor {
             throw RuntimeError("graph " + graph_.id + " node " + std::to_string(n) + " " + node.op +
                                " (" + node.name + "): " + error.what());
         }
+    }
+
+    // The operation's decoded streams: from the cache while its bytes are unchanged.
+    std::shared_ptr<const DecodedWeights> weightsOf(std::size_t n, const NpuOperation& op) {
+        if (!weightCache_ || !op.weights || !op.scales)
+            return decodeConvolutionWeights(op, memory_, target_);
+        const WeightCache::Key key{&model_, graphIndex_, n};
+        const auto weightBytes =
+            memory_.read(op.weights->region, op.weights->begin, op.weights->length);
+        const auto scaleBytes =
+            memory_.read(op.scales->region, op.scales->begin, op.scales->length);
+        if (auto cached = weightCache_->find(key, weightBytes, scaleBytes)) return cached;
+        auto decoded = decodeConvolutionWeights(op, memory_, target_);
+        weightCache_->store(key, weightBytes, scaleBytes, decoded);
+        return decoded;
     }
 
     // The OFM as a dense NHWC tensor, so traces and diffs see every NPU operation's result.
@@ -195,6 +212,7 @@ class Executor {
     unsigned depth_;
     NpuMemory memory_;
     NpuTarget target_;
+    WeightCache* weightCache_;
     std::vector<NpuOperation> operations_;
 };
 
@@ -349,7 +367,7 @@ std::vector<Tensor> runCommandStream(const Model& model, std::size_t graphIndex,
                                      unsigned depth) {
     if (graphIndex >= model.graphs.size())
         throw RuntimeError("the model has no graph " + std::to_string(graphIndex));
-    Executor executor(model, graphIndex, observer, depth);
+    Executor executor(model, graphIndex, observer, depth, call.weightCache);
     return call.baseRegions ? runWithBasePointers(executor, call)
                             : runWithAllocations(executor, call);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/model.hpp"
+#include "runtime/kernels/ethosu/npu_weight_cache.hpp"
 #include "runtime/observer.hpp"
 #include "runtime/tensor.hpp"
 
@@ -27,6 +28,7 @@ struct CommandStreamCall {
     std::vector<const Tensor*> inputs;     // nullptr for an operand without a tensor
     std::vector<const Value*> inputValues; // baseRegions: the operands' values
     std::vector<const Value*> outputs;     // baseRegions: the operator's output values
+    WeightCache* weightCache = nullptr;    // decoded weights kept across calls; may be null
 };
 
 // Runs graph `graphIndex` of `model`; every NPU operation's OFM goes to `observer` (may be

@@ -5,8 +5,10 @@
 #include "runtime/kernels/ethosu/npu_memory.hpp"
 #include "runtime/kernels/ethosu/npu_operation.hpp"
 #include "runtime/kernels/ethosu/npu_rescale.hpp"
+#include "runtime/kernels/ethosu/npu_weight_cache.hpp"
 #include "runtime/kernels/ethosu/npu_weights.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,7 +25,11 @@ struct NpuTarget {
 // How the operation's weight stream is ordered on this accelerator (U55/U65).
 WeightOrdering weightOrdering(const NpuOperation& op, const NpuTarget& target);
 
-void runConvolution(const NpuOperation& op, NpuMemory& memory, const NpuTarget& target);
+// CONV and DEPTHWISE run in two steps: the weight and scale streams decoded (RuntimeError when
+// they are malformed or do not cover the OFM), then the multiply-accumulate.
+std::shared_ptr<const DecodedWeights>
+decodeConvolutionWeights(const NpuOperation& op, const NpuMemory& memory, const NpuTarget& target);
+void runConvolution(const NpuOperation& op, NpuMemory& memory, const DecodedWeights& decoded);
 void runPooling(const NpuOperation& op, NpuMemory& memory);
 void runElementwise(const NpuOperation& op, NpuMemory& memory);
 void runDma(const NpuOperation& op, NpuMemory& memory);
