@@ -22,7 +22,8 @@ namespace pteron::runtime::ethosu {
 //    outputs; `inputs` are those operands and `outputs` describe the operator's outputs.
 //    Operands Vela planned into the TFLite Micro arena (value attribute offline_arena_offset)
 //    share one storage at their offsets, as they do on the device: the scratch region and the
-//    feature maps the command stream addresses through it.
+//    feature maps the command stream addresses through it. Operands past the eighth have no
+//    base pointer and must be in the arena.
 struct CommandStreamCall {
     bool baseRegions = false;
     std::vector<const Tensor*> inputs;     // nullptr for an operand without a tensor
