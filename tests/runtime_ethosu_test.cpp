@@ -485,10 +485,49 @@ Tensor tfliteSoftmax(const Tensor& input, const Value& in, const Value& out) {
     return runTflite(model, {input}).at(0);
 }
 
+// TFLite's int8 MEAN over the last axis (keeping it), run by the runtime's TFLite kernel.
+Tensor tfliteMeanOverChannels(const Tensor& input, const Value& in, const Value& out) {
+    testing::TfliteOperatorSpec spec;
+    spec.op = tfl::BuiltinOperator::MEAN;
+    testing::TfliteTensorSpec axis;
+    axis.shape = {1};
+    axis.type = tfl::TensorType::INT32;
+    axis.data = testing::constantBytes(std::vector<std::int32_t>{2});
+    spec.tensors = {int8Spec(in), axis, int8Spec(out)};
+    spec.inputs = {0, 1};
+    spec.outputs = {2};
+    spec.options = [](flatbuffers::FlatBufferBuilder& b) {
+        return std::make_pair(tfl::BuiltinOptions::ReducerOptions,
+                              tfl::CreateReducerOptions(b, true).Union());
+    };
+    const auto model = testing::readTflite(spec, "mean.tflite");
+    return runTflite(model, {input}).at(0);
+}
+
+// Layer normalisation streams output a row mean over the 64 channels of their first output
+// (Vela: a DEPTHWISE sum and a 32-bit MUL by the reciprocal count): against TFLite's MEAN.
+// Returns how many of the means are inside the int8 range rather than saturated at its ends.
+std::size_t checkLayerNormMean(const Graph& main, const Node& node, const ValueRecorder& recorder) {
+    const auto* rows = main.value(node.outputs[0].value);
+    const auto* mean = main.value(node.outputs[1].value);
+    REQUIRE(rows);
+    REQUIRE(mean);
+    const auto& npu = recorder.values.at(node.outputs[1].value);
+    const auto reference =
+        tfliteMeanOverChannels(recorder.values.at(node.outputs[0].value), *rows, *mean);
+    const auto got = npu.elements<std::int8_t>();
+    const auto want = reference.elements<std::int8_t>();
+    INFO(mean->name);
+    CHECK(std::vector<std::int8_t>(got.begin(), got.end()) ==
+          std::vector<std::int8_t>(want.begin(), want.end()));
+    return static_cast<std::size_t>(
+        std::count_if(got.begin(), got.end(), [](std::int8_t v) { return v > -128 && v < 127; }));
+}
+
 } // namespace
 
-TEST_CASE("Himax KWT-1 runs its 49 command streams and their CPU operators; the attention softmax "
-          "streams equal TFLite's SOFTMAX") {
+TEST_CASE("Himax KWT-1 runs its 49 command streams and their CPU operators; its softmax and "
+          "layer-norm mean streams equal TFLite's SOFTMAX and MEAN") {
     const auto model = openFixture("tflite/himax_kwt1_relu_mfcc_vela.tflite");
     const auto& main = model.graphs.front();
     const auto kernels = KernelRegistry::withAllKernels();
@@ -546,6 +585,19 @@ TEST_CASE("Himax KWT-1 runs its 49 command streams and their CPU operators; the 
             ++softmaxStreams;
         }
         CHECK(softmaxStreams == 12);
+        std::size_t layerNorms = 0, unsaturated = 0;
+        for (const auto& node : main.nodes) {
+            if (node.op != "tflite.custom:ethos-u" || node.outputs.size() != 3) continue;
+            const auto* mean = main.value(node.outputs[1].value);
+            if (!mean || !mean->name.ends_with("moments/mean")) continue;
+            unsaturated += checkLayerNormMean(main, node, recorder);
+            ++layerNorms;
+        }
+        CHECK(layerNorms == 24);
+        // Random features push some rows past the ranges the model was calibrated for; the
+        // comparison still covers many means inside the range.
+        WARN("layer-norm means inside the int8 range: " << unsaturated << " of " << 24 * 99);
+        CHECK(unsaturated > 24 * 99 / 4);
         CHECK(cpuNodes == 48);
     }
     // Different inputs reach different logits: the streams carry the input through.
