@@ -180,7 +180,8 @@ std::vector<InputSpec> inputSpecs(const Graph& graph) {
 
 Interpreter::Interpreter(const Model& model, const KernelRegistry& kernels, RunOptions options)
     : model_(model), kernels_(kernels), options_(std::move(options)),
-      pool_(std::make_unique<ThreadPool>(std::max(1u, options_.threads))) {}
+      pool_(std::make_unique<ThreadPool>(std::max(1u, options_.threads))),
+      ethosuWeights_(std::make_unique<ethosu::WeightCache>()) {}
 
 Interpreter::~Interpreter() = default;
 
@@ -445,6 +446,7 @@ void Interpreter::runCommandStreamNode(const Model& model, const Graph& graph, c
     }
     for (const auto& operand : node.outputs)
         call.outputs.push_back(graph.value(operand.value));
+    call.weightCache = ethosuWeights_.get();
     auto outputs = ethosu::runCommandStream(model, child, call, options_.observer, depth + 1);
     // NPU memory holds bytes: a payload may name an output uint8 where the caller reads the
     // same bytes as int8.

@@ -18,6 +18,9 @@
 namespace pteron::runtime {
 
 struct Slot;
+namespace ethosu {
+class WeightCache;
+}
 
 // A graph of some model, used in place of a delegate's payload.
 struct GraphRef {
@@ -72,6 +75,7 @@ class Interpreter {
     RunOptions options_;
     std::unique_ptr<ThreadPool> pool_;
     std::map<std::string, Tensor> variables_;
+    std::unique_ptr<ethosu::WeightCache> ethosuWeights_; // decoded NPU weights across runs
 };
 
 // The tensor a graph input expects, for checking and for generating inputs.

@@ -9,11 +9,13 @@
 #include "runtime/kernels/ethosu/npu_operations.hpp"
 #include "runtime/tensor_file.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/tflite_model_builder.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <cstring>
+#include <map>
 
 using namespace pteron;
 using namespace pteron::runtime;
@@ -388,5 +390,231 @@ TEST_CASE("a command stream addressing memory outside its regions is a RuntimeEr
         Interpreter interpreter(model, kernels, {1, nullptr, {}});
         CHECK(!interpreter.check(0).empty());
         CHECK_THROWS_AS(interpreter.run(0, {x, y}), RuntimeError);
+    }
+}
+
+TEST_CASE("Himax person detection compiled by Vela for Ethos-U55-64 matches its source model") {
+    const auto vela = openFixture("tflite/himax_person_int8_model_vela_mac64.tflite");
+    const auto source = openFixture("tflite/himax_person_int8_model.tflite");
+    std::size_t differ = 0;
+    for (const std::uint32_t seed : {1u, 2u, 3u, 4u, 5u}) {
+        const auto input = int8Input({1, 96, 96, 1}, seed);
+        const auto npu = runTflite(vela, {input});
+        const auto cpu = runTflite(source, {input});
+        REQUIRE(npu.size() == 1);
+        REQUIRE(cpu.size() == 1);
+        const auto got = npu[0].elements<std::int8_t>();
+        const auto want = cpu[0].elements<std::int8_t>();
+        REQUIRE(got.size() == 2);
+        INFO("seed " << seed << ": NPU " << int(got[0]) << " " << int(got[1]) << ", CPU "
+                     << int(want[0]) << " " << int(want[1]));
+        CHECK(std::vector<std::int8_t>(got.begin(), got.end()) ==
+              std::vector<std::int8_t>(want.begin(), want.end()));
+        differ += got[0] != want[0] || got[1] != want[1];
+    }
+    CHECK(differ == 0);
+}
+
+namespace {
+
+namespace tfl = pteron::fb::tflite;
+
+// Every output of the top-level graph's nodes, by value index.
+class ValueRecorder : public Observer {
+  public:
+    void nodeFinished(const NodeEvent& event) override {
+        if (event.depth != 0) return;
+        for (const auto& output : event.outputs)
+            if (output.tensor) values.insert_or_assign(output.value, *output.tensor);
+    }
+    std::map<std::int64_t, Tensor> values;
+};
+
+testing::TfliteTensorSpec int8Spec(const Value& value) {
+    testing::TfliteTensorSpec spec;
+    for (const auto dim : value.shape)
+        spec.shape.push_back(static_cast<std::int32_t>(dim));
+    spec.type = tfl::TensorType::INT8;
+    for (const auto scale : value.quantization.scales)
+        spec.scales.push_back(static_cast<float>(scale));
+    spec.zeroPoints = value.quantization.zeroPoints;
+    return spec;
+}
+
+// Keras scales attention logits by 1/sqrt(64), 64 the width of a head (the keys are
+// [1, 1, 99, 64]); the TFLite converter folds that factor into SOFTMAX's beta.
+constexpr double kAttentionBeta = 0.125;
+
+// The largest distance, in output steps, of the int8 softmax `output` from the real softmax of
+// the dequantised `input` rows.
+double realSoftmaxDistance(const Tensor& input, const Tensor& output, const Value& in,
+                           const Value& out, std::size_t width) {
+    const auto x = input.elements<std::int8_t>();
+    const auto y = output.elements<std::int8_t>();
+    const double inScale = in.quantization.scales.at(0);
+    const double outScale = out.quantization.scales.at(0);
+    const auto outZero = out.quantization.zeroPoints.at(0);
+    double worst = 0;
+    for (std::size_t row = 0; row + width <= x.size(); row += width) {
+        const auto top = *std::max_element(x.begin() + row, x.begin() + row + width);
+        double sum = 0;
+        for (std::size_t i = 0; i < width; ++i)
+            sum += std::exp((x[row + i] - top) * inScale * kAttentionBeta);
+        for (std::size_t i = 0; i < width; ++i) {
+            const double p = std::exp((x[row + i] - top) * inScale * kAttentionBeta) / sum;
+            worst = std::max(worst, std::abs(y[row + i] - (p / outScale + outZero)));
+        }
+    }
+    return worst;
+}
+
+// TFLite's int8 SOFTMAX (beta 1/8) of `input`, run by the runtime's TFLite kernel in a
+// one-operator file with the quantisation of the values `in` and `out`.
+Tensor tfliteSoftmax(const Tensor& input, const Value& in, const Value& out) {
+    testing::TfliteOperatorSpec spec;
+    spec.op = tfl::BuiltinOperator::SOFTMAX;
+    spec.tensors = {int8Spec(in), int8Spec(out)};
+    spec.inputs = {0};
+    spec.outputs = {1};
+    spec.options = [](flatbuffers::FlatBufferBuilder& b) {
+        return std::make_pair(
+            tfl::BuiltinOptions::SoftmaxOptions,
+            tfl::CreateSoftmaxOptions(b, static_cast<float>(kAttentionBeta)).Union());
+    };
+    const auto model = testing::readTflite(spec, "softmax.tflite");
+    return runTflite(model, {input}).at(0);
+}
+
+// TFLite's int8 MEAN over the last axis (keeping it), run by the runtime's TFLite kernel.
+Tensor tfliteMeanOverChannels(const Tensor& input, const Value& in, const Value& out) {
+    testing::TfliteOperatorSpec spec;
+    spec.op = tfl::BuiltinOperator::MEAN;
+    testing::TfliteTensorSpec axis;
+    axis.shape = {1};
+    axis.type = tfl::TensorType::INT32;
+    axis.data = testing::constantBytes(std::vector<std::int32_t>{2});
+    spec.tensors = {int8Spec(in), axis, int8Spec(out)};
+    spec.inputs = {0, 1};
+    spec.outputs = {2};
+    spec.options = [](flatbuffers::FlatBufferBuilder& b) {
+        return std::make_pair(tfl::BuiltinOptions::ReducerOptions,
+                              tfl::CreateReducerOptions(b, true).Union());
+    };
+    const auto model = testing::readTflite(spec, "mean.tflite");
+    return runTflite(model, {input}).at(0);
+}
+
+// Layer normalisation streams output a row mean over the 64 channels of their first output
+// (Vela: a DEPTHWISE sum and a 32-bit MUL by the reciprocal count): against TFLite's MEAN.
+// Returns how many of the means are inside the int8 range rather than saturated at its ends.
+std::size_t checkLayerNormMean(const Graph& main, const Node& node, const ValueRecorder& recorder) {
+    const auto* rows = main.value(node.outputs[0].value);
+    const auto* mean = main.value(node.outputs[1].value);
+    REQUIRE(rows);
+    REQUIRE(mean);
+    const auto& npu = recorder.values.at(node.outputs[1].value);
+    const auto reference =
+        tfliteMeanOverChannels(recorder.values.at(node.outputs[0].value), *rows, *mean);
+    const auto got = npu.elements<std::int8_t>();
+    const auto want = reference.elements<std::int8_t>();
+    INFO(mean->name);
+    CHECK(std::vector<std::int8_t>(got.begin(), got.end()) ==
+          std::vector<std::int8_t>(want.begin(), want.end()));
+    return static_cast<std::size_t>(
+        std::count_if(got.begin(), got.end(), [](std::int8_t v) { return v > -128 && v < 127; }));
+}
+
+} // namespace
+
+TEST_CASE("Himax KWT-1 runs its 49 command streams and their CPU operators; its softmax and "
+          "layer-norm mean streams equal TFLite's SOFTMAX and MEAN") {
+    const auto model = openFixture("tflite/himax_kwt1_relu_mfcc_vela.tflite");
+    const auto& main = model.graphs.front();
+    const auto kernels = KernelRegistry::withAllKernels();
+    std::vector<std::vector<std::int8_t>> logits;
+    for (const std::uint32_t seed : {7u, 8u}) {
+        ValueRecorder recorder;
+        Interpreter interpreter(model, kernels, {1, &recorder, {}});
+        REQUIRE(interpreter.check(0).empty());
+        const auto out = interpreter.run(0, {int8Input({1, 98, 40}, seed)});
+        REQUIRE(out.size() == 1);
+        CHECK(out[0].dtype() == DType::Int8);
+        CHECK(out[0].shape() == Shape{1, 12});
+        const auto values = out[0].elements<std::int8_t>();
+        logits.emplace_back(values.begin(), values.end());
+
+        // Each stream that ends in a Softmax: its rows against TFLite's kernel on the same input,
+        // within half an output step of the real softmax, and summing to one within the
+        // output's rounding.
+        std::size_t softmaxStreams = 0, cpuNodes = 0;
+        for (const auto& node : main.nodes) {
+            cpuNodes += node.op == "tflite.FULLY_CONNECTED" || node.op == "tflite.MUL";
+            if (node.op != "tflite.custom:ethos-u" || node.outputs.size() != 1) continue;
+            const auto* output = main.value(node.outputs.front().value);
+            if (!output || !output->name.ends_with("/Softmax")) continue;
+            const auto inputId = node.inputs.back().value;
+            const auto* input = main.value(inputId);
+            REQUIRE(input);
+            REQUIRE(recorder.values.count(inputId));
+            REQUIRE(recorder.values.count(node.outputs.front().value));
+            const auto& npu = recorder.values.at(node.outputs.front().value);
+            const auto reference = tfliteSoftmax(recorder.values.at(inputId), *input, *output);
+            const auto got = npu.elements<std::int8_t>();
+            const auto want = reference.elements<std::int8_t>();
+            REQUIRE(got.size() == 99 * 99);
+            std::size_t differ = 0;
+            int largest = 0;
+            for (std::size_t i = 0; i < got.size(); ++i) {
+                differ += got[i] != want[i];
+                largest = std::max(largest, std::abs(got[i] - want[i]));
+            }
+            INFO(output->name << ": " << differ << " of " << got.size()
+                              << " values differ, largest by " << largest << "; first "
+                              << int(got[0]) << " vs " << int(want[0]));
+            CHECK(realSoftmaxDistance(recorder.values.at(inputId), npu, *input, *output, 99) <=
+                  0.5);
+            CHECK(differ == 0);
+            const double scale = output->quantization.scales.at(0);
+            const auto zero = output->quantization.zeroPoints.at(0);
+            for (std::size_t row = 0; row < 99; ++row) {
+                double sum = 0;
+                for (std::size_t i = 0; i < 99; ++i)
+                    sum += (got[row * 99 + i] - zero) * scale;
+                REQUIRE(std::abs(sum - 1.0) <= 99 * scale / 2);
+            }
+            ++softmaxStreams;
+        }
+        CHECK(softmaxStreams == 12);
+        std::size_t layerNorms = 0, unsaturated = 0;
+        for (const auto& node : main.nodes) {
+            if (node.op != "tflite.custom:ethos-u" || node.outputs.size() != 3) continue;
+            const auto* mean = main.value(node.outputs[1].value);
+            if (!mean || !mean->name.ends_with("moments/mean")) continue;
+            unsaturated += checkLayerNormMean(main, node, recorder);
+            ++layerNorms;
+        }
+        CHECK(layerNorms == 24);
+        // Random features push some rows past the ranges the model was calibrated for; the
+        // comparison still covers many means inside the range.
+        WARN("layer-norm means inside the int8 range: " << unsaturated << " of " << 24 * 99);
+        CHECK(unsaturated > 24 * 99 / 4);
+        CHECK(cpuNodes == 48);
+    }
+    // Different inputs reach different logits: the streams carry the input through.
+    CHECK(logits[0] != logits[1]);
+}
+
+TEST_CASE("an interpreter reuses decoded weights across runs without changing any result") {
+    const auto model = openFixture("tflite/himax_person_int8_model_vela_mac64.tflite");
+    const auto kernels = KernelRegistry::withAllKernels();
+    Interpreter reused(model, kernels, {1, nullptr, {}});
+    for (const std::uint32_t seed : {11u, 12u, 11u}) {
+        const auto input = int8Input({1, 96, 96, 1}, seed);
+        const auto warm = reused.run(0, {input});
+        const auto fresh = runTflite(model, {input});
+        const auto a = warm.at(0).elements<std::int8_t>();
+        const auto b = fresh.at(0).elements<std::int8_t>();
+        CHECK(std::vector<std::int8_t>(a.begin(), a.end()) ==
+              std::vector<std::int8_t>(b.begin(), b.end()));
     }
 }

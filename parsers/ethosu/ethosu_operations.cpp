@@ -283,6 +283,30 @@ void readDma(NpuOperation& op, const ShadowRegisters& regs, std::uint16_t param)
     op.mode = EnumValue{"channel " + std::to_string(param >> 4), param};
 }
 
+// U55/U65 region registers: bit 8 selects internal memory, bits 10:9 the stride mode; the sizes
+// and skips shape 2-D and 3-D transfers.
+void readDmaModes(NpuOperation& op, const ShadowRegisters& regs) {
+    const auto source = regs.param(reg0::DmaSrcRegion);
+    const auto destination = regs.param(reg0::DmaDstRegion);
+    op.dmaSourceInternal = (source >> 8) & 1;
+    op.dmaDestinationInternal = (destination >> 8) & 1;
+    op.dmaSourceMode = (source >> 9) & 3;
+    op.dmaDestinationMode = (destination >> 9) & 3;
+    op.dmaSizes = {regs.param(reg0::DmaSize0), regs.param(reg0::DmaSize1)};
+    op.dmaSkips = {static_cast<std::int64_t>(regs.address(reg1::DmaSkip0)),
+                   static_cast<std::int64_t>(regs.address(reg1::DmaSkip1))};
+}
+
+void addDmaModes(Attributes& out, const NpuOperation& op) {
+    if (op.dmaSourceInternal) out.push_back({"dma_source_internal", true});
+    if (op.dmaDestinationInternal) out.push_back({"dma_destination_internal", true});
+    if (op.dmaSourceMode == 0 && op.dmaDestinationMode == 0) return;
+    out.push_back({"dma_source_mode", static_cast<std::int64_t>(op.dmaSourceMode)});
+    out.push_back({"dma_destination_mode", static_cast<std::int64_t>(op.dmaDestinationMode)});
+    out.push_back({"dma_sizes", std::vector<std::int64_t>(op.dmaSizes.begin(), op.dmaSizes.end())});
+    out.push_back({"dma_skips", std::vector<std::int64_t>(op.dmaSkips.begin(), op.dmaSkips.end())});
+}
+
 std::string kindOf(std::uint16_t opcode, bool longForm) {
     if (longForm) return opcode == op::Branch ? "BRANCH" : "UNKNOWN";
     switch (opcode) {
@@ -331,6 +355,9 @@ NpuOperation buildOne(const RegisterCommand& command, std::size_t index,
     }
     if (op.kind == "ELEMENTWISE" && !unaryElementwise(param)) readSecondInput(op, regs, product);
     if (op.kind == "DMA") readDma(op, regs, command.param);
+    if (op.kind == "DMA" && product != Product::U85) readDmaModes(op, regs);
+    if (op.isCompute() && product != Product::U85)
+        op.activationClip = (regs.param(reg0::Activation) >> 12) & 7;
     if (op.kind == "DMA_WAIT" || op.kind == "KERNEL_WAIT") op.waitCount = param & 0xF;
     return op;
 }
@@ -338,7 +365,9 @@ NpuOperation buildOne(const RegisterCommand& command, std::size_t index,
 void addFeatureMap(Attributes& out, const std::string& prefix, const FeatureMap& fm) {
     if (!fm.present) return;
     if (fm.scalar) {
+        // The scalar is a quantised value: its zero point register applies to it.
         out.push_back({prefix + "_scalar", fm.scalarValue});
+        out.push_back({prefix + "_zero_point", fm.zeroPoint});
         return;
     }
     out.push_back({prefix + "_shape", std::vector<std::int64_t>{1, fm.height, fm.width, fm.depth}});
@@ -470,6 +499,7 @@ Attributes NpuOperation::attributes() const {
     }
     if (isCompute()) {
         out.push_back({"activation", activation});
+        if (activationClip) out.push_back({"activation_clip", std::int64_t{activationClip}});
         out.push_back({"activation_min", activationMin});
         out.push_back({"activation_max", activationMax});
         addScaling(out, *this);
@@ -477,6 +507,7 @@ Attributes NpuOperation::attributes() const {
     if (const auto count = macs()) out.push_back({std::string(kMacsAttribute), *count});
     addRange(out, "dma_source", dmaSource);
     addRange(out, "dma_destination", dmaDestination);
+    if (kind == "DMA") addDmaModes(out, *this);
     if (kind == "DMA_WAIT" || kind == "KERNEL_WAIT") out.push_back({"outstanding", waitCount});
     return out;
 }

@@ -90,7 +90,13 @@ struct NpuOperation {
     // DMA operations
     std::optional<MemoryRange> dmaSource;
     std::optional<MemoryRange> dmaDestination;
-    std::int64_t waitCount = 0; // DMA_WAIT / KERNEL_WAIT outstanding count
+    // U55/U65 DMA: a side in the NPU's internal memory (SHRAM, where lookup tables live), each
+    // side's stride mode (0 1-D, 1 2-D, 2 3-D), and the 2-D/3-D counts and skips.
+    bool dmaSourceInternal = false, dmaDestinationInternal = false;
+    unsigned dmaSourceMode = 0, dmaDestinationMode = 0;
+    std::array<std::int64_t, 2> dmaSizes{0, 0}, dmaSkips{0, 0};
+    unsigned activationClip = 0; // U55/U65 ACTIVATION bits 14:12: the range clamped before a LUT
+    std::int64_t waitCount = 0;  // DMA_WAIT / KERNEL_WAIT outstanding count
 
     bool isCompute() const;
     // Multiply-accumulates the operation performs, for CONV, DEPTHWISE, POOL and ELEMENTWISE.

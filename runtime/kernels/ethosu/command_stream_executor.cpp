@@ -22,6 +22,12 @@ NpuTarget targetOf(const Graph& graph) {
     if (const auto* macs = findAttribute(graph.attributes, "macs_per_cycle"))
         if (const auto* number = std::get_if<std::int64_t>(&macs->value))
             target.macsPerCycle = static_cast<unsigned>(std::clamp<std::int64_t>(*number, 1, 4096));
+    target.shramBytes = shramBytes(target.product, target.macsPerCycle);
+    // The COP1 header's CONFIG word states it when the stream has one.
+    if (const auto* shram = findAttribute(graph.attributes, "shram_kb"))
+        if (const auto* kilobytes = std::get_if<std::int64_t>(&shram->value))
+            if (*kilobytes >= 2 && *kilobytes <= 255)
+                target.shramBytes = static_cast<std::uint64_t>(*kilobytes) * 1024;
     return target;
 }
 
@@ -37,12 +43,15 @@ NpuFeatureMap sized(NpuFeatureMap fm, std::int64_t height, std::int64_t width) {
 
 class Executor {
   public:
-    Executor(const Model& model, std::size_t graphIndex, Observer* observer, unsigned depth)
+    Executor(const Model& model, std::size_t graphIndex, Observer* observer, unsigned depth,
+             WeightCache* weightCache)
         : model_(model), graphIndex_(graphIndex), graph_(model.graphs[graphIndex]),
-          observer_(observer), depth_(depth), memory_(kMemoryBudget), target_(targetOf(graph_)) {
+          observer_(observer), depth_(depth), memory_(kMemoryBudget), target_(targetOf(graph_)),
+          weightCache_(weightCache) {
         operations_.reserve(graph_.nodes.size());
         for (const auto& node : graph_.nodes)
             operations_.push_back(readOperation(graph_, node));
+        memory_.reserve(NpuMemory::kShram, target_.shramBytes);
     }
 
     // Sizes every region to what the stream and the bound tensors address.
@@ -59,8 +68,10 @@ class Executor {
                     reserveMap(sized(op.ifm2, op.ofm.height, op.ofm.width));
                 if (op.ofm.present) reserveMap(op.ofm);
             }
-            for (const auto& range : {op.weights, op.scales, op.dmaSource, op.dmaDestination})
+            for (const auto& range : {op.weights, op.scales})
                 if (range && range->length) checkedReserve(range->region, rangeEnd(*range));
+            reserveDma(op.dmaSource, dmaExtent(op, true));
+            reserveDma(op.dmaDestination, dmaExtent(op, false));
         }
     }
     void place(unsigned region, std::uint64_t offset, std::span<const std::byte> bytes) {
@@ -69,6 +80,23 @@ class Executor {
         checkedReserve(region, offset + bytes.size());
         auto target = memory_.write(region, offset, bytes.size());
         std::memcpy(target.data(), bytes.data(), bytes.size());
+    }
+    // Operand k of a Vela operator: through base pointer k, or in the arena past the eighth.
+    void placeOperand(std::size_t k, std::optional<std::uint64_t> arenaOffset,
+                      std::span<const std::byte> bytes) {
+        if (k < NpuMemory::kBasePointers) return place(static_cast<unsigned>(k), 0, bytes);
+        auto target = memory_.writeArena(*arenaOffset, bytes.size());
+        std::memcpy(target.data(), bytes.data(), bytes.size());
+    }
+    std::span<const std::uint8_t> operandBytes(std::size_t k,
+                                               std::optional<std::uint64_t> arenaOffset,
+                                               std::uint64_t length) const {
+        if (k < NpuMemory::kBasePointers) return memory_.read(static_cast<unsigned>(k), 0, length);
+        return memory_.readArena(*arenaOffset, length);
+    }
+    void reserveArena(std::uint64_t offset, std::uint64_t bytes) {
+        if (bytes > UINT64_MAX - offset) throw RuntimeError("an operand placed past 2^64");
+        memory_.reserveArena(offset + bytes);
     }
     // Constants of the stream (weights, scales, read-only feature maps) at their addresses.
     void placeConstants() {
@@ -102,12 +130,18 @@ class Executor {
         memory_.reserve(region, end);
     }
     void reserveMap(const NpuFeatureMap& fm) { checkedReserve(fm.region, fm.end()); }
+    // The SHRAM has its fixed size; a DMA past it fails when it runs.
+    void reserveDma(const std::optional<NpuRange>& side, std::uint64_t extent) {
+        if (!side || extent == 0 || side->region == NpuMemory::kShram) return;
+        checkedReserve(side->region,
+                       extent > UINT64_MAX - side->begin ? UINT64_MAX : side->begin + extent);
+    }
 
     void runOne(std::size_t n) {
         const auto& op = operations_[n];
         try {
             if (op.kind == "CONV" || op.kind == "DEPTHWISE")
-                runConvolution(op, memory_, target_);
+                runConvolution(op, memory_, *weightsOf(n, op));
             else if (op.kind == "POOL")
                 runPooling(op, memory_);
             else if (op.kind == "ELEMENTWISE")
@@ -122,6 +156,21 @@ class Executor {
             throw RuntimeError("graph " + graph_.id + " node " + std::to_string(n) + " " + node.op +
                                " (" + node.name + "): " + error.what());
         }
+    }
+
+    // The operation's decoded streams: from the cache while its bytes are unchanged.
+    std::shared_ptr<const DecodedWeights> weightsOf(std::size_t n, const NpuOperation& op) {
+        if (!weightCache_ || !op.weights || !op.scales)
+            return decodeConvolutionWeights(op, memory_, target_);
+        const WeightCache::Key key{&model_, graphIndex_, n};
+        const auto weightBytes =
+            memory_.read(op.weights->region, op.weights->begin, op.weights->length);
+        const auto scaleBytes =
+            memory_.read(op.scales->region, op.scales->begin, op.scales->length);
+        if (auto cached = weightCache_->find(key, weightBytes, scaleBytes)) return cached;
+        auto decoded = decodeConvolutionWeights(op, memory_, target_);
+        weightCache_->store(key, weightBytes, scaleBytes, decoded);
+        return decoded;
     }
 
     // The OFM as a dense NHWC tensor, so traces and diffs see every NPU operation's result.
@@ -163,6 +212,7 @@ class Executor {
     unsigned depth_;
     NpuMemory memory_;
     NpuTarget target_;
+    WeightCache* weightCache_;
     std::vector<NpuOperation> operations_;
 };
 
@@ -180,6 +230,18 @@ Tensor readTensor(const Executor& executor, const Value& value, unsigned region,
                            " has no fixed shape and element type");
     const auto count = elementCountOf(value.shape);
     const auto bytes = executor.bytes(region, offset, count * elementBytes);
+    return Tensor::fromBytes(value.dtype, value.shape,
+                             {reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()});
+}
+
+Tensor readOperandTensor(const Executor& executor, const Value& value, std::size_t k,
+                         std::optional<std::uint64_t> arenaOffset) {
+    const auto elementBytes = runtimeElementBytes(value.dtype);
+    if (!value.hasShape || elementBytes == 0)
+        throw RuntimeError("graph " + executor.graph().id + ": output " + value.name +
+                           " has no fixed shape and element type");
+    const auto bytes =
+        executor.operandBytes(k, arenaOffset, elementCountOf(value.shape) * elementBytes);
     return Tensor::fromBytes(value.dtype, value.shape,
                              {reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()});
 }
@@ -227,28 +289,36 @@ std::uint64_t valueBytes(const Value* value) {
     return elementCountOf(value->shape) * runtimeElementBytes(value->dtype);
 }
 
+// Base pointer k is operand k; operands past the eighth have no base pointer and must live in the
+// arena, where the stream reaches them through the scratch region.
 std::vector<Tensor> runWithBasePointers(Executor& executor, const CommandStreamCall& call) {
     const auto& graph = executor.graph();
-    if (call.inputs.size() + call.outputs.size() > NpuMemory::kBasePointers)
-        throw RuntimeError("graph " + graph.id + ": more than 8 base pointers are bound");
     std::vector<const Value*> values = call.inputValues;
     values.resize(call.inputs.size(), nullptr);
     values.insert(values.end(), call.outputs.begin(), call.outputs.end());
-    for (unsigned region = 0; region < values.size(); ++region) {
-        if (const auto offset = arenaOffset(values[region]))
-            executor.bind(region, NpuMemory::kArena, *offset);
+    for (std::size_t k = 0; k < values.size(); ++k) {
+        const auto offset = arenaOffset(values[k]);
+        if (k >= NpuMemory::kBasePointers) {
+            if (!offset)
+                throw RuntimeError("graph " + graph.id + ": operand " + std::to_string(k) +
+                                   " has no base pointer (there are 8) and no place in the arena");
+            executor.reserveArena(*offset, valueBytes(values[k]));
+            continue;
+        }
+        const auto region = static_cast<unsigned>(k);
+        if (offset) executor.bind(region, NpuMemory::kArena, *offset);
         executor.reserve(region, valueBytes(values[region]));
     }
-    for (unsigned region = 0; region < call.inputs.size(); ++region)
-        if (call.inputs[region]) executor.place(region, 0, call.inputs[region]->bytes());
+    for (std::size_t k = 0; k < call.inputs.size(); ++k)
+        if (call.inputs[k])
+            executor.placeOperand(k, arenaOffset(values[k]), call.inputs[k]->bytes());
     executor.reserveOperations();
     executor.run();
     std::vector<Tensor> outputs;
-    const auto firstOutput = static_cast<unsigned>(call.inputs.size());
     for (std::size_t i = 0; i < call.outputs.size(); ++i) {
         if (!call.outputs[i]) throw RuntimeError("graph " + graph.id + ": an output has no value");
-        outputs.push_back(readTensor(executor, *call.outputs[i],
-                                     firstOutput + static_cast<unsigned>(i), 0, "output"));
+        const auto k = call.inputs.size() + i;
+        outputs.push_back(readOperandTensor(executor, *call.outputs[i], k, arenaOffset(values[k])));
     }
     return outputs;
 }
@@ -263,8 +333,8 @@ std::string unsupportedReason(const Graph& graph, const Node& node) {
         return error.what();
     }
     static const std::vector<std::string> kPooling{"MAX", "AVERAGE", "SUM", "REDUCE_SUM"};
-    static const std::vector<std::string> kElementwise{"ADD", "SUB", "MUL", "MIN",
-                                                       "MAX", "ABS", "CLZ", "SHL"};
+    static const std::vector<std::string> kElementwise{"ADD", "SUB", "MUL", "MIN", "MAX",
+                                                       "ABS", "CLZ", "SHL", "SHR", "LRELU"};
     const auto has = [](const std::vector<std::string>& list, const std::string& item) {
         return std::find(list.begin(), list.end(), item) != list.end();
     };
@@ -272,8 +342,11 @@ std::string unsupportedReason(const Graph& graph, const Node& node) {
     if (op.kind == "RESIZE" || op.kind == "UNKNOWN" || op.kind == "BRANCH")
         return "NPU operation " + op.kind + " is not executed yet";
     if (!op.isCompute()) return {};
-    if (op.activation != "NONE") return "activation " + op.activation + " is not executed yet";
-    if (op.ifmUpscale != 0) return "IFM upscaling is not executed yet";
+    try {
+        lookupTableSlot(op);
+    } catch (const RuntimeError& error) {
+        return error.what();
+    }
     if (op.kind == "POOL" && !has(kPooling, op.mode))
         return "pooling mode " + op.mode + " is not executed yet";
     if (op.kind == "ELEMENTWISE" && !has(kElementwise, op.mode))
@@ -294,7 +367,7 @@ std::vector<Tensor> runCommandStream(const Model& model, std::size_t graphIndex,
                                      unsigned depth) {
     if (graphIndex >= model.graphs.size())
         throw RuntimeError("the model has no graph " + std::to_string(graphIndex));
-    Executor executor(model, graphIndex, observer, depth);
+    Executor executor(model, graphIndex, observer, depth, call.weightCache);
     return call.baseRegions ? runWithBasePointers(executor, call)
                             : runWithAllocations(executor, call);
 }

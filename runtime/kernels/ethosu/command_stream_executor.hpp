@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/model.hpp"
+#include "runtime/kernels/ethosu/npu_weight_cache.hpp"
 #include "runtime/observer.hpp"
 #include "runtime/tensor.hpp"
 
@@ -21,12 +22,14 @@ namespace pteron::runtime::ethosu {
 //    outputs; `inputs` are those operands and `outputs` describe the operator's outputs.
 //    Operands Vela planned into the TFLite Micro arena (value attribute offline_arena_offset)
 //    share one storage at their offsets, as they do on the device: the scratch region and the
-//    feature maps the command stream addresses through it.
+//    feature maps the command stream addresses through it. Operands past the eighth have no
+//    base pointer and must be in the arena.
 struct CommandStreamCall {
     bool baseRegions = false;
     std::vector<const Tensor*> inputs;     // nullptr for an operand without a tensor
     std::vector<const Value*> inputValues; // baseRegions: the operands' values
     std::vector<const Value*> outputs;     // baseRegions: the operator's output values
+    WeightCache* weightCache = nullptr;    // decoded weights kept across calls; may be null
 };
 
 // Runs graph `graphIndex` of `model`; every NPU operation's OFM goes to `observer` (may be

@@ -35,8 +35,8 @@ std::vector<ChannelScale> decodeScales(const NpuOperation& op, const NpuMemory& 
     return decodeU55Scales(bytes, op.ofm.depth);
 }
 
-// Accumulators for one output pixel, over all output channels at once: weights are laid out
-// [ky][kx][ifm][ofm] so the innermost loop runs over contiguous output channels.
+// Accumulators for one output pixel, over all output channels at once, from the transposed
+// weights.
 template <typename Acc>
 void convolve(const NpuOperation& op, const DenseMap& ifm, const ChannelWeights& weights,
               std::vector<Acc>& accumulators, std::int64_t oy, std::int64_t ox,
@@ -68,21 +68,27 @@ void convolve(const NpuOperation& op, const DenseMap& ifm, const ChannelWeights&
     }
 }
 
-template <typename Acc>
-std::vector<std::int64_t> convolveAll(const NpuOperation& op, const DenseMap& ifm,
-                                      const ChannelWeights& weights,
-                                      const std::vector<ChannelScale>& scales) {
-    const auto ofmDepth = op.ofm.depth;
+// [ky][kx][ifm][ofm], so the innermost loop runs over contiguous output channels.
+std::vector<std::int16_t> transposeWeights(const ChannelWeights& weights) {
     std::vector<std::int16_t> transposed(weights.values.size());
     for (std::int64_t o = 0; o < weights.ofmDepth; ++o)
         for (std::int64_t ky = 0; ky < weights.height; ++ky)
             for (std::int64_t kx = 0; kx < weights.width; ++kx)
                 for (std::int64_t i = 0; i < weights.ifmDepth; ++i)
                     transposed[static_cast<std::size_t>(
-                        ((ky * weights.width + kx) * weights.ifmDepth + i) * ofmDepth + o)] =
-                        weights.at(o, ky, kx, i);
+                        ((ky * weights.width + kx) * weights.ifmDepth + i) * weights.ofmDepth +
+                        o)] = weights.at(o, ky, kx, i);
+    return transposed;
+}
+
+template <typename Acc>
+std::vector<std::int64_t> convolveAll(const NpuOperation& op, const DenseMap& ifm,
+                                      const DecodedWeights& decoded, const OutputStage& stage) {
+    const auto ofmDepth = op.ofm.depth;
+    const auto& weights = decoded.weights;
+    const auto& scales = decoded.scales;
+    const auto& transposed = decoded.transposed;
     const auto rounding = roundingOf(op);
-    const auto clamp = outputClamp(op);
     std::vector<Acc> accumulators(static_cast<std::size_t>(ofmDepth));
     std::vector<std::int64_t> out;
     out.reserve(static_cast<std::size_t>(op.ofm.height * op.ofm.width * ofmDepth));
@@ -95,7 +101,7 @@ std::vector<std::int64_t> convolveAll(const NpuOperation& op, const DenseMap& if
                     static_cast<std::int64_t>(accumulators[static_cast<std::size_t>(o)]) +
                     scale.bias;
                 const auto scaled = rescale(acc, scale.multiplier, scale.shift, rounding);
-                out.push_back(clamp(scaled + op.ofm.zeroPoint));
+                out.push_back(stage(scaled));
             }
         }
     return out;
@@ -120,20 +126,31 @@ WeightOrdering weightOrdering(const NpuOperation& op, const NpuTarget& target) {
     return ordering;
 }
 
-void runConvolution(const NpuOperation& op, NpuMemory& memory, const NpuTarget& target) {
-    if (op.ifmUpscale != 0) throw RuntimeError("IFM upscaling is not supported yet");
+std::shared_ptr<const DecodedWeights>
+decodeConvolutionWeights(const NpuOperation& op, const NpuMemory& memory, const NpuTarget& target) {
+    auto decoded = std::make_shared<DecodedWeights>();
+    decoded->weights = decodeWeights(op, memory, target);
+    decoded->scales = decodeScales(op, memory);
+    if (decoded->weights.ofmDepth != op.ofm.depth ||
+        decoded->scales.size() != static_cast<std::size_t>(op.ofm.depth))
+        throw RuntimeError("the weight and scale streams do not cover the OFM's channels");
+    decoded->transposed = transposeWeights(decoded->weights);
+    return decoded;
+}
+
+void runConvolution(const NpuOperation& op, NpuMemory& memory, const DecodedWeights& decoded) {
     if (op.kind == "DEPTHWISE" && op.ifm.depth < op.ofm.depth)
         throw RuntimeError("a depthwise IFM must hold at least the OFM's channels");
-    const auto weights = decodeWeights(op, memory, target);
-    const auto scales = decodeScales(op, memory);
-    auto ifm = loadMap(memory, op.ifm, op.ifmHeight(), op.ifmWidth(), op.ifm.depth);
+    const auto& weights = decoded.weights;
+    auto ifm = loadKernelIfm(memory, op);
     for (auto& value : ifm.values)
         value -= static_cast<std::int32_t>(op.ifm.zeroPoint);
     // 8-bit products stay below 2^16 each; past 2^15 of them int32 could overflow.
     const auto terms = op.kernelHeight * op.kernelWidth * weights.ifmDepth;
     const bool narrow = op.ifm.elementBytes == 1 && terms < (std::int64_t{1} << 15);
-    const auto out = narrow ? convolveAll<std::int32_t>(op, ifm, weights, scales)
-                            : convolveAll<std::int64_t>(op, ifm, weights, scales);
+    const OutputStage stage(op, memory);
+    const auto out = narrow ? convolveAll<std::int32_t>(op, ifm, decoded, stage)
+                            : convolveAll<std::int64_t>(op, ifm, decoded, stage);
     storeMap(memory, op.ofm, out);
 }
 

@@ -70,12 +70,13 @@ struct OperandScaling {
     }
 };
 
-enum class Mode : std::uint8_t { Add, Sub, Mul, Min, Max, Abs, Clz, Shl };
+enum class Mode : std::uint8_t { Add, Sub, Mul, Min, Max, Lrelu, Abs, Clz, Shl, Shr };
 
 Mode modeOf(const std::string& mode) {
     static const std::pair<std::string_view, Mode> kModes[] = {
-        {"ADD", Mode::Add}, {"SUB", Mode::Sub}, {"MUL", Mode::Mul}, {"MIN", Mode::Min},
-        {"MAX", Mode::Max}, {"ABS", Mode::Abs}, {"CLZ", Mode::Clz}, {"SHL", Mode::Shl}};
+        {"ADD", Mode::Add}, {"SUB", Mode::Sub},    {"MUL", Mode::Mul}, {"MIN", Mode::Min},
+        {"MAX", Mode::Max}, {"ABS", Mode::Abs},    {"CLZ", Mode::Clz}, {"SHL", Mode::Shl},
+        {"SHR", Mode::Shr}, {"LRELU", Mode::Lrelu}};
     for (const auto& [name, value] : kModes)
         if (mode == name) return value;
     throw RuntimeError("elementwise mode " + mode + " is not supported yet");
@@ -83,6 +84,13 @@ Mode modeOf(const std::string& mode) {
 
 std::int64_t countLeadingZeros(std::int64_t value) {
     return std::countl_zero(static_cast<std::uint32_t>(value));
+}
+
+// SHR: an arithmetic right shift rounded as the rounding mode rounds every shift (NATURAL half up,
+// TRUNCATE toward zero, TFL as the OFM rescale). Shift amounts outside 0..31 are clamped to it,
+// as a 32-bit operand holds no further bits.
+std::int64_t shiftRight(std::int64_t value, std::int64_t amount, Rounding rounding) {
+    return rescale(value, 1, std::clamp<std::int64_t>(amount, 0, 31), rounding);
 }
 
 } // namespace
@@ -97,7 +105,7 @@ void runElementwise(const NpuOperation& op, NpuMemory& memory) {
         second = loadSecond(op, memory);
     }
     const auto rounding = roundingOf(op);
-    const auto clamp = outputClamp(op);
+    const OutputStage stage(op, memory);
     const auto kind = modeOf(mode);
     OperandScaling scaling{op.operandToScale,
                            op.opaMultiplier,
@@ -108,6 +116,13 @@ void runElementwise(const NpuOperation& op, NpuMemory& memory) {
     const bool reversed = op.ifm2Broadcast & kReversed;
     const auto outputScale = [&](std::int64_t value) {
         return op.globalScale ? rescale(value, op.ofmMultiplier, op.ofmShift, rounding) : value;
+    };
+    // A MUL of 32-bit operands applies the OFM shift only; Vela sets the multiplier anyway
+    // ("multiplier not actually used for int32", tflite_graph_optimiser.py) and builds its
+    // int8 softmax on this.
+    const auto productScale = [&](std::int64_t value) {
+        if (op.ifm.elementBytes < 4 || !op.globalScale) return outputScale(value);
+        return rescale(value, 1, op.ofmShift, rounding);
     };
     std::vector<std::int64_t> out;
     out.reserve(ifm.values.size());
@@ -127,13 +142,21 @@ void runElementwise(const NpuOperation& op, NpuMemory& memory) {
                     break;
                 }
                 case Mode::Mul:
-                    result = outputScale(a * b);
+                    result = productScale(a * b);
                     break;
                 case Mode::Min:
                     result = outputScale(std::min(a, b));
                     break;
                 case Mode::Max:
                     result = outputScale(std::max(a, b));
+                    break;
+                case Mode::Lrelu:
+                    // OFM_SCALE holds alpha (Vela: LRELU only where IFM and OFM share their
+                    // quantisation); it scales the negative inputs.
+                    result = a < 0 ? rescale(a, op.ofmMultiplier, op.ofmShift, rounding) : a;
+                    break;
+                case Mode::Shr:
+                    result = shiftRight(a, b, rounding);
                     break;
                 case Mode::Abs:
                     result = outputScale(a < 0 ? -a : a);
@@ -147,7 +170,7 @@ void runElementwise(const NpuOperation& op, NpuMemory& memory) {
                                               : 0;
                     break;
                 }
-                out.push_back(clamp(result + op.ofm.zeroPoint));
+                out.push_back(stage(result));
             }
     storeMap(memory, op.ofm, out);
 }

@@ -75,6 +75,24 @@ DenseMap loadMap(const NpuMemory& memory, const NpuFeatureMap& fm, std::int64_t 
     return map;
 }
 
+DenseMap loadKernelIfm(const NpuMemory& memory, const NpuOperation& op) {
+    auto stored = loadMap(memory, op.ifm, op.ifmHeight(), op.ifmWidth(), op.ifm.depth);
+    if (op.ifmUpscale == 0) return stored;
+    if (op.ifmUpscale > 2)
+        throw RuntimeError("IFM upscale mode " + std::to_string(op.ifmUpscale) + " is reserved");
+    const bool nearest = op.ifmUpscale == 1;
+    DenseMap up{2 * stored.height, 2 * stored.width, stored.depth, {}};
+    up.values.reserve(static_cast<std::size_t>(up.height * up.width * up.depth));
+    const auto zero = static_cast<std::int32_t>(op.ifm.zeroPoint);
+    for (std::int64_t y = 0; y < up.height; ++y)
+        for (std::int64_t x = 0; x < up.width; ++x) {
+            const bool sampled = nearest || (y % 2 == 0 && x % 2 == 0);
+            for (std::int64_t c = 0; c < up.depth; ++c)
+                up.values.push_back(sampled ? stored.at(y / 2, x / 2, c) : zero);
+        }
+    return up;
+}
+
 void storeMap(NpuMemory& memory, const NpuFeatureMap& fm, const std::vector<std::int64_t>& values) {
     const auto [begin, end] = span(fm, fm.height, fm.width, fm.depth);
     const auto bytes = memory.write(fm.region, begin, end - begin);

@@ -22,6 +22,12 @@ struct DenseMap {
 DenseMap loadMap(const NpuMemory& memory, const NpuFeatureMap& fm, std::int64_t height,
                  std::int64_t width, std::int64_t depth);
 
+// The IFM a kernel operation (CONV, DEPTHWISE, POOL) reads, as the kernel sees it: with IFM
+// upscaling (IFM_UPSCALE 1 nearest, 2 transpose) twice the stored rows and columns, each
+// stored element repeated (nearest) or placed at the even coordinates with the IFM zero point
+// between (transpose, which makes the inserted elements zero once the zero point is removed).
+DenseMap loadKernelIfm(const NpuMemory& memory, const NpuOperation& op);
+
 // Writes the OFM's height x width x depth values (already clamped to its type).
 void storeMap(NpuMemory& memory, const NpuFeatureMap& fm, const std::vector<std::int64_t>& values);
 

@@ -23,9 +23,13 @@ void NpuMemory::reserve(unsigned region, std::uint64_t end) {
     if (region >= kRegions)
         throw RuntimeError("Ethos-U memory region " + std::to_string(region) + " does not exist");
     const auto& window = windows_[region];
-    auto& bytes = storages_[window.storage];
     // Both terms are within the budget, so their sum cannot wrap.
     const auto needed = end <= budget_ ? window.offset + end : UINT64_MAX;
+    grow(window.storage, needed, end, region);
+}
+
+void NpuMemory::grow(unsigned storage, std::uint64_t needed, std::uint64_t end, unsigned region) {
+    auto& bytes = storages_[storage];
     if (needed <= bytes.size()) return;
     const auto growth = needed - bytes.size();
     if (end > budget_ || growth > budget_ - reserved_)
@@ -34,6 +38,29 @@ void NpuMemory::reserve(unsigned region, std::uint64_t end) {
                            "-byte budget of the command stream's memory");
     reserved_ += growth;
     bytes.resize(static_cast<std::size_t>(needed));
+}
+
+void NpuMemory::reserveArena(std::uint64_t end) {
+    grow(kArena, end, end, kArena);
+}
+
+void NpuMemory::checkArena(std::uint64_t begin, std::uint64_t length) const {
+    const auto available = storages_[kArena].size();
+    if (begin <= available && length <= available - begin) return;
+    throw RuntimeError("Ethos-U access to the arena bytes [" + std::to_string(begin) + ", +" +
+                       std::to_string(length) + ") lies outside its " + std::to_string(available) +
+                       " bytes");
+}
+
+std::span<const std::uint8_t> NpuMemory::readArena(std::uint64_t begin,
+                                                   std::uint64_t length) const {
+    checkArena(begin, length);
+    return {storages_[kArena].data() + begin, static_cast<std::size_t>(length)};
+}
+
+std::span<std::uint8_t> NpuMemory::writeArena(std::uint64_t begin, std::uint64_t length) {
+    checkArena(begin, length);
+    return {storages_[kArena].data() + begin, static_cast<std::size_t>(length)};
 }
 
 std::uint64_t NpuMemory::size(unsigned region) const {

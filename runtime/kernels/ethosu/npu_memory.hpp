@@ -34,12 +34,20 @@ class NpuMemory {
                                        std::uint64_t length) const;
     std::span<std::uint8_t> write(unsigned region, std::uint64_t begin, std::uint64_t length);
 
+    // The shared arena itself, for operands beyond the eight base pointers that live in it (the
+    // stream reaches them through the scratch region's window on the same bytes).
+    void reserveArena(std::uint64_t end);
+    std::span<const std::uint8_t> readArena(std::uint64_t begin, std::uint64_t length) const;
+    std::span<std::uint8_t> writeArena(std::uint64_t begin, std::uint64_t length);
+
   private:
     struct Window {
         unsigned storage = 0;
         std::uint64_t offset = 0;
     };
     void check(unsigned region, std::uint64_t begin, std::uint64_t length) const;
+    void grow(unsigned storage, std::uint64_t needed, std::uint64_t end, unsigned region);
+    void checkArena(std::uint64_t begin, std::uint64_t length) const;
 
     std::array<std::vector<std::uint8_t>, kStorages> storages_;
     std::array<Window, kRegions> windows_{};

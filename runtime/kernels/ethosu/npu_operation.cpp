@@ -1,5 +1,6 @@
 #include "runtime/kernels/ethosu/npu_operation.hpp"
 
+#include "runtime/kernels/ethosu/npu_memory.hpp"
 #include "runtime/runtime_error.hpp"
 
 #include <algorithm>
@@ -71,6 +72,7 @@ NpuFeatureMap readFeatureMap(const NodeAttributes& attributes, const std::string
     if (const auto* scalar = attributes.find(prefix + "_scalar")) {
         fm.present = true;
         fm.scalar = attributes.integer(prefix + "_scalar", 0);
+        fm.zeroPoint = attributes.integer(prefix + "_zero_point", 0);
         (void)scalar;
         return fm;
     }
@@ -126,6 +128,27 @@ std::optional<NpuRange> readRange(const NodeAttributes& attributes, const std::s
                     static_cast<std::uint64_t>(length)};
 }
 
+// A side in internal memory addresses the SHRAM; 2-D and 3-D transfers carry counts and skips.
+void readDmaModes(NpuOperation& op, const NodeAttributes& attributes) {
+    if (op.dmaSource && attributes.integer("dma_source_internal", 0))
+        op.dmaSource->region = NpuMemory::kShram;
+    if (op.dmaDestination && attributes.integer("dma_destination_internal", 0))
+        op.dmaDestination->region = NpuMemory::kShram;
+    op.dmaSourceMode = static_cast<unsigned>(attributes.integer("dma_source_mode", 0));
+    op.dmaDestinationMode = static_cast<unsigned>(attributes.integer("dma_destination_mode", 0));
+    if (op.dmaSourceMode > 2 || op.dmaDestinationMode > 2)
+        attributes.fail("dma_source_mode", "a stride mode of 0 to 2");
+    if (op.dmaSourceMode == 0 && op.dmaDestinationMode == 0) return;
+    const auto sizes = attributes.integers("dma_sizes", 2);
+    const auto skips = attributes.integers("dma_skips", 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+        if (sizes[i] < 0 || sizes[i] > 65535 || skips[i] < 0 || skips[i] >= (std::int64_t{1} << 40))
+            attributes.fail("dma_sizes", "2-D/3-D counts of 0 to 65535 and skips below 2^40");
+        op.dmaSizes[i] = static_cast<std::uint64_t>(sizes[i]);
+        op.dmaSkips[i] = static_cast<std::uint64_t>(skips[i]);
+    }
+}
+
 } // namespace
 
 std::uint64_t NpuFeatureMap::address(std::int64_t y, std::int64_t x, std::int64_t c) const {
@@ -173,16 +196,20 @@ std::int64_t NpuFeatureMap::maxValue() const {
                     : (std::int64_t{1} << (8 * elementBytes)) - 1;
 }
 
+// With IFM upscaling the kernel runs over a map twice the stored size, so half the rows and
+// columns (rounded up) are read.
 std::int64_t NpuOperation::ifmHeight() const {
     if (kind == "ELEMENTWISE") return ofm.height;
     const auto extent = (ofm.height - 1) * strideY + (kernelHeight - 1) * dilationY + 1;
-    return std::max<std::int64_t>(1, extent - padTop - padBottom);
+    const auto rows = std::max<std::int64_t>(1, extent - padTop - padBottom);
+    return ifmUpscale ? (rows + 1) / 2 : rows;
 }
 
 std::int64_t NpuOperation::ifmWidth() const {
     if (kind == "ELEMENTWISE") return ofm.width;
     const auto extent = (ofm.width - 1) * strideX + (kernelWidth - 1) * dilationX + 1;
-    return std::max<std::int64_t>(1, extent - padLeft - padRight);
+    const auto columns = std::max<std::int64_t>(1, extent - padLeft - padRight);
+    return ifmUpscale ? (columns + 1) / 2 : columns;
 }
 
 NpuOperation readOperation(const Graph& graph, const Node& node) {
@@ -240,6 +267,8 @@ NpuOperation readOperation(const Graph& graph, const Node& node) {
     op.weightFormat = static_cast<unsigned>(attributes.integer("weight_format", 0) & 0xFFFF);
     op.dmaSource = readRange(attributes, "dma_source");
     op.dmaDestination = readRange(attributes, "dma_destination");
+    readDmaModes(op, attributes);
+    op.activationClip = static_cast<unsigned>(attributes.integer("activation_clip", 0) & 7);
     if (op.ofmShift < 0 || op.ofmShift > 63 || op.opaShift < 0 || op.opaShift > 63)
         attributes.fail("ofm_scale", "shifts of 0 to 63");
     return op;

@@ -60,7 +60,10 @@ struct NpuOperation {
     unsigned ifmUpscale = 0;
     std::array<std::int64_t, 3> ofmBlock{1, 1, 1};
     unsigned weightFormat = 0;
-    std::optional<NpuRange> dmaSource, dmaDestination;
+    std::optional<NpuRange> dmaSource, dmaDestination;  // internal sides name region kShram
+    unsigned dmaSourceMode = 0, dmaDestinationMode = 0; // 0 1-D, 1 2-D, 2 3-D
+    std::array<std::uint64_t, 2> dmaSizes{0, 0}, dmaSkips{0, 0};
+    unsigned activationClip = 0; // 0 the OFM's precision, 2 uint8, 3 int8, 5 int16
 
     bool isCompute() const {
         return kind == "CONV" || kind == "DEPTHWISE" || kind == "POOL" || kind == "ELEMENTWISE" ||

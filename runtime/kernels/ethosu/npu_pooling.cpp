@@ -21,16 +21,15 @@ std::int64_t averageOf(std::int64_t sum, std::int64_t count) {
 } // namespace
 
 void runPooling(const NpuOperation& op, NpuMemory& memory) {
-    if (op.ifmUpscale != 0) throw RuntimeError("IFM upscaling is not supported yet");
     const bool reduceSum = op.mode == "REDUCE_SUM";
     const bool maximum = op.mode == "MAX";
     const bool average = op.mode == "AVERAGE";
     const bool sum = op.mode == "SUM";
     if (!reduceSum && !maximum && !average && !sum)
         throw RuntimeError("pooling mode " + op.mode + " is not supported yet");
-    const auto ifm = loadMap(memory, op.ifm, op.ifmHeight(), op.ifmWidth(), op.ifm.depth);
+    const auto ifm = loadKernelIfm(memory, op);
     const auto rounding = roundingOf(op);
-    const auto clamp = outputClamp(op);
+    const OutputStage stage(op, memory);
     const auto scale = [&](std::int64_t value) {
         return op.globalScale ? rescale(value, op.ofmMultiplier, op.ofmShift, rounding) : value;
     };
@@ -67,7 +66,7 @@ void runPooling(const NpuOperation& op, NpuMemory& memory) {
                     result = averageOf(total, count);
                 else
                     result = scale(total);
-                out.push_back(clamp(result + op.ofm.zeroPoint));
+                out.push_back(stage(result));
             }
         }
     storeMap(memory, op.ofm, out);
