@@ -2,6 +2,7 @@
 
 #include "runtime/kernels/ethosu/npu_feature_map_io.hpp"
 #include "runtime/kernels/ethosu/npu_operations.hpp"
+#include "runtime/kernels/ethosu/u85_operation_streams.hpp"
 #include "runtime/runtime_error.hpp"
 
 #include <algorithm>
@@ -106,6 +107,9 @@ class Executor {
     void runOne(std::size_t n) {
         const auto& op = operations_[n];
         try {
+            if (target_.product == "ethos-u85")
+                if (const auto reason = u85UnsupportedReason(op, target_); !reason.empty())
+                    throw RuntimeError(reason);
             if (op.kind == "CONV" || op.kind == "DEPTHWISE")
                 runConvolution(op, memory_, target_);
             else if (op.kind == "POOL")
@@ -278,8 +282,8 @@ std::string unsupportedReason(const Graph& graph, const Node& node) {
         return "pooling mode " + op.mode + " is not executed yet";
     if (op.kind == "ELEMENTWISE" && !has(kElementwise, op.mode))
         return "elementwise mode " + op.mode + " is not executed yet";
-    if ((op.kind == "CONV" || op.kind == "DEPTHWISE") && target.product == "ethos-u85")
-        return "Ethos-U85 weight streams are not decoded yet";
+    if (target.product == "ethos-u85")
+        if (auto reason = u85UnsupportedReason(op, target); !reason.empty()) return reason;
     if ((op.kind == "CONV" || op.kind == "DEPTHWISE") && op.extraWeightStreams)
         return "weight streams split over several cores are not decoded yet";
     return {};

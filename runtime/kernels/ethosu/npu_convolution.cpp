@@ -4,6 +4,7 @@
 #include "runtime/kernels/ethosu/npu_feature_map_io.hpp"
 #include "runtime/kernels/ethosu/npu_operations.hpp"
 #include "runtime/kernels/ethosu/npu_weights.hpp"
+#include "runtime/kernels/ethosu/u85_operation_streams.hpp"
 
 #include "runtime/runtime_error.hpp"
 
@@ -18,8 +19,7 @@ constexpr std::uint64_t kMaxWeightValues = std::uint64_t{1} << 26;
 ChannelWeights decodeWeights(const NpuOperation& op, const NpuMemory& memory,
                              const NpuTarget& target) {
     if (!op.weights) throw RuntimeError("the operation names no weight stream");
-    if (target.product == "ethos-u85")
-        throw RuntimeError("Ethos-U85 weight streams are not supported yet");
+    if (target.product == "ethos-u85") return decodeU85Weights(op, memory, target);
     if (op.extraWeightStreams)
         throw RuntimeError("weight streams split over several cores are not supported yet");
     const auto ordering = weightOrdering(op, target);
@@ -29,7 +29,9 @@ ChannelWeights decodeWeights(const NpuOperation& op, const NpuMemory& memory,
     return unorderWeights(stream, ordering);
 }
 
-std::vector<ChannelScale> decodeScales(const NpuOperation& op, const NpuMemory& memory) {
+std::vector<ChannelScale> decodeScales(const NpuOperation& op, const NpuMemory& memory,
+                                       const NpuTarget& target) {
+    if (target.product == "ethos-u85") return decodeU85OperationScales(op, memory);
     if (!op.scales) throw RuntimeError("the operation names no scale stream");
     const auto bytes = memory.read(op.scales->region, op.scales->begin, op.scales->length);
     return decodeU55Scales(bytes, op.ofm.depth);
@@ -125,7 +127,7 @@ void runConvolution(const NpuOperation& op, NpuMemory& memory, const NpuTarget& 
     if (op.kind == "DEPTHWISE" && op.ifm.depth < op.ofm.depth)
         throw RuntimeError("a depthwise IFM must hold at least the OFM's channels");
     const auto weights = decodeWeights(op, memory, target);
-    const auto scales = decodeScales(op, memory);
+    const auto scales = decodeScales(op, memory, target);
     auto ifm = loadMap(memory, op.ifm, op.ifmHeight(), op.ifmWidth(), op.ifm.depth);
     for (auto& value : ifm.values)
         value -= static_cast<std::int32_t>(op.ifm.zeroPoint);

@@ -238,6 +238,11 @@ NpuOperation readOperation(const Graph& graph, const Node& node) {
     const auto block = attributes.integers("ofm_block", 3);
     op.ofmBlock = {block[0], block[1], block[2]};
     op.weightFormat = static_cast<unsigned>(attributes.integer("weight_format", 0) & 0xFFFF);
+    op.accFormat = static_cast<unsigned>(attributes.integer("acc_format", 0) & 0xFFFF);
+    op.kernelDecomposition =
+        static_cast<unsigned>(attributes.integer("kernel_decomposition", 0) & 0xFFFF);
+    op.ofmReverse = static_cast<unsigned>(attributes.integer("ofm_reverse", 0) & 0xFFFF);
+    op.ofmTranspose = static_cast<unsigned>(attributes.integer("ofm_transpose", 0) & 0xFFFF);
     op.dmaSource = readRange(attributes, "dma_source");
     op.dmaDestination = readRange(attributes, "dma_destination");
     if (op.ofmShift < 0 || op.ofmShift > 63 || op.opaShift < 0 || op.opaShift > 63)

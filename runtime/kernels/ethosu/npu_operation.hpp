@@ -60,6 +60,9 @@ struct NpuOperation {
     unsigned ifmUpscale = 0;
     std::array<std::int64_t, 3> ofmBlock{1, 1, 1};
     unsigned weightFormat = 0;
+    unsigned accFormat = 0; // the raw ACC_FORMAT register
+    // U85: 4x4 sub-kernels, and an OFM written reversed or transposed.
+    unsigned kernelDecomposition = 0, ofmReverse = 0, ofmTranspose = 0;
     std::optional<NpuRange> dmaSource, dmaDestination;
 
     bool isCompute() const {
