@@ -55,7 +55,8 @@ std::vector<std::uint8_t> streamBytes(const Graph& graph, std::size_t before,
     for (std::size_t n = before; n-- > 0;) {
         const auto& node = graph.nodes[n];
         if (node.op != "ethosu.DMA") continue;
-        const auto destination = static_cast<std::uint64_t>(intAttribute(node, "dma_destination_base"));
+        const auto destination =
+            static_cast<std::uint64_t>(intAttribute(node, "dma_destination_base"));
         const auto size = static_cast<std::uint64_t>(intAttribute(node, "dma_destination_length"));
         if (static_cast<std::uint64_t>(intAttribute(node, "dma_destination_region")) != region ||
             base < destination || base + length > destination + size)
@@ -144,13 +145,14 @@ TEST_CASE("every KWS Ethos-U85-256 weight and scale stream decodes to its source
         const auto wantAt = [&](std::int64_t o, std::int64_t y, std::int64_t x, std::int64_t i) {
             const auto index = depthwise ? (y * shape[2] + x) * shape[3] + o
                                          : ((o * shape[1] + y) * shape[2] + x) * shape[3] + i;
-            return static_cast<int>(static_cast<std::int8_t>(want[static_cast<std::size_t>(index)]));
+            return static_cast<int>(
+                static_cast<std::int8_t>(want[static_cast<std::size_t>(index)]));
         };
 
         REQUIRE(op.weights);
         const auto ordering = ethosu::u85WeightOrdering(op, target);
-        const auto bytes =
-            streamBytes(stream, n, "weights", op.weights->region, op.weights->begin, op.weights->length);
+        const auto bytes = streamBytes(stream, n, "weights", op.weights->region, op.weights->begin,
+                                       op.weights->length);
         const auto values = ethosu::decodeMlw(
             bytes, ethosu::u85OrderedWeightCount(ordering, std::uint64_t{1} << 24));
         const auto weights = ethosu::unorderU85Weights(values, ordering);
@@ -162,16 +164,15 @@ TEST_CASE("every KWS Ethos-U85-256 weight and scale stream decodes to its source
                 for (std::int64_t x = 0; x < weights.width; ++x)
                     for (std::int64_t i = 0; i < weights.ifmDepth; ++i) {
                         const int expected = wantAt(first + o, y, x, i);
-                        INFO("weight [" << first + o << "][" << y << "][" << x << "][" << i
-                                        << "]");
+                        INFO("weight [" << first + o << "][" << y << "][" << x << "][" << i << "]");
                         REQUIRE(weights.at(o, y, x, i) == expected);
                         nonZero += expected != 0;
                         ++compared;
                     }
 
         REQUIRE(op.scales);
-        const auto scaleBytes =
-            streamBytes(stream, n, "scales", op.scales->region, op.scales->begin, op.scales->length);
+        const auto scaleBytes = streamBytes(stream, n, "scales", op.scales->region,
+                                            op.scales->begin, op.scales->length);
         const auto scales = ethosu::decodeU85Scales(scaleBytes, op.ofm.depth, false);
         const auto biases = biasValue->data.bytes();
         for (std::int64_t o = 0; o < op.ofm.depth; ++o) {

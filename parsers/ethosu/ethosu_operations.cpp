@@ -384,8 +384,8 @@ void addScaling(Attributes& out, const NpuOperation& op) {
     out.push_back({"operand_to_scale", static_cast<std::int64_t>(s.operandToScale)});
     constexpr std::string_view roundings[] = {"TFL", "TRUNCATE", "NATURAL", "RESERVED"};
     constexpr std::string_view u85Roundings[] = {
-        "DOUBLE_SYMMETRIC", "NATURAL",  "DOUBLE_ASYMMETRIC", "SYMMETRIC",
-        "TRUNCATE_TO_ZERO", "TRUNCATE_TO_LOWER", "RESERVED", "RESERVED"};
+        "DOUBLE_SYMMETRIC", "NATURAL",           "DOUBLE_ASYMMETRIC", "SYMMETRIC",
+        "TRUNCATE_TO_ZERO", "TRUNCATE_TO_LOWER", "RESERVED",          "RESERVED"};
     const auto rounding = s.u85Rounding ? u85Roundings[s.rounding & 7] : roundings[s.rounding & 3];
     out.push_back({"rounding", EnumValue{std::string(rounding), s.rounding}});
     out.push_back({"global_scale", s.globalScale});

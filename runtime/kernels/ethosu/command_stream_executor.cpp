@@ -231,6 +231,19 @@ std::uint64_t valueBytes(const Value* value) {
     return elementCountOf(value->shape) * runtimeElementBytes(value->dtype);
 }
 
+// Base pointer 2 is the fast scratch, which the Ethos-U driver points at its own fast memory
+// when it has one. Vela plans the fast scratch as a copy of the scratch when both share one
+// SRAM (same arena offset and size); any other plan is a separate staging memory (Regor's
+// scratch_fast of a dedicated SRAM, which the arena plan puts at offset 0 over the scratch).
+constexpr unsigned kFastScratch = 2;
+
+bool hasOwnFastMemory(const std::vector<const Value*>& values) {
+    if (values.size() <= kFastScratch || !values[kFastScratch]) return false;
+    const auto* scratch = values[kFastScratch - 1];
+    const auto* fast = values[kFastScratch];
+    return arenaOffset(scratch) != arenaOffset(fast) || valueBytes(scratch) != valueBytes(fast);
+}
+
 std::vector<Tensor> runWithBasePointers(Executor& executor, const CommandStreamCall& call) {
     const auto& graph = executor.graph();
     if (call.inputs.size() + call.outputs.size() > NpuMemory::kBasePointers)
@@ -239,6 +252,10 @@ std::vector<Tensor> runWithBasePointers(Executor& executor, const CommandStreamC
     values.resize(call.inputs.size(), nullptr);
     values.insert(values.end(), call.outputs.begin(), call.outputs.end());
     for (unsigned region = 0; region < values.size(); ++region) {
+        if (region == kFastScratch && hasOwnFastMemory(values)) {
+            executor.reserve(region, valueBytes(values[region]));
+            continue;
+        }
         if (const auto offset = arenaOffset(values[region]))
             executor.bind(region, NpuMemory::kArena, *offset);
         executor.reserve(region, valueBytes(values[region]));

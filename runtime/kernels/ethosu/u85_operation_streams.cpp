@@ -38,7 +38,7 @@ U85WeightOrdering u85WeightOrdering(const NpuOperation& op, const NpuTarget& tar
         throw RuntimeError(reason);
     U85WeightOrdering ordering;
     const bool depthwise = op.kind == "DEPTHWISE";
-    ordering.traversal = depthwise             ? U85Traversal::Depthwise
+    ordering.traversal = depthwise            ? U85Traversal::Depthwise
                          : op.partKernelFirst ? U85Traversal::PartKernel
                                               : U85Traversal::DepthFirst;
     ordering.ofmDepth = op.ofm.depth;
@@ -46,8 +46,7 @@ U85WeightOrdering u85WeightOrdering(const NpuOperation& op, const NpuTarget& tar
     ordering.kernelWidth = op.kernelWidth;
     ordering.ifmDepth = depthwise ? 1 : op.ifm.depth;
     ordering.ofmBlockDepth = op.ofmBlock[2];
-    ordering.ofmUBlockDepth =
-        u85OfmUBlockDepth(target.macsPerCycle, accumulatorOf(op).microblock);
+    ordering.ofmUBlockDepth = u85OfmUBlockDepth(target.macsPerCycle, accumulatorOf(op).microblock);
     ordering.ifmBits = 8 * op.ifm.elementBytes;
     ordering.macsPerCycle = target.macsPerCycle;
     ordering.ifmBlockDepth = u85IfmBlockDepth(ordering.traversal, ordering.ifmBits,

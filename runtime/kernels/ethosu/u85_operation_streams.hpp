@@ -16,8 +16,7 @@ U85WeightOrdering u85WeightOrdering(const NpuOperation& op, const NpuTarget& tar
 
 ChannelWeights decodeU85Weights(const NpuOperation& op, const NpuMemory& memory,
                                 const NpuTarget& target);
-std::vector<ChannelScale> decodeU85OperationScales(const NpuOperation& op,
-                                                   const NpuMemory& memory);
+std::vector<ChannelScale> decodeU85OperationScales(const NpuOperation& op, const NpuMemory& memory);
 
 // Why the executor cannot run this U85 compute operation, or an empty string when it can.
 std::string u85UnsupportedReason(const NpuOperation& op, const NpuTarget& target);

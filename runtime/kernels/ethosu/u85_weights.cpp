@@ -18,22 +18,21 @@ std::int64_t roundUp(std::int64_t value, std::int64_t multiple) {
 
 void checkOrdering(const U85WeightOrdering& o) {
     const auto inRange = [](std::int64_t v, std::int64_t high) { return v >= 1 && v <= high; };
-    const bool ok =
-        inRange(o.ofmDepth, 65536) && inRange(o.kernelHeight, 256) &&
-        inRange(o.kernelWidth, 256) && inRange(o.ifmDepth, 65536) &&
-        inRange(o.ofmBlockDepth, 65536) && inRange(o.ifmBlockDepth, 1024) &&
-        inRange(o.ofmUBlockDepth, 64) && inRange(o.strideY, 3) && inRange(o.strideX, 3) &&
-        inRange(o.dilationY, 2) && inRange(o.dilationX, 2) && inRange(o.streams, 4) &&
-        o.stream >= 0 && o.stream < o.streams && o.ofmUBlockDepth % kInterleaveDepth == 0 &&
-        (o.ifmBits == 8 || o.ifmBits == 16 || o.ifmBits == 32);
+    const bool ok = inRange(o.ofmDepth, 65536) && inRange(o.kernelHeight, 256) &&
+                    inRange(o.kernelWidth, 256) && inRange(o.ifmDepth, 65536) &&
+                    inRange(o.ofmBlockDepth, 65536) && inRange(o.ifmBlockDepth, 1024) &&
+                    inRange(o.ofmUBlockDepth, 64) && inRange(o.strideY, 3) &&
+                    inRange(o.strideX, 3) && inRange(o.dilationY, 2) && inRange(o.dilationX, 2) &&
+                    inRange(o.streams, 4) && o.stream >= 0 && o.stream < o.streams &&
+                    o.ofmUBlockDepth % kInterleaveDepth == 0 &&
+                    (o.ifmBits == 8 || o.ifmBits == 16 || o.ifmBits == 32);
     if (!ok)
         throw RuntimeError("Ethos-U85 weight ordering out of range: OFM depth " +
                            std::to_string(o.ofmDepth) + ", kernel " +
                            std::to_string(o.kernelHeight) + "x" + std::to_string(o.kernelWidth) +
                            ", IFM depth " + std::to_string(o.ifmDepth) + ", blocks " +
-                           std::to_string(o.ofmBlockDepth) + "/" +
-                           std::to_string(o.ifmBlockDepth) + ", micro-block depth " +
-                           std::to_string(o.ofmUBlockDepth) + ", stride " +
+                           std::to_string(o.ofmBlockDepth) + "/" + std::to_string(o.ifmBlockDepth) +
+                           ", micro-block depth " + std::to_string(o.ofmUBlockDepth) + ", stride " +
                            std::to_string(o.strideY) + "x" + std::to_string(o.strideX));
 }
 
@@ -216,18 +215,17 @@ ChannelWeights unorderU85Weights(std::span<const std::int16_t> stream,
                           0);
     std::size_t next = 0;
     bool shortStream = false;
-    walkOrder(ordering,
-              [&](std::int64_t o, std::int64_t y, std::int64_t x, std::int64_t i, bool inside) {
-                  if (next >= stream.size()) {
-                      shortStream = true;
-                      return;
-                  }
-                  const auto value = stream[next++];
-                  if (!inside) return;
-                  weights.values[static_cast<std::size_t>(
-                      ((o * weights.height + y) * weights.width + x) * weights.ifmDepth + i)] =
-                      value;
-              });
+    walkOrder(
+        ordering, [&](std::int64_t o, std::int64_t y, std::int64_t x, std::int64_t i, bool inside) {
+            if (next >= stream.size()) {
+                shortStream = true;
+                return;
+            }
+            const auto value = stream[next++];
+            if (!inside) return;
+            weights.values[static_cast<std::size_t>(
+                ((o * weights.height + y) * weights.width + x) * weights.ifmDepth + i)] = value;
+        });
     if (shortStream)
         throw RuntimeError("Ethos-U85 weight stream holds " + std::to_string(stream.size()) +
                            " values, fewer than its ordering needs");
@@ -253,8 +251,8 @@ std::vector<ChannelScale> decodeU85Scales(std::span<const std::uint8_t> bytes,
     for (std::size_t c = 0; c < scales.size(); ++c) {
         const auto* record = bytes.data() + c * kRecord;
         // Sign-extends the bias from its width.
-        scales[c].bias = static_cast<std::int64_t>(little(record, biasBytes) << unusedBits) >>
-                         unusedBits;
+        scales[c].bias =
+            static_cast<std::int64_t>(little(record, biasBytes) << unusedBits) >> unusedBits;
         // The multiplier's top bit is not part of it (31 or 15 bits).
         const auto multiplierMask = (std::uint64_t{1} << (8 * scaleBytes - 1)) - 1;
         scales[c].multiplier =
