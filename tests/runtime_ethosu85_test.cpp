@@ -213,3 +213,168 @@ TEST_CASE("KWS MicroNet-M compiled by Vela for Ethos-U85-256 matches its source 
               std::vector<std::int8_t>(want.begin(), want.end()));
     }
 }
+
+namespace {
+
+// A distinct non-zero weight for every OHWI position, so a misplaced value shows.
+std::int16_t weightAt(std::int64_t o, std::int64_t y, std::int64_t x, std::int64_t i) {
+    return static_cast<std::int16_t>(1 + ((o * 7 + y * 5 + x * 3 + i * 11) % 250));
+}
+
+void requireWeights(const ethosu::ChannelWeights& got, std::int64_t ofm, std::int64_t height,
+                    std::int64_t width, std::int64_t ifm) {
+    REQUIRE(got.ofmDepth == ofm);
+    REQUIRE(got.height == height);
+    REQUIRE(got.width == width);
+    REQUIRE(got.ifmDepth == ifm);
+    for (std::int64_t o = 0; o < ofm; ++o)
+        for (std::int64_t y = 0; y < height; ++y)
+            for (std::int64_t x = 0; x < width; ++x)
+                for (std::int64_t i = 0; i < ifm; ++i) {
+                    INFO("[" << o << "][" << y << "][" << x << "][" << i << "]");
+                    REQUIRE(got.at(o, y, x, i) == weightAt(o, y, x, i));
+                }
+}
+
+} // namespace
+
+// The U85 order (Vela's EthosU85WeightOrdering), written out per case below: OFM blocks of the
+// block depth; IFM blocks that run forward in even OFM blocks and backward in odd ones; within
+// a block, each kernel position feeds the IFM in steps of 8 channels, and per step the OFM
+// micro-block's channels in groups of 4, each with its 8 IFM channels.
+TEST_CASE("the U85 depth-first order: IFM blocks alternate direction between OFM blocks") {
+    const std::int64_t ofm = 12, ifm = 70;
+    ethosu::U85WeightOrdering ordering;
+    ordering.ofmDepth = ofm;
+    ordering.ifmDepth = ifm;
+    ordering.ofmBlockDepth = 8;
+    ordering.ofmUBlockDepth = 8;
+    ordering.ifmBlockDepth = 64;
+    ordering.traversal = ethosu::U85Traversal::DepthFirst;
+
+    std::vector<std::int16_t> stream;
+    const auto emit = [&](std::int64_t o, std::int64_t i) {
+        stream.push_back(o < ofm && i < ifm ? weightAt(o, 0, 0, i) : 0);
+    };
+    // OFM block 0 (channels 0-7): IFM block 0 then 64; block 1 (8-11 + padding): 64 then 0.
+    for (const auto& [ofmBlock, ifmBlocks] :
+         std::vector<std::pair<std::int64_t, std::vector<std::int64_t>>>{{0, {0, 64}},
+                                                                          {8, {64, 0}}})
+        for (const auto ifmBlock : ifmBlocks)
+            for (std::int64_t step = 0; step < 64; step += 8)
+                for (std::int64_t o = 0; o < 8; ++o)
+                    for (std::int64_t z = 0; z < 8; ++z)
+                        emit(ofmBlock + o, ifmBlock + step + z);
+    CHECK(ethosu::u85OrderedWeightCount(ordering, 1u << 20) == stream.size());
+    requireWeights(ethosu::unorderU85Weights(stream, ordering), ofm, 1, 1, ifm);
+    // One value short is an error, not a silent zero.
+    stream.pop_back();
+    CHECK_THROWS_AS(ethosu::unorderU85Weights(stream, ordering), RuntimeError);
+}
+
+TEST_CASE("the U85 part-kernel-first order: stride phases, serpentine rows, groups of 5") {
+    // A 3x3 stride-2 kernel, 3 IFM channels, 4 OFM channels, 8-deep micro-blocks.
+    const std::int64_t ofm = 4, ifm = 3;
+    ethosu::U85WeightOrdering ordering;
+    ordering.ofmDepth = ofm;
+    ordering.ifmDepth = ifm;
+    ordering.kernelHeight = 3;
+    ordering.kernelWidth = 3;
+    ordering.strideY = 2;
+    ordering.strideX = 2;
+    ordering.ofmBlockDepth = 16;
+    ordering.ofmUBlockDepth = 8;
+    ordering.ifmBlockDepth = 16;
+    ordering.traversal = ethosu::U85Traversal::PartKernel;
+
+    // Phase (0,0) covers rows 0 and 2, columns 0 and 2, the second row right to left; then
+    // phases (0,1), (1,0) and (1,1).
+    const std::vector<std::pair<std::int64_t, std::int64_t>> positions{
+        {0, 0}, {0, 2}, {2, 2}, {2, 0}, {0, 1}, {2, 1}, {1, 0}, {1, 2}, {1, 1}};
+    std::vector<std::int16_t> stream;
+    for (const auto& [y, x] : positions)
+        for (std::int64_t step = 0; step < 16; step += 8) // 8-bit: the IFM micro-block is 16
+            for (std::int64_t o = 0; o < 8; ++o)
+                for (std::int64_t z = 0; z < 8; ++z) {
+                    const auto i = step + z;
+                    stream.push_back(o < ofm && i < ifm ? weightAt(o, y, x, i) : 0);
+                }
+    // 9 positions round up to 10: one position's worth of zeros (16 IFM x 8 OFM).
+    stream.insert(stream.end(), 16 * 8, 0);
+    CHECK(ethosu::u85OrderedWeightCount(ordering, 1u << 20) == stream.size());
+    requireWeights(ethosu::unorderU85Weights(stream, ordering), ofm, 3, 3, ifm);
+}
+
+TEST_CASE("the U85 depthwise order: one value per channel, padded to 10 kernel positions") {
+    // 3x3 stride 1 over 20 channels in OFM blocks of 16 and micro-blocks of 8.
+    const std::int64_t channels = 20;
+    ethosu::U85WeightOrdering ordering;
+    ordering.ofmDepth = channels;
+    ordering.ifmDepth = 1;
+    ordering.kernelHeight = 3;
+    ordering.kernelWidth = 3;
+    ordering.ofmBlockDepth = 16;
+    ordering.ofmUBlockDepth = 8;
+    ordering.ifmBlockDepth = 16;
+    ordering.traversal = ethosu::U85Traversal::Depthwise;
+
+    const std::vector<std::pair<std::int64_t, std::int64_t>> serpentine{
+        {0, 0}, {0, 1}, {0, 2}, {1, 2}, {1, 1}, {1, 0}, {2, 0}, {2, 1}, {2, 2}};
+    std::vector<std::int16_t> stream;
+    for (const std::int64_t microBlock : {0, 8, 16}) {
+        for (const auto& [y, x] : serpentine)
+            for (std::int64_t o = microBlock; o < microBlock + 8; ++o)
+                stream.push_back(o < channels ? weightAt(o, y, x, 0) : 0);
+        stream.insert(stream.end(), 8, 0); // the tenth position
+    }
+    CHECK(ethosu::u85OrderedWeightCount(ordering, 1u << 20) == stream.size());
+    requireWeights(ethosu::unorderU85Weights(stream, ordering), channels, 3, 3, 1);
+}
+
+TEST_CASE("U85 block figures come from the accelerator size and the micro-block") {
+    // Ethos-U85-256 micro-blocks 1x2x16, 1x4x8 and 2x2x8 (ACC_FORMAT codes 1, 2, 3).
+    CHECK(ethosu::u85OfmUBlockDepth(256, 1) == 16);
+    CHECK(ethosu::u85OfmUBlockDepth(256, 2) == 8);
+    CHECK(ethosu::u85OfmUBlockDepth(256, 3) == 8);
+    CHECK(ethosu::u85OfmUBlockDepth(128, 0) == 16);
+    CHECK(ethosu::u85OfmUBlockDepth(2048, 5) == 16);
+    CHECK_THROWS_AS(ethosu::u85OfmUBlockDepth(256, 5), RuntimeError);
+    CHECK_THROWS_AS(ethosu::u85OfmUBlockDepth(100, 1), RuntimeError);
+    using ethosu::U85Traversal;
+    CHECK(ethosu::u85IfmBlockDepth(U85Traversal::PartKernel, 8, 256, 8) == 16);
+    CHECK(ethosu::u85IfmBlockDepth(U85Traversal::DepthFirst, 8, 256, 8) == 64);
+    CHECK(ethosu::u85IfmBlockDepth(U85Traversal::DepthFirst, 8, 256, 16) == 32);
+    CHECK(ethosu::u85IfmBlockDepth(U85Traversal::DepthFirst, 8, 512, 16) == 64);
+    CHECK(ethosu::u85IfmBlockDepth(U85Traversal::DepthFirst, 32, 512, 16) == 32);
+    // Out-of-range figures are errors, and a count past the limit stops early.
+    ethosu::U85WeightOrdering ordering;
+    ordering.ofmUBlockDepth = 6;
+    CHECK_THROWS_AS(ethosu::u85OrderedWeightCount(ordering, 1000), RuntimeError);
+    ordering.ofmUBlockDepth = 8;
+    ordering.ofmDepth = 65536;
+    ordering.ifmDepth = 65536;
+    CHECK_THROWS_AS(ethosu::u85OrderedWeightCount(ordering, 1000), RuntimeError);
+}
+
+TEST_CASE("U85 scale records: 32-bit and 48-bit accumulator layouts") {
+    // Channel 0: bias -5, multiplier 0x40000001, shift 37; channel 1: bias 2^31 - 1, the
+    // multiplier's top bit set (not part of a 31-bit multiplier), shift 63 with bits 6-7 set.
+    const std::vector<std::uint8_t> records32{
+        0xFB, 0xFF, 0xFF, 0xFF, 0x01, 0x00, 0x00, 0x40, 37, 0,
+        0xFF, 0xFF, 0xFF, 0x7F, 0x02, 0x00, 0x00, 0x80, 0xFF, 0};
+    const auto scales32 = ethosu::decodeU85Scales(records32, 2, false);
+    CHECK(scales32[0].bias == -5);
+    CHECK(scales32[0].multiplier == 0x40000001);
+    CHECK(scales32[0].shift == 37);
+    CHECK(scales32[1].bias == 2147483647);
+    CHECK(scales32[1].multiplier == 2);
+    CHECK(scales32[1].shift == 63);
+    // 48-bit: bias -(2^40) in six bytes, then a 15-bit multiplier 0x1234.
+    const std::vector<std::uint8_t> records48{0x00, 0x00, 0x00, 0x00, 0x00, 0xFF,
+                                              0x34, 0x12, 12,   0};
+    const auto scales48 = ethosu::decodeU85Scales(records48, 1, true);
+    CHECK(scales48[0].bias == -(std::int64_t{1} << 40));
+    CHECK(scales48[0].multiplier == 0x1234);
+    CHECK(scales48[0].shift == 12);
+    CHECK_THROWS_AS(ethosu::decodeU85Scales(records48, 2, true), RuntimeError);
+}
