@@ -2,11 +2,13 @@
 // Ethos-U85-256 against its source .tflite run by the TFLite int8 kernels, every weight and scale
 // stream of it against the source model's constants, and the U85 weight ordering and scale
 // records against their rules written out here.
+#include "parsers/ethosu/ethosu_operations.hpp"
 #include "parsers/registry.hpp"
 #include "runtime/interpreter.hpp"
 #include "runtime/kernels/ethosu/command_stream_executor.hpp"
 #include "runtime/kernels/ethosu/mlw_decoder.hpp"
 #include "runtime/kernels/ethosu/u85_operation_streams.hpp"
+#include "runtime/kernels/ethosu/u85_resize.hpp"
 #include "tests/support/fixtures.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,6 +17,8 @@
 
 using namespace pteron;
 using namespace pteron::runtime;
+namespace npu = pteron::runtime::ethosu; // the executor
+namespace cs = pteron::ethosu;           // the command-stream decoder
 
 namespace {
 
@@ -27,7 +31,7 @@ Model openFixture(const std::string& relative) {
 
 const Graph& commandStream(const Model& model) {
     for (const auto& graph : model.graphs)
-        if (ethosu::isCommandStreamGraph(graph)) return graph;
+        if (npu::isCommandStreamGraph(graph)) return graph;
     FAIL("no command-stream graph");
     return model.graphs.front();
 }
@@ -77,7 +81,7 @@ std::vector<std::uint8_t> streamBytes(const Graph& graph, std::size_t before,
 
 // First OFM channel a stripe writes: stripes of these layers split the depth only, so the
 // distance from the layer's first stripe is whole channels (NHWC) or whole bricks (NHCWB16).
-std::int64_t firstChannel(const ethosu::NpuOperation& op, std::uint64_t layerBase) {
+std::int64_t firstChannel(const npu::NpuOperation& op, std::uint64_t layerBase) {
     REQUIRE(op.ofm.bases[0] >= layerBase);
     const auto delta = op.ofm.bases[0] - layerBase;
     REQUIRE(delta < op.ofm.strideY);
@@ -111,7 +115,7 @@ TEST_CASE("every KWS Ethos-U85-256 weight and scale stream decodes to its source
     const auto& stream = commandStream(vela);
     const auto source = openFixture(kKwsSource);
     const auto& main = source.graphs.front();
-    const ethosu::NpuTarget target{"ethos-u85", 256};
+    const npu::NpuTarget target{"ethos-u85", 256};
 
     std::map<std::int64_t, std::uint64_t> layerBase;
     std::map<std::int64_t, std::int64_t> channelsSeen;
@@ -120,7 +124,7 @@ TEST_CASE("every KWS Ethos-U85-256 weight and scale stream decodes to its source
         const auto& node = stream.nodes[n];
         if (node.op != "ethosu.CONV" && node.op != "ethosu.DEPTHWISE") continue;
         ++operations;
-        const auto op = ethosu::readOperation(stream, node);
+        const auto op = npu::readOperation(stream, node);
         const auto layer = intAttribute(node, "layer");
         layerBase.emplace(layer, op.ofm.bases[0]);
         const auto first = firstChannel(op, layerBase[layer]);
@@ -150,12 +154,12 @@ TEST_CASE("every KWS Ethos-U85-256 weight and scale stream decodes to its source
         };
 
         REQUIRE(op.weights);
-        const auto ordering = ethosu::u85WeightOrdering(op, target);
+        const auto ordering = npu::u85WeightOrdering(op, target);
         const auto bytes = streamBytes(stream, n, "weights", op.weights->region, op.weights->begin,
                                        op.weights->length);
-        const auto values = ethosu::decodeMlw(
-            bytes, ethosu::u85OrderedWeightCount(ordering, std::uint64_t{1} << 24));
-        const auto weights = ethosu::unorderU85Weights(values, ordering);
+        const auto values =
+            npu::decodeMlw(bytes, npu::u85OrderedWeightCount(ordering, std::uint64_t{1} << 24));
+        const auto weights = npu::unorderU85Weights(values, ordering);
         REQUIRE(weights.height == shape[1]);
         REQUIRE(weights.width == shape[2]);
         REQUIRE(weights.ifmDepth == (depthwise ? 1 : shape[3]));
@@ -173,7 +177,7 @@ TEST_CASE("every KWS Ethos-U85-256 weight and scale stream decodes to its source
         REQUIRE(op.scales);
         const auto scaleBytes = streamBytes(stream, n, "scales", op.scales->region,
                                             op.scales->begin, op.scales->length);
-        const auto scales = ethosu::decodeU85Scales(scaleBytes, op.ofm.depth, false);
+        const auto scales = npu::decodeU85Scales(scaleBytes, op.ofm.depth, false);
         const auto biases = biasValue->data.bytes();
         for (std::int64_t o = 0; o < op.ofm.depth; ++o) {
             std::int32_t bias = 0;
@@ -221,7 +225,7 @@ std::int16_t weightAt(std::int64_t o, std::int64_t y, std::int64_t x, std::int64
     return static_cast<std::int16_t>(1 + ((o * 7 + y * 5 + x * 3 + i * 11) % 250));
 }
 
-void requireWeights(const ethosu::ChannelWeights& got, std::int64_t ofm, std::int64_t height,
+void requireWeights(const npu::ChannelWeights& got, std::int64_t ofm, std::int64_t height,
                     std::int64_t width, std::int64_t ifm) {
     REQUIRE(got.ofmDepth == ofm);
     REQUIRE(got.height == height);
@@ -244,13 +248,13 @@ void requireWeights(const ethosu::ChannelWeights& got, std::int64_t ofm, std::in
 // micro-block's channels in groups of 4, each with its 8 IFM channels.
 TEST_CASE("the U85 depth-first order: IFM blocks alternate direction between OFM blocks") {
     const std::int64_t ofm = 12, ifm = 70;
-    ethosu::U85WeightOrdering ordering;
+    npu::U85WeightOrdering ordering;
     ordering.ofmDepth = ofm;
     ordering.ifmDepth = ifm;
     ordering.ofmBlockDepth = 8;
     ordering.ofmUBlockDepth = 8;
     ordering.ifmBlockDepth = 64;
-    ordering.traversal = ethosu::U85Traversal::DepthFirst;
+    ordering.traversal = npu::U85Traversal::DepthFirst;
 
     std::vector<std::int16_t> stream;
     const auto emit = [&](std::int64_t o, std::int64_t i) {
@@ -259,23 +263,23 @@ TEST_CASE("the U85 depth-first order: IFM blocks alternate direction between OFM
     // OFM block 0 (channels 0-7): IFM block 0 then 64; block 1 (8-11 + padding): 64 then 0.
     for (const auto& [ofmBlock, ifmBlocks] :
          std::vector<std::pair<std::int64_t, std::vector<std::int64_t>>>{{0, {0, 64}},
-                                                                          {8, {64, 0}}})
+                                                                         {8, {64, 0}}})
         for (const auto ifmBlock : ifmBlocks)
             for (std::int64_t step = 0; step < 64; step += 8)
                 for (std::int64_t o = 0; o < 8; ++o)
                     for (std::int64_t z = 0; z < 8; ++z)
                         emit(ofmBlock + o, ifmBlock + step + z);
-    CHECK(ethosu::u85OrderedWeightCount(ordering, 1u << 20) == stream.size());
-    requireWeights(ethosu::unorderU85Weights(stream, ordering), ofm, 1, 1, ifm);
+    CHECK(npu::u85OrderedWeightCount(ordering, 1u << 20) == stream.size());
+    requireWeights(npu::unorderU85Weights(stream, ordering), ofm, 1, 1, ifm);
     // One value short is an error, not a silent zero.
     stream.pop_back();
-    CHECK_THROWS_AS(ethosu::unorderU85Weights(stream, ordering), RuntimeError);
+    CHECK_THROWS_AS(npu::unorderU85Weights(stream, ordering), RuntimeError);
 }
 
 TEST_CASE("the U85 part-kernel-first order: stride phases, serpentine rows, groups of 5") {
     // A 3x3 stride-2 kernel, 3 IFM channels, 4 OFM channels, 8-deep micro-blocks.
     const std::int64_t ofm = 4, ifm = 3;
-    ethosu::U85WeightOrdering ordering;
+    npu::U85WeightOrdering ordering;
     ordering.ofmDepth = ofm;
     ordering.ifmDepth = ifm;
     ordering.kernelHeight = 3;
@@ -285,7 +289,7 @@ TEST_CASE("the U85 part-kernel-first order: stride phases, serpentine rows, grou
     ordering.ofmBlockDepth = 16;
     ordering.ofmUBlockDepth = 8;
     ordering.ifmBlockDepth = 16;
-    ordering.traversal = ethosu::U85Traversal::PartKernel;
+    ordering.traversal = npu::U85Traversal::PartKernel;
 
     // Phase (0,0) covers rows 0 and 2, columns 0 and 2, the second row right to left; then
     // phases (0,1), (1,0) and (1,1).
@@ -301,14 +305,14 @@ TEST_CASE("the U85 part-kernel-first order: stride phases, serpentine rows, grou
                 }
     // 9 positions round up to 10: one position's worth of zeros (16 IFM x 8 OFM).
     stream.insert(stream.end(), 16 * 8, 0);
-    CHECK(ethosu::u85OrderedWeightCount(ordering, 1u << 20) == stream.size());
-    requireWeights(ethosu::unorderU85Weights(stream, ordering), ofm, 3, 3, ifm);
+    CHECK(npu::u85OrderedWeightCount(ordering, 1u << 20) == stream.size());
+    requireWeights(npu::unorderU85Weights(stream, ordering), ofm, 3, 3, ifm);
 }
 
 TEST_CASE("the U85 depthwise order: one value per channel, padded to 10 kernel positions") {
     // 3x3 stride 1 over 20 channels in OFM blocks of 16 and micro-blocks of 8.
     const std::int64_t channels = 20;
-    ethosu::U85WeightOrdering ordering;
+    npu::U85WeightOrdering ordering;
     ordering.ofmDepth = channels;
     ordering.ifmDepth = 1;
     ordering.kernelHeight = 3;
@@ -316,7 +320,7 @@ TEST_CASE("the U85 depthwise order: one value per channel, padded to 10 kernel p
     ordering.ofmBlockDepth = 16;
     ordering.ofmUBlockDepth = 8;
     ordering.ifmBlockDepth = 16;
-    ordering.traversal = ethosu::U85Traversal::Depthwise;
+    ordering.traversal = npu::U85Traversal::Depthwise;
 
     const std::vector<std::pair<std::int64_t, std::int64_t>> serpentine{
         {0, 0}, {0, 1}, {0, 2}, {1, 2}, {1, 1}, {1, 0}, {2, 0}, {2, 1}, {2, 2}};
@@ -327,42 +331,42 @@ TEST_CASE("the U85 depthwise order: one value per channel, padded to 10 kernel p
                 stream.push_back(o < channels ? weightAt(o, y, x, 0) : 0);
         stream.insert(stream.end(), 8, 0); // the tenth position
     }
-    CHECK(ethosu::u85OrderedWeightCount(ordering, 1u << 20) == stream.size());
-    requireWeights(ethosu::unorderU85Weights(stream, ordering), channels, 3, 3, 1);
+    CHECK(npu::u85OrderedWeightCount(ordering, 1u << 20) == stream.size());
+    requireWeights(npu::unorderU85Weights(stream, ordering), channels, 3, 3, 1);
 }
 
 TEST_CASE("U85 block figures come from the accelerator size and the micro-block") {
     // Ethos-U85-256 micro-blocks 1x2x16, 1x4x8 and 2x2x8 (ACC_FORMAT codes 1, 2, 3).
-    CHECK(ethosu::u85OfmUBlockDepth(256, 1) == 16);
-    CHECK(ethosu::u85OfmUBlockDepth(256, 2) == 8);
-    CHECK(ethosu::u85OfmUBlockDepth(256, 3) == 8);
-    CHECK(ethosu::u85OfmUBlockDepth(128, 0) == 16);
-    CHECK(ethosu::u85OfmUBlockDepth(2048, 5) == 16);
-    CHECK_THROWS_AS(ethosu::u85OfmUBlockDepth(256, 5), RuntimeError);
-    CHECK_THROWS_AS(ethosu::u85OfmUBlockDepth(100, 1), RuntimeError);
-    using ethosu::U85Traversal;
-    CHECK(ethosu::u85IfmBlockDepth(U85Traversal::PartKernel, 8, 256, 8) == 16);
-    CHECK(ethosu::u85IfmBlockDepth(U85Traversal::DepthFirst, 8, 256, 8) == 64);
-    CHECK(ethosu::u85IfmBlockDepth(U85Traversal::DepthFirst, 8, 256, 16) == 32);
-    CHECK(ethosu::u85IfmBlockDepth(U85Traversal::DepthFirst, 8, 512, 16) == 64);
-    CHECK(ethosu::u85IfmBlockDepth(U85Traversal::DepthFirst, 32, 512, 16) == 32);
+    CHECK(npu::u85OfmUBlockDepth(256, 1) == 16);
+    CHECK(npu::u85OfmUBlockDepth(256, 2) == 8);
+    CHECK(npu::u85OfmUBlockDepth(256, 3) == 8);
+    CHECK(npu::u85OfmUBlockDepth(128, 0) == 16);
+    CHECK(npu::u85OfmUBlockDepth(2048, 5) == 16);
+    CHECK_THROWS_AS(npu::u85OfmUBlockDepth(256, 5), RuntimeError);
+    CHECK_THROWS_AS(npu::u85OfmUBlockDepth(100, 1), RuntimeError);
+    using npu::U85Traversal;
+    CHECK(npu::u85IfmBlockDepth(U85Traversal::PartKernel, 8, 256, 8) == 16);
+    CHECK(npu::u85IfmBlockDepth(U85Traversal::DepthFirst, 8, 256, 8) == 64);
+    CHECK(npu::u85IfmBlockDepth(U85Traversal::DepthFirst, 8, 256, 16) == 32);
+    CHECK(npu::u85IfmBlockDepth(U85Traversal::DepthFirst, 8, 512, 16) == 64);
+    CHECK(npu::u85IfmBlockDepth(U85Traversal::DepthFirst, 32, 512, 16) == 32);
     // Out-of-range figures are errors, and a count past the limit stops early.
-    ethosu::U85WeightOrdering ordering;
+    npu::U85WeightOrdering ordering;
     ordering.ofmUBlockDepth = 6;
-    CHECK_THROWS_AS(ethosu::u85OrderedWeightCount(ordering, 1000), RuntimeError);
+    CHECK_THROWS_AS(npu::u85OrderedWeightCount(ordering, 1000), RuntimeError);
     ordering.ofmUBlockDepth = 8;
     ordering.ofmDepth = 65536;
     ordering.ifmDepth = 65536;
-    CHECK_THROWS_AS(ethosu::u85OrderedWeightCount(ordering, 1000), RuntimeError);
+    CHECK_THROWS_AS(npu::u85OrderedWeightCount(ordering, 1000), RuntimeError);
 }
 
 TEST_CASE("U85 scale records: 32-bit and 48-bit accumulator layouts") {
     // Channel 0: bias -5, multiplier 0x40000001, shift 37; channel 1: bias 2^31 - 1, the
     // multiplier's top bit set (not part of a 31-bit multiplier), shift 63 with bits 6-7 set.
-    const std::vector<std::uint8_t> records32{
-        0xFB, 0xFF, 0xFF, 0xFF, 0x01, 0x00, 0x00, 0x40, 37, 0,
-        0xFF, 0xFF, 0xFF, 0x7F, 0x02, 0x00, 0x00, 0x80, 0xFF, 0};
-    const auto scales32 = ethosu::decodeU85Scales(records32, 2, false);
+    const std::vector<std::uint8_t> records32{0xFB, 0xFF, 0xFF, 0xFF, 0x01, 0x00, 0x00,
+                                              0x40, 37,   0,    0xFF, 0xFF, 0xFF, 0x7F,
+                                              0x02, 0x00, 0x00, 0x80, 0xFF, 0};
+    const auto scales32 = npu::decodeU85Scales(records32, 2, false);
     CHECK(scales32[0].bias == -5);
     CHECK(scales32[0].multiplier == 0x40000001);
     CHECK(scales32[0].shift == 37);
@@ -370,11 +374,218 @@ TEST_CASE("U85 scale records: 32-bit and 48-bit accumulator layouts") {
     CHECK(scales32[1].multiplier == 2);
     CHECK(scales32[1].shift == 63);
     // 48-bit: bias -(2^40) in six bytes, then a 15-bit multiplier 0x1234.
-    const std::vector<std::uint8_t> records48{0x00, 0x00, 0x00, 0x00, 0x00, 0xFF,
-                                              0x34, 0x12, 12,   0};
-    const auto scales48 = ethosu::decodeU85Scales(records48, 1, true);
+    const std::vector<std::uint8_t> records48{0x00, 0x00, 0x00, 0x00, 0x00,
+                                              0xFF, 0x34, 0x12, 12,   0};
+    const auto scales48 = npu::decodeU85Scales(records48, 1, true);
     CHECK(scales48[0].bias == -(std::int64_t{1} << 40));
     CHECK(scales48[0].multiplier == 0x1234);
     CHECK(scales48[0].shift == 12);
-    CHECK_THROWS_AS(ethosu::decodeU85Scales(records48, 2, true), RuntimeError);
+    CHECK_THROWS_AS(npu::decodeU85Scales(records48, 2, true), RuntimeError);
+}
+
+namespace {
+
+// One U85 RESIZE as Vela programs it: int8 NHWC maps in region 1 (IFM at 0, OFM at 0x1000),
+// OFM_SCALE multiplier 1 with `shift`, the RESIZE scale/offset/step registers.
+struct ResizeCase {
+    std::int64_t inHeight, inWidth, outHeight, outWidth, depth;
+    std::int64_t yn, yd, xn, xd, yOffset, xOffset;
+    unsigned mode;     // 0 BILINEAR, 1 REPLICATE, 2 NEAREST
+    unsigned shift;    // OFM_SCALE shift
+    unsigned rounding; // U85 OFM rounding mode (3 SYMMETRIC)
+};
+
+constexpr std::uint64_t kOfmBase = 0x1000;
+
+std::uint32_t cmd0(std::uint32_t opcode, std::int64_t param) {
+    return opcode | (static_cast<std::uint32_t>(param) & 0xFFFF) << 16;
+}
+
+void cmd1(std::vector<std::uint32_t>& out, std::uint32_t opcode, std::uint32_t param,
+          std::uint32_t payload) {
+    out.push_back(opcode | 1u << 14 | (param & 0xFFFF) << 16);
+    out.push_back(payload);
+}
+
+// The RESIZE node the decoder makes of the case's register commands.
+Node resizeNode(const ResizeCase& r) {
+    std::vector<std::uint32_t> words{cmd0(0x10F, 1),
+                                     cmd0(0x105, 1),
+                                     cmd0(0x104, r.depth - 1),
+                                     cmd0(0x10A, r.inWidth - 1),
+                                     cmd0(0x10B, r.inHeight - 1),
+                                     cmd0(0x10C, r.inHeight - 1),
+                                     cmd0(0x109, 0),
+                                     cmd0(0x11F, 1),
+                                     cmd0(0x114, 1),
+                                     cmd0(0x113, r.depth - 1),
+                                     cmd0(0x111, r.outWidth - 1),
+                                     cmd0(0x112, r.outHeight - 1),
+                                     cmd0(0x11A, r.outWidth - 1),
+                                     cmd0(0x11B, r.outHeight - 1),
+                                     cmd0(0x11C, r.outHeight - 1),
+                                     cmd0(0x118, 0),
+                                     cmd0(0x126, -128),
+                                     cmd0(0x127, 127),
+                                     cmd0(0x124, 0x300),
+                                     cmd0(0x12A, r.xn - 1),
+                                     cmd0(0x12B, r.yn - 1),
+                                     cmd0(0x12C, r.xOffset),
+                                     cmd0(0x12D, r.yOffset),
+                                     cmd0(0x120, r.inWidth - 1),
+                                     cmd0(0x121, r.inHeight - 1)};
+    const auto depth = static_cast<std::uint32_t>(r.depth);
+    cmd1(words, 0x000, 0, 0);                                              // IFM_BASE0
+    cmd1(words, 0x004, 0, depth);                                          // IFM_STRIDE_X
+    cmd1(words, 0x005, 0, depth * static_cast<std::uint32_t>(r.inWidth));  // IFM_STRIDE_Y
+    cmd1(words, 0x006, 0, 1);                                              // IFM_STRIDE_C
+    cmd1(words, 0x010, 0, static_cast<std::uint32_t>(kOfmBase));           // OFM_BASE0
+    cmd1(words, 0x014, 0, depth);                                          // OFM_STRIDE_X
+    cmd1(words, 0x015, 0, depth * static_cast<std::uint32_t>(r.outWidth)); // OFM_STRIDE_Y
+    cmd1(words, 0x016, 0, 1);                                              // OFM_STRIDE_C
+    cmd1(words, 0x024, r.shift | r.rounding << 13, 1);                     // OFM_SCALE
+    // Steps: one-step integer part in the parameter, remainder in the payload.
+    cmd1(words, 0x096, static_cast<std::uint32_t>(r.xd / r.xn),
+         static_cast<std::uint32_t>(r.xd % r.xn));
+    cmd1(words, 0x097, static_cast<std::uint32_t>(r.yd / r.yn),
+         static_cast<std::uint32_t>(r.yd % r.yn));
+    words.push_back(cmd0(0x007, r.mode));
+    std::vector<std::byte> bytes(words.size() * 4);
+    std::memcpy(bytes.data(), words.data(), bytes.size());
+    const auto commands = cs::splitCommands(bytes, cs::Product::U85, "resize", 0);
+    const auto operations = cs::buildOperations(commands, cs::Product::U85);
+    REQUIRE(operations.size() == 1);
+    REQUIRE(operations[0].kind == "RESIZE");
+    Node node;
+    node.op = "ethosu.RESIZE";
+    node.name = "resize";
+    node.attributes = operations[0].attributes();
+    return node;
+}
+
+// Runs the case on `input` ([inHeight][inWidth][depth] int8) and returns the OFM.
+std::vector<std::int8_t> runResizeCase(const ResizeCase& r, const std::vector<std::int8_t>& input) {
+    Graph graph;
+    graph.id = "resize";
+    graph.nodes.push_back(resizeNode(r));
+    const auto op = npu::readOperation(graph, graph.nodes[0]);
+    npu::NpuMemory memory(std::uint64_t{1} << 20);
+    const auto outBytes = static_cast<std::uint64_t>(r.outHeight * r.outWidth * r.depth);
+    memory.reserve(1, kOfmBase + outBytes);
+    auto ifm = memory.write(1, 0, input.size());
+    std::memcpy(ifm.data(), input.data(), input.size());
+    npu::runResize(op, memory);
+    const auto ofm = memory.read(1, kOfmBase, outBytes);
+    std::vector<std::int8_t> out(ofm.size());
+    std::memcpy(out.data(), ofm.data(), out.size());
+    return out;
+}
+
+std::vector<std::int8_t> rampInput(std::int64_t count, std::uint32_t seed) {
+    std::vector<std::int8_t> values(static_cast<std::size_t>(count));
+    for (auto& value : values) {
+        seed = seed * 1664525u + 1013904223u;
+        value = static_cast<std::int8_t>(seed >> 24);
+    }
+    return values;
+}
+
+} // namespace
+
+// Expected values below follow TFLite's resize rules (the lowering Vela performs): nearest with
+// half-pixel centres takes floor((o + 0.5) * in / out); align-corners takes round(o * (in - 1) /
+// (out - 1)); bilinear with half-pixel centres samples at (o + 0.5) * in / out - 0.5 between the
+// clamped neighbours. Bilinear results are rounded half away from zero (Vela's SYMMETRIC mode).
+TEST_CASE("U85 RESIZE nearest, 2x up with half-pixel centres, equals TFLite's rule") {
+    // Vela: scale (2 * 2) / (2 * 1) per axis, offset d/2 - n/2 = -1, shift 16.
+    const ResizeCase r{3, 4, 6, 8, 3, 4, 2, 4, 2, -1, -1, 2, 16, 3};
+    const auto node = resizeNode(r);
+    CHECK(findAttribute(node.attributes, "resize_scale")->value ==
+          AttributeValue{std::vector<std::int64_t>{4, 2, 4, 2}});
+    CHECK(findAttribute(node.attributes, "resize_offset")->value ==
+          AttributeValue{std::vector<std::int64_t>{-1, -1}});
+    const auto input = rampInput(r.inHeight * r.inWidth * r.depth, 11);
+    const auto out = runResizeCase(r, input);
+    for (std::int64_t oy = 0; oy < r.outHeight; ++oy)
+        for (std::int64_t ox = 0; ox < r.outWidth; ++ox) {
+            const auto iy = std::min<std::int64_t>(
+                static_cast<std::int64_t>(std::floor((oy + 0.5) * 3.0 / 6.0)), 2);
+            const auto ix = std::min<std::int64_t>(
+                static_cast<std::int64_t>(std::floor((ox + 0.5) * 4.0 / 8.0)), 3);
+            for (std::int64_t c = 0; c < r.depth; ++c) {
+                INFO("(" << oy << ", " << ox << ", " << c << ")");
+                REQUIRE(out[static_cast<std::size_t>((oy * r.outWidth + ox) * r.depth + c)] ==
+                        input[static_cast<std::size_t>((iy * r.inWidth + ix) * r.depth + c)]);
+            }
+        }
+}
+
+TEST_CASE("U85 RESIZE nearest with aligned corners downscales 5x7 to 3x4") {
+    // align_corners: scale (out - 1) / (in - 1) reduced: y 2/4 = 1/2, x 3/6 = 1/2; no offset.
+    const ResizeCase r{5, 7, 3, 4, 2, 1, 2, 1, 2, 0, 0, 2, 16, 3};
+    const auto input = rampInput(r.inHeight * r.inWidth * r.depth, 5);
+    const auto out = runResizeCase(r, input);
+    for (std::int64_t oy = 0; oy < r.outHeight; ++oy)
+        for (std::int64_t ox = 0; ox < r.outWidth; ++ox) {
+            const auto iy = static_cast<std::int64_t>(std::round(oy * 4.0 / 2.0));
+            const auto ix = static_cast<std::int64_t>(std::round(ox * 6.0 / 3.0));
+            for (std::int64_t c = 0; c < r.depth; ++c)
+                REQUIRE(out[static_cast<std::size_t>((oy * r.outWidth + ox) * r.depth + c)] ==
+                        input[static_cast<std::size_t>((iy * r.inWidth + ix) * r.depth + c)]);
+        }
+}
+
+TEST_CASE("U85 RESIZE bilinear, 2x up with half-pixel centres, equals the real-valued mean") {
+    // Shift 16 + log2(4 * 4): the weighted sum divided by the weights' total.
+    const ResizeCase r{3, 4, 6, 8, 2, 4, 2, 4, 2, -1, -1, 0, 20, 3};
+    const auto input = rampInput(r.inHeight * r.inWidth * r.depth, 23);
+    const auto out = runResizeCase(r, input);
+    const auto at = [&](std::int64_t y, std::int64_t x, std::int64_t c) {
+        return double(input[static_cast<std::size_t>((y * r.inWidth + x) * r.depth + c)]);
+    };
+    std::size_t halves = 0;
+    for (std::int64_t oy = 0; oy < r.outHeight; ++oy)
+        for (std::int64_t ox = 0; ox < r.outWidth; ++ox) {
+            const double sy = (oy + 0.5) * 3.0 / 6.0 - 0.5, sx = (ox + 0.5) * 4.0 / 8.0 - 0.5;
+            const double fy = sy - std::floor(sy), fx = sx - std::floor(sx);
+            const auto y0 =
+                std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(sy)), 0, 2);
+            const auto y1 =
+                std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(sy)) + 1, 0, 2);
+            const auto x0 =
+                std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(sx)), 0, 3);
+            const auto x1 =
+                std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(sx)) + 1, 0, 3);
+            for (std::int64_t c = 0; c < r.depth; ++c) {
+                const double mean = at(y0, x0, c) * (1 - fy) * (1 - fx) +
+                                    at(y0, x1, c) * (1 - fy) * fx + at(y1, x0, c) * fy * (1 - fx) +
+                                    at(y1, x1, c) * fy * fx;
+                halves += std::abs(mean - std::trunc(mean)) == 0.5;
+                INFO("(" << oy << ", " << ox << ", " << c << ") mean " << mean);
+                REQUIRE(out[static_cast<std::size_t>((oy * r.outWidth + ox) * r.depth + c)] ==
+                        static_cast<int>(std::round(mean))); // std::round: halves away from 0
+            }
+        }
+    CHECK(halves > 0); // the rounding of exact halves was exercised
+}
+
+TEST_CASE("U85 RESIZE modes and settings the executor lacks are reported, not guessed") {
+    ResizeCase r{3, 4, 6, 8, 1, 4, 2, 4, 2, -1, -1, 1, 16, 3}; // REPLICATE
+    Graph graph;
+    graph.id = "resize";
+    graph.kind = "command-stream";
+    graph.attributes.push_back({"product", std::string("ethos-u85")});
+    graph.attributes.push_back({"macs_per_cycle", std::int64_t{256}});
+    graph.nodes.push_back(resizeNode(r));
+    CHECK(npu::unsupportedReason(graph, graph.nodes[0]).find("RESIZE mode REPLICATE") !=
+          std::string::npos);
+    CHECK_THROWS_AS(runResizeCase(r, rampInput(12, 1)), RuntimeError);
+    r.mode = 2;
+    r.rounding = 2; // DOUBLE_ASYMMETRIC
+    graph.nodes[0] = resizeNode(r);
+    CHECK(npu::unsupportedReason(graph, graph.nodes[0]).find("DOUBLE_ASYMMETRIC") !=
+          std::string::npos);
+    r.rounding = 3;
+    graph.nodes[0] = resizeNode(r);
+    CHECK(npu::unsupportedReason(graph, graph.nodes[0]).empty());
 }

@@ -250,6 +250,25 @@ void readScaling(NpuOperation& op, const ShadowRegisters& regs, Product product)
     }
 }
 
+// U85 RESIZE: the scale numerator n (SCALE_N_M1, 11 bits), the offset (12-bit two's
+// complement) and the step registers, whose one-step integer part (parameter bits 3:0) and
+// remainder (payload bits 10:0) give the denominator d = int * n + mod of the scale n/d.
+void readResize(NpuOperation& op, const ShadowRegisters& regs) {
+    const auto axis = [&](std::uint16_t scaleReg, std::uint16_t offsetReg, std::uint16_t stepReg,
+                          std::size_t index) {
+        const std::int64_t n = (regs.param(scaleReg) & 0x7FF) + 1;
+        const auto offset = static_cast<std::int64_t>(regs.param(offsetReg) & 0xFFF);
+        const std::int64_t oneStepInt = regs.longParam(stepReg) & 0xF;
+        const std::int64_t oneStepMod = regs.payload(stepReg) & 0x7FF;
+        op.resizeScaleN[index] = n;
+        op.resizeOffset[index] = offset >= 0x800 ? offset - 0x1000 : offset;
+        op.resizeScaleD[index] = oneStepInt * n + oneStepMod;
+        op.resizeWords[index] = static_cast<std::int64_t>(regs.payload(stepReg));
+    };
+    axis(reg0::ResizeYScaleNM1, reg0::ResizeYOffset, reg1::ResizeY, 0);
+    axis(reg0::ResizeXScaleNM1, reg0::ResizeXOffset, reg1::ResizeX, 1);
+}
+
 void readCompute(NpuOperation& op, const ShadowRegisters& regs, Product product) {
     op.ifm = readFeatureMap(regs, kIfm, false, product);
     op.ofm = readFeatureMap(regs, kOfm, true, product);
@@ -266,14 +285,7 @@ void readCompute(NpuOperation& op, const ShadowRegisters& regs, Product product)
         readExtraStreams(op, regs, product);
     }
     readScaling(op, regs, product);
-    if (op.kind == "RESIZE") {
-        op.resizeScaleN = {regs.param(reg0::ResizeYScaleNM1) + std::int64_t{1},
-                           regs.param(reg0::ResizeXScaleNM1) + std::int64_t{1}};
-        op.resizeOffset = {regs.signedParam(reg0::ResizeYOffset),
-                           regs.signedParam(reg0::ResizeXOffset)};
-        op.resizeWords = {static_cast<std::int64_t>(regs.payload(reg1::ResizeY)),
-                          static_cast<std::int64_t>(regs.payload(reg1::ResizeX))};
-    }
+    if (op.kind == "RESIZE") readResize(op, regs);
 }
 
 void readSecondInput(NpuOperation& op, const ShadowRegisters& regs, Product product) {
@@ -492,6 +504,9 @@ Attributes NpuOperation::attributes() const {
             {"resize_offset", std::vector<std::int64_t>(resizeOffset.begin(), resizeOffset.end())});
         out.push_back({"resize_registers",
                        std::vector<std::int64_t>(resizeWords.begin(), resizeWords.end())});
+        out.push_back(
+            {"resize_scale", std::vector<std::int64_t>{resizeScaleN[0], resizeScaleD[0],
+                                                       resizeScaleN[1], resizeScaleD[1]}});
     }
     if (isCompute()) {
         out.push_back({"activation", activation});

@@ -76,8 +76,10 @@ struct NpuOperation {
     // their length is non-zero.
     std::vector<std::pair<std::string, MemoryRange>> extraStreams;
     bool weightsFromIfm2 = false; // U85 CONV: the weights are the IFM2 feature map
-    // U85 RESIZE registers: scale numerators and offsets (y, x), and the raw cmd1 words.
+    // U85 RESIZE registers: scale numerators, denominators and offsets (y, x), and the step
+    // registers' payloads.
     std::array<std::int64_t, 2> resizeScaleN{1, 1};
+    std::array<std::int64_t, 2> resizeScaleD{1, 1};
     std::array<std::int64_t, 2> resizeOffset{0, 0};
     std::array<std::int64_t, 2> resizeWords{0, 0};
     EnumValue activation;

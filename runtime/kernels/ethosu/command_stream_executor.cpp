@@ -3,6 +3,7 @@
 #include "runtime/kernels/ethosu/npu_feature_map_io.hpp"
 #include "runtime/kernels/ethosu/npu_operations.hpp"
 #include "runtime/kernels/ethosu/u85_operation_streams.hpp"
+#include "runtime/kernels/ethosu/u85_resize.hpp"
 #include "runtime/runtime_error.hpp"
 
 #include <algorithm>
@@ -118,7 +119,9 @@ class Executor {
                 runElementwise(op, memory_);
             else if (op.kind == "DMA")
                 runDma(op, memory_);
-            else if (op.kind == "RESIZE" || op.kind == "UNKNOWN" || op.kind == "BRANCH")
+            else if (op.kind == "RESIZE")
+                runResize(op, memory_);
+            else if (op.kind == "UNKNOWN" || op.kind == "BRANCH")
                 throw RuntimeError("operation " + op.kind + " is not supported yet");
             // STOP, IRQ, waits and PMU masks order work the executor already runs in sequence.
         } catch (const RuntimeError& error) {
@@ -290,7 +293,7 @@ std::string unsupportedReason(const Graph& graph, const Node& node) {
         return std::find(list.begin(), list.end(), item) != list.end();
     };
     const auto target = targetOf(graph);
-    if (op.kind == "RESIZE" || op.kind == "UNKNOWN" || op.kind == "BRANCH")
+    if (op.kind == "UNKNOWN" || op.kind == "BRANCH")
         return "NPU operation " + op.kind + " is not executed yet";
     if (!op.isCompute()) return {};
     if (op.activation != "NONE") return "activation " + op.activation + " is not executed yet";

@@ -175,12 +175,14 @@ std::int64_t NpuFeatureMap::maxValue() const {
 
 std::int64_t NpuOperation::ifmHeight() const {
     if (kind == "ELEMENTWISE") return ofm.height;
+    if (kind == "RESIZE") return ifm.height;
     const auto extent = (ofm.height - 1) * strideY + (kernelHeight - 1) * dilationY + 1;
     return std::max<std::int64_t>(1, extent - padTop - padBottom);
 }
 
 std::int64_t NpuOperation::ifmWidth() const {
     if (kind == "ELEMENTWISE") return ofm.width;
+    if (kind == "RESIZE") return ifm.width;
     const auto extent = (ofm.width - 1) * strideX + (kernelWidth - 1) * dilationX + 1;
     return std::max<std::int64_t>(1, extent - padLeft - padRight);
 }
@@ -243,6 +245,18 @@ NpuOperation readOperation(const Graph& graph, const Node& node) {
         static_cast<unsigned>(attributes.integer("kernel_decomposition", 0) & 0xFFFF);
     op.ofmReverse = static_cast<unsigned>(attributes.integer("ofm_reverse", 0) & 0xFFFF);
     op.ofmTranspose = static_cast<unsigned>(attributes.integer("ofm_transpose", 0) & 0xFFFF);
+    if (attributes.find("resize_scale")) {
+        const auto scale = attributes.integers("resize_scale", 4);
+        const auto offset = attributes.integers("resize_offset", 2);
+        for (std::size_t i = 0; i < 4; ++i)
+            if (scale[i] < 1 || scale[i] > 65536)
+                attributes.fail("resize_scale", "scale terms of 1 to 65536");
+        for (std::size_t i = 0; i < 2; ++i)
+            if (offset[i] < -65536 || offset[i] > 65536)
+                attributes.fail("resize_offset", "offsets of -65536 to 65536");
+        op.resizeScale = {scale[0], scale[1], scale[2], scale[3]};
+        op.resizeOffset = {offset[0], offset[1]};
+    }
     op.dmaSource = readRange(attributes, "dma_source");
     op.dmaDestination = readRange(attributes, "dma_destination");
     if (op.ofmShift < 0 || op.ofmShift > 63 || op.opaShift < 0 || op.opaShift > 63)

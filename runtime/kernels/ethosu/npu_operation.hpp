@@ -61,6 +61,9 @@ struct NpuOperation {
     std::array<std::int64_t, 3> ofmBlock{1, 1, 1};
     unsigned weightFormat = 0;
     unsigned accFormat = 0; // the raw ACC_FORMAT register
+    // U85 RESIZE: scale y_n, y_d, x_n, x_d and offset y, x as TOSA RESIZE defines them.
+    std::array<std::int64_t, 4> resizeScale{1, 1, 1, 1};
+    std::array<std::int64_t, 2> resizeOffset{0, 0};
     // U85: 4x4 sub-kernels, and an OFM written reversed or transposed.
     unsigned kernelDecomposition = 0, ofmReverse = 0, ofmTranspose = 0;
     std::optional<NpuRange> dmaSource, dmaDestination;

@@ -84,9 +84,15 @@ std::string u85UnsupportedReason(const NpuOperation& op, const NpuTarget& target
         return "Ethos-U85 accumulator chaining (ACC_FORMAT input " +
                std::to_string(accumulator.input) + ", output " +
                (accumulator.output ? "on" : "off") + ") is not executed yet";
-    if (op.rounding != "DOUBLE_SYMMETRIC" && op.rounding != "NATURAL" &&
-        op.rounding != "TRUNCATE_TO_ZERO")
+    if (op.kind == "RESIZE") {
+        if (op.mode != "NEAREST" && op.mode != "BILINEAR")
+            return "Ethos-U85 RESIZE mode " + op.mode + " is not executed yet";
+        if (op.rounding == "DOUBLE_ASYMMETRIC" || op.rounding == "RESERVED")
+            return "Ethos-U85 rounding mode " + op.rounding + " is not executed yet";
+    } else if (op.rounding != "DOUBLE_SYMMETRIC" && op.rounding != "NATURAL" &&
+               op.rounding != "TRUNCATE_TO_ZERO") {
         return "Ethos-U85 rounding mode " + op.rounding + " is not executed yet";
+    }
     if (op.ofmReverse != 0 || op.ofmTranspose != 0)
         return "Ethos-U85 reversed or transposed OFMs are not executed yet";
     if (op.kind == "ELEMENTWISE")
