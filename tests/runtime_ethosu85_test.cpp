@@ -6,6 +6,7 @@
 #include "parsers/registry.hpp"
 #include "runtime/interpreter.hpp"
 #include "runtime/kernels/ethosu/command_stream_executor.hpp"
+#include "runtime/kernels/ethosu/fwd_decoder.hpp"
 #include "runtime/kernels/ethosu/mlw_decoder.hpp"
 #include "runtime/kernels/ethosu/u85_operation_streams.hpp"
 #include "runtime/kernels/ethosu/u85_resize.hpp"
@@ -13,7 +14,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <map>
+#include <tuple>
 
 using namespace pteron;
 using namespace pteron::runtime;
@@ -588,4 +593,143 @@ TEST_CASE("U85 RESIZE modes and settings the executor lacks are reported, not gu
     r.rounding = 3;
     graph.nodes[0] = resizeNode(r);
     CHECK(npu::unsupportedReason(graph, graph.nodes[0]).empty());
+}
+
+namespace {
+
+// Appends fields least significant bit first, as the fast weight format packs them.
+class BitWriter {
+  public:
+    void put(unsigned value, unsigned bits) {
+        for (unsigned i = 0; i < bits; ++i, ++position_) {
+            if (position_ / 8 >= bytes_.size()) bytes_.push_back(0);
+            bytes_[position_ / 8] |=
+                static_cast<std::uint8_t>(((value >> i) & 1u) << (position_ % 8));
+        }
+    }
+    // Zero padding to a whole number of 256-bit units.
+    std::vector<std::uint8_t> finish() {
+        while (position_ % 256)
+            put(0, 1);
+        return bytes_;
+    }
+
+  private:
+    std::vector<std::uint8_t> bytes_;
+    std::size_t position_ = 0;
+};
+
+// The published header: raw flag, small-table flag, 102 zero bits, zero adjustment (int8),
+// 16 table entries of 9 bits holding |v| << 1 | sign.
+void putFwdHeader(BitWriter& bits, bool raw, bool small, int zeroAdjust,
+                  const std::vector<int>& table) {
+    bits.put(raw, 1);
+    bits.put(small, 1);
+    bits.put(0, 32);
+    bits.put(0, 32);
+    bits.put(0, 32);
+    bits.put(0, 6);
+    bits.put(static_cast<unsigned>(zeroAdjust) & 0xFF, 8);
+    for (std::size_t i = 0; i < 16; ++i) {
+        const int v = i < table.size() ? table[i] : 0;
+        bits.put(static_cast<unsigned>(std::abs(v) << 1 | (v < 0 ? 1 : 0)), 9);
+    }
+}
+
+} // namespace
+
+TEST_CASE("U85 fast weight format: 2-bit and 4-bit table codes and offset raw bytes") {
+    SECTION("at most four values: 2-bit indices") {
+        const std::vector<int> table{-3, 0, 5, -255};
+        const std::vector<unsigned> codes{0, 1, 2, 3, 3, 1, 0, 2, 1};
+        BitWriter bits;
+        putFwdHeader(bits, false, true, 0, table);
+        for (const auto code : codes)
+            bits.put(code, 2);
+        const auto bytes = bits.finish();
+        CHECK(bytes.size() == 64); // header + codes, padded to 256 bits
+        const auto weights = npu::decodeFwd(bytes, codes.size());
+        REQUIRE(weights.size() == codes.size());
+        for (std::size_t i = 0; i < codes.size(); ++i)
+            CHECK(weights[i] == table[codes[i]]);
+    }
+    SECTION("up to sixteen values: 4-bit indices") {
+        std::vector<int> table;
+        for (int v = -7; v <= 8; ++v)
+            table.push_back(v * 17);
+        BitWriter bits;
+        putFwdHeader(bits, false, false, 0, table);
+        std::vector<unsigned> codes;
+        for (unsigned i = 0; i < 40; ++i)
+            codes.push_back((i * 7) % 16);
+        for (const auto code : codes)
+            bits.put(code, 4);
+        const auto weights = npu::decodeFwd(bits.finish(), codes.size());
+        for (std::size_t i = 0; i < codes.size(); ++i)
+            CHECK(weights[i] == table[codes[i]]);
+    }
+    SECTION("raw bytes: (weight + zero adjustment) in 8 bits") {
+        // Weights -200..50 span 250 values; the adjustment -128 - (-200) = 72 brings them into
+        // int8. Then 100..255 with adjustment 127 - 255 = -128.
+        for (const auto& [low, high, adjust] :
+             std::vector<std::tuple<int, int, int>>{{-200, 50, 72}, {100, 255, -128}}) {
+            BitWriter bits;
+            putFwdHeader(bits, true, false, adjust, {});
+            std::vector<int> values;
+            for (int v = low; v <= high; v += 7)
+                values.push_back(v);
+            for (const auto v : values)
+                bits.put(static_cast<unsigned>(v + adjust) & 0xFF, 8);
+            const auto weights = npu::decodeFwd(bits.finish(), values.size());
+            for (std::size_t i = 0; i < values.size(); ++i)
+                CHECK(weights[i] == values[i]);
+        }
+    }
+    SECTION("a stream shorter than its codes is an error") {
+        BitWriter bits;
+        putFwdHeader(bits, true, false, 0, {});
+        const auto bytes = bits.finish(); // header only
+        CHECK_NOTHROW(npu::decodeFwd(bytes, 0));
+        CHECK_THROWS_AS(npu::decodeFwd(bytes, 1), RuntimeError);
+        CHECK_THROWS_AS(npu::decodeFwd(std::span<const std::uint8_t>(bytes).first(20), 0),
+                        RuntimeError);
+    }
+}
+
+TEST_CASE("a U85 1x1 convolution's fast-format weights decode through its block configuration") {
+    // 4 OFM x 3 IFM channels, depth-first on Ethos-U85-256 with the 2x2x8 micro-block (IFM
+    // block 64): per 8-channel IFM step, 8 OFM lanes x 8 IFM values, 64 x 8 values in all.
+    npu::NpuOperation op;
+    op.kind = "CONV";
+    op.ifm.depth = 3;
+    op.ofm.depth = 4;
+    op.ofmBlock = {1, 1, 16};
+    op.accFormat = 0x300; // 32-bit accumulator, micro-block 2x2
+    op.weightFormat = 1;  // fast weight format
+    op.rounding = "DOUBLE_SYMMETRIC";
+    // Raw codes: weights 0..250 fit int8 after the adjustment 127 - 250.
+    constexpr int kAdjust = -123;
+    BitWriter bits;
+    putFwdHeader(bits, true, false, kAdjust, {});
+    std::size_t values = 0;
+    for (std::int64_t step = 0; step < 64; step += 8)
+        for (std::int64_t o = 0; o < 8; ++o)
+            for (std::int64_t z = 0; z < 8; ++z, ++values) {
+                const auto i = step + z;
+                const int weight = o < 4 && i < 3 ? weightAt(o, 0, 0, i) : 0;
+                bits.put(static_cast<unsigned>(weight + kAdjust) & 0xFF, 8);
+            }
+    CHECK(values == 512);
+    const auto bytes = bits.finish();
+    npu::NpuMemory memory(1u << 16);
+    memory.reserve(2, bytes.size());
+    auto target = memory.write(2, 0, bytes.size());
+    std::memcpy(target.data(), bytes.data(), bytes.size());
+    op.weights = npu::NpuRange{2, 0, bytes.size()};
+    const npu::NpuTarget u85{"ethos-u85", 256};
+    CHECK(npu::u85UnsupportedReason(op, u85).empty());
+    requireWeights(npu::decodeU85Weights(op, memory, u85), 4, 1, 1, 3);
+    // The same operation on a two-core U85-512 needs per-core streams the decoder lacks.
+    CHECK(npu::u85UnsupportedReason(op, {"ethos-u85", 512}).find("several cores") !=
+          std::string::npos);
 }

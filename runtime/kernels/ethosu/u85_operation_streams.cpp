@@ -1,5 +1,6 @@
 #include "runtime/kernels/ethosu/u85_operation_streams.hpp"
 
+#include "runtime/kernels/ethosu/fwd_decoder.hpp"
 #include "runtime/kernels/ethosu/mlw_decoder.hpp"
 #include "runtime/runtime_error.hpp"
 
@@ -66,7 +67,8 @@ ChannelWeights decodeU85Weights(const NpuOperation& op, const NpuMemory& memory,
     const auto count = u85OrderedWeightCount(ordering, kMaxWeightValues);
     const auto bytes = memory.read(op.weights->region, op.weights->begin, op.weights->length);
     // The standard weight format is the same compressed stream as Ethos-U55/U65.
-    const auto stream = decodeMlw(bytes, static_cast<std::size_t>(count));
+    const auto stream = fastWeights(op) ? decodeFwd(bytes, static_cast<std::size_t>(count))
+                                        : decodeMlw(bytes, static_cast<std::size_t>(count));
     return unorderU85Weights(stream, ordering);
 }
 
@@ -101,7 +103,6 @@ std::string u85UnsupportedReason(const NpuOperation& op, const NpuTarget& target
     if (op.ifm2.present) return "Ethos-U85 convolutions with IFM2 weights are not executed yet";
     if (op.kernelDecomposition != 0)
         return "Ethos-U85 4x4 kernel decomposition is not executed yet";
-    if (fastWeights(op)) return "the Ethos-U85 fast weight format is not decoded yet";
     if (sparseWeights(op)) return "Ethos-U85 2:4 sparse weights are not decoded yet";
     if (op.extraWeightStreams || u85Cores(target.macsPerCycle) > 1)
         return "Ethos-U85 weight streams split over several cores are not decoded yet";
