@@ -729,7 +729,95 @@ TEST_CASE("a U85 1x1 convolution's fast-format weights decode through its block 
     const npu::NpuTarget u85{"ethos-u85", 256};
     CHECK(npu::u85UnsupportedReason(op, u85).empty());
     requireWeights(npu::decodeU85Weights(op, memory, u85), 4, 1, 1, 3);
-    // The same operation on a two-core U85-512 needs per-core streams the decoder lacks.
-    CHECK(npu::u85UnsupportedReason(op, {"ethos-u85", 512}).find("several cores") !=
-          std::string::npos);
+}
+
+namespace {
+
+// A 1x1 convolution of 20 IFM to 24 OFM channels, depth-first on a two-core Ethos-U85-512
+// with the 2x2x16 micro-block (IFM block 64) and OFM blocks of 16.
+npu::NpuOperation twoCoreConvolution() {
+    npu::NpuOperation op;
+    op.kind = "CONV";
+    op.ifm.depth = 20;
+    op.ofm.depth = 24;
+    op.ofmBlock = {1, 1, 16};
+    op.accFormat = 0x300;
+    op.rounding = "DOUBLE_SYMMETRIC";
+    return op;
+}
+
+// Core `core`'s order: per OFM block and 8-channel IFM step, the micro-block's channel groups
+// of four that fall to this core (groups 0 and 8 to core 0, 4 and 12 to core 1), each lane
+// with its 8 IFM values.
+std::vector<int> twoCoreOrder(int core) {
+    std::vector<int> order;
+    for (const std::int64_t block : {0, 16})
+        for (std::int64_t step = 0; step < 64; step += 8)
+            for (const std::int64_t group : {4 * core, 4 * core + 8})
+                for (std::int64_t lane = 0; lane < 4; ++lane)
+                    for (std::int64_t z = 0; z < 8; ++z) {
+                        const auto o = block + group + lane, i = step + z;
+                        order.push_back(o < 24 && i < 20 ? weightAt(o, 0, 0, i) : 0);
+                    }
+    return order;
+}
+
+// An uncompressed standard-format stream (no palette, no zero runs, 9-bit direct values with
+// the sign in bit 0), ended and padded as the format requires.
+std::vector<std::uint8_t> uncompressedMlw(const std::vector<int>& weights) {
+    BitWriter bits;
+    bits.put(6, 3);                                          // ZDIV: no zero runs
+    bits.put(static_cast<unsigned>(weights.size() - 1), 15); // SLICELEN
+    bits.put(7, 3);                                          // WDIV: uncompressed
+    bits.put(0, 1);                                          // WTRUNC
+    bits.put(1, 1);                                          // NEWPAL
+    bits.put(0, 5);                                          // DIROFS
+    bits.put(0, 5);                                          // PALSIZE: none
+    bits.put(7, 3);                                          // PALBITS: 9
+    for (const auto w : weights)
+        bits.put(static_cast<unsigned>(std::abs(w) << 1 | (w < 0 ? 1 : 0)), 9);
+    bits.put(7, 3); // end of stream
+    auto bytes = bits.finish();
+    while (bytes.size() % 16)
+        bytes.push_back(0xFF);
+    return bytes;
+}
+
+} // namespace
+
+TEST_CASE("two-core Ethos-U85-512 weights: a standard stream per core, fast blocks interleaved") {
+    const npu::NpuTarget u85{"ethos-u85", 512};
+    const auto core0 = twoCoreOrder(0), core1 = twoCoreOrder(1);
+    REQUIRE(core0.size() == 1024);
+    npu::NpuMemory memory(1u << 20);
+    memory.reserve(2, 0x10000);
+    const auto place = [&](std::uint64_t at, const std::vector<std::uint8_t>& bytes) {
+        auto target = memory.write(2, at, bytes.size());
+        std::memcpy(target.data(), bytes.data(), bytes.size());
+        return npu::NpuRange{2, at, bytes.size()};
+    };
+
+    SECTION("standard format: WEIGHT_BASE for core 0, WEIGHT1_BASE for core 1") {
+        auto op = twoCoreConvolution();
+        op.weights = place(0, uncompressedMlw(core0));
+        CHECK(npu::u85UnsupportedReason(op, u85).find("core 1 has no weight stream") !=
+              std::string::npos);
+        op.coreWeights[0] = place(0x8000, uncompressedMlw(core1));
+        CHECK(npu::u85UnsupportedReason(op, u85).empty());
+        requireWeights(npu::decodeU85Weights(op, memory, u85), 24, 1, 1, 20);
+    }
+    SECTION("fast format: blocks of 16 x 64 / 2 values from each core in turn") {
+        auto op = twoCoreConvolution();
+        op.weightFormat = 1;
+        BitWriter bits;
+        constexpr int kAdjust = -123;
+        putFwdHeader(bits, true, false, kAdjust, {});
+        for (std::size_t start = 0; start < 1024; start += 512)
+            for (const auto* core : {&core0, &core1})
+                for (std::size_t i = start; i < start + 512; ++i)
+                    bits.put(static_cast<unsigned>((*core)[i] + kAdjust) & 0xFF, 8);
+        op.weights = place(0, bits.finish());
+        CHECK(npu::u85UnsupportedReason(op, u85).empty());
+        requireWeights(npu::decodeU85Weights(op, memory, u85), 24, 1, 1, 20);
+    }
 }

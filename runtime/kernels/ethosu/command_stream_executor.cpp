@@ -304,7 +304,8 @@ std::string unsupportedReason(const Graph& graph, const Node& node) {
         return "elementwise mode " + op.mode + " is not executed yet";
     if (target.product == "ethos-u85")
         if (auto reason = u85UnsupportedReason(op, target); !reason.empty()) return reason;
-    if ((op.kind == "CONV" || op.kind == "DEPTHWISE") && op.extraWeightStreams)
+    if ((op.kind == "CONV" || op.kind == "DEPTHWISE") && op.extraWeightStreams &&
+        target.product != "ethos-u85")
         return "weight streams split over several cores are not decoded yet";
     return {};
 }

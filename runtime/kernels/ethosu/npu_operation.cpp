@@ -220,6 +220,8 @@ NpuOperation readOperation(const Graph& graph, const Node& node) {
     }
     op.weights = readRange(attributes, "weight");
     op.scales = readRange(attributes, "scale");
+    for (std::size_t core = 0; core < op.coreWeights.size(); ++core)
+        op.coreWeights[core] = readRange(attributes, "weights" + std::to_string(core + 1));
     op.extraWeightStreams = attributes.find("weights1_base") || attributes.find("scales1_base") ||
                             attributes.find("weights2_base");
     op.activation = attributes.text("activation", "NONE");

@@ -49,6 +49,8 @@ struct NpuOperation {
     bool partKernelFirst = false;
     std::optional<NpuRange> weights, scales;
     bool extraWeightStreams = false; // a second core's streams (U65-512) or U85 streams
+    // U85: the weight streams of cores 1-3 (WEIGHT1..3), when their length is not zero.
+    std::array<std::optional<NpuRange>, 3> coreWeights;
     std::string activation = "NONE";
     std::int64_t activationMin = 0, activationMax = 0;
     std::int64_t ofmMultiplier = 1, ofmShift = 0;

@@ -56,20 +56,74 @@ U85WeightOrdering u85WeightOrdering(const NpuOperation& op, const NpuTarget& tar
     ordering.strideX = op.strideX;
     ordering.dilationY = op.dilationY;
     ordering.dilationX = op.dilationX;
-    ordering.streams = 1;
+    ordering.streams = u85Cores(target.macsPerCycle);
     return ordering;
 }
+
+namespace {
+
+// Adds the channels one core's stream holds; every other core leaves them zero.
+void addStream(ChannelWeights& into, const ChannelWeights& stream) {
+    if (into.values.empty()) {
+        into = stream;
+        return;
+    }
+    for (std::size_t i = 0; i < into.values.size(); ++i)
+        into.values[i] = static_cast<std::int16_t>(into.values[i] + stream.values[i]);
+}
+
+// Standard format: one compressed stream per core (WEIGHT_BASE, then WEIGHT1..3).
+ChannelWeights decodeStandard(const NpuOperation& op, const NpuMemory& memory,
+                              U85WeightOrdering ordering) {
+    ChannelWeights weights;
+    for (std::int64_t core = 0; core < ordering.streams; ++core) {
+        const auto& range =
+            core == 0 ? op.weights : op.coreWeights[static_cast<std::size_t>(core - 1)];
+        if (!range || range->length == 0)
+            throw RuntimeError("core " + std::to_string(core) + " has no weight stream");
+        ordering.stream = core;
+        const auto count = u85OrderedWeightCount(ordering, kMaxWeightValues);
+        const auto bytes = memory.read(range->region, range->begin, range->length);
+        addStream(weights,
+                  unorderU85Weights(decodeMlw(bytes, static_cast<std::size_t>(count)), ordering));
+    }
+    return weights;
+}
+
+// Fast format: one stream; with several cores their orders alternate in fixed-size blocks.
+ChannelWeights decodeFast(const NpuOperation& op, const NpuMemory& memory,
+                          U85WeightOrdering ordering) {
+    const auto perCore = u85OrderedWeightCount(ordering, kMaxWeightValues);
+    const auto streams = static_cast<std::uint64_t>(ordering.streams);
+    const auto bytes = memory.read(op.weights->region, op.weights->begin, op.weights->length);
+    const auto all = decodeFwd(bytes, static_cast<std::size_t>(perCore * streams));
+    if (streams == 1) return unorderU85Weights(all, ordering);
+    const auto block = static_cast<std::uint64_t>(u85FastInterleaveBlock(ordering));
+    std::vector<std::vector<std::int16_t>> cores(streams);
+    std::size_t next = 0;
+    for (std::uint64_t start = 0; start < perCore; start += block)
+        for (auto& values : cores) {
+            const auto take = std::min(block, perCore - start);
+            values.insert(values.end(), all.begin() + static_cast<std::ptrdiff_t>(next),
+                          all.begin() + static_cast<std::ptrdiff_t>(next + take));
+            next += take;
+        }
+    ChannelWeights weights;
+    for (std::uint64_t core = 0; core < streams; ++core) {
+        ordering.stream = static_cast<std::int64_t>(core);
+        addStream(weights, unorderU85Weights(cores[core], ordering));
+    }
+    return weights;
+}
+
+} // namespace
 
 ChannelWeights decodeU85Weights(const NpuOperation& op, const NpuMemory& memory,
                                 const NpuTarget& target) {
     if (!op.weights) throw RuntimeError("the operation names no weight stream");
     const auto ordering = u85WeightOrdering(op, target);
-    const auto count = u85OrderedWeightCount(ordering, kMaxWeightValues);
-    const auto bytes = memory.read(op.weights->region, op.weights->begin, op.weights->length);
-    // The standard weight format is the same compressed stream as Ethos-U55/U65.
-    const auto stream = fastWeights(op) ? decodeFwd(bytes, static_cast<std::size_t>(count))
-                                        : decodeMlw(bytes, static_cast<std::size_t>(count));
-    return unorderU85Weights(stream, ordering);
+    return fastWeights(op) ? decodeFast(op, memory, ordering)
+                           : decodeStandard(op, memory, ordering);
 }
 
 std::vector<ChannelScale> decodeU85OperationScales(const NpuOperation& op,
@@ -104,8 +158,14 @@ std::string u85UnsupportedReason(const NpuOperation& op, const NpuTarget& target
     if (op.kernelDecomposition != 0)
         return "Ethos-U85 4x4 kernel decomposition is not executed yet";
     if (sparseWeights(op)) return "Ethos-U85 2:4 sparse weights are not decoded yet";
-    if (op.extraWeightStreams || u85Cores(target.macsPerCycle) > 1)
-        return "Ethos-U85 weight streams split over several cores are not decoded yet";
+    if (fastWeights(op) && op.kind == "DEPTHWISE")
+        return "Ethos-U85 depthwise weights in the fast format are not decoded yet";
+    // The standard format needs one stream per core.
+    const auto cores = static_cast<std::size_t>(u85Cores(target.macsPerCycle));
+    if (!fastWeights(op))
+        for (std::size_t core = 1; core < cores; ++core)
+            if (!op.coreWeights[core - 1] || op.coreWeights[core - 1]->length == 0)
+                return "Ethos-U85 core " + std::to_string(core) + " has no weight stream";
     return {};
 }
 

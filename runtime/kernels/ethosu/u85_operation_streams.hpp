@@ -10,8 +10,8 @@
 
 namespace pteron::runtime::ethosu {
 
-// The ordering the operation's weight stream follows on `target`; RuntimeError for settings
-// the decoder does not read (several cores, 4x4 sub-kernels, sparse or IFM2 weights).
+// The ordering the operation's weight streams follow on `target` (one stream per core);
+// RuntimeError for settings the decoder does not read (4x4 sub-kernels, sparse or IFM2 weights).
 U85WeightOrdering u85WeightOrdering(const NpuOperation& op, const NpuTarget& target);
 
 ChannelWeights decodeU85Weights(const NpuOperation& op, const NpuMemory& memory,

@@ -186,6 +186,13 @@ std::int64_t u85Cores(unsigned macsPerCycle) {
     return macsPerCycle <= 512 ? 2 : 4;
 }
 
+std::int64_t u85FastInterleaveBlock(const U85WeightOrdering& ordering) {
+    checkOrdering(ordering);
+    const auto l = limitsOf(ordering);
+    return std::max<std::int64_t>(1, ordering.ofmUBlockDepth * l.ifmUBlockDepth * l.elementRound /
+                                         ordering.streams);
+}
+
 std::uint64_t u85OrderedWeightCount(const U85WeightOrdering& ordering, std::uint64_t limit) {
     checkOrdering(ordering);
     std::uint64_t count = 0;

@@ -42,6 +42,10 @@ std::int64_t u85IfmBlockDepth(U85Traversal traversal, unsigned ifmBits, unsigned
 // Cores of a U85 with `macsPerCycle` MACs (one up to 256, two at 512, four above).
 std::int64_t u85Cores(unsigned macsPerCycle);
 
+// Values per block when the fast format interleaves the streams of several cores in one
+// stream: micro-block OFM depth x IFM micro-block depth x kernel-element rounding / streams.
+std::int64_t u85FastInterleaveBlock(const U85WeightOrdering& ordering);
+
 // How many values the ordered stream holds (padding included); RuntimeError when the figures
 // are out of range or the count passes `limit`.
 std::uint64_t u85OrderedWeightCount(const U85WeightOrdering& ordering, std::uint64_t limit);
