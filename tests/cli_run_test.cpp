@@ -95,28 +95,29 @@ TEST_CASE("run --input reads a named .npy and --check lists what cannot run") {
     CHECK(outcome.out.find("placeholder_0.npy") != std::string::npos);
     CHECK(outcome.out.find("time per partition") != std::string::npos);
 
-    // The Ethos-U55 command stream runs; the Ethos-U85 one still lacks its weight decoder.
-    const auto runnable =
-        run({"--check", "--json", pteron::testing::fixture("pte/arm_mv2_ethosu55_128_int8.pte")});
-    CHECK(runnable.code == 0);
-    const auto runnableReport = nlohmann::json::parse(runnable.out);
-    for (const auto& partition : runnableReport["partitions"])
-        CHECK(partition["runnable"] == true);
+    // Both Ethos-U55 and Ethos-U85 command streams run.
+    for (const auto* file :
+         {"pte/arm_mv2_ethosu55_128_int8.pte", "tflite/arm_mlek_kws_micronet_m_vela_Z256.tflite"}) {
+        INFO(file);
+        const auto runnable = run({"--check", "--json", pteron::testing::fixture(file)});
+        CHECK(runnable.code == 0);
+        const auto runnableReport = nlohmann::json::parse(runnable.out);
+        REQUIRE(!runnableReport["partitions"].empty());
+        for (const auto& partition : runnableReport["partitions"])
+            CHECK(partition["runnable"] == true);
+    }
+    // A VGF whose SPIR-V is a placeholder has no code to run.
     const auto check =
         run({"--check", "--json",
-             pteron::testing::fixture("tflite/arm_mlek_kws_micronet_m_vela_Z256.tflite")});
+             pteron::testing::fixture("vgf/vgflib_single_maxpool_graph_v0_4_3.vgf")});
     CHECK(check.code == kExitMissingKernels);
     const auto report = nlohmann::json::parse(check.out);
-    bool sawEthosU = false;
-    for (const auto& partition : report["partitions"]) {
-        if (partition["backend"] != "ethos-u") continue;
-        sawEthosU = true;
-        CHECK(partition["runnable"] == false);
-        REQUIRE(!partition["missing"].empty());
-        CHECK(partition["missing"][0]["reason"].get<std::string>().find(
-                  "Ethos-U command stream: Ethos-U85 weight streams") == 0);
-    }
-    CHECK(sawEthosU);
+    REQUIRE(report["partitions"].size() == 1);
+    const auto& partition = report["partitions"][0];
+    CHECK(partition["runnable"] == false);
+    REQUIRE(!partition["missing"].empty());
+    CHECK(partition["missing"][0]["reason"].get<std::string>().find(
+              "SPIR-V code is a placeholder") != std::string::npos);
 }
 
 TEST_CASE("run --delegate runs an Ethos-U partition from its TOSA") {

@@ -436,6 +436,9 @@ TEST_CASE("ethosu: U85 RESIZE, ELEMENTWISE modes and extra weight streams", "[et
           AttributeValue{std::vector<std::int64_t>{2, -1}});
     CHECK(attribute(resize.attributes, "resize_registers") ==
           AttributeValue{std::vector<std::int64_t>{0x00030004, 0x00010002}});
+    // Denominators from the step registers' one-step parts: int * n + mod.
+    CHECK(attribute(resize.attributes, "resize_scale") ==
+          AttributeValue{std::vector<std::int64_t>{4, 4, 2, 2}});
     CHECK(attribute(resize.attributes, "ofm_shape") ==
           AttributeValue{std::vector<std::int64_t>{1, 16, 16, 16}});
 

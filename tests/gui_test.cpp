@@ -1211,13 +1211,13 @@ void GuiTest::runShowsComputedTensorsAndReportsWhatCannotRun() {
     QVERIFY2(info.contains("int8[1,8,8,16]"), qPrintable(info));
     QVERIFY2(info.contains(QString("max %1").arg(inputMax, 0, 'g', 6)), qPrintable(info));
 
-    // An Ethos-U85 command stream cannot run yet: the run says so and nothing is kept.
-    QVERIFY(window_->openFile(fixture("tflite/arm_mlek_kws_micronet_m_vela_Z256.tflite")));
+    // A VGF whose SPIR-V is a placeholder cannot run: the run says so and nothing is kept.
+    QVERIFY(window_->openFile(fixture("vgf/vgflib_single_maxpool_graph_v0_4_3.vgf")));
     window_->runCurrentModel(0);
     QVERIFY(finished.wait(20000));
     const auto failure = finished.takeFirst();
     QCOMPARE(failure.at(0).toBool(), false);
-    QVERIFY2(failure.at(1).toString().contains("Ethos-U command stream"),
+    QVERIFY2(failure.at(1).toString().contains("SPIR-V code is a placeholder"),
              qPrintable(failure.at(1).toString()));
     QVERIFY(!window_->currentDocument()->runResults());
 }

@@ -25,8 +25,8 @@ ReadOptions optionsFor(const std::string& path) {
     return options;
 }
 
-// What no runtime can execute: NPU operations the command-stream executor lacks (Ethos-U85
-// weights, lookup-table activations), a vendor-opaque payload, and the VGF library's test files
+// What no runtime can execute: NPU operations the command-stream executor lacks (lookup-table
+// activations, SHR), a vendor-opaque payload, and the VGF library's test files
 // whose SPIR-V is a placeholder word.
 bool acceptedObstacle(const MissingKernel& missing) {
     return missing.reason.find("Ethos-U command stream") != std::string::npos ||
@@ -101,10 +101,13 @@ TEST_CASE("every fixture runs unless only an Ethos-U stream, an opaque payload o
 TEST_CASE("damaged small models run or fail with a RuntimeError") {
     const auto registry = FormatRegistry::standard();
     const auto kernels = KernelRegistry::withAllKernels();
-    const std::vector<std::string> small{
-        "tosa/tosa4spirv_simple_maxpool2d.tosa", "tosa/tosaref_conv2d_qi8_from_tflite.tosa",
-        "pte/et_arduino_add_portable.pte",       "pte/cc_linear_xnnpack_int8.pte",
-        "pte/cc_mixed_dtypes_portable.pte",      "tflite/paddle_hello_world_int8_vela.tflite"};
+    const std::vector<std::string> small{"tosa/tosa4spirv_simple_maxpool2d.tosa",
+                                         "tosa/tosaref_conv2d_qi8_from_tflite.tosa",
+                                         "pte/et_arduino_add_portable.pte",
+                                         "pte/cc_linear_xnnpack_int8.pte",
+                                         "pte/cc_mixed_dtypes_portable.pte",
+                                         "tflite/paddle_hello_world_int8_vela.tflite",
+                                         "tflite/arm_mlek_kws_micronet_m_vela_Z256.tflite"};
     for (const auto& name : small) {
         INFO(name);
         pteron::testing::DamageOptions options;

@@ -17,6 +17,7 @@ class ShadowRegisters {
         if (command.longForm) {
             long_[index] = command.address();
             payload_[index] = command.payload;
+            longParam_[index] = command.param;
             hasLong_.set(index);
         } else {
             short_[index] = command.param;
@@ -30,11 +31,14 @@ class ShadowRegisters {
     bool hasParam(std::uint16_t opcode) const { return hasShort_.test(opcode & 0x3FF); }
     std::uint64_t address(std::uint16_t opcode) const { return long_[opcode & 0x3FF]; }
     std::uint32_t payload(std::uint16_t opcode) const { return payload_[opcode & 0x3FF]; }
+    // The whole parameter of a cmd1 write (address() keeps only its low byte).
+    std::uint16_t longParam(std::uint16_t opcode) const { return longParam_[opcode & 0x3FF]; }
 
   private:
     std::array<std::uint16_t, 1024> short_{};
     std::array<std::uint64_t, 1024> long_{};
     std::array<std::uint32_t, 1024> payload_{};
+    std::array<std::uint16_t, 1024> longParam_{};
     std::bitset<1024> hasShort_;
     std::bitset<1024> hasLong_;
 };
@@ -225,13 +229,44 @@ void readScaling(NpuOperation& op, const ShadowRegisters& regs, Product product)
     s.opbMultiplier = regs.payload(reg1::OpbScale);
     s.operandToScale = (op.ifm.precisionRegister >> 8) & 3;
     s.rounding = (op.ofm.precisionRegister >> 14) & 3;
+    // U85 moves the OFM rounding mode into OFM_SCALE's parameter (bits 15:13); OFM_PRECISION's
+    // bits 15:14 name the storage there.
+    if (product == Product::U85) {
+        s.rounding = (regs.longParam(reg1::OfmScale) >> 13) & 7;
+        s.u85Rounding = true;
+    }
     s.globalScale = (op.ofm.precisionRegister >> 8) & 1;
     op.ifmUpscale = regs.param(reg0::IfmUpscale) & 3;
     op.accumulator = regs.param(reg0::AccFormat);
     op.ofmBlock = {regs.param(reg0::OfmBlockHeightM1) + std::int64_t{1},
                    regs.param(reg0::OfmBlockWidthM1) + std::int64_t{1},
                    regs.param(reg0::OfmBlockDepthM1) + std::int64_t{1}};
-    if (product == Product::U85) op.weightFormat = regs.param(reg0::WeightFormat);
+    if (product == Product::U85) {
+        op.weightFormat = regs.param(reg0::WeightFormat);
+        op.u85Fields = true;
+        op.kernelDecomposition = (regs.param(reg0::KernelStride) >> 5) & 1;
+        op.ofmReverse = (op.ofm.precisionRegister >> 9) & 3;
+        op.ofmTranspose = (op.ofm.precisionRegister >> 11) & 7;
+    }
+}
+
+// U85 RESIZE: the scale numerator n (SCALE_N_M1, 11 bits), the offset (12-bit two's
+// complement) and the step registers, whose one-step integer part (parameter bits 3:0) and
+// remainder (payload bits 10:0) give the denominator d = int * n + mod of the scale n/d.
+void readResize(NpuOperation& op, const ShadowRegisters& regs) {
+    const auto axis = [&](std::uint16_t scaleReg, std::uint16_t offsetReg, std::uint16_t stepReg,
+                          std::size_t index) {
+        const std::int64_t n = (regs.param(scaleReg) & 0x7FF) + 1;
+        const auto offset = static_cast<std::int64_t>(regs.param(offsetReg) & 0xFFF);
+        const std::int64_t oneStepInt = regs.longParam(stepReg) & 0xF;
+        const std::int64_t oneStepMod = regs.payload(stepReg) & 0x7FF;
+        op.resizeScaleN[index] = n;
+        op.resizeOffset[index] = offset >= 0x800 ? offset - 0x1000 : offset;
+        op.resizeScaleD[index] = oneStepInt * n + oneStepMod;
+        op.resizeWords[index] = static_cast<std::int64_t>(regs.payload(stepReg));
+    };
+    axis(reg0::ResizeYScaleNM1, reg0::ResizeYOffset, reg1::ResizeY, 0);
+    axis(reg0::ResizeXScaleNM1, reg0::ResizeXOffset, reg1::ResizeX, 1);
 }
 
 void readCompute(NpuOperation& op, const ShadowRegisters& regs, Product product) {
@@ -250,14 +285,7 @@ void readCompute(NpuOperation& op, const ShadowRegisters& regs, Product product)
         readExtraStreams(op, regs, product);
     }
     readScaling(op, regs, product);
-    if (op.kind == "RESIZE") {
-        op.resizeScaleN = {regs.param(reg0::ResizeYScaleNM1) + std::int64_t{1},
-                           regs.param(reg0::ResizeXScaleNM1) + std::int64_t{1}};
-        op.resizeOffset = {regs.signedParam(reg0::ResizeYOffset),
-                           regs.signedParam(reg0::ResizeXOffset)};
-        op.resizeWords = {static_cast<std::int64_t>(regs.payload(reg1::ResizeY)),
-                          static_cast<std::int64_t>(regs.payload(reg1::ResizeX))};
-    }
+    if (op.kind == "RESIZE") readResize(op, regs);
 }
 
 void readSecondInput(NpuOperation& op, const ShadowRegisters& regs, Product product) {
@@ -396,7 +424,11 @@ void addScaling(Attributes& out, const NpuOperation& op) {
     out.push_back({"opb_scale", s.opbMultiplier});
     out.push_back({"operand_to_scale", static_cast<std::int64_t>(s.operandToScale)});
     constexpr std::string_view roundings[] = {"TFL", "TRUNCATE", "NATURAL", "RESERVED"};
-    out.push_back({"rounding", EnumValue{std::string(roundings[s.rounding & 3]), s.rounding}});
+    constexpr std::string_view u85Roundings[] = {
+        "DOUBLE_SYMMETRIC", "NATURAL",           "DOUBLE_ASYMMETRIC", "SYMMETRIC",
+        "TRUNCATE_TO_ZERO", "TRUNCATE_TO_LOWER", "RESERVED",          "RESERVED"};
+    const auto rounding = s.u85Rounding ? u85Roundings[s.rounding & 7] : roundings[s.rounding & 3];
+    out.push_back({"rounding", EnumValue{std::string(rounding), s.rounding}});
     out.push_back({"global_scale", s.globalScale});
     out.push_back({"ifm_upscale", static_cast<std::int64_t>(op.ifmUpscale)});
     out.push_back({"acc_format", static_cast<std::int64_t>(op.accumulator)});
@@ -405,6 +437,11 @@ void addScaling(Attributes& out, const NpuOperation& op) {
         out.push_back({"ifm2_broadcast", static_cast<std::int64_t>(op.ifm2Broadcast)});
     if (op.kind == "CONV" || op.kind == "DEPTHWISE")
         out.push_back({"weight_format", static_cast<std::int64_t>(op.weightFormat)});
+    if (op.u85Fields) {
+        out.push_back({"kernel_decomposition", static_cast<std::int64_t>(op.kernelDecomposition)});
+        out.push_back({"ofm_reverse", static_cast<std::int64_t>(op.ofmReverse)});
+        out.push_back({"ofm_transpose", static_cast<std::int64_t>(op.ofmTranspose)});
+    }
 }
 
 void addRange(Attributes& out, const std::string& prefix, const std::optional<MemoryRange>& range) {
@@ -496,6 +533,9 @@ Attributes NpuOperation::attributes() const {
             {"resize_offset", std::vector<std::int64_t>(resizeOffset.begin(), resizeOffset.end())});
         out.push_back({"resize_registers",
                        std::vector<std::int64_t>(resizeWords.begin(), resizeWords.end())});
+        out.push_back(
+            {"resize_scale", std::vector<std::int64_t>{resizeScaleN[0], resizeScaleD[0],
+                                                       resizeScaleN[1], resizeScaleD[1]}});
     }
     if (isCompute()) {
         out.push_back({"activation", activation});

@@ -56,6 +56,7 @@ struct Scaling {
     std::int64_t opbMultiplier = 0;               // OPB_SCALE (U85: IFM2_SCALE)
     unsigned operandToScale = 0;                  // IFM_PRECISION bits 9:8
     unsigned rounding = 0;                        // OFM_PRECISION bits 15:14 (U55/U65)
+    bool u85Rounding = false;                     // U85: OFM_SCALE parameter bits 15:13
     bool globalScale = false;                     // OFM_PRECISION bit 8: OFM_SCALE, no stream
 };
 
@@ -75,8 +76,10 @@ struct NpuOperation {
     // their length is non-zero.
     std::vector<std::pair<std::string, MemoryRange>> extraStreams;
     bool weightsFromIfm2 = false; // U85 CONV: the weights are the IFM2 feature map
-    // U85 RESIZE registers: scale numerators and offsets (y, x), and the raw cmd1 words.
+    // U85 RESIZE registers: scale numerators, denominators and offsets (y, x), and the step
+    // registers' payloads.
     std::array<std::int64_t, 2> resizeScaleN{1, 1};
+    std::array<std::int64_t, 2> resizeScaleD{1, 1};
     std::array<std::int64_t, 2> resizeOffset{0, 0};
     std::array<std::int64_t, 2> resizeWords{0, 0};
     EnumValue activation;
@@ -87,6 +90,10 @@ struct NpuOperation {
     unsigned accumulator = 0;                      // ACC_FORMAT
     std::array<std::int64_t, 3> ofmBlock{1, 1, 1}; // OFM block height, width, depth
     unsigned weightFormat = 0;                     // U85 WEIGHT_FORMAT register
+    // U85 only: KERNEL_STRIDE bit 5 (sub-kernels of 4x4 instead of 8x8) and the OFM_PRECISION
+    // fields that reverse (bits 10:9) or transpose (bits 13:11) the OFM as it is written.
+    bool u85Fields = false;
+    unsigned kernelDecomposition = 0, ofmReverse = 0, ofmTranspose = 0;
     // DMA operations
     std::optional<MemoryRange> dmaSource;
     std::optional<MemoryRange> dmaDestination;

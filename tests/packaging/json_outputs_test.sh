@@ -52,12 +52,13 @@ code=$(exit_code "$out/run-pte.json" "$pteron" run "$fixtures/pte/cc_linear_xnnp
 "${validate[@]}" "$schemas/pteron-run-trace.v1.schema.json" "$out/run-tosa/trace.json" \
     "$out/run-pte/trace.json"
 
-# run --check --json: a program that runs (exit 0) and one with an Ethos-U85 stream (exit 3).
+# run --check --json: a program that runs (exit 0) and a VGF whose SPIR-V is a placeholder
+# (exit 3).
 code=$(exit_code "$out/check-runs.json" "$pteron" run --check --json \
     "$fixtures/pte/cc_linear_xnnpack_int8.pte")
 [[ $code == 0 ]] || { echo "run --check on the XNNPACK program: exit $code" >&2; exit 1; }
-code=$(exit_code "$out/check-ethosu.json" "$pteron" run --check --json \
-    "$fixtures/tflite/arm_mlek_kws_micronet_m_vela_Z256.tflite")
-[[ $code == 3 ]] || { echo "run --check on the Ethos-U program: exit $code, expected 3" >&2; exit 1; }
+code=$(exit_code "$out/check-placeholder.json" "$pteron" run --check --json \
+    "$fixtures/vgf/vgflib_single_maxpool_graph_v0_4_3.vgf")
+[[ $code == 3 ]] || { echo "run --check on the placeholder VGF: exit $code, expected 3" >&2; exit 1; }
 "${validate[@]}" "$schemas/pteron-run-check.v1.schema.json" "$out/check-runs.json" \
-    "$out/check-ethosu.json"
+    "$out/check-placeholder.json"

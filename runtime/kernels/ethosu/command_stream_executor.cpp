@@ -2,6 +2,8 @@
 
 #include "runtime/kernels/ethosu/npu_feature_map_io.hpp"
 #include "runtime/kernels/ethosu/npu_operations.hpp"
+#include "runtime/kernels/ethosu/u85_operation_streams.hpp"
+#include "runtime/kernels/ethosu/u85_resize.hpp"
 #include "runtime/runtime_error.hpp"
 
 #include <algorithm>
@@ -140,6 +142,9 @@ class Executor {
     void runOne(std::size_t n) {
         const auto& op = operations_[n];
         try {
+            if (target_.product == "ethos-u85")
+                if (const auto reason = u85UnsupportedReason(op, target_); !reason.empty())
+                    throw RuntimeError(reason);
             if (op.kind == "CONV" || op.kind == "DEPTHWISE")
                 runConvolution(op, memory_, *weightsOf(n, op));
             else if (op.kind == "POOL")
@@ -148,7 +153,9 @@ class Executor {
                 runElementwise(op, memory_);
             else if (op.kind == "DMA")
                 runDma(op, memory_);
-            else if (op.kind == "RESIZE" || op.kind == "UNKNOWN" || op.kind == "BRANCH")
+            else if (op.kind == "RESIZE")
+                runResize(op, memory_);
+            else if (op.kind == "UNKNOWN" || op.kind == "BRANCH")
                 throw RuntimeError("operation " + op.kind + " is not supported yet");
             // STOP, IRQ, waits and PMU masks order work the executor already runs in sequence.
         } catch (const RuntimeError& error) {
@@ -160,7 +167,10 @@ class Executor {
 
     // The operation's decoded streams: from the cache while its bytes are unchanged.
     std::shared_ptr<const DecodedWeights> weightsOf(std::size_t n, const NpuOperation& op) {
-        if (!weightCache_ || !op.weights || !op.scales)
+        // The cache compares one weight and one scale stream; U85 multi-core streams bypass it.
+        const bool moreStreams = std::ranges::any_of(
+            op.coreWeights, [](const auto& stream) { return stream.has_value(); });
+        if (!weightCache_ || !op.weights || !op.scales || moreStreams)
             return decodeConvolutionWeights(op, memory_, target_);
         const WeightCache::Key key{&model_, graphIndex_, n};
         const auto weightBytes =
@@ -289,6 +299,19 @@ std::uint64_t valueBytes(const Value* value) {
     return elementCountOf(value->shape) * runtimeElementBytes(value->dtype);
 }
 
+// Base pointer 2 is the fast scratch, which the Ethos-U driver points at its own fast memory
+// when it has one. Vela plans the fast scratch as a copy of the scratch when both share one
+// SRAM (same arena offset and size); any other plan is a separate staging memory (Regor's
+// scratch_fast of a dedicated SRAM, which the arena plan puts at offset 0 over the scratch).
+constexpr unsigned kFastScratch = 2;
+
+bool hasOwnFastMemory(const std::vector<const Value*>& values) {
+    if (values.size() <= kFastScratch || !values[kFastScratch]) return false;
+    const auto* scratch = values[kFastScratch - 1];
+    const auto* fast = values[kFastScratch];
+    return arenaOffset(scratch) != arenaOffset(fast) || valueBytes(scratch) != valueBytes(fast);
+}
+
 // Base pointer k is operand k; operands past the eighth have no base pointer and must live in the
 // arena, where the stream reaches them through the scratch region.
 std::vector<Tensor> runWithBasePointers(Executor& executor, const CommandStreamCall& call) {
@@ -306,7 +329,8 @@ std::vector<Tensor> runWithBasePointers(Executor& executor, const CommandStreamC
             continue;
         }
         const auto region = static_cast<unsigned>(k);
-        if (offset) executor.bind(region, NpuMemory::kArena, *offset);
+        if (offset && !(region == kFastScratch && hasOwnFastMemory(values)))
+            executor.bind(region, NpuMemory::kArena, *offset);
         executor.reserve(region, valueBytes(values[region]));
     }
     for (std::size_t k = 0; k < call.inputs.size(); ++k)
@@ -339,7 +363,7 @@ std::string unsupportedReason(const Graph& graph, const Node& node) {
         return std::find(list.begin(), list.end(), item) != list.end();
     };
     const auto target = targetOf(graph);
-    if (op.kind == "RESIZE" || op.kind == "UNKNOWN" || op.kind == "BRANCH")
+    if (op.kind == "UNKNOWN" || op.kind == "BRANCH")
         return "NPU operation " + op.kind + " is not executed yet";
     if (!op.isCompute()) return {};
     try {
@@ -351,9 +375,10 @@ std::string unsupportedReason(const Graph& graph, const Node& node) {
         return "pooling mode " + op.mode + " is not executed yet";
     if (op.kind == "ELEMENTWISE" && !has(kElementwise, op.mode))
         return "elementwise mode " + op.mode + " is not executed yet";
-    if ((op.kind == "CONV" || op.kind == "DEPTHWISE") && target.product == "ethos-u85")
-        return "Ethos-U85 weight streams are not decoded yet";
-    if ((op.kind == "CONV" || op.kind == "DEPTHWISE") && op.extraWeightStreams)
+    if (target.product == "ethos-u85")
+        if (auto reason = u85UnsupportedReason(op, target); !reason.empty()) return reason;
+    if ((op.kind == "CONV" || op.kind == "DEPTHWISE") && op.extraWeightStreams &&
+        target.product != "ethos-u85")
         return "weight streams split over several cores are not decoded yet";
     return {};
 }

@@ -4,6 +4,7 @@
 #include "runtime/kernels/ethosu/npu_feature_map_io.hpp"
 #include "runtime/kernels/ethosu/npu_operations.hpp"
 #include "runtime/kernels/ethosu/npu_weights.hpp"
+#include "runtime/kernels/ethosu/u85_operation_streams.hpp"
 
 #include "runtime/runtime_error.hpp"
 
@@ -18,8 +19,7 @@ constexpr std::uint64_t kMaxWeightValues = std::uint64_t{1} << 26;
 ChannelWeights decodeWeights(const NpuOperation& op, const NpuMemory& memory,
                              const NpuTarget& target) {
     if (!op.weights) throw RuntimeError("the operation names no weight stream");
-    if (target.product == "ethos-u85")
-        throw RuntimeError("Ethos-U85 weight streams are not supported yet");
+    if (target.product == "ethos-u85") return decodeU85Weights(op, memory, target);
     if (op.extraWeightStreams)
         throw RuntimeError("weight streams split over several cores are not supported yet");
     const auto ordering = weightOrdering(op, target);
@@ -29,7 +29,9 @@ ChannelWeights decodeWeights(const NpuOperation& op, const NpuMemory& memory,
     return unorderWeights(stream, ordering);
 }
 
-std::vector<ChannelScale> decodeScales(const NpuOperation& op, const NpuMemory& memory) {
+std::vector<ChannelScale> decodeScales(const NpuOperation& op, const NpuMemory& memory,
+                                       const NpuTarget& target) {
+    if (target.product == "ethos-u85") return decodeU85OperationScales(op, memory);
     if (!op.scales) throw RuntimeError("the operation names no scale stream");
     const auto bytes = memory.read(op.scales->region, op.scales->begin, op.scales->length);
     return decodeU55Scales(bytes, op.ofm.depth);
@@ -130,7 +132,7 @@ std::shared_ptr<const DecodedWeights>
 decodeConvolutionWeights(const NpuOperation& op, const NpuMemory& memory, const NpuTarget& target) {
     auto decoded = std::make_shared<DecodedWeights>();
     decoded->weights = decodeWeights(op, memory, target);
-    decoded->scales = decodeScales(op, memory);
+    decoded->scales = decodeScales(op, memory, target);
     if (decoded->weights.ofmDepth != op.ofm.depth ||
         decoded->scales.size() != static_cast<std::size_t>(op.ofm.depth))
         throw RuntimeError("the weight and scale streams do not cover the OFM's channels");

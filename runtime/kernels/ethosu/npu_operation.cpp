@@ -200,6 +200,7 @@ std::int64_t NpuFeatureMap::maxValue() const {
 // columns (rounded up) are read.
 std::int64_t NpuOperation::ifmHeight() const {
     if (kind == "ELEMENTWISE") return ofm.height;
+    if (kind == "RESIZE") return ifm.height;
     const auto extent = (ofm.height - 1) * strideY + (kernelHeight - 1) * dilationY + 1;
     const auto rows = std::max<std::int64_t>(1, extent - padTop - padBottom);
     return ifmUpscale ? (rows + 1) / 2 : rows;
@@ -207,6 +208,7 @@ std::int64_t NpuOperation::ifmHeight() const {
 
 std::int64_t NpuOperation::ifmWidth() const {
     if (kind == "ELEMENTWISE") return ofm.width;
+    if (kind == "RESIZE") return ifm.width;
     const auto extent = (ofm.width - 1) * strideX + (kernelWidth - 1) * dilationX + 1;
     const auto columns = std::max<std::int64_t>(1, extent - padLeft - padRight);
     return ifmUpscale ? (columns + 1) / 2 : columns;
@@ -245,6 +247,8 @@ NpuOperation readOperation(const Graph& graph, const Node& node) {
     }
     op.weights = readRange(attributes, "weight");
     op.scales = readRange(attributes, "scale");
+    for (std::size_t core = 0; core < op.coreWeights.size(); ++core)
+        op.coreWeights[core] = readRange(attributes, "weights" + std::to_string(core + 1));
     op.extraWeightStreams = attributes.find("weights1_base") || attributes.find("scales1_base") ||
                             attributes.find("weights2_base");
     op.activation = attributes.text("activation", "NONE");
@@ -265,6 +269,23 @@ NpuOperation readOperation(const Graph& graph, const Node& node) {
     const auto block = attributes.integers("ofm_block", 3);
     op.ofmBlock = {block[0], block[1], block[2]};
     op.weightFormat = static_cast<unsigned>(attributes.integer("weight_format", 0) & 0xFFFF);
+    op.accFormat = static_cast<unsigned>(attributes.integer("acc_format", 0) & 0xFFFF);
+    op.kernelDecomposition =
+        static_cast<unsigned>(attributes.integer("kernel_decomposition", 0) & 0xFFFF);
+    op.ofmReverse = static_cast<unsigned>(attributes.integer("ofm_reverse", 0) & 0xFFFF);
+    op.ofmTranspose = static_cast<unsigned>(attributes.integer("ofm_transpose", 0) & 0xFFFF);
+    if (attributes.find("resize_scale")) {
+        const auto scale = attributes.integers("resize_scale", 4);
+        const auto offset = attributes.integers("resize_offset", 2);
+        for (std::size_t i = 0; i < 4; ++i)
+            if (scale[i] < 1 || scale[i] > 65536)
+                attributes.fail("resize_scale", "scale terms of 1 to 65536");
+        for (std::size_t i = 0; i < 2; ++i)
+            if (offset[i] < -65536 || offset[i] > 65536)
+                attributes.fail("resize_offset", "offsets of -65536 to 65536");
+        op.resizeScale = {scale[0], scale[1], scale[2], scale[3]};
+        op.resizeOffset = {offset[0], offset[1]};
+    }
     op.dmaSource = readRange(attributes, "dma_source");
     op.dmaDestination = readRange(attributes, "dma_destination");
     readDmaModes(op, attributes);

@@ -49,6 +49,8 @@ struct NpuOperation {
     bool partKernelFirst = false;
     std::optional<NpuRange> weights, scales;
     bool extraWeightStreams = false; // a second core's streams (U65-512) or U85 streams
+    // U85: the weight streams of cores 1-3 (WEIGHT1..3), when their length is not zero.
+    std::array<std::optional<NpuRange>, 3> coreWeights;
     std::string activation = "NONE";
     std::int64_t activationMin = 0, activationMax = 0;
     std::int64_t ofmMultiplier = 1, ofmShift = 0;
@@ -60,6 +62,12 @@ struct NpuOperation {
     unsigned ifmUpscale = 0;
     std::array<std::int64_t, 3> ofmBlock{1, 1, 1};
     unsigned weightFormat = 0;
+    unsigned accFormat = 0; // the raw ACC_FORMAT register
+    // U85 RESIZE: scale y_n, y_d, x_n, x_d and offset y, x as TOSA RESIZE defines them.
+    std::array<std::int64_t, 4> resizeScale{1, 1, 1, 1};
+    std::array<std::int64_t, 2> resizeOffset{0, 0};
+    // U85: 4x4 sub-kernels, and an OFM written reversed or transposed.
+    unsigned kernelDecomposition = 0, ofmReverse = 0, ofmTranspose = 0;
     std::optional<NpuRange> dmaSource, dmaDestination;  // internal sides name region kShram
     unsigned dmaSourceMode = 0, dmaDestinationMode = 0; // 0 1-D, 1 2-D, 2 3-D
     std::array<std::uint64_t, 2> dmaSizes{0, 0}, dmaSkips{0, 0};

@@ -65,9 +65,11 @@ std::uint64_t shramBytes(const std::string& product, unsigned macsPerCycle) {
 }
 
 Rounding roundingOf(const NpuOperation& op) {
-    if (op.rounding == "TRUNCATE") return Rounding::Truncate;
+    // Ethos-U85 names the U55's modes DOUBLE_SYMMETRIC and TRUNCATE_TO_ZERO.
+    if (op.rounding == "TRUNCATE" || op.rounding == "TRUNCATE_TO_ZERO") return Rounding::Truncate;
     if (op.rounding == "NATURAL") return Rounding::Natural;
-    return Rounding::Tfl;
+    if (op.rounding == "TFL" || op.rounding == "DOUBLE_SYMMETRIC") return Rounding::Tfl;
+    throw RuntimeError("rounding mode " + op.rounding + " is not supported yet");
 }
 
 std::optional<unsigned> lookupTableSlot(const NpuOperation& op) {
