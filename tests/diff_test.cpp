@@ -18,9 +18,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -524,4 +526,180 @@ TEST_CASE("folders with no tensor in common are refused, not passed") {
     REQUIRE(report.rows.size() == 1);
     CHECK(report.rows[0].a.tensor == "x");
     CHECK(report.passed());
+}
+
+namespace {
+
+// The TOSA operators an NPU layer implements (the rest, RESCALE, CLAMP, RESHAPE and CONST, are
+// fused into them or move no data), counted independently of the diff.
+std::size_t implementedOperators(const Graph& graph) {
+    static const std::set<std::string> kImplemented{"tosa.CONV2D",
+                                                    "tosa.DEPTHWISE_CONV2D",
+                                                    "tosa.ADD",
+                                                    "tosa.AVG_POOL2D",
+                                                    "tosa.TRANSPOSE",
+                                                    "tflite.CONV_2D",
+                                                    "tflite.DEPTHWISE_CONV_2D",
+                                                    "tflite.AVERAGE_POOL_2D"};
+    return static_cast<std::size_t>(
+        std::count_if(graph.nodes.begin(), graph.nodes.end(),
+                      [](const Node& node) { return kImplemented.count(node.op) == 1; }));
+}
+
+std::vector<const diff::DiffRow*> rowsOfGraph(const diff::DiffReport& report,
+                                              const std::string& graph) {
+    std::vector<const diff::DiffRow*> rows;
+    for (const auto& row : report.rows)
+        if (row.a.graph == graph) rows.push_back(&row);
+    return rows;
+}
+
+// The node a node's output goes to, when exactly one reads it.
+std::optional<std::size_t> onlyReader(const Graph& graph, std::size_t node) {
+    std::optional<std::size_t> reader;
+    const auto value = graph.nodes[node].outputs.front().value;
+    for (std::size_t n = 0; n < graph.nodes.size(); ++n)
+        for (const auto& operand : graph.nodes[n].inputs)
+            if (operand.value == value) {
+                if (reader && *reader != n) return std::nullopt;
+                reader = n;
+            }
+    return reader;
+}
+
+} // namespace
+
+TEST_CASE("an Ethos-U55 command stream agrees layer by layer with the TOSA it was compiled from") {
+    const auto registry = FormatRegistry::standard();
+    const auto program =
+        registry.open(pteron::testing::fixture("pte/arm_mv2_ethosu55_128_int8.pte"));
+    const auto tosa = registry.open(pteron::testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa"));
+    const auto report = diffModels(program, tosa, 1);
+    const auto layers = rowsOfGraph(report, "forward/EthosUBackend#0");
+    // One row per TOSA CONV2D (36), DEPTHWISE_CONV2D (17), ADD (10), AVG_POOL2D and TRANSPOSE.
+    const auto expected = implementedOperators(tosa.graphs[0]);
+    CHECK(expected == 65);
+    REQUIRE(layers.size() == expected);
+    std::set<std::int64_t> operators;
+    for (const auto* row : layers) {
+        INFO(rowText(*row));
+        CHECK(row->metrics.compared);
+        CHECK(row->metrics.pass);
+        CHECK(row->metrics.maxAbs == 0);
+        CHECK(row->metrics.note.empty()); // int8 against int8, same shape: no dequantising
+        CHECK(row->b.graph == "main");
+        operators.insert(row->b.node);
+    }
+    CHECK(operators.size() == expected); // every operator once
+    // The stream starts with the NCHW -> NHWC transpose (225 moves) and ends with the classifier.
+    CHECK(layers.front()->b.op == "tosa.TRANSPOSE");
+    CHECK(layers.back()->metrics.count == 1000);
+    CHECK(report.passed());
+}
+
+TEST_CASE("a changed weight byte in the TOSA diverges first at the NPU layer of that convolution") {
+    const auto original = pteron::testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto registry = FormatRegistry::standard();
+    const auto program =
+        registry.open(pteron::testing::fixture("pte/arm_mv2_ethosu55_128_int8.pte"));
+    const auto tosa = registry.open(original);
+    const auto fault = weightOf(tosa, "tosa.CONV2D", 5);
+    const auto copy = pteron::testing::madeDir() / "diff_layer_fault_mv2.tosa";
+    copyFile(original, copy);
+    changeByte(copy, fault.offset);
+    const auto faulty = registry.open(copy.string());
+
+    const auto report = diffModels(program, faulty, 1);
+    const auto* first = report.firstDivergence();
+    REQUIRE(first != nullptr);
+    INFO(rowText(*first));
+    CHECK(first->a.graph == "forward/EthosUBackend#0");
+    CHECK(first->a.op == "ethosu.CONV");
+    // The NPU output is the convolution's after its fused RESCALE (and CLAMP when there is one).
+    const auto& graph = faulty.graphs[fault.graph];
+    std::set<std::int64_t> fused;
+    auto node = onlyReader(graph, fault.reader);
+    for (int step = 0; node && step < 2; ++step) {
+        fused.insert(static_cast<std::int64_t>(*node));
+        node = onlyReader(graph, *node);
+    }
+    CHECK(fused.count(first->b.node) == 1);
+    std::size_t before = 0;
+    for (const auto& row : report.rows) {
+        if (&row == first) break;
+        CHECK(row.metrics.maxAbs == 0);
+        ++before;
+    }
+    // The transpose and the four convolutions before it (with a depthwise between each).
+    CHECK(before >= 5);
+}
+
+TEST_CASE("a Vela .tflite agrees layer by layer with the .tflite it was compiled from") {
+    const auto registry = FormatRegistry::standard();
+    const auto vela =
+        registry.open(pteron::testing::fixture("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite"));
+    const auto source =
+        registry.open(pteron::testing::fixture("tflite/arm_mlek_kws_micronet_m_int8.tflite"));
+    const auto report = diffModels(vela, source, 5);
+    const auto layers = rowsOfGraph(report, "subgraph0/ethos-u#0");
+    REQUIRE(layers.size() == implementedOperators(source.graphs[0]));
+    for (const auto* row : layers) {
+        INFO(rowText(*row));
+        CHECK(row->metrics.pass);
+        CHECK(row->metrics.maxAbs == 0);
+    }
+    CHECK(report.passed());
+}
+
+TEST_CASE("a Vela .tflite runs its ethos-u operator through the source .tflite as a substitute") {
+    const auto vela = pteron::testing::fixture("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite");
+    const auto source = pteron::testing::fixture("tflite/arm_mlek_kws_micronet_m_int8.tflite");
+    SECTION("side B substituted: every layer of A's stream against the substitute") {
+        const auto outcome =
+            diffCommand({vela, vela, "--delegate", "ethos-u#0=" + source, "--seed", "6", "--json"});
+        INFO(outcome.err);
+        REQUIRE(outcome.code == 0);
+        const auto json = nlohmann::json::parse(outcome.out);
+        std::size_t layerRows = 0;
+        for (const auto& row : json["tensors"]) {
+            CHECK(row["max_abs"] == 0);
+            if (row["graph"] == "subgraph0/ethos-u#0" && row["other"]["graph"] == "main")
+                ++layerRows;
+        }
+        CHECK(layerRows == 13);
+        // The operator's output from the command stream against the substitute's.
+        CHECK(json["tensors"][json["tensors"].size() - 2]["op"] == "tflite.custom:ethos-u");
+    }
+    SECTION("side A substituted: the source's result against the command stream's") {
+        const auto outcome = diffCommand(
+            {vela, vela, "--delegate-a", "ethos-u#0=" + source, "--seed", "6", "--json"});
+        INFO(outcome.err);
+        REQUIRE(outcome.code == 0);
+        const auto json = nlohmann::json::parse(outcome.out);
+        REQUIRE(json["tensors"].size() == 2);
+        CHECK(json["tensors"][0]["op"] == "tflite.custom:ethos-u");
+        CHECK(json["tensors"][1]["op"] == "output");
+    }
+    SECTION("a side A substitute must name a delegate of A") {
+        CHECK_THROWS_WITH(diffCommand({vela, vela, "--delegate-a", "NoSuch#3=" + source}),
+                          Catch::Contains("--delegate-a names NoSuch#3"));
+    }
+}
+
+TEST_CASE("--delegate-a replaces a delegate of side A: the TOSA in place of the VGF payload") {
+    const auto program = pteron::testing::fixture("pte/arm_mv2_vgf_int8.pte");
+    const auto tosa = pteron::testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto outcome = diffCommand(
+        {program, program, "--delegate-a", "VgfBackend#0=" + tosa, "--seed", "3", "--json"});
+    INFO(outcome.err);
+    REQUIRE(outcome.code == 0);
+    const auto json = nlohmann::json::parse(outcome.out);
+    CHECK(json["first_divergence"].is_null());
+    // A's delegate call ran the TOSA; its output agrees with B's VGF payload bit for bit.
+    bool call = false;
+    for (const auto& row : json["tensors"]) {
+        CHECK(row["max_abs"] == 0);
+        call = call || row["op"] == "VgfBackend";
+    }
+    CHECK(call);
 }
