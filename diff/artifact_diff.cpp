@@ -126,6 +126,8 @@ class RowCollector {
         row.graphIndex = graphIndex;
         row.order = order;
         row.metrics = compareTensors(ta, tb, tolerance_);
+        row.tensorA = ta;
+        row.tensorB = tb;
         report_.rows.push_back(std::move(row));
     }
 
@@ -133,6 +135,12 @@ class RowCollector {
     DiffReport& report_;
     const Tolerance& tolerance_;
 };
+
+// A command stream against the network it was compiled from goes layer by layer; against
+// another command stream, operation by operation.
+bool comparedByLayer(const Graph& a, const Graph& b) {
+    return hasLayers(a) && !hasLayers(b);
+}
 
 // Every node pair of `pairs` that ran on both sides, output by output; pairs whose outputs differ
 // in size are counted in `partial` instead.
@@ -143,7 +151,7 @@ std::size_t addNodeRows(const std::vector<GraphCorrespondence>& pairs, const Mod
     for (const auto& pair : pairs) {
         const auto& ga = a.graphs[pair.left];
         const auto& gb = b.graphs[pair.right];
-        if (hasLayers(ga)) continue; // compared layer by layer
+        if (comparedByLayer(ga, gb)) continue;
         for (const auto& [l, r] : pair.nodes) {
             // A node without operands (a TOSA CONST) holds data rather than computing it; a
             // changed constant shows at the first node that reads it.
@@ -179,8 +187,8 @@ std::size_t addLayerRows(const std::vector<GraphCorrespondence>& pairs, const Mo
     std::size_t compared = 0;
     for (const auto& pair : pairs) {
         const auto& ga = a.graphs[pair.left];
-        if (!hasLayers(ga)) continue;
         const auto& gb = b.graphs[pair.right];
+        if (!comparedByLayer(ga, gb)) continue;
         const auto layers = matchLayers(a, pair.left, captureA, b, pair.right, captureB);
         for (const auto& match : layers.matches)
             rows.add(placeOf(ga, static_cast<std::int64_t>(match.leftNode), match.leftValue),
@@ -249,7 +257,7 @@ DiffReport compareArtifacts(const Artifact& a, std::vector<Tensor> inputs, const
             " or to a delegate it calls; give the program that calls the other first");
 
     DiffReport report;
-    RunCapture captureA, captureB;
+    RunCapture captureA(settings.nodeDone), captureB(settings.nodeDone);
     runtime::Interpreter runA(modelA, kernels, {settings.threads, &captureA, a.substitutes});
     captureA.recordInputs(modelA, a.graph, inputs);
     const auto outputsA = runA.run(a.graph, inputs);

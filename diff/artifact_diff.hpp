@@ -7,6 +7,7 @@
 #include "runtime/interpreter.hpp"
 #include "runtime/kernel_registry.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ namespace pteron::diff {
 struct RunSettings {
     unsigned threads = 1;
     Tolerance tolerance;
+    // Called after every executed node of either side (progress); may throw to stop the runs.
+    std::function<void()> nodeDone;
 };
 
 struct Artifact {

@@ -142,9 +142,9 @@ DiffReport compareTensorFolders(const std::string& folderA, const std::string& f
         row.a = entry.place;
         row.b = other.place;
         row.order = i;
-        row.metrics =
-            compareTensors(runtime::readNpyTensor((a.path / entry.file).string()),
-                           runtime::readNpyTensor((b.path / other.file).string()), tolerance);
+        row.tensorA = runtime::readNpyTensor((a.path / entry.file).string());
+        row.tensorB = runtime::readNpyTensor((b.path / other.file).string());
+        row.metrics = compareTensors(row.tensorA, row.tensorB, tolerance);
         report.rows.push_back(std::move(row));
     }
     if (report.rows.empty())
