@@ -15,6 +15,10 @@
 namespace pteron::diff {
 
 struct RunSettings {
+    RunSettings() = default;
+    RunSettings(unsigned threadCount, Tolerance limits, std::function<void()> onNode = {})
+        : threads(threadCount), tolerance(limits), nodeDone(std::move(onNode)) {}
+
     unsigned threads = 1;
     Tolerance tolerance;
     // Called after every executed node of either side (progress); may throw to stop the runs.

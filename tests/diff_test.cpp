@@ -5,16 +5,21 @@
 #include "app/cli/diff_command.hpp"
 #include "app/cli/export_command.hpp"
 #include "app/cli/run_command.hpp"
+#include "app/sample/pte_program_writer.hpp"
 #include "core/format_error.hpp"
+#include "core/mapped_file.hpp"
+#include "core/model_correspondence.hpp"
 #include "diff/artifact_diff.hpp"
 #include "diff/etdump_diff.hpp"
 #include "diff/tensor_folder_diff.hpp"
 #include "etdump_generated.h"
+#include "parsers/common/zip_archive.hpp"
 #include "parsers/registry.hpp"
 #include "runtime/input_generator.hpp"
 #include "runtime/tensor_file.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/json_schema.hpp"
+#include "tests/support/stored_zip.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -702,4 +707,83 @@ TEST_CASE("--delegate-a replaces a delegate of side A: the TOSA in place of the 
         call = call || row["op"] == "VgfBackend";
     }
     CHECK(call);
+}
+
+namespace {
+
+// The sample ETRecord's members with its debug-handle map replaced.
+std::string etrecordWithHandles(const std::string& handles, const std::string& name) {
+    const auto file = MappedFile::open(pteron::testing::fixture("etrecord/et_sample_etrecord.bin"));
+    const ZipArchive zip(ByteView(file, file->bytes()), file->path());
+    pteron::testing::ZipMembers members;
+    for (const auto& entry : zip.entries()) {
+        const auto bytes = zip.contents(entry);
+        members.emplace_back(
+            entry.name, entry.name == "debug_handle_map"
+                            ? pteron::testing::bytesOf(handles)
+                            : std::vector<std::byte>(bytes.bytes().begin(), bytes.bytes().end()));
+    }
+    const auto path = (pteron::testing::madeDir() / name).string();
+    fs::create_directories(pteron::testing::madeDir());
+    const auto zipped = pteron::testing::storedZip(members);
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(zipped.data()),
+               static_cast<std::streamsize>(zipped.size()));
+    return path;
+}
+
+// The sample ETRecord's program: forward(x, y) = x * y on fp32[3, 2]; here as instruction 1,
+// after an instruction 0 that squares x (the same operator, so only the debug handle tells the
+// recorded mul's instruction apart).
+std::string squareThenMulProgram() {
+    PteProgramWriter writer;
+    using Spec = PteProgramWriter::TensorSpec;
+    const auto x = writer.addTensor(Spec{PteScalarType::Float, {3, 2}, 0, true, 0});
+    const auto y = writer.addTensor(Spec{PteScalarType::Float, {3, 2}, 0, true, 32});
+    const auto square = writer.addTensor(Spec{PteScalarType::Float, {3, 2}, 0, true, 64});
+    const auto product = writer.addTensor(Spec{PteScalarType::Float, {3, 2}, 0, true, 96});
+    writer.setInputs({x, y});
+    writer.addKernelCall("aten::mul", "out", {x, x, square, square});
+    writer.addKernelCall("aten::mul", "out", {x, y, product, product});
+    writer.setOutputs({product});
+    const auto path = (pteron::testing::madeDir() / "diff_square_then_mul.pte").string();
+    writer.write(path);
+    return path;
+}
+
+} // namespace
+
+TEST_CASE("an ETRecord's debug-handle map pairs its recorded node with the program instruction") {
+    const auto program = squareThenMulProgram();
+    // The recorded mul has debug handle 2; the map says instruction 1 carries it.
+    const auto etrecord = etrecordWithHandles(R"({"forward": {"1": [2]}})", "diff_handles.bin");
+    const auto registry = FormatRegistry::standard();
+    const auto a = registry.open(program);
+    const auto b = registry.open(etrecord);
+    const auto pairs = correspondModels(a, b);
+    const auto edge = std::find_if(pairs.begin(), pairs.end(), [&b](const GraphCorrespondence& p) {
+        return b.graphs[p.right].id == "forward";
+    });
+    REQUIRE(edge != pairs.end());
+    REQUIRE(edge->nodes.size() == 1);
+    CHECK(edge->nodes.front() == std::pair<std::size_t, std::size_t>{1, 0});
+
+    // pteron diff PROGRAM ETRECORD: the recorded mul against instruction 1, x * y on both sides.
+    const auto outcome = diffCommand({program, etrecord, "--seed", "9", "--json"});
+    INFO(outcome.out << outcome.err);
+    const auto json = nlohmann::json::parse(outcome.out);
+    bool instructionOne = false;
+    for (const auto& row : json["tensors"]) {
+        if (row["other"]["graph"] != "forward" || row["node"] != 1) continue;
+        instructionOne = true;
+        CHECK(row["pass"] == true);
+        CHECK(row["max_abs"] == 0);
+    }
+    CHECK(instructionOne);
+    // Without the map, the first mul of the same name is taken: x * x against x * y differs.
+    const auto unmapped = etrecordWithHandles("{}", "diff_no_handles.bin");
+    const auto plain = diffCommand({program, unmapped, "--seed", "9", "--json"});
+    const auto plainJson = nlohmann::json::parse(plain.out);
+    CHECK(plain.code == kExitDiffFailed);
+    CHECK(plainJson["first_divergence"]["node"] == 0);
 }
