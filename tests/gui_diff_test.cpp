@@ -1,8 +1,10 @@
 // The app's Diff view: a model compared with another artifact of it or a device dump, the graph
 // coloured by a metric with its scale, the first divergence selected and centred, and the two
 // tensors side by side with their difference.
+#include "app/cli/run_command.hpp"
 #include "app/gui/main_window.hpp"
 #include "parsers/registry.hpp"
+#include "runtime/tensor_file.hpp"
 #include "tests/support/fixtures.hpp"
 #include "views/diff_colouring.hpp"
 #include "views/diff_panel.hpp"
@@ -24,6 +26,8 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 using namespace pteron;
 namespace fs = std::filesystem;
@@ -105,6 +109,7 @@ class GuiDiffTest : public QObject {
 
     void oneModelTwoArtifactsAgreeBitForBit();
     void injectedFaultIsSelectedCentredAndShownSideBySide();
+    void aTraceFolderIsComparedWithTheRun();
     void aRunningDiffCanBeCancelled();
     void aProfilingOnlyEtdumpSaysWhyNothingIsCompared();
 
@@ -271,6 +276,51 @@ void GuiDiffTest::injectedFaultIsSelectedCentredAndShownSideBySide() {
     QVERIFY(item->fill() != red);
     colours->setChecked(true);
     QCOMPARE(item->fill(), red);
+}
+
+// A folder `pteron run --trace` wrote (the form of a device's tensor dumps) for the VGF-delegated
+// MobileNetV2: every traced node output, payload included, pairs with the app's run of the same
+// seed and agrees; one dump changed by a single element is then the first divergence.
+void GuiDiffTest::aTraceFolderIsComparedWithTheRun() {
+    const auto model = testing::fixture("pte/arm_mv2_vgf_int8.pte");
+    const auto folder = testing::madeDir() / "gui_diff_trace";
+    fs::remove_all(folder);
+    std::ostringstream out, err;
+    const std::vector<std::string> args{model, "--seed", "3", "--trace", "-o", folder.string()};
+    QCOMPARE(runRunCommand(args, out, err), 0);
+    QVERIFY(window_->openFile(QString::fromStdString(model)));
+    QVERIFY(waitForLayout(window_->currentGraph()));
+    const auto folderText = QString::fromStdString(folder.string());
+    QVERIFY(diffWith(folderText, 3, true));
+    const auto* results = window_->currentDocument()->diffResults();
+    QVERIFY(results);
+    std::ifstream in(folder / "trace.json");
+    const auto trace = nlohmann::json::parse(in);
+    std::size_t traced = 0;
+    for (const auto& entry : trace)
+        traced += entry["node"].get<int>() >= 0 ? 1 : 0;
+    QCOMPARE(results->report.rows.size(), traced);
+    QVERIFY(results->report.passed());
+
+    // Change one element of the 20th traced node output.
+    std::size_t seen = 0;
+    nlohmann::json changed;
+    for (const auto& entry : trace)
+        if (entry["node"].get<int>() >= 0 && ++seen == 20) changed = entry;
+    QVERIFY(!changed.is_null());
+    const auto file = (folder / changed["file"].get<std::string>()).string();
+    auto tensor = runtime::readNpyTensor(file);
+    auto bytes = tensor.mutableBytes();
+    bytes[0] = std::byte(std::to_integer<unsigned>(bytes[0]) ^ 0x01u);
+    QVERIFY(runtime::writeNpyTensor(file, tensor).empty());
+    QVERIFY(diffWith(folderText, 3, true));
+    const auto* first = window_->currentDocument()->diffResults()->report.firstDivergence();
+    QVERIFY(first);
+    QCOMPARE(first->a.graph, changed["graph"].get<std::string>());
+    QCOMPARE(first->a.node, changed["node"].get<std::int64_t>());
+    QCOMPARE(first->metrics.mismatched, std::uint64_t(1));
+    QVERIFY(window_->currentDocument()->selection().current().index ==
+            std::size_t(changed["node"].get<std::int64_t>()));
 }
 
 void GuiDiffTest::aRunningDiffCanBeCancelled() {

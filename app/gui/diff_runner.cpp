@@ -2,6 +2,7 @@
 
 #include "diff/artifact_diff.hpp"
 #include "diff/etdump_diff.hpp"
+#include "diff/tensor_folder_diff.hpp"
 #include "parsers/registry.hpp"
 #include "runtime/input_generator.hpp"
 
@@ -51,13 +52,6 @@ std::shared_ptr<const DiffResults> diffWithFile(const Model& model, const QStrin
                                                 DiffProgress& progress) {
     const auto tops = model.topLevelGraphs();
     if (tops.empty()) throw runtime::RuntimeError("the model holds no graph to run");
-    ReadOptions options;
-    if (isEtdump(other)) options.debugBuffer = debugBufferBeside(other);
-    auto opened = std::make_shared<const Model>(
-        FormatRegistry::standard().open(other.toStdString(), options));
-    const auto& otherModel = *opened;
-    if (progress.cancel) throw DiffCancelled();
-
     diff::RunSettings settings;
     settings.threads = threads;
     settings.nodeDone = [&progress] {
@@ -70,6 +64,23 @@ std::shared_ptr<const DiffResults> diffWithFile(const Model& model, const QStrin
     const auto start = std::chrono::steady_clock::now();
     auto results = std::make_shared<DiffResults>();
     results->other = other;
+    const auto finish = [&results, start] {
+        results->seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        results->index();
+        return results;
+    };
+    if (QFileInfo(other).isDir()) {
+        results->report = diff::compareRunWithFolder(a, std::move(inputs), other.toStdString(),
+                                                     kernels, settings);
+        return finish();
+    }
+    ReadOptions options;
+    if (isEtdump(other)) options.debugBuffer = debugBufferBeside(other);
+    auto opened = std::make_shared<const Model>(
+        FormatRegistry::standard().open(other.toStdString(), options));
+    const auto& otherModel = *opened;
+    if (progress.cancel) throw DiffCancelled();
     results->otherModel = opened;
     if (otherModel.format == "etdump")
         results->report =
@@ -77,10 +88,7 @@ std::shared_ptr<const DiffResults> diffWithFile(const Model& model, const QStrin
     else
         results->report =
             diff::compareArtifacts(a, std::move(inputs), {&otherModel, 0, {}}, kernels, settings);
-    results->seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    results->index();
-    return results;
+    return finish();
 }
 
 } // namespace pteron

@@ -128,6 +128,12 @@ void MainWindow::buildMenus() {
     auto* diffAction = model->addAction(tr("&Diff against…"), QKeySequence(tr("Ctrl+D")), this,
                                         &MainWindow::diffByDialog);
     diffAction->setObjectName("diffAction");
+    model->addAction(tr("Diff against &tensor folder…"), this, [this] {
+        if (!currentDocument()) return;
+        const auto folder = QFileDialog::getExistingDirectory(
+            this, tr("Diff against tensor folder"), openDialogFolder());
+        if (!folder.isEmpty()) diffCurrentModel(folder, 0);
+    });
 
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Fit graph"), QKeySequence(tr("Ctrl+0")), this, [this] {

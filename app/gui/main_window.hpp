@@ -60,7 +60,8 @@ class MainWindow : public QMainWindow {
     // Runs the current model with the built-in runtime on inputs from `seed`, off the UI thread;
     // runFinished reports the outcome and the tensor viewer shows what was computed.
     void runCurrentModel(quint64 seed = 0);
-    // Compares the current model with `other` (another artifact of it, or an ETDump) off the UI
+    // Compares the current model with `other` (another artifact of it, an ETDump, or a folder of
+    // .npy tensors) off the UI
     // thread with a progress dialog that can cancel; diffFinished reports the outcome, the graph
     // is coloured by the Diff panel's metric and the first divergence is selected.
     void diffCurrentModel(const QString& other, quint64 seed = 0);
