@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -38,6 +39,42 @@ void matchByNames(const Graph& left, const Graph& right, std::vector<bool>& left
             leftUsed[n] = rightUsed[it->second] = true;
             pairing.nodes.emplace_back(n, it->second);
             ++pairing.byName;
+            pairing.score += 2;
+            break;
+        }
+    }
+}
+
+std::map<std::int64_t, std::size_t> nodesByInstruction(const Graph& graph) {
+    std::map<std::int64_t, std::size_t> nodes;
+    for (std::size_t n = 0; n < graph.nodes.size(); ++n)
+        if (const auto* attribute = findAttribute(graph.nodes[n].attributes, kInstructionAttribute))
+            if (const auto* number = std::get_if<std::int64_t>(&attribute->value))
+                nodes.try_emplace(*number, n);
+    return nodes;
+}
+
+// Pairs each node of `recorded` that names the program instructions it became with the first
+// unused node of `program` at one of them; `recordedIsLeft` says which side `recorded` is.
+void matchRecordedInstructions(const Graph& recorded, const Graph& program, bool recordedIsLeft,
+                               std::vector<bool>& recordedUsed, std::vector<bool>& programUsed,
+                               GraphPairing& pairing) {
+    const auto instructions = nodesByInstruction(program);
+    if (instructions.empty()) return;
+    for (std::size_t n = 0; n < recorded.nodes.size(); ++n) {
+        if (recordedUsed[n]) continue;
+        const auto* attribute =
+            findAttribute(recorded.nodes[n].attributes, kProgramInstructionsAttribute);
+        const auto* ids =
+            attribute ? std::get_if<std::vector<std::int64_t>>(&attribute->value) : nullptr;
+        if (!ids) continue;
+        for (const auto id : *ids) {
+            const auto found = instructions.find(id);
+            if (found == instructions.end() || programUsed[found->second]) continue;
+            recordedUsed[n] = programUsed[found->second] = true;
+            pairing.nodes.emplace_back(recordedIsLeft ? n : found->second,
+                                       recordedIsLeft ? found->second : n);
+            ++pairing.byDebugHandle;
             pairing.score += 2;
             break;
         }
@@ -180,6 +217,8 @@ std::string normalisedOp(std::string_view op) {
 GraphPairing pairGraphs(const Graph& left, const Graph& right, std::size_t maxCells) {
     GraphPairing pairing;
     std::vector<bool> leftUsed(left.nodes.size(), false), rightUsed(right.nodes.size(), false);
+    matchRecordedInstructions(left, right, true, leftUsed, rightUsed, pairing);
+    matchRecordedInstructions(right, left, false, rightUsed, leftUsed, pairing);
     matchByNames(left, right, leftUsed, rightUsed, pairing);
     matchByOpSequence(left, right, leftUsed, rightUsed, maxCells, pairing);
     std::sort(pairing.nodes.begin(), pairing.nodes.end());

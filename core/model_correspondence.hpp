@@ -16,15 +16,25 @@ struct GraphPairing {
     std::size_t left = 0;                                   // model graph index in the left model
     std::size_t right = 0;                                  // model graph index in the right model
     std::vector<std::pair<std::size_t, std::size_t>> nodes; // matched node indices
-    std::size_t byName = 0; // how many of `nodes` matched by output value names
-    std::size_t score = 0;  // 2 per name or equal-op match, 1 per related-op match
+    std::size_t byName = 0;        // how many of `nodes` matched by output value names
+    std::size_t byDebugHandle = 0; // how many matched through a recorded debug-handle map
+    std::size_t score = 0;         // 2 per name or equal-op match, 1 per related-op match
 };
 
 // "tosa.CONV2D", "tflite.CONV_2D" and "aten::conv2d" all become "conv2d": format prefix dropped,
 // lower case, letters and digits only.
 std::string normalisedOp(std::string_view op);
 
-// Matches the nodes of two graphs. First nodes whose outputs share a value name (names of the
+// Integer node attribute: the index of the program instruction a node is (ExecuTorch programs).
+inline constexpr std::string_view kInstructionAttribute = "instruction";
+// Integer-list node attribute: the program instructions a recorded node became, from the
+// debug-handle map of an ETRecord (the node's debug_handle listed under each instruction).
+inline constexpr std::string_view kProgramInstructionsAttribute = "program instructions";
+
+// Matches the nodes of two graphs. First a node recorded with the program instructions it
+// became (kProgramInstructionsAttribute) pairs with the node of the other graph at the first of
+// those instructions (kInstructionAttribute): the debug handles of an ETRecord against its
+// program. Then nodes whose outputs share a value name (names of the
 // form "%N" are generated, not meaningful, and are skipped); each node matches once, in execution
 // order. Then the remaining nodes of both graphs by a weighted longest common subsequence of their
 // normalised op names, which keeps the matches in execution order: equal names weigh 2, names

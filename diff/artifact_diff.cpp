@@ -1,6 +1,7 @@
 #include "diff/artifact_diff.hpp"
 
 #include "core/model_correspondence.hpp"
+#include "diff/layer_diff.hpp"
 #include "diff/run_capture.hpp"
 #include "runtime/runtime_error.hpp"
 
@@ -125,6 +126,8 @@ class RowCollector {
         row.graphIndex = graphIndex;
         row.order = order;
         row.metrics = compareTensors(ta, tb, tolerance_);
+        row.tensorA = ta;
+        row.tensorB = tb;
         report_.rows.push_back(std::move(row));
     }
 
@@ -132,6 +135,12 @@ class RowCollector {
     DiffReport& report_;
     const Tolerance& tolerance_;
 };
+
+// A command stream against the network it was compiled from goes layer by layer; against
+// another command stream, operation by operation.
+bool comparedByLayer(const Graph& a, const Graph& b) {
+    return hasLayers(a) && !hasLayers(b);
+}
 
 // Every node pair of `pairs` that ran on both sides, output by output; pairs whose outputs differ
 // in size are counted in `partial` instead.
@@ -142,6 +151,7 @@ std::size_t addNodeRows(const std::vector<GraphCorrespondence>& pairs, const Mod
     for (const auto& pair : pairs) {
         const auto& ga = a.graphs[pair.left];
         const auto& gb = b.graphs[pair.right];
+        if (comparedByLayer(ga, gb)) continue;
         for (const auto& [l, r] : pair.nodes) {
             // A node without operands (a TOSA CONST) holds data rather than computing it; a
             // changed constant shows at the first node that reads it.
@@ -166,6 +176,32 @@ std::size_t addNodeRows(const std::vector<GraphCorrespondence>& pairs, const Mod
                          placeOf(gb, static_cast<std::int64_t>(r), nb->values[i]), pair.left,
                          na->sequence, na->tensors[i], nb->tensors[i]);
         }
+    }
+    return compared;
+}
+
+// Every layer of a command stream in `pairs` against the operator it implements.
+std::size_t addLayerRows(const std::vector<GraphCorrespondence>& pairs, const Model& a,
+                         const RunCapture& captureA, const Model& b, const RunCapture& captureB,
+                         RowCollector& rows, std::vector<std::string>& notes) {
+    std::size_t compared = 0;
+    for (const auto& pair : pairs) {
+        const auto& ga = a.graphs[pair.left];
+        const auto& gb = b.graphs[pair.right];
+        if (!comparedByLayer(ga, gb)) continue;
+        const auto layers = matchLayers(a, pair.left, captureA, b, pair.right, captureB);
+        for (const auto& match : layers.matches)
+            rows.add(placeOf(ga, static_cast<std::int64_t>(match.leftNode), match.leftValue),
+                     placeOf(gb, static_cast<std::int64_t>(match.rightNode), match.rightValue),
+                     pair.left, match.sequence, match.left, match.right);
+        compared += layers.matches.size();
+        auto note = std::to_string(layers.matches.size()) + " of " + std::to_string(layers.layers) +
+                    " layers of " + ga.id + " compared with the operators of " + gb.id +
+                    ", each output assembled from its operations";
+        if (layers.unassembled > 0)
+            note += "; " + std::to_string(layers.unassembled) +
+                    " paired layers wrote no whole output to compare";
+        notes.push_back(std::move(note));
     }
     return compared;
 }
@@ -221,7 +257,7 @@ DiffReport compareArtifacts(const Artifact& a, std::vector<Tensor> inputs, const
             " or to a delegate it calls; give the program that calls the other first");
 
     DiffReport report;
-    RunCapture captureA, captureB;
+    RunCapture captureA(settings.nodeDone), captureB(settings.nodeDone);
     runtime::Interpreter runA(modelA, kernels, {settings.threads, &captureA, a.substitutes});
     captureA.recordInputs(modelA, a.graph, inputs);
     const auto outputsA = runA.run(a.graph, inputs);
@@ -262,9 +298,13 @@ DiffReport compareArtifacts(const Artifact& a, std::vector<Tensor> inputs, const
     RowCollector rows(report, settings.tolerance);
     std::size_t partial = 0;
     auto compared = addNodeRows(pairs, modelA, captureA, modelB, captureB, rows, partial);
-    for (const auto& [model, substitutePairsOf] : substitutePairs(modelA, b))
+    compared += addLayerRows(pairs, modelA, captureA, modelB, captureB, rows, report.notes);
+    for (const auto& [model, substitutePairsOf] : substitutePairs(modelA, b)) {
         compared +=
             addNodeRows(substitutePairsOf, modelA, captureA, *model, captureB, rows, partial);
+        compared +=
+            addLayerRows(substitutePairsOf, modelA, captureA, *model, captureB, rows, report.notes);
+    }
     if (partial > 0)
         report.notes.push_back(std::to_string(partial) +
                                " node pairs were not compared: their outputs differ in size "

@@ -7,6 +7,7 @@
 #include "runtime/interpreter.hpp"
 #include "runtime/kernel_registry.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -14,8 +15,14 @@
 namespace pteron::diff {
 
 struct RunSettings {
+    RunSettings() = default;
+    RunSettings(unsigned threadCount, Tolerance limits, std::function<void()> onNode = {})
+        : threads(threadCount), tolerance(limits), nodeDone(std::move(onNode)) {}
+
     unsigned threads = 1;
     Tolerance tolerance;
+    // Called after every executed node of either side (progress); may throw to stop the runs.
+    std::function<void()> nodeDone;
 };
 
 struct Artifact {

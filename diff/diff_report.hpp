@@ -28,6 +28,9 @@ struct DiffRow {
     std::optional<std::size_t> graphIndex;
     std::uint64_t order = 0; // side A's execution order
     TensorMetrics metrics;
+    // The two tensors compared (shared handles), for views that set them side by side.
+    runtime::Tensor tensorA;
+    runtime::Tensor tensorB;
 };
 
 struct DiffReport {

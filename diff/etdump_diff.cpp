@@ -184,7 +184,9 @@ class EtdumpRows {
                  valueName(run_, logged.value)};
         row.graphIndex = graphIndex;
         row.order = order;
-        row.metrics = compareTensors(reference, loggedTensor(run_, logged.value), tolerance_);
+        row.tensorB = loggedTensor(run_, logged.value);
+        row.tensorA = reference;
+        row.metrics = compareTensors(reference, row.tensorB, tolerance_);
         report_.rows.push_back(std::move(row));
     }
 
@@ -221,7 +223,7 @@ DiffReport compareWithEtdump(const Artifact& program, std::vector<Tensor> inputs
                                "device wrote with --debug-buffer FILE");
 
     const auto& model = *program.model;
-    RunCapture capture;
+    RunCapture capture(settings.nodeDone);
     runtime::Interpreter interpreter(model, kernels,
                                      {settings.threads, &capture, program.substitutes});
     capture.recordInputs(model, program.graph, inputs);

@@ -12,6 +12,7 @@ void RunCapture::nodeFinished(const runtime::NodeEvent& event) {
         values_[{&event.model, event.graphIndex, output.value}] = *output.tensor;
     }
     nodes_[{&event.model, event.graphIndex, event.nodeIndex}] = std::move(captured);
+    if (nodeDone_) nodeDone_();
 }
 
 void RunCapture::recordInputs(const Model& model, std::size_t graph,

@@ -7,6 +7,7 @@
 #include "runtime/tensor.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <tuple>
 #include <vector>
@@ -21,6 +22,9 @@ struct CapturedNode {
 
 class RunCapture : public runtime::Observer {
   public:
+    RunCapture() = default;
+    // `nodeDone` (may be empty) is called after each node is kept.
+    explicit RunCapture(std::function<void()> nodeDone) : nodeDone_(std::move(nodeDone)) {}
     void nodeFinished(const runtime::NodeEvent& event) override;
     // Graph inputs are no node's outputs; they are recorded so a call's operands can be found.
     void recordInputs(const Model& model, std::size_t graph,
@@ -38,6 +42,7 @@ class RunCapture : public runtime::Observer {
     std::map<NodeKey, CapturedNode> nodes_;
     std::map<ValueKey, runtime::Tensor> values_;
     std::uint64_t sequence_ = 0;
+    std::function<void()> nodeDone_;
 };
 
 } // namespace pteron::diff

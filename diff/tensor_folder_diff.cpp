@@ -1,6 +1,7 @@
 #include "diff/tensor_folder_diff.hpp"
 
 #include "core/format_error.hpp"
+#include "diff/run_capture.hpp"
 #include "runtime/runtime_error.hpp"
 #include "runtime/tensor_file.hpp"
 
@@ -142,9 +143,9 @@ DiffReport compareTensorFolders(const std::string& folderA, const std::string& f
         row.a = entry.place;
         row.b = other.place;
         row.order = i;
-        row.metrics =
-            compareTensors(runtime::readNpyTensor((a.path / entry.file).string()),
-                           runtime::readNpyTensor((b.path / other.file).string()), tolerance);
+        row.tensorA = runtime::readNpyTensor((a.path / entry.file).string());
+        row.tensorB = runtime::readNpyTensor((b.path / other.file).string());
+        row.metrics = compareTensors(row.tensorA, row.tensorB, tolerance);
         report.rows.push_back(std::move(row));
     }
     if (report.rows.empty())
@@ -154,6 +155,70 @@ DiffReport compareTensorFolders(const std::string& folderA, const std::string& f
                                                             : "matched by file or value name") +
                            ": " + std::to_string(report.rows.size()) + " pairs, " +
                            std::to_string(unmatched) + " tensors of A without a partner");
+    return report;
+}
+
+DiffReport compareRunWithFolder(const Artifact& a, std::vector<runtime::Tensor> inputs,
+                                const std::string& folderPath,
+                                const runtime::KernelRegistry& kernels,
+                                const RunSettings& settings) {
+    const auto folder = readFolder(folderPath);
+    std::map<TraceKey, std::size_t> byTrace;
+    std::map<std::string, std::size_t> byValue;
+    for (std::size_t i = 0; i < folder.entries.size(); ++i) {
+        const auto& entry = folder.entries[i];
+        if (entry.output)
+            byTrace.try_emplace({entry.place.graph, entry.place.node, *entry.output}, i);
+        byValue.try_emplace(entry.place.tensor, i);
+    }
+    const auto& model = *a.model;
+    RunCapture capture(settings.nodeDone);
+    runtime::Interpreter interpreter(model, kernels, {settings.threads, &capture, a.substitutes});
+    capture.recordInputs(model, a.graph, inputs);
+    interpreter.run(a.graph, std::move(inputs));
+
+    DiffReport report;
+    std::size_t unmatched = 0;
+    for (std::size_t g = 0; g < model.graphs.size(); ++g) {
+        const auto& graph = model.graphs[g];
+        for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
+            const auto* captured = capture.node(model, g, n);
+            if (!captured) continue;
+            for (std::size_t o = 0; o < captured->tensors.size(); ++o) {
+                const auto name = valueName(graph, captured->values[o]);
+                std::optional<std::size_t> match;
+                if (folder.traced)
+                    if (auto it = byTrace.find(
+                            {graph.id, static_cast<std::int64_t>(n), static_cast<std::int64_t>(o)});
+                        it != byTrace.end())
+                        match = it->second;
+                if (!match)
+                    if (auto it = byValue.find(name); it != byValue.end()) match = it->second;
+                if (!match) {
+                    ++unmatched;
+                    continue;
+                }
+                const auto& other = folder.entries[*match];
+                DiffRow row;
+                row.a = {graph.id, static_cast<std::int64_t>(n), graph.nodes[n].op, name};
+                row.b = other.place;
+                row.graphIndex = g;
+                row.order = captured->sequence;
+                row.tensorA = captured->tensors[o];
+                row.tensorB = runtime::readNpyTensor((folder.path / other.file).string());
+                row.metrics = compareTensors(row.tensorA, row.tensorB, settings.tolerance);
+                report.rows.push_back(std::move(row));
+            }
+        }
+    }
+    if (report.rows.empty())
+        throw runtime::RuntimeError("no tensor the run computed has a partner in " + folderPath +
+                                    " (by trace.json entry or value name)");
+    report.notes.push_back(
+        std::string(folder.traced ? "matched by trace.json entries" : "matched by value name") +
+        ": " + std::to_string(report.rows.size()) + " pairs, " + std::to_string(unmatched) +
+        " outputs of the run without a partner");
+    report.sort();
     return report;
 }
 

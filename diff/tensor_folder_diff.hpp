@@ -2,6 +2,7 @@
 // through their trace.json indexes or by file name.
 #pragma once
 
+#include "diff/artifact_diff.hpp"
 #include "diff/diff_report.hpp"
 
 #include <string>
@@ -16,5 +17,14 @@ namespace pteron::diff {
 // exist or when no tensor of A has a partner.
 DiffReport compareTensorFolders(const std::string& folderA, const std::string& folderB,
                                 const Tolerance& tolerance);
+
+// Side A run on `inputs` against a folder of tensors (a device's dumps, `pteron run --trace`
+// output): every node output of the run, child graphs included, pairs with the folder's tensor
+// of the same graph id, node and output when the folder has a trace.json, else with the file or
+// trace entry named like the value. Throws what compareTensorFolders throws, RuntimeError when
+// no output has a partner, and the runtime's errors.
+DiffReport compareRunWithFolder(const Artifact& a, std::vector<runtime::Tensor> inputs,
+                                const std::string& folder, const runtime::KernelRegistry& kernels,
+                                const RunSettings& settings);
 
 } // namespace pteron::diff

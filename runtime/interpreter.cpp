@@ -20,6 +20,19 @@ bool isJump(const Node& node) {
     return node.op == "executorch::jump_false";
 }
 
+// The `ethos-u` operator of a Vela .tflite: its command stream, read-only data and scratch
+// operands address NPU memory; only its feature maps are the data a substitute graph takes.
+bool isVelaOperator(const Node& node) {
+    return node.op == "tflite.custom:ethos-u";
+}
+
+bool isFeatureMapOperand(const Graph& graph, const Node& node, std::size_t operand) {
+    if (!isVelaOperator(node)) return true;
+    if (operand == 0) return false; // the command stream
+    const auto* value = graph.value(node.inputs[operand].value);
+    return value && value->kind != ValueKind::Constant;
+}
+
 // Instruction number -> node index, for jumps (the first node of a number wins); empty when the
 // graph does not jump, so graphs without jumps pay nothing.
 std::map<std::int64_t, std::size_t> instructionNodes(const Graph& graph) {
@@ -401,7 +414,10 @@ void Interpreter::runDelegate(const Model& model, const Graph& graph, const Node
     // A payload declares the shapes it was planned for (XNNPACK's external values are reshaped
     // to the tensors given at each run); a dynamically shaped operand keeps its own shape.
     std::vector<bool> bounded;
-    for (const auto& operand : node.inputs) {
+    for (std::size_t i = 0; i < node.inputs.size(); ++i) {
+        const auto& operand = node.inputs[i];
+        // A substitute for a Vela operator is the network it was compiled from.
+        if (!isFeatureMapOperand(graph, node, i)) continue;
         if (operand.value < 0 || static_cast<std::size_t>(operand.value) >= slots.size()) continue;
         const auto& slot = slots[static_cast<std::size_t>(operand.value)];
         if (!slot.tensor.defined()) continue;
@@ -431,7 +447,7 @@ void Interpreter::runCommandStreamNode(const Model& model, const Graph& graph, c
                                        std::size_t child, std::vector<Slot>& slots,
                                        unsigned depth) {
     ethosu::CommandStreamCall call;
-    call.baseRegions = node.op == "tflite.custom:ethos-u";
+    call.baseRegions = isVelaOperator(node);
     // The operator's first input is the command stream itself; base pointers follow it.
     const std::size_t first = call.baseRegions ? 1 : 0;
     for (std::size_t i = first; i < node.inputs.size(); ++i) {

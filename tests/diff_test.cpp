@@ -5,22 +5,29 @@
 #include "app/cli/diff_command.hpp"
 #include "app/cli/export_command.hpp"
 #include "app/cli/run_command.hpp"
+#include "app/sample/pte_program_writer.hpp"
 #include "core/format_error.hpp"
+#include "core/mapped_file.hpp"
+#include "core/model_correspondence.hpp"
 #include "diff/artifact_diff.hpp"
 #include "diff/etdump_diff.hpp"
 #include "diff/tensor_folder_diff.hpp"
 #include "etdump_generated.h"
+#include "parsers/common/zip_archive.hpp"
 #include "parsers/registry.hpp"
 #include "runtime/input_generator.hpp"
 #include "runtime/tensor_file.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/json_schema.hpp"
+#include "tests/support/stored_zip.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -524,4 +531,259 @@ TEST_CASE("folders with no tensor in common are refused, not passed") {
     REQUIRE(report.rows.size() == 1);
     CHECK(report.rows[0].a.tensor == "x");
     CHECK(report.passed());
+}
+
+namespace {
+
+// The TOSA operators an NPU layer implements (the rest, RESCALE, CLAMP, RESHAPE and CONST, are
+// fused into them or move no data), counted independently of the diff.
+std::size_t implementedOperators(const Graph& graph) {
+    static const std::set<std::string> kImplemented{"tosa.CONV2D",
+                                                    "tosa.DEPTHWISE_CONV2D",
+                                                    "tosa.ADD",
+                                                    "tosa.AVG_POOL2D",
+                                                    "tosa.TRANSPOSE",
+                                                    "tflite.CONV_2D",
+                                                    "tflite.DEPTHWISE_CONV_2D",
+                                                    "tflite.AVERAGE_POOL_2D"};
+    return static_cast<std::size_t>(
+        std::count_if(graph.nodes.begin(), graph.nodes.end(),
+                      [](const Node& node) { return kImplemented.count(node.op) == 1; }));
+}
+
+std::vector<const diff::DiffRow*> rowsOfGraph(const diff::DiffReport& report,
+                                              const std::string& graph) {
+    std::vector<const diff::DiffRow*> rows;
+    for (const auto& row : report.rows)
+        if (row.a.graph == graph) rows.push_back(&row);
+    return rows;
+}
+
+// The node a node's output goes to, when exactly one reads it.
+std::optional<std::size_t> onlyReader(const Graph& graph, std::size_t node) {
+    std::optional<std::size_t> reader;
+    const auto value = graph.nodes[node].outputs.front().value;
+    for (std::size_t n = 0; n < graph.nodes.size(); ++n)
+        for (const auto& operand : graph.nodes[n].inputs)
+            if (operand.value == value) {
+                if (reader && *reader != n) return std::nullopt;
+                reader = n;
+            }
+    return reader;
+}
+
+} // namespace
+
+TEST_CASE("an Ethos-U55 command stream agrees layer by layer with the TOSA it was compiled from") {
+    const auto registry = FormatRegistry::standard();
+    const auto program =
+        registry.open(pteron::testing::fixture("pte/arm_mv2_ethosu55_128_int8.pte"));
+    const auto tosa = registry.open(pteron::testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa"));
+    const auto report = diffModels(program, tosa, 1);
+    const auto layers = rowsOfGraph(report, "forward/EthosUBackend#0");
+    // One row per TOSA CONV2D (36), DEPTHWISE_CONV2D (17), ADD (10), AVG_POOL2D and TRANSPOSE.
+    const auto expected = implementedOperators(tosa.graphs[0]);
+    CHECK(expected == 65);
+    REQUIRE(layers.size() == expected);
+    std::set<std::int64_t> operators;
+    for (const auto* row : layers) {
+        INFO(rowText(*row));
+        CHECK(row->metrics.compared);
+        CHECK(row->metrics.pass);
+        CHECK(row->metrics.maxAbs == 0);
+        CHECK(row->metrics.note.empty()); // int8 against int8, same shape: no dequantising
+        CHECK(row->b.graph == "main");
+        operators.insert(row->b.node);
+    }
+    CHECK(operators.size() == expected); // every operator once
+    // The stream starts with the NCHW -> NHWC transpose (225 moves) and ends with the classifier.
+    CHECK(layers.front()->b.op == "tosa.TRANSPOSE");
+    CHECK(layers.back()->metrics.count == 1000);
+    CHECK(report.passed());
+}
+
+TEST_CASE("a changed weight byte in the TOSA diverges first at the NPU layer of that convolution") {
+    const auto original = pteron::testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto registry = FormatRegistry::standard();
+    const auto program =
+        registry.open(pteron::testing::fixture("pte/arm_mv2_ethosu55_128_int8.pte"));
+    const auto tosa = registry.open(original);
+    const auto fault = weightOf(tosa, "tosa.CONV2D", 5);
+    const auto copy = pteron::testing::madeDir() / "diff_layer_fault_mv2.tosa";
+    copyFile(original, copy);
+    changeByte(copy, fault.offset);
+    const auto faulty = registry.open(copy.string());
+
+    const auto report = diffModels(program, faulty, 1);
+    const auto* first = report.firstDivergence();
+    REQUIRE(first != nullptr);
+    INFO(rowText(*first));
+    CHECK(first->a.graph == "forward/EthosUBackend#0");
+    CHECK(first->a.op == "ethosu.CONV");
+    // The NPU output is the convolution's after its fused RESCALE (and CLAMP when there is one).
+    const auto& graph = faulty.graphs[fault.graph];
+    std::set<std::int64_t> fused;
+    auto node = onlyReader(graph, fault.reader);
+    for (int step = 0; node && step < 2; ++step) {
+        fused.insert(static_cast<std::int64_t>(*node));
+        node = onlyReader(graph, *node);
+    }
+    CHECK(fused.count(first->b.node) == 1);
+    std::size_t before = 0;
+    for (const auto& row : report.rows) {
+        if (&row == first) break;
+        CHECK(row.metrics.maxAbs == 0);
+        ++before;
+    }
+    // The transpose and the four convolutions before it (with a depthwise between each).
+    CHECK(before >= 5);
+}
+
+TEST_CASE("a Vela .tflite agrees layer by layer with the .tflite it was compiled from") {
+    const auto registry = FormatRegistry::standard();
+    const auto vela =
+        registry.open(pteron::testing::fixture("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite"));
+    const auto source =
+        registry.open(pteron::testing::fixture("tflite/arm_mlek_kws_micronet_m_int8.tflite"));
+    const auto report = diffModels(vela, source, 5);
+    const auto layers = rowsOfGraph(report, "subgraph0/ethos-u#0");
+    REQUIRE(layers.size() == implementedOperators(source.graphs[0]));
+    for (const auto* row : layers) {
+        INFO(rowText(*row));
+        CHECK(row->metrics.pass);
+        CHECK(row->metrics.maxAbs == 0);
+    }
+    CHECK(report.passed());
+}
+
+TEST_CASE("a Vela .tflite runs its ethos-u operator through the source .tflite as a substitute") {
+    const auto vela = pteron::testing::fixture("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite");
+    const auto source = pteron::testing::fixture("tflite/arm_mlek_kws_micronet_m_int8.tflite");
+    SECTION("side B substituted: every layer of A's stream against the substitute") {
+        const auto outcome =
+            diffCommand({vela, vela, "--delegate", "ethos-u#0=" + source, "--seed", "6", "--json"});
+        INFO(outcome.err);
+        REQUIRE(outcome.code == 0);
+        const auto json = nlohmann::json::parse(outcome.out);
+        std::size_t layerRows = 0;
+        for (const auto& row : json["tensors"]) {
+            CHECK(row["max_abs"] == 0);
+            if (row["graph"] == "subgraph0/ethos-u#0" && row["other"]["graph"] == "main")
+                ++layerRows;
+        }
+        CHECK(layerRows == 13);
+        // The operator's output from the command stream against the substitute's.
+        CHECK(json["tensors"][json["tensors"].size() - 2]["op"] == "tflite.custom:ethos-u");
+    }
+    SECTION("side A substituted: the source's result against the command stream's") {
+        const auto outcome = diffCommand(
+            {vela, vela, "--delegate-a", "ethos-u#0=" + source, "--seed", "6", "--json"});
+        INFO(outcome.err);
+        REQUIRE(outcome.code == 0);
+        const auto json = nlohmann::json::parse(outcome.out);
+        REQUIRE(json["tensors"].size() == 2);
+        CHECK(json["tensors"][0]["op"] == "tflite.custom:ethos-u");
+        CHECK(json["tensors"][1]["op"] == "output");
+    }
+    SECTION("a side A substitute must name a delegate of A") {
+        CHECK_THROWS_WITH(diffCommand({vela, vela, "--delegate-a", "NoSuch#3=" + source}),
+                          Catch::Contains("--delegate-a names NoSuch#3"));
+    }
+}
+
+TEST_CASE("--delegate-a replaces a delegate of side A: the TOSA in place of the VGF payload") {
+    const auto program = pteron::testing::fixture("pte/arm_mv2_vgf_int8.pte");
+    const auto tosa = pteron::testing::fixture("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto outcome = diffCommand(
+        {program, program, "--delegate-a", "VgfBackend#0=" + tosa, "--seed", "3", "--json"});
+    INFO(outcome.err);
+    REQUIRE(outcome.code == 0);
+    const auto json = nlohmann::json::parse(outcome.out);
+    CHECK(json["first_divergence"].is_null());
+    // A's delegate call ran the TOSA; its output agrees with B's VGF payload bit for bit.
+    bool call = false;
+    for (const auto& row : json["tensors"]) {
+        CHECK(row["max_abs"] == 0);
+        call = call || row["op"] == "VgfBackend";
+    }
+    CHECK(call);
+}
+
+namespace {
+
+// The sample ETRecord's members with its debug-handle map replaced.
+std::string etrecordWithHandles(const std::string& handles, const std::string& name) {
+    const auto file = MappedFile::open(pteron::testing::fixture("etrecord/et_sample_etrecord.bin"));
+    const ZipArchive zip(ByteView(file, file->bytes()), file->path());
+    pteron::testing::ZipMembers members;
+    for (const auto& entry : zip.entries()) {
+        const auto bytes = zip.contents(entry);
+        members.emplace_back(
+            entry.name, entry.name == "debug_handle_map"
+                            ? pteron::testing::bytesOf(handles)
+                            : std::vector<std::byte>(bytes.bytes().begin(), bytes.bytes().end()));
+    }
+    const auto path = (pteron::testing::madeDir() / name).string();
+    fs::create_directories(pteron::testing::madeDir());
+    const auto zipped = pteron::testing::storedZip(members);
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(zipped.data()),
+               static_cast<std::streamsize>(zipped.size()));
+    return path;
+}
+
+// The sample ETRecord's program: forward(x, y) = x * y on fp32[3, 2]; here as instruction 1,
+// after an instruction 0 that squares x (the same operator, so only the debug handle tells the
+// recorded mul's instruction apart).
+std::string squareThenMulProgram() {
+    PteProgramWriter writer;
+    using Spec = PteProgramWriter::TensorSpec;
+    const auto x = writer.addTensor(Spec{PteScalarType::Float, {3, 2}, 0, true, 0});
+    const auto y = writer.addTensor(Spec{PteScalarType::Float, {3, 2}, 0, true, 32});
+    const auto square = writer.addTensor(Spec{PteScalarType::Float, {3, 2}, 0, true, 64});
+    const auto product = writer.addTensor(Spec{PteScalarType::Float, {3, 2}, 0, true, 96});
+    writer.setInputs({x, y});
+    writer.addKernelCall("aten::mul", "out", {x, x, square, square});
+    writer.addKernelCall("aten::mul", "out", {x, y, product, product});
+    writer.setOutputs({product});
+    const auto path = (pteron::testing::madeDir() / "diff_square_then_mul.pte").string();
+    writer.write(path);
+    return path;
+}
+
+} // namespace
+
+TEST_CASE("an ETRecord's debug-handle map pairs its recorded node with the program instruction") {
+    const auto program = squareThenMulProgram();
+    // The recorded mul has debug handle 2; the map says instruction 1 carries it.
+    const auto etrecord = etrecordWithHandles(R"({"forward": {"1": [2]}})", "diff_handles.bin");
+    const auto registry = FormatRegistry::standard();
+    const auto a = registry.open(program);
+    const auto b = registry.open(etrecord);
+    const auto pairs = correspondModels(a, b);
+    const auto edge = std::find_if(pairs.begin(), pairs.end(), [&b](const GraphCorrespondence& p) {
+        return b.graphs[p.right].id == "forward";
+    });
+    REQUIRE(edge != pairs.end());
+    REQUIRE(edge->nodes.size() == 1);
+    CHECK(edge->nodes.front() == std::pair<std::size_t, std::size_t>{1, 0});
+
+    // pteron diff PROGRAM ETRECORD: the recorded mul against instruction 1, x * y on both sides.
+    const auto outcome = diffCommand({program, etrecord, "--seed", "9", "--json"});
+    INFO(outcome.out << outcome.err);
+    const auto json = nlohmann::json::parse(outcome.out);
+    bool instructionOne = false;
+    for (const auto& row : json["tensors"]) {
+        if (row["other"]["graph"] != "forward" || row["node"] != 1) continue;
+        instructionOne = true;
+        CHECK(row["pass"] == true);
+        CHECK(row["max_abs"] == 0);
+    }
+    CHECK(instructionOne);
+    // Without the map, the first mul of the same name is taken: x * x against x * y differs.
+    const auto unmapped = etrecordWithHandles("{}", "diff_no_handles.bin");
+    const auto plain = diffCommand({program, unmapped, "--seed", "9", "--json"});
+    const auto plainJson = nlohmann::json::parse(plain.out);
+    CHECK(plain.code == kExitDiffFailed);
+    CHECK(plainJson["first_divergence"]["node"] == 0);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/model.hpp"
+#include "views/diff_results.hpp"
 #include "views/run_results.hpp"
 #include "views/selection_model.hpp"
 
@@ -29,14 +30,23 @@ class ModelDocument : public QObject {
         emit runResultsChanged();
     }
 
+    // The last comparison of this model (side A) with another artifact or a dump, or nullptr.
+    const DiffResults* diffResults() const { return diffResults_.get(); }
+    void setDiffResults(std::shared_ptr<const DiffResults> results) {
+        diffResults_ = std::move(results);
+        emit diffResultsChanged();
+    }
+
   signals:
     void runResultsChanged();
+    void diffResultsChanged();
 
   private:
     std::shared_ptr<const Model> model_;
     QString path_;
     SelectionModel selection_;
     std::shared_ptr<const RunResults> runResults_;
+    std::shared_ptr<const DiffResults> diffResults_;
 };
 
 } // namespace pteron

@@ -15,6 +15,12 @@ class NodeItem : public QGraphicsItem {
              bool simple);
 
     std::size_t node() const { return node_; }
+    QColor fill() const { return fill_; }
+    // Recolours the box (a diff's metric); the placement colour is the caller's to restore.
+    void setFill(QColor fill) {
+        fill_ = fill;
+        update();
+    }
     // The box in scene coordinates, without the room kept for the selection halo.
     QRectF box() const { return box_; }
     bool hasChildGraph() const { return hasChild_; }

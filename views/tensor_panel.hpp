@@ -39,6 +39,8 @@ class HistogramWidget : public QWidget {
   public:
     using QWidget::QWidget;
     void setCounts(std::vector<std::size_t> counts, TensorStats stats);
+    const std::vector<std::size_t>& counts() const { return counts_; }
+    const TensorStats& stats() const { return stats_; }
     QSize sizeHint() const override { return {240, 110}; }
 
   protected:

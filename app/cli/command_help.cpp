@@ -101,8 +101,8 @@ std::vector<CommandHelp> makeCommands() {
            OptionValue::Text, ""},
           {"--diff", "", "B",
            "node-data: compare FILE with B as `pteron diff FILE B` does and overlay the diff.* "
-           "metrics; diff's options apply: --inputs, --input, --seed, --method, --delegate, "
-           "--threads, --rtol, --atol, --steps as for diff",
+           "metrics; diff's options apply: --inputs, --input, --seed, --method, --delegate-a, "
+           "--delegate, --threads, --rtol, --atol, --steps as for diff",
            OptionValue::File, ""},
           kPalette,
           kPtd,
@@ -173,11 +173,11 @@ std::vector<CommandHelp> makeCommands() {
     commands.push_back(
         {"diff",
          {{"diff A B [--inputs DIR] [--input NAME=FILE.npy]... [--seed N] [--method NAME]\n"
-           "     [--delegate PARTITION=FILE]... [--threads N] [--rtol R] [--atol A] [--steps N] "
-           "[--json]",
+           "     [--delegate-a PARTITION=FILE]... [--delegate PARTITION=FILE]... [--threads N]\n"
+           "     [--rtol R] [--atol A] [--steps N] [--json]",
            "run both artifacts of one model on the same inputs and compare every pair of "
-           "corresponding tensors in A's execution order; --delegate replaces delegates of B "
-           "only"},
+           "corresponding tensors in A's execution order; --delegate-a replaces delegates of "
+           "A, --delegate those of B"},
           {"diff FILE.pte --etdump RUN.etdp [--debug-buffer BUF.bin] [--inputs DIR] ...",
            "the tensors a device logged in its ETDump against the built-in runtime"},
           {"diff --tensors A_DIR B_DIR [--rtol R] [--atol A] [--steps N] [--json]",
@@ -198,8 +198,13 @@ std::vector<CommandHelp> makeCommands() {
            OptionValue::Text, ""},
           {"--method", "", "NAME", "the method (graph) of A to run (default: the first)",
            OptionValue::Text, ""},
+          {"--delegate-a", "", "PARTITION=FILE",
+           "run a delegate of side A from another file instead of its payload (a Vela "
+           "ethos-u operator from the .tflite it was compiled from); may be repeated",
+           OptionValue::Text, ""},
           {"--delegate", "", "PARTITION=FILE",
-           "run a delegate of side B from another file instead of its payload; may be repeated",
+           "run a delegate of side B (of the program with --etdump) from another file instead "
+           "of its payload; may be repeated",
            OptionValue::Text, ""},
           {"--etdump", "", "FILE",
            "compare the debug tensors of this ETDump (.etdp) with a run of the program",

@@ -75,7 +75,8 @@ diff::DiffReport diffArtifacts(const CommandLine& line, const Model& modelA,
     const auto modelB = openModel(lineB, pathB);
     const auto graph = chooseGraph(modelA, line);
     std::list<Model> others;
-    diff::Artifact a{&modelA, graph, {}};
+    diff::Artifact a{&modelA, graph,
+                     substitutes(modelA.graphs[graph], line, others, "--delegate-a")};
     diff::Artifact b{&modelB, 0, {}};
     // --delegate names partitions of B's top-level graph; B is often A itself.
     const auto topsB = modelB.topLevelGraphs();
@@ -92,13 +93,14 @@ namespace {
 
 int diffCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 2> kFlags{"--json", "--tensors"};
-    static constexpr std::array<std::string_view, 13> kValued{"--tosa-draft-dtypes",
+    static constexpr std::array<std::string_view, 14> kValued{"--tosa-draft-dtypes",
                                                               "--method",
                                                               "--input",
                                                               "--inputs",
                                                               "--seed",
                                                               "--ptd",
                                                               "--delegate",
+                                                              "--delegate-a",
                                                               "--threads",
                                                               "--etdump",
                                                               "--debug-buffer",

@@ -19,8 +19,8 @@ inline constexpr int kExitDiffFailed = 4;
 int runDiffCommand(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
 // Runs `modelA` against the file `pathB` with the run options of `line` (--inputs, --input,
-// --seed, --method, --delegate for side B, --threads, --rtol, --atol, --steps); shared with the
-// node-data export.
+// --seed, --method, --delegate-a for side A, --delegate for side B, --threads, --rtol, --atol,
+// --steps); shared with the node-data export.
 diff::DiffReport diffArtifacts(const CommandLine& line, const Model& modelA,
                                const std::string& pathB);
 

@@ -98,7 +98,7 @@ int exportMapping(const CommandLine& line, std::ostream& out) {
 
 int runExportCommand(std::span<const std::string> args, std::ostream& out) {
     static constexpr std::array<std::string_view, 0> kFlags{};
-    static constexpr std::array<std::string_view, 18> kValued{"--tosa-draft-dtypes",
+    static constexpr std::array<std::string_view, 19> kValued{"--tosa-draft-dtypes",
                                                               "--to",
                                                               "--output",
                                                               "--max-constant-elements",
@@ -111,6 +111,7 @@ int runExportCommand(std::span<const std::string> args, std::ostream& out) {
                                                               "--input",
                                                               "--seed",
                                                               "--delegate",
+                                                              "--delegate-a",
                                                               "--threads",
                                                               "--rtol",
                                                               "--atol",

@@ -38,13 +38,14 @@ unsigned threadCount(const CommandLine& line) {
 }
 
 std::map<std::string, runtime::GraphRef> substitutes(const Graph& graph, const CommandLine& line,
-                                                     std::list<Model>& models) {
+                                                     std::list<Model>& models,
+                                                     std::string_view option) {
     std::map<std::string, runtime::GraphRef> result;
     const auto registry = FormatRegistry::standard();
-    for (const auto& item : line.values("--delegate")) {
+    for (const auto& item : line.values(option)) {
         const auto equals = item.find('=');
         if (equals == std::string::npos || equals == 0 || equals + 1 == item.size())
-            throw UsageError("--delegate takes PARTITION=FILE, given " + item);
+            throw UsageError(std::string(option) + " takes PARTITION=FILE, given " + item);
         auto& model = models.emplace_back(registry.open(item.substr(equals + 1)));
         const auto tops = model.topLevelGraphs();
         if (tops.empty()) throw runtime::RuntimeError(model.path + " holds no graph to run");
@@ -56,8 +57,8 @@ std::map<std::string, runtime::GraphRef> substitutes(const Graph& graph, const C
             matched = true;
         }
         if (!matched)
-            throw UsageError("--delegate names " + name + ", which is no delegate of graph " +
-                             graph.id);
+            throw UsageError(std::string(option) + " names " + name +
+                             ", which is no delegate of graph " + graph.id);
     }
     return result;
 }

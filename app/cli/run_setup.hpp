@@ -18,9 +18,11 @@ std::size_t chooseGraph(const Model& model, const CommandLine& line);
 // `--threads N` (1 to 256), else every core.
 unsigned threadCount(const CommandLine& line);
 
-// Opens every `--delegate NAME=FILE`; NAME is a delegate node's name or its partition's label
-// ("EthosUBackend#0", "ethos-u#1"). The models live as long as the list.
+// Opens every `--delegate NAME=FILE` (or the repeated `option` given); NAME is a delegate node's
+// name or its partition's label ("EthosUBackend#0", "ethos-u#1"). The models live as long as the
+// list.
 std::map<std::string, runtime::GraphRef> substitutes(const Graph& graph, const CommandLine& line,
-                                                     std::list<Model>& models);
+                                                     std::list<Model>& models,
+                                                     std::string_view option = "--delegate");
 
 } // namespace pteron

@@ -2,10 +2,13 @@
 #include "adapters/common/json_text.hpp"
 
 #include "adapters/model_explorer/model_explorer_writer.hpp"
+#include "app/gui/diff_runner.hpp"
 #include "app/gui/document_tab.hpp"
 #include "parsers/registry.hpp"
 #include "views/backend_colors.hpp"
 #include "views/default_layout.hpp"
+#include "views/diff_colouring.hpp"
+#include "views/diff_panel.hpp"
 #include "views/graph_scene.hpp"
 #include "views/graph_view.hpp"
 #include "views/model_tree_panel.hpp"
@@ -30,9 +33,11 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPointer>
+#include <QProgressDialog>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <thread>
@@ -53,7 +58,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), layoutEngine_(defaultLayoutEngine()), tabs_(new QTabWidget(this)),
       tree_(new ModelTreePanel(this)), properties_(new PropertiesPanel(this)),
       tensor_(new TensorPanel(this)), placement_(new PlacementPanel(this)),
-      vela_(new VelaPanel(this)), search_(new SearchPanel(this)) {
+      vela_(new VelaPanel(this)), search_(new SearchPanel(this)), diff_(new DiffPanel(this)) {
     setWindowTitle(tr("pteron"));
     setAcceptDrops(true);
     tabs_->setTabsClosable(true);
@@ -68,6 +73,8 @@ MainWindow::MainWindow(QWidget* parent)
         addDock(tr("Properties"), "propertiesDock", properties_, Qt::RightDockWidgetArea);
     tensorDock_ = addDock(tr("Tensor"), "tensorDock", tensor_, Qt::RightDockWidgetArea);
     tabifyDockWidget(propertiesDock, tensorDock_);
+    diffDock_ = addDock(tr("Diff"), "diffDock", diff_, Qt::RightDockWidgetArea);
+    tabifyDockWidget(tensorDock_, diffDock_);
     propertiesDock->raise();
     auto* placementDock =
         addDock(tr("Placement"), "placementDock", placement_, Qt::BottomDockWidgetArea);
@@ -118,6 +125,15 @@ void MainWindow::buildMenus() {
     auto* model = menuBar()->addMenu(tr("&Model"));
     model->addAction(tr("&Run with seeded inputs"), QKeySequence(tr("Ctrl+R")), this,
                      [this] { runCurrentModel(0); });
+    auto* diffAction = model->addAction(tr("&Diff against…"), QKeySequence(tr("Ctrl+D")), this,
+                                        &MainWindow::diffByDialog);
+    diffAction->setObjectName("diffAction");
+    model->addAction(tr("Diff against &tensor folder…"), this, [this] {
+        if (!currentDocument()) return;
+        const auto folder = QFileDialog::getExistingDirectory(
+            this, tr("Diff against tensor folder"), openDialogFolder());
+        if (!folder.isEmpty()) diffCurrentModel(folder, 0);
+    });
 
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Fit graph"), QKeySequence(tr("Ctrl+0")), this, [this] {
@@ -251,6 +267,7 @@ void MainWindow::onTabChanged() {
     placement_->setDocument(document);
     vela_->setDocument(document);
     search_->setDocument(document);
+    diff_->setDocument(document);
     if (vela_->hasReport()) velaDock_->raise();
     disconnect(selectionWatch_);
     if (document)
@@ -308,6 +325,98 @@ void MainWindow::runCurrentModel(quint64 seed) {
             return {nullptr, QString::fromStdString(error.what())};
         }
     }));
+}
+
+void MainWindow::diffByDialog() {
+    if (!currentDocument()) return;
+    const auto path = QFileDialog::getOpenFileName(
+        this, tr("Diff against"), openDialogFolder(),
+        tr("Models and ETDumps (%1);;All files (*)").arg(kOpenPatterns));
+    if (!path.isEmpty()) diffCurrentModel(path, 0);
+}
+
+void MainWindow::diffCurrentModel(const QString& other, quint64 seed) {
+    QPointer<DocumentTab> tab = currentTab();
+    if (!tab) return;
+    const auto model = tab->document().sharedModel();
+    auto progress = std::make_shared<DiffProgress>();
+    auto* dialog = new QProgressDialog(tr("Comparing with %1…").arg(QFileInfo(other).fileName()),
+                                       tr("Cancel"), 0, 1000, this);
+    dialog->setObjectName("diffProgress");
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setModal(false);
+    dialog->setMinimumDuration(0);
+    dialog->setAutoClose(false);
+    dialog->setAutoReset(false);
+    // Both sides run about as many nodes as side A has.
+    const auto expected = std::max<std::uint64_t>(1, 2 * expectedDiffNodes(*model));
+    auto* poll = new QTimer(dialog);
+    connect(poll, &QTimer::timeout, dialog, [dialog, progress, expected] {
+        const auto done = std::min(progress->nodes.load(), expected);
+        dialog->setValue(int(std::min<std::uint64_t>(999, done * 1000 / expected)));
+    });
+    poll->start(100);
+    connect(dialog, &QProgressDialog::canceled, this, [progress] { progress->cancel = true; });
+    statusBar()->showMessage(tr("Comparing with %1…").arg(other));
+
+    struct Outcome {
+        std::shared_ptr<const DiffResults> results;
+        QString error;
+        bool cancelled = false;
+    };
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, tab, dialog] {
+        watcher->deleteLater();
+        dialog->close();
+        const auto outcome = watcher->result();
+        if (outcome.cancelled) {
+            statusBar()->showMessage(outcome.error);
+            emit diffFinished(false, outcome.error);
+            return;
+        }
+        if (!outcome.error.isEmpty()) {
+            showError(tr("Nothing was compared"), outcome.error);
+            emit diffFinished(false, outcome.error);
+            return;
+        }
+        if (tab) showDiff(tab, outcome.results);
+    });
+    const auto threads = std::max(1u, std::thread::hardware_concurrency());
+    watcher->setFuture(QtConcurrent::run([model, other, seed, threads, progress]() -> Outcome {
+        try {
+            return {diffWithFile(*model, other, seed, threads, *progress), {}, false};
+        } catch (const DiffCancelled& cancelled) {
+            return {nullptr, QString::fromStdString(cancelled.what()), true};
+        } catch (const std::exception& error) {
+            return {nullptr, QString::fromStdString(error.what()), false};
+        }
+    }));
+}
+
+// Keeps the results with the document, colours its graph, and selects and centres the first
+// divergence.
+void MainWindow::showDiff(DocumentTab* tab, std::shared_ptr<const DiffResults> results) {
+    auto& document = tab->document();
+    if (!tab->findChild<DiffColouring*>("diffColouring"))
+        new DiffColouring(tab->graph(), document, *diff_, tab);
+    document.setDiffResults(results);
+    diffDock_->show();
+    diffDock_->raise();
+    const auto* first = results->report.firstDivergence();
+    const auto failed = std::count_if(results->report.rows.begin(), results->report.rows.end(),
+                                      [](const diff::DiffRow& row) { return !row.metrics.pass; });
+    QString message = tr("%1 of %2 tensors differ").arg(failed).arg(results->report.rows.size());
+    if (first) {
+        message += tr("; first divergence: %1 #%2 %3")
+                       .arg(QString::fromStdString(first->a.graph))
+                       .arg(first->a.node)
+                       .arg(QString::fromStdString(first->a.op));
+        if (first->graphIndex && first->a.node >= 0)
+            document.selection().select({SelectionTarget::Kind::Node, *first->graphIndex,
+                                         static_cast<std::size_t>(first->a.node)});
+    }
+    statusBar()->showMessage(message);
+    emit diffFinished(true, message);
 }
 
 void MainWindow::closeTab(int index) {

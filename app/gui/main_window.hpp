@@ -1,11 +1,14 @@
 // The pteron-gui main window: tabs of opened files, the shared docks, menus and file handling.
 #pragma once
 
+#include "views/diff_results.hpp"
 #include "views/graph_layout.hpp"
 #include "views/scene_export.hpp"
 
 #include <QMainWindow>
 #include <QStringList>
+
+#include <memory>
 
 class QDockWidget;
 class QMenu;
@@ -13,6 +16,7 @@ class QTabWidget;
 
 namespace pteron {
 
+class DiffPanel;
 class DocumentTab;
 class GraphPanel;
 class ModelDocument;
@@ -56,6 +60,12 @@ class MainWindow : public QMainWindow {
     // Runs the current model with the built-in runtime on inputs from `seed`, off the UI thread;
     // runFinished reports the outcome and the tensor viewer shows what was computed.
     void runCurrentModel(quint64 seed = 0);
+    // Compares the current model with `other` (another artifact of it, an ETDump, or a folder of
+    // .npy tensors) off the UI
+    // thread with a progress dialog that can cancel; diffFinished reports the outcome, the graph
+    // is coloured by the Diff panel's metric and the first divergence is selected.
+    void diffCurrentModel(const QString& other, quint64 seed = 0);
+    DiffPanel* diffPanel() const { return diff_; }
     ModelTreePanel* tree() const { return tree_; }
 
   signals:
@@ -63,6 +73,8 @@ class MainWindow : public QMainWindow {
     void fileOpened(const QString& path);
     // `message` says how long the run took, or why it could not run.
     void runFinished(bool succeeded, const QString& message);
+    // `message` names the first divergence, or says why nothing was compared.
+    void diffFinished(bool succeeded, const QString& message);
 
   protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -80,6 +92,8 @@ class MainWindow : public QMainWindow {
     void showError(const QString& title, const QString& message);
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
+    void diffByDialog();
+    void showDiff(DocumentTab* tab, std::shared_ptr<const DiffResults> results);
     void raiseTensorForConstant(const ModelDocument& document, const SelectionTarget& target);
     // Every menu shortcut with its action, for Help ▸ Keyboard shortcuts.
     QString shortcutsText() const;
@@ -92,6 +106,8 @@ class MainWindow : public QMainWindow {
     PlacementPanel* placement_;
     VelaPanel* vela_;
     SearchPanel* search_;
+    DiffPanel* diff_;
+    QDockWidget* diffDock_ = nullptr;
     QDockWidget* searchDock_ = nullptr;
     QDockWidget* tensorDock_ = nullptr;
     QDockWidget* velaDock_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include "core/format_error.hpp"
 #include "core/little_endian_reader.hpp"
+#include "core/model_correspondence.hpp"
 #include "parsers/common/zip_archive.hpp"
 #include "parsers/etrecord/exported_program_graph.hpp"
 #include "parsers/etrecord/torch_archive.hpp"
@@ -233,7 +234,8 @@ void addDebugHandleMap(const Json& map, Model& model) {
                     }
             }
             std::sort(ids.begin(), ids.end());
-            if (!ids.empty()) node.attributes.push_back({"program instructions", ids});
+            if (!ids.empty())
+                node.attributes.push_back({std::string(kProgramInstructionsAttribute), ids});
         }
     }
 }
