@@ -1,5 +1,8 @@
 #include "views/properties_panel.hpp"
 
+#include "adapters/common/placement_figures.hpp"
+#include "core/quantity_text.hpp"
+
 #include <QHeaderView>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -34,8 +37,11 @@ QString numberList(const auto& numbers, std::size_t limit = 8) {
     return "[" + parts.join(", ") + "]";
 }
 
+// "1 byte", "512 bytes", "3379376 bytes (3.22 MiB)".
 QString bytesText(std::uint64_t bytes) {
-    return QString("%1 bytes (%2)").arg(bytes).arg(QLocale().formattedDataSize(qint64(bytes)));
+    const auto count = QString::fromStdString(countText(bytes, "byte"));
+    if (bytes < 1024) return count;
+    return QString("%1 (%2)").arg(count, QLocale().formattedDataSize(qint64(bytes)));
 }
 
 } // namespace
@@ -188,7 +194,10 @@ void PropertiesPanel::showPartition(const Graph& graph, const Partition& partiti
     row(top, tr("device"), text(deviceClassName(partition.device)));
     if (!partition.target.empty()) row(top, tr("target"), QString::fromStdString(partition.target));
     row(top, tr("delegated"), partition.delegated ? tr("yes") : tr("no"));
-    row(top, tr("operators"), QString::number(graph.nodeCount(index)));
+    // The figures `pteron info` prints: a delegate's operators are those of its decoded payload.
+    const auto figures = partitionFigures(document_->model(), graph, index);
+    if (figures.calls) row(top, tr("calls"), QString::number(figures.calls));
+    row(top, tr("operators"), QString::number(figures.operators));
     if (partition.payloadBytes) row(top, tr("payload size"), bytesText(partition.payloadBytes));
     if (!partition.payloadMagic.empty())
         row(top, tr("payload magic"), QString::fromStdString(partition.payloadMagic));
