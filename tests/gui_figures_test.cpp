@@ -12,10 +12,17 @@
 #include "views/properties_panel.hpp"
 #include "views/tensor_panel.hpp"
 
+#include <QAction>
 #include <QApplication>
+#include <QClipboard>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMenu>
 #include <QTest>
 #include <QTreeView>
 #include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 
 #include <nlohmann/json.hpp>
 
@@ -68,6 +75,7 @@ class GuiFiguresTest : public QObject {
     void modelTreeListsThePartitionsInfoLists();
     void partitionPropertiesAgreeWithInfo();
     void countsReadAsWords();
+    void propertiesElideSizeKeysAndCopy();
 
   private:
     std::unique_ptr<MainWindow> window_;
@@ -201,6 +209,73 @@ void GuiFiguresTest::countsReadAsWords() {
                  qPrintable(text));
     const auto constant = window_->properties()->valueOf("constant");
     QVERIFY2(!constant.contains("1 bytes"), qPrintable(constant));
+}
+
+// Keys take their width up to a share of the panel, every cut text has its tooltip, and the
+// copy actions put the value, key=value and the whole node as JSON on the clipboard.
+void GuiFiguresTest::propertiesElideSizeKeysAndCopy() {
+    QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
+    auto* document = window_->currentDocument();
+    const auto& graph = document->model().graphs.front();
+    std::size_t conv = graph.nodes.size();
+    for (std::size_t n = 0; n < graph.nodes.size() && conv == graph.nodes.size(); ++n)
+        if (graph.nodes[n].op == "cortex_m::quantized_conv2d.out") conv = n;
+    QVERIFY(conv < graph.nodes.size());
+
+    PropertiesPanel panel;
+    panel.setDocument(document);
+    panel.resize(300, 600);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    document->selection().select({SelectionTarget::Kind::Node, 0, conv});
+    auto* tree = panel.tree();
+    const auto viewport = tree->viewport()->width();
+    QVERIFY(tree->columnWidth(0) <= int(viewport * PropertiesPanel::kMaxKeyShare) + 1);
+    // The value column starts on screen and reaches the panel's edge.
+    QVERIFY(tree->columnViewportPosition(1) < viewport / 2 + 1);
+    QVERIFY(tree->columnViewportPosition(1) + tree->columnWidth(1) >= viewport - 1);
+    QCOMPARE(tree->textElideMode(), Qt::ElideMiddle);
+    std::size_t rows = 0;
+    for (QTreeWidgetItemIterator it(tree); *it; ++it, ++rows) {
+        if ((*it)->text(1).isEmpty()) continue;
+        QCOMPARE((*it)->toolTip(0), (*it)->text(0));
+        QCOMPARE((*it)->toolTip(1), (*it)->text(1));
+    }
+    QVERIFY(rows > 10);
+    // Wide enough for every key: the column fits them, no more.
+    panel.resize(1200, 600);
+    QTest::qWait(0);
+    QCOMPARE(tree->columnWidth(0),
+             std::max(tree->sizeHintForColumn(0), tree->header()->sectionSizeHint(0)));
+
+    const auto operators = tree->findItems("operator", Qt::MatchExactly | Qt::MatchRecursive, 0);
+    QVERIFY(!operators.isEmpty());
+    auto* opRow = operators.front();
+    tree->setCurrentItem(opRow);
+    QGuiApplication::clipboard()->clear();
+    panel.activateWindow();
+    tree->setFocus();
+    QVERIFY(QTest::qWaitForWindowActive(&panel));
+    QTest::keyClick(tree, Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QGuiApplication::clipboard()->text(), QString::fromStdString(graph.nodes[conv].op));
+
+    auto* menu = panel.rowMenu(opRow);
+    const auto actions = menu->actions();
+    QCOMPARE(actions.size(), qsizetype(3));
+    actions[1]->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(),
+             QString("operator=") + QString::fromStdString(graph.nodes[conv].op));
+    actions[0]->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), QString::fromStdString(graph.nodes[conv].op));
+    actions[2]->trigger();
+    const auto json = QJsonDocument::fromJson(QGuiApplication::clipboard()->text().toUtf8());
+    QVERIFY(json.isObject());
+    const auto node = json.object()["Node"].toObject();
+    QCOMPARE(node["operator"].toString(), QString::fromStdString(graph.nodes[conv].op));
+    QCOMPARE(std::size_t(json.object()["Inputs"].toObject().size()),
+             graph.nodes[conv].inputs.size());
+    QVERIFY(!json.object().contains("Model"));
+    delete menu;
 }
 
 int main(int argc, char** argv) {
