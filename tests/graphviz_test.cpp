@@ -1,6 +1,7 @@
 #include "adapters/graphviz/graph_layout.hpp"
 #include "adapters/graphviz/layout_codec.hpp"
 #include "adapters/graphviz/layout_service.hpp"
+#include "adapters/layout/layered_layout.hpp"
 #include "app/cli/command_line.hpp"
 #include "app/cli/render_command.hpp"
 #include "core/format_error.hpp"
@@ -9,7 +10,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -401,4 +405,63 @@ TEST_CASE("graphs above the large-graph threshold get capped search and no edge 
     REQUIRE(build.edges.size() > large.nodes.size());
     for (const auto& edge : build.edges)
         CHECK(attribute(edge.edge, "label").empty());
+}
+
+TEST_CASE("pteron render draws graphs above the dot limit at the layered layout's positions") {
+    const auto dir = testing::madeDir() / "render";
+    std::filesystem::create_directories(dir);
+    const auto pte = fixture("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto model = open("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto* stream = model.findGraph("forward/EthosUBackend#0");
+    REQUIRE(stream != nullptr);
+    REQUIRE(stream->nodes.size() > kDotNodeLimit);
+
+    const auto dotPath = dir / "stream.dot";
+    REQUIRE(render({pte, "--graph", "forward/EthosUBackend#0", "-o", dotPath.string()}) == 0);
+    const auto dot = readFile(dotPath);
+    const auto layout = layeredGraphLayout(*stream, estimatedSizes(*stream), false, nullptr);
+    REQUIRE(layout.nodes.size() == drawnNodes(*stream));
+
+    LayoutService service;
+    auto lock = service.lock();
+    CGraph parsed(agmemread(dot.c_str()));
+    REQUIRE(parsed);
+    CHECK(static_cast<std::size_t>(agnnodes(parsed.get())) == drawnNodes(*stream));
+    // Graphviz's y axis grows upwards from the bottom of the drawing.
+    std::size_t compared = 0;
+    for (const auto& placed : layout.nodes) {
+        if (placed.kind != LayoutNodeKind::Operation) continue;
+        const auto name = "n" + std::to_string(placed.index);
+        Agnode_t* node = agnode(parsed.get(), const_cast<char*>(name.c_str()), 0);
+        REQUIRE(node != nullptr);
+        const char* pos = agget(node, const_cast<char*>("pos"));
+        REQUIRE(pos != nullptr);
+        double x = 0;
+        double y = 0;
+        REQUIRE(std::sscanf(pos, "%lf,%lf", &x, &y) == 2);
+        CHECK(std::abs(x - placed.center.x) < 1.0);
+        CHECK(std::abs(y - (layout.height - placed.center.y)) < 1.0);
+        ++compared;
+    }
+    CHECK(compared == stream->nodes.size());
+    // Every data edge runs down the page, in execution order.
+    for (const auto& edge : layout.edges)
+        CHECK(layout.nodes[edge.from].center.y < layout.nodes[edge.to].center.y);
+}
+
+TEST_CASE("the layered layout keeps every node inside the drawing and can be cancelled") {
+    const auto model = open("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto& graph = *model.findGraph("forward");
+    const auto layout = layeredGraphLayout(graph, estimatedSizes(graph), false, nullptr);
+    REQUIRE(layout.nodes.size() == drawnNodes(graph));
+    for (const auto& node : layout.nodes) {
+        CHECK(node.center.x - node.width / 2 >= 0);
+        CHECK(node.center.y - node.height / 2 >= 0);
+        CHECK(node.center.x + node.width / 2 <= layout.width);
+        CHECK(node.center.y + node.height / 2 <= layout.height);
+    }
+    CHECK(layout.nodes.front().kind == LayoutNodeKind::GraphInput);
+    CHECK(layout.nodes.back().kind == LayoutNodeKind::GraphOutput);
+    std::atomic<bool> cancel{true};
+    CHECK(layeredGraphLayout(graph, estimatedSizes(graph), false, &cancel).cancelled);
 }

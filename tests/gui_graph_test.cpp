@@ -1,5 +1,6 @@
 // Desktop app graph tests: expanded command streams read in execution order, NPU layers drawn
 // as groups, the layered layout keeps terminals and frames, selection brings nodes into view.
+#include "adapters/layout/layered_layout.hpp"
 #include "app/gui/main_window.hpp"
 #include "core/node_layers.hpp"
 #include "parsers/registry.hpp"
@@ -25,6 +26,7 @@
 #include <QToolButton>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <optional>
@@ -101,6 +103,7 @@ class GuiGraphTest : public QObject {
     void placementRowShowsItsPartitionWithItsLabel();
     void escapeMinimapHelpAndExportNames();
     void backAndForwardThroughViews();
+    void largeGraphMatchesTheRenderedPicture();
 
   private:
     GraphPanel* openExpanded(const char* relative, bool layers) {
@@ -558,6 +561,46 @@ void GuiGraphTest::backAndForwardThroughViews() {
     QTest::mouseClick(panel->view()->viewport(), Qt::BackButton);
     QVERIFY(waitForLayout(panel));
     QCOMPARE(panel->currentGraph(), top);
+}
+
+// A graph above the dot limit is drawn by the layered layout `pteron render` uses: every
+// operation sits in the same row, and each row holds the same operations in the same order.
+void GuiGraphTest::largeGraphMatchesTheRenderedPicture() {
+    QVERIFY(window_->openFile(fixture("pte/arm_mv2_ethosu55_128_int8.pte")));
+    auto* panel = window_->currentGraph();
+    QVERIFY(waitForLayout(panel));
+    panel->setLayersGrouped(false);
+    QVERIFY(waitForLayout(panel));
+    const auto& model = window_->currentDocument()->model();
+    const auto* stream = model.findGraph("forward/EthosUBackend#0");
+    QVERIFY(stream);
+    QVERIFY(stream->nodes.size() > kDotNodeLimit);
+    panel->showGraph(std::size_t(stream - model.graphs.data()));
+    QVERIFY(waitForLayout(panel));
+    QCOMPARE(panel->layoutEngineName(), QString("layered"));
+    QCOMPARE(panel->displayGraph()->graph.nodes.size(), stream->nodes.size());
+
+    const auto rendered = layeredGraphLayout(*stream, estimatedSizes(*stream), false, nullptr);
+    std::map<long, std::vector<std::pair<double, std::size_t>>> appRows;
+    std::map<long, std::vector<std::pair<double, std::size_t>>> renderRows;
+    const auto top = boxOf(panel, 0).top() - (rendered.nodes[stream->inputs.size()].center.y -
+                                              rendered.nodes[stream->inputs.size()].height / 2);
+    for (const auto& placed : rendered.nodes) {
+        if (placed.kind != LayoutNodeKind::Operation) continue;
+        const auto box = boxOf(panel, placed.index);
+        QCOMPARE(box.height(), placed.height);
+        QVERIFY(std::abs(box.center().y() - top - placed.center.y) < 0.5);
+        appRows[std::lround(placed.center.y)].emplace_back(box.center().x(), placed.index);
+        renderRows[std::lround(placed.center.y)].emplace_back(placed.center.x, placed.index);
+    }
+    for (auto& [row, entries] : appRows) {
+        auto& other = renderRows[row];
+        std::sort(entries.begin(), entries.end());
+        std::sort(other.begin(), other.end());
+        QCOMPARE(entries.size(), other.size());
+        for (std::size_t k = 0; k < entries.size(); ++k)
+            QCOMPARE(entries[k].second, other[k].second);
+    }
 }
 
 int main(int argc, char** argv) {

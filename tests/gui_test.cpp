@@ -1,4 +1,6 @@
 // Desktop application tests: real fixtures opened in the main window, panels, search and export.
+#include "adapters/common/op_macs.hpp"
+#include "adapters/common/placement_figures.hpp"
 #include "app/gui/main_window.hpp"
 #include "app/gui/screenshot.hpp"
 #include "core/mapped_file.hpp"
@@ -12,9 +14,7 @@
 #include "views/model_document.hpp"
 #include "views/model_tree_panel.hpp"
 #include "views/node_item.hpp"
-#include "views/op_macs.hpp"
 #include "views/placement_panel.hpp"
-#include "views/placement_summary.hpp"
 #include "views/properties_panel.hpp"
 #include "views/search_panel.hpp"
 #include "views/tensor_elements.hpp"

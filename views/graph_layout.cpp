@@ -1,55 +1,64 @@
 #include "views/graph_layout.hpp"
 
-#include <algorithm>
-
 namespace pteron {
 
 namespace {
-constexpr double kCharWidth = 7.5;
-constexpr double kPadding = 24.0;
-constexpr double kMinWidth = 90.0;
-constexpr double kMaxWidth = 360.0;
-constexpr double kHeight = 40.0;
-constexpr double kToggleRoom = 20.0;
 
-// Characters, not bytes: "×" and "→" are one column each.
-std::size_t textColumns(std::string_view text) {
-    std::size_t columns = 0;
-    for (const char c : text)
-        columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-    return columns;
+QPointF toScene(const LayoutPoint& point) {
+    return {point.x, point.y};
 }
 
-const std::string* drawnText(const Node& node, std::string_view name) {
-    const auto* attribute = findAttribute(node.attributes, name);
-    return attribute ? std::get_if<std::string>(&attribute->value) : nullptr;
+QRectF boxAround(const LayoutNode& node) {
+    return {node.center.x - node.width / 2, node.center.y - node.height / 2, node.width,
+            node.height};
 }
+
+// The graph value a terminal stands for.
+std::int64_t terminalValue(const Graph& graph, const LayoutNode& node) {
+    const auto& list = node.kind == LayoutNodeKind::GraphInput ? graph.inputs : graph.outputs;
+    return node.index < list.size() ? list[node.index] : kAbsentValue;
+}
+
 } // namespace
 
-std::string nodeTitleText(const Node& node) {
-    const auto* title = drawnText(node, kDrawnTitle);
-    return title ? *title : node.op;
-}
-
-bool isDrawnGroup(const Node& node) {
-    return findAttribute(node.attributes, kDrawnGroup) != nullptr;
-}
-
-std::string nodeDetailText(const Graph& graph, const Node& node) {
-    if (const auto* detail = drawnText(node, kDrawnDetail)) return *detail;
-    for (const auto& output : node.outputs)
-        if (const auto* value = graph.value(output.value)) return value->typeText();
-    return {};
+SceneLayout toSceneLayout(const Graph& graph, const GraphLayout& laid, std::string engine) {
+    SceneLayout scene;
+    scene.engine = std::move(engine);
+    scene.cancelled = laid.cancelled;
+    if (laid.cancelled) return scene;
+    scene.nodes.assign(graph.nodes.size(), QRectF());
+    std::vector<std::size_t> graphNode(laid.nodes.size(), kNoNode);
+    for (std::size_t i = 0; i < laid.nodes.size(); ++i) {
+        const auto& node = laid.nodes[i];
+        if (node.kind == LayoutNodeKind::Operation) {
+            if (node.index >= graph.nodes.size()) continue;
+            scene.nodes[node.index] = boxAround(node);
+            graphNode[i] = node.index;
+            continue;
+        }
+        scene.terminals.push_back(
+            {node.kind == LayoutNodeKind::GraphInput, terminalValue(graph, node), boxAround(node)});
+    }
+    for (const auto& edge : laid.edges) {
+        LaidOutEdge out;
+        out.edge.from = edge.from < graphNode.size() ? graphNode[edge.from] : kNoNode;
+        out.edge.to = edge.to < graphNode.size() ? graphNode[edge.to] : kNoNode;
+        out.edge.value = edge.value;
+        out.points.reserve(edge.points.size());
+        for (const auto& point : edge.points)
+            out.points.push_back(toScene(point));
+        scene.edges.push_back(std::move(out));
+    }
+    for (const auto& cluster : laid.clusters)
+        scene.clusters.push_back(
+            {cluster.partition,
+             QRectF(toScene(cluster.topLeft), QSizeF(cluster.width, cluster.height))});
+    return scene;
 }
 
 QSizeF nodeBoxSize(const Graph& graph, const Node& node) {
-    const auto chars =
-        std::max(textColumns(nodeTitleText(node)), textColumns(nodeDetailText(graph, node)));
-    // A node with a child graph keeps room for its expand toggle on either side of the text.
-    const double toggle = node.childGraphs.empty() && !isDrawnGroup(node) ? 0.0 : kToggleRoom;
-    const double width = std::clamp(static_cast<double>(chars) * kCharWidth + kPadding + toggle,
-                                    kMinWidth, kMaxWidth);
-    return {width, kHeight};
+    const auto size = operationBoxSize(graph, node);
+    return {size.width, size.height};
 }
 
 } // namespace pteron

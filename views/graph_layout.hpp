@@ -1,6 +1,8 @@
 // What a layout engine returns for a graph, and the signature every engine (own or Graphviz) has.
 #pragma once
 
+#include "adapters/layout/graph_geometry.hpp"
+#include "adapters/layout/node_box.hpp"
 #include "core/graph.hpp"
 #include "views/graph_edges.hpp"
 
@@ -53,21 +55,10 @@ struct SceneLayout {
 using LayoutEngine = std::function<SceneLayout(const Graph&, const LayoutSettings&,
                                                const std::atomic<bool>* cancel)>;
 
-// Attributes a drawn node may carry in place of its op and output type: a layer group's title
-// ("CONV 3×3 s2") and detail ("int8[1,112,112,32], 4 stripes"), and that it stands for several.
-inline constexpr std::string_view kDrawnTitle = "drawn_title";
-inline constexpr std::string_view kDrawnDetail = "drawn_detail";
-inline constexpr std::string_view kDrawnGroup = "drawn_group";
-
-// The first label line: the drawn title when the node has one, else its op.
-std::string nodeTitleText(const Node& node);
-// True for a node standing for a group of operations (it can be expanded like a child graph).
-bool isDrawnGroup(const Node& node);
+// The scene's form of an engine's layout; `engine` names it in the status bar.
+SceneLayout toSceneLayout(const Graph& graph, const GraphLayout& laid, std::string engine);
 
 // Size of a node's box from its label, so every engine lays out boxes of the same size.
 QSizeF nodeBoxSize(const Graph& graph, const Node& node);
-
-// The second label line: the first output's type, e.g. "int8[1,64,25,5]".
-std::string nodeDetailText(const Graph& graph, const Node& node);
 
 } // namespace pteron

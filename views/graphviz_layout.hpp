@@ -1,6 +1,7 @@
 // Graphviz dot as a layout engine of the views; very large graphs use the layered layout instead.
 #pragma once
 
+#include "adapters/layout/layered_layout.hpp"
 #include "adapters/palette/backend_palette.hpp"
 #include "views/graph_layout.hpp"
 
@@ -9,10 +10,6 @@
 namespace pteron {
 
 class LayoutService;
-
-// Above this many nodes dot takes too long for an interactive view (a 984-node Ethos-U command
-// stream took over a minute).
-inline constexpr std::size_t kDotNodeLimit = 400;
 
 // An engine sharing `service` (Graphviz allows one caller at a time) with whoever else holds it.
 LayoutEngine graphvizLayoutEngine(std::shared_ptr<LayoutService> service, BackendPalette palette,

@@ -1,4 +1,4 @@
-// A simple layered layout (topological layers, barycentre ordering) used when Graphviz is absent.
+// The layered layout of adapters/layout with boxes measured as the scene draws them.
 #pragma once
 
 #include "views/graph_layout.hpp"

@@ -8,13 +8,20 @@ namespace pteron {
 
 ModelTreeModel::ModelTreeModel(const Model& model, QObject* parent)
     : QAbstractItemModel(parent), model_(model), topLevel_(model.topLevelGraphs()),
-      childGraphs_(model.graphs.size()), partitionNodes_(model.graphs.size()),
+      childGraphs_(model.graphs.size()), listedPartitions_(model.graphs.size()),
+      partitionRow_(model.graphs.size()), partitionNodes_(model.graphs.size()),
       rowInPartition_(model.graphs.size()) {
     for (std::size_t g = 0; g < model.graphs.size(); ++g) {
         const auto& graph = model.graphs[g];
         if (graph.parent && *graph.parent < model.graphs.size())
             childGraphs_[*graph.parent].push_back(g);
         partitionNodes_[g].resize(graph.partitions.size());
+        partitionRow_[g].assign(graph.partitions.size(), 0);
+        for (std::size_t p = 0; p < graph.partitions.size(); ++p) {
+            if (!isListedPartition(graph, p)) continue;
+            partitionRow_[g][p] = listedPartitions_[g].size();
+            listedPartitions_[g].push_back(p);
+        }
         rowInPartition_[g].resize(graph.nodes.size());
         for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
             const auto p = graph.nodes[n].partition;
@@ -40,8 +47,9 @@ QModelIndex ModelTreeModel::index(int row, int column, const QModelIndex& parent
     const auto id = parent.internalId();
     const auto g = graphOf(id);
     if (kindOf(id) == Kind::Graph) {
-        const auto partitions = model_.graphs[g].partitions.size();
-        if (r < partitions) return createIndex(row, column, pack(Kind::Partition, g, r));
+        const auto partitions = listedPartitions_[g].size();
+        if (r < partitions)
+            return createIndex(row, column, pack(Kind::Partition, g, listedPartitions_[g][r]));
         if (r - partitions >= childGraphs_[g].size()) return {};
         return createIndex(row, column, pack(Kind::Graph, childGraphs_[g][r - partitions], 0));
     }
@@ -62,7 +70,7 @@ QModelIndex ModelTreeModel::graphIndex(std::size_t graph) const {
     }
     const auto& siblings = childGraphs_[*parentGraph];
     auto it = std::find(siblings.begin(), siblings.end(), graph);
-    const auto row = model_.graphs[*parentGraph].partitions.size() + (it - siblings.begin());
+    const auto row = listedPartitions_[*parentGraph].size() + std::size_t(it - siblings.begin());
     return createIndex(int(row), 0, pack(Kind::Graph, graph, 0));
 }
 
@@ -80,7 +88,8 @@ QModelIndex ModelTreeModel::parent(const QModelIndex& child) const {
         return graphIndex(g);
     case Kind::Node: {
         const auto p = model_.graphs[g].nodes[itemOf(id)].partition;
-        return createIndex(int(p), 0, pack(Kind::Partition, g, p));
+        if (p >= partitionRow_[g].size()) return {};
+        return createIndex(int(partitionRow_[g][p]), 0, pack(Kind::Partition, g, p));
     }
     }
     return {};
@@ -91,8 +100,7 @@ int ModelTreeModel::rowCount(const QModelIndex& parent) const {
     if (!parent.isValid()) return int(topLevel_.size());
     const auto id = parent.internalId();
     const auto g = graphOf(id);
-    if (kindOf(id) == Kind::Graph)
-        return int(model_.graphs[g].partitions.size() + childGraphs_[g].size());
+    if (kindOf(id) == Kind::Graph) return int(listedPartitions_[g].size() + childGraphs_[g].size());
     if (kindOf(id) == Kind::Partition) return int(partitionNodes_[g][itemOf(id)].size());
     return 0;
 }
@@ -155,8 +163,9 @@ QModelIndex ModelTreeModel::indexOf(const SelectionTarget& target) const {
     case SelectionTarget::Kind::Graph:
         return graphIndex(target.graph);
     case SelectionTarget::Kind::Partition:
-        if (target.index >= graph.partitions.size()) return {};
-        return createIndex(int(target.index), 0, pack(Kind::Partition, target.graph, target.index));
+        if (!isListedPartition(graph, target.index)) return {};
+        return createIndex(int(partitionRow_[target.graph][target.index]), 0,
+                           pack(Kind::Partition, target.graph, target.index));
     case SelectionTarget::Kind::Node:
         if (target.index >= graph.nodes.size()) return {};
         return createIndex(int(rowInPartition_[target.graph][target.index]), 0,

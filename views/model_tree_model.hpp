@@ -11,7 +11,7 @@
 namespace pteron {
 
 // Child graphs (decoded payloads, regions) are listed under their calling graph after its
-// partitions.
+// partitions. Partitions are those `pteron info` lists (isListedPartition).
 class ModelTreeModel : public QAbstractItemModel {
     Q_OBJECT
   public:
@@ -39,6 +39,8 @@ class ModelTreeModel : public QAbstractItemModel {
     const Model& model_;
     std::vector<std::size_t> topLevel_;
     std::vector<std::vector<std::size_t>> childGraphs_;                 // per graph
+    std::vector<std::vector<std::size_t>> listedPartitions_;            // per graph, by row
+    std::vector<std::vector<std::size_t>> partitionRow_;                // graph, partition
     std::vector<std::vector<std::vector<std::size_t>>> partitionNodes_; // graph, partition
     std::vector<std::vector<std::size_t>> rowInPartition_;              // graph, node
 };

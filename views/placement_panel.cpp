@@ -1,7 +1,7 @@
 #include "views/placement_panel.hpp"
 
+#include "adapters/common/placement_figures.hpp"
 #include "views/backend_colors.hpp"
-#include "views/placement_summary.hpp"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -23,8 +23,8 @@ PlacementPanel::PlacementPanel(QWidget* parent)
                              tr("MACs"), tr("Calls")});
     table_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->headerItem()->setToolTip(
-        6, tr("Delegate and control-flow nodes whose child graphs were decoded; their "
-              "operators are counted in the child graph's rows"));
+        6, tr("Delegate and control-flow nodes whose child graphs were decoded; the operators "
+              "of their child graphs are counted in this row"));
 }
 
 QString PlacementPanel::summaryText() const {

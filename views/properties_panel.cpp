@@ -1,6 +1,15 @@
 #include "views/properties_panel.hpp"
 
+#include "adapters/common/placement_figures.hpp"
+#include "core/quantity_text.hpp"
+
+#include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMenu>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -14,10 +23,27 @@ QString text(std::string_view view) {
     return QString::fromUtf8(view.data(), static_cast<qsizetype>(view.size()));
 }
 
+// Long keys and values are elided in their column; the tooltip shows them whole.
 QTreeWidgetItem* row(QTreeWidgetItem* parent, const QString& key, const QString& value) {
     auto* item = new QTreeWidgetItem(parent, {key, value});
+    item->setToolTip(0, key);
     item->setToolTip(1, value);
     return item;
+}
+
+// A row as JSON: its value, or an object of its value ("value") and its rows.
+QJsonValue rowJson(const QTreeWidgetItem* item) {
+    if (item->childCount() == 0) return item->text(1);
+    QJsonObject object;
+    if (!item->text(1).isEmpty()) object.insert("value", item->text(1));
+    for (int i = 0; i < item->childCount(); ++i) {
+        const auto* child = item->child(i);
+        auto key = child->text(0);
+        // Two operands may share a name; the later ones get their position.
+        if (object.contains(key)) key += QString(" #%1").arg(i);
+        object.insert(key, rowJson(child));
+    }
+    return object;
 }
 
 void addAttributes(QTreeWidgetItem* parent, const Attributes& attributes) {
@@ -34,8 +60,11 @@ QString numberList(const auto& numbers, std::size_t limit = 8) {
     return "[" + parts.join(", ") + "]";
 }
 
+// "1 byte", "512 bytes", "3379376 bytes (3.22 MiB)".
 QString bytesText(std::uint64_t bytes) {
-    return QString("%1 bytes (%2)").arg(bytes).arg(QLocale().formattedDataSize(qint64(bytes)));
+    const auto count = QString::fromStdString(countText(bytes, "byte"));
+    if (bytes < 1024) return count;
+    return QString("%1 (%2)").arg(count, QLocale().formattedDataSize(qint64(bytes)));
 }
 
 } // namespace
@@ -47,7 +76,23 @@ PropertiesPanel::PropertiesPanel(QWidget* parent) : QWidget(parent), tree_(new Q
     tree_->setObjectName("propertiesTree");
     tree_->setColumnCount(2);
     tree_->setHeaderLabels({tr("Property"), tr("Value")});
-    tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    // The key column fits its keys up to a share of the width; the value column takes the rest
+    // and elides, with the whole text in the tooltip.
+    tree_->header()->setSectionResizeMode(0, QHeaderView::Interactive);
+    tree_->header()->setStretchLastSection(true);
+    tree_->setTextElideMode(Qt::ElideMiddle);
+    tree_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(tree_, &QWidget::customContextMenuRequested, this, [this](QPoint at) {
+        if (auto* item = tree_->itemAt(at))
+            rowMenu(item)->popup(tree_->viewport()->mapToGlobal(at));
+    });
+    auto* copy = new QAction(tr("Copy value"), tree_);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(copy, &QAction::triggered, this, [this] {
+        if (auto* item = tree_->currentItem()) copyToClipboard(valueText(item));
+    });
+    tree_->addAction(copy);
     // Double-clicking an operand selects its value, which the tensor viewer then shows.
     connect(tree_, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
         const auto value = item->data(0, kValueRole);
@@ -68,6 +113,51 @@ void PropertiesPanel::setDocument(ModelDocument* document) {
 QString PropertiesPanel::valueOf(const QString& property) const {
     const auto found = tree_->findItems(property, Qt::MatchExactly | Qt::MatchRecursive, 0);
     return found.isEmpty() ? QString() : found.front()->text(1);
+}
+
+QString PropertiesPanel::valueText(const QTreeWidgetItem* item) const {
+    // A section title has no value: copy the title.
+    return item->text(1).isEmpty() ? item->text(0) : item->text(1);
+}
+
+QString PropertiesPanel::keyValueText(const QTreeWidgetItem* item) const {
+    return item->text(0) + "=" + item->text(1);
+}
+
+QString PropertiesPanel::selectionJson() const {
+    QJsonObject object;
+    const auto model = tr("Model");
+    for (int i = 0; i < tree_->topLevelItemCount(); ++i) {
+        const auto* section = tree_->topLevelItem(i);
+        if (section->text(0) == model) continue;
+        object.insert(section->text(0), rowJson(section));
+    }
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
+}
+
+QMenu* PropertiesPanel::rowMenu(QTreeWidgetItem* item) {
+    auto* menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(tr("Copy value"), this, [this, item] { copyToClipboard(valueText(item)); });
+    menu->addAction(tr("Copy key=value"), this,
+                    [this, item] { copyToClipboard(keyValueText(item)); });
+    menu->addAction(tr("Copy all as JSON"), this, [this] { copyToClipboard(selectionJson()); });
+    return menu;
+}
+
+void PropertiesPanel::copyToClipboard(const QString& text) {
+    QGuiApplication::clipboard()->setText(text);
+}
+
+void PropertiesPanel::fitKeyColumn() {
+    tree_->resizeColumnToContents(0);
+    const auto limit = int(tree_->viewport()->width() * kMaxKeyShare);
+    if (tree_->columnWidth(0) > limit) tree_->setColumnWidth(0, limit);
+}
+
+void PropertiesPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitKeyColumn();
 }
 
 QTreeWidgetItem* PropertiesPanel::section(const QString& title) {
@@ -109,6 +199,7 @@ void PropertiesPanel::refresh() {
     }
     showModel();
     tree_->expandAll();
+    fitKeyColumn();
 }
 
 void PropertiesPanel::showNode(const Graph& graph, std::size_t graphIndex, const Node& node) {
@@ -188,7 +279,10 @@ void PropertiesPanel::showPartition(const Graph& graph, const Partition& partiti
     row(top, tr("device"), text(deviceClassName(partition.device)));
     if (!partition.target.empty()) row(top, tr("target"), QString::fromStdString(partition.target));
     row(top, tr("delegated"), partition.delegated ? tr("yes") : tr("no"));
-    row(top, tr("operators"), QString::number(graph.nodeCount(index)));
+    // The figures `pteron info` prints: a delegate's operators are those of its decoded payload.
+    const auto figures = partitionFigures(document_->model(), graph, index);
+    if (figures.calls) row(top, tr("calls"), QString::number(figures.calls));
+    row(top, tr("operators"), QString::number(figures.operators));
     if (partition.payloadBytes) row(top, tr("payload size"), bytesText(partition.payloadBytes));
     if (!partition.payloadMagic.empty())
         row(top, tr("payload magic"), QString::fromStdString(partition.payloadMagic));

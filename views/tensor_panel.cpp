@@ -1,5 +1,6 @@
 #include "views/tensor_panel.hpp"
 
+#include "core/quantity_text.hpp"
 #include "runtime/tensor_elements.hpp"
 #include "runtime/tensor_file.hpp"
 #include "views/npy_file.hpp"
@@ -20,6 +21,17 @@ constexpr std::size_t kBins = 48;
 
 QString text(std::string_view view) {
     return QString::fromUtf8(view.data(), static_cast<qsizetype>(view.size()));
+}
+
+// The tensor's bytes, and what the file stores when that is more (TOSA pads constant data).
+QString storedBytesText(const Value& value, std::uint64_t elements) {
+    const auto stored = value.data.size();
+    const auto bits = dtypeBits(value.dtype);
+    const auto tensorBytes = bits ? (elements * bits + 7) / 8 : stored;
+    auto text = QString::fromStdString(countText(tensorBytes, "byte"));
+    if (stored > tensorBytes)
+        text += QString(" (%1 stored)").arg(QString::fromStdString(countText(stored, "byte")));
+    return text;
 }
 } // namespace
 
@@ -191,8 +203,8 @@ void TensorPanel::showComputed(const Value& value, const runtime::Tensor& tensor
     }
     auto elements = runtime::toDoubles(tensor);
     const auto stats = tensorStats(elements);
-    info_->setText(header + QString("<br>%1 elements · min %2 · max %3 · mean %4")
-                                .arg(stats.count)
+    info_->setText(header + QString("<br>%1 · min %2 · max %3 · mean %4")
+                                .arg(QString::fromStdString(countText(stats.count, "element")))
                                 .arg(stats.min, 0, 'g', 6)
                                 .arg(stats.max, 0, 'g', 6)
                                 .arg(stats.mean, 0, 'g', 6));
@@ -213,20 +225,20 @@ void TensorPanel::show(std::size_t graph, std::int64_t valueIndex) {
     const auto elements = value->data.empty() ? std::nullopt : decodeElements(*value);
     save_->setEnabled(canWriteNpy(*value));
     if (!elements) {
-        info_->setText(
-            header + "<br>" +
-            (value->data.empty()
-                 ? tr("not a constant: no data in the file")
-                 : tr("%1 bytes; this element type is not decoded").arg(value->data.size())));
+        info_->setText(header + "<br>" +
+                       (value->data.empty() ? tr("not a constant: no data in the file")
+                                            : tr("%1; this element type is not decoded")
+                                                  .arg(QString::fromStdString(
+                                                      countText(value->data.size(), "byte")))));
         histogram_->setCounts({}, {});
         model_->setElements({}, {});
         return;
     }
     const auto stats = tensorStats(*elements);
-    info_->setText(header + QString("<br>%1 elements · %2 bytes at offset 0x%3<br>"
+    info_->setText(header + QString("<br>%1 · %2 at offset 0x%3<br>"
                                     "min %4 · max %5 · mean %6")
-                                .arg(stats.count)
-                                .arg(value->data.size())
+                                .arg(QString::fromStdString(countText(stats.count, "element")))
+                                .arg(storedBytesText(*value, stats.count))
                                 .arg(value->data.fileOffset(), 0, 16)
                                 .arg(stats.min, 0, 'g', 6)
                                 .arg(stats.max, 0, 'g', 6)

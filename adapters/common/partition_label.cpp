@@ -17,6 +17,11 @@ std::string partitionLabel(const Graph& graph, std::size_t partition) {
     return backend + "#" + std::to_string(ordinal);
 }
 
+bool isListedPartition(const Graph& graph, std::size_t partition) {
+    if (partition >= graph.partitions.size()) return false;
+    return graph.nodeCount(partition) > 0 || graph.partitions[partition].delegated;
+}
+
 bool hasSeveralPlacements(const Graph& graph) {
     for (const auto& node : graph.nodes)
         if (node.partition != graph.nodes.front().partition) return true;

@@ -11,6 +11,10 @@ namespace pteron {
 // the count of earlier partitions of the same backend in `graph`.
 std::string partitionLabel(const Graph& graph, std::size_t partition);
 
+// True for a partition worth listing (in `pteron info`, the exports and the app's model tree):
+// one that holds nodes, or a delegate's even when empty. An empty host partition is left out.
+bool isListedPartition(const Graph& graph, std::size_t partition);
+
 // True when the nodes of `graph` sit in more than one partition.
 bool hasSeveralPlacements(const Graph& graph);
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "adapters/graphviz/graphviz_handles.hpp"
+#include "adapters/layout/graph_geometry.hpp"
 #include "adapters/palette/backend_palette.hpp"
 #include "core/graph.hpp"
 
@@ -9,8 +10,6 @@
 #include <vector>
 
 namespace pteron {
-
-enum class LayoutNodeKind : std::uint8_t { Operation, GraphInput, GraphOutput };
 
 struct CGraphOptions {
     bool leftToRight = false;

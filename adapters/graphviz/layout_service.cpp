@@ -1,5 +1,8 @@
 #include "adapters/graphviz/layout_service.hpp"
 
+#include "adapters/graphviz/fixed_positions.hpp"
+#include "adapters/layout/layered_layout.hpp"
+
 #include <algorithm>
 #include <array>
 #include <stdexcept>
@@ -10,6 +13,7 @@
 extern "C" {
 extern gvplugin_library_t gvplugin_dot_layout_LTX_library;
 extern gvplugin_library_t gvplugin_core_LTX_library;
+extern gvplugin_library_t gvplugin_neato_layout_LTX_library;
 }
 
 namespace pteron {
@@ -33,6 +37,7 @@ GVC_t* builtInContext() {
     static const lt_symlist_t kBuiltins[] = {
         {"gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library},
         {"gvplugin_core_LTX_library", &gvplugin_core_LTX_library},
+        {"gvplugin_neato_layout_LTX_library", &gvplugin_neato_layout_LTX_library},
         {nullptr, nullptr},
     };
     return gvContextPlugins(kBuiltins, 0);
@@ -54,11 +59,18 @@ std::string LayoutService::render(const Graph& graph, const BackendPalette& pale
     if (format == "png" && plugins_ != GraphvizPlugins::System)
         throw std::invalid_argument("png needs the installed Graphviz plugins");
 
+    // Above the app's limit the app's layered layout is used here too: the same picture, in
+    // linear time where dot would take minutes.
+    const bool layered = graph.nodes.size() > kDotNodeLimit;
+    const auto positions =
+        layered ? layeredGraphLayout(graph, estimatedSizes(graph), options.leftToRight, nullptr)
+                : GraphLayout{};
     auto guard = lock();
     auto build = buildCGraph(graph, palette, options);
-    const std::string engine = "dot";
+    if (layered) fixPositions(build, positions);
+    const std::string engine = layered ? "nop2" : "dot";
     if (gvLayout(context(), build.graph.get(), engine.c_str()) != 0)
-        throw std::runtime_error("Graphviz dot layout failed for graph " + graph.id);
+        throw std::runtime_error("Graphviz " + engine + " layout failed for graph " + graph.id);
     LayoutGuard layout(context(), build.graph.get());
     RenderedData rendered;
     const std::string formatName(format);

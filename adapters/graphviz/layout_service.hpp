@@ -32,7 +32,8 @@ class LayoutService {
     // Only while holding lock().
     GVC_t* context() const { return context_.get(); }
 
-    // Lays `graph` out with dot and renders it as "svg", "dot" (DOT with positions) or, with
+    // Lays `graph` out with dot (above kDotNodeLimit operations with the layered layout) and
+    // renders it as "svg", "dot" (DOT with positions) or, with
     // System plugins, "png"; throws std::invalid_argument for another format,
     // std::runtime_error when Graphviz fails.
     std::string render(const Graph& graph, const BackendPalette& palette, std::string_view format,

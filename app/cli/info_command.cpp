@@ -4,8 +4,10 @@
 #include "app/cli/command_line.hpp"
 #include "app/cli/model_opening.hpp"
 #include "app/cli/model_summary.hpp"
+#include "core/quantity_text.hpp"
 
 #include <array>
+#include <cstdio>
 #include <iomanip>
 
 namespace pteron {
@@ -52,7 +54,7 @@ void printPartition(std::ostream& out, const nlohmann::json& partition) {
     if (partition.contains("same_as")) {
         out << "  (decoded payload of " << partition["same_as"].get<std::string>() << ")";
     } else if (partition["delegated"].get<bool>()) {
-        out << "  payload " << partition["payload_bytes"].get<std::uint64_t>() << " bytes";
+        out << "  payload " << countText(partition["payload_bytes"].get<std::uint64_t>(), "byte");
         if (partition.contains("payload_location"))
             out << " (" << partition["payload_location"].get<std::string>() << ")";
         if (partition.contains("payload_magic"))
@@ -68,6 +70,13 @@ void printPartition(std::ostream& out, const nlohmann::json& partition) {
         out << "      note: " << partition["note"].get<std::string>() << "\n";
 }
 
+// "42.5 %", one decimal as the app shows shares.
+std::string percent(double share) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f %%", share * 100.0);
+    return text;
+}
+
 void printText(std::ostream& out, const nlohmann::json& summary) {
     out << summary["file"].get<std::string>() << "\n";
     out << "format " << summary["format"].get<std::string>() << " "
@@ -79,7 +88,12 @@ void printText(std::ostream& out, const nlohmann::json& summary) {
     out << "\npartitions:\n";
     for (const auto& partition : summary["partitions"])
         printPartition(out, partition);
-    out << "\nconstant data: " << summary["constant_bytes"].get<std::uint64_t>() << " bytes\n";
+    const auto& placement = summary["placement"];
+    out << "\noperators: " << placement["operators"].get<std::size_t>() << ", "
+        << placement["npu_operators"].get<std::size_t>() << " on NPU ("
+        << percent(placement["npu_share"].get<double>()) << ")\n";
+    out << "\nconstant data: " << countText(summary["constant_bytes"].get<std::uint64_t>(), "byte")
+        << "\n";
     for (const auto& table : summary["report_tables"])
         out << "report " << table["name"].get<std::string>() << ": "
             << table["row_count"].get<std::size_t>() << " rows, " << table["columns"].size()

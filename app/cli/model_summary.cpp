@@ -1,6 +1,7 @@
 #include "app/cli/model_summary.hpp"
 
 #include "adapters/common/partition_label.hpp"
+#include "adapters/common/placement_figures.hpp"
 
 namespace pteron {
 
@@ -39,6 +40,9 @@ nlohmann::json partitionSummary(const Model& model, const Graph& graph, std::siz
         json["payload_bytes"] = 0;
         json["same_as"] = caller.id + " " + label;
     }
+    const auto figures = partitionFigures(model, graph, index);
+    json["calls"] = figures.calls;
+    json["operators"] = figures.operators;
     if (!partition.payloadMagic.empty()) json["payload_magic"] = partition.payloadMagic;
     if (!partition.payloadLocation.empty()) json["payload_location"] = partition.payloadLocation;
     if (!partition.note.empty()) json["note"] = partition.note;
@@ -47,6 +51,22 @@ nlohmann::json partitionSummary(const Model& model, const Graph& graph, std::siz
         specs[spec.key] = spec.text;
     if (!specs.empty()) json["compile_specs"] = specs;
     return json;
+}
+
+nlohmann::json placementSummary(const Model& model) {
+    const auto summary = summarisePlacement(model);
+    auto rows = nlohmann::json::array();
+    for (const auto& row : summary.rows)
+        rows.push_back({{"graph", row.graph},
+                        {"backend", row.backend},
+                        {"device", std::string(deviceClassName(row.device))},
+                        {"operators", row.operators},
+                        {"calls", row.calls},
+                        {"share", summary.share(row)},
+                        {"macs", row.macs ? nlohmann::json(*row.macs) : nlohmann::json()}});
+    return {{"operators", summary.operators},  {"npu_operators", summary.npuOperators},
+            {"npu_share", summary.npuShare()}, {"macs", summary.macs},
+            {"npu_macs", summary.npuMacs},     {"rows", rows}};
 }
 
 } // namespace
@@ -84,11 +104,12 @@ nlohmann::json modelSummary(const Model& model) {
             {"outputs", valueList(graph, graph.outputs)},
         });
         for (std::size_t i = 0; i < graph.partitions.size(); ++i)
-            if (graph.nodeCount(i) > 0 || graph.partitions[i].delegated)
+            if (isListedPartition(graph, i))
                 partitions.push_back(partitionSummary(model, graph, i));
     }
     json["graphs"] = graphs;
     json["partitions"] = partitions;
+    json["placement"] = placementSummary(model);
     json["constant_bytes"] = model.constantBytes();
     auto reports = nlohmann::json::array();
     for (const auto& table : model.reportTables)

@@ -1,6 +1,7 @@
-// Prints how long the Model Explorer export of a generated 10,000-node graph and the SVG
-// rendering of the biggest fixture graphs take.
+// Prints how long the Model Explorer export of a generated 10,000-node graph, the layout and SVG
+// rendering of generated graphs of 1k to 30k nodes and of the biggest fixture graphs take.
 #include "adapters/graphviz/layout_service.hpp"
+#include "adapters/layout/layered_layout.hpp"
 #include "adapters/model_explorer/model_explorer_writer.hpp"
 #include "core/format_error.hpp"
 #include "parsers/registry.hpp"
@@ -88,6 +89,24 @@ void benchmarkExport() {
                 build, total, text.size());
 }
 
+// `pteron render`'s work on a generated graph: the layout the app draws too, then the SVG.
+void benchmarkGeneratedRender(std::size_t nodeCount, double target) {
+    const auto model = generatedModel(nodeCount);
+    const auto& graph = model.graphs.front();
+    auto start = Clock::now();
+    const auto layout =
+        pteron::layeredGraphLayout(graph, pteron::estimatedSizes(graph), false, nullptr);
+    const double laidOut = secondsSince(start);
+    pteron::LayoutService service;
+    start = Clock::now();
+    const auto svg = service.render(graph, pteron::BackendPalette::builtIn(), "svg");
+    std::printf("generated graph, %zu nodes: layout %.3f s, svg render %.3f s (%zu bytes, %s) "
+                "[target < %.0f s]\n",
+                nodeCount, laidOut, secondsSince(start), svg.size(),
+                nodeCount > pteron::kDotNodeLimit ? "layered" : "dot", target);
+    (void)layout;
+}
+
 // The model's first graph, or the one with id `graphId`.
 void benchmarkRender(const std::string& relative, const std::string& graphId = {}) {
     try {
@@ -114,6 +133,10 @@ void benchmarkRender(const std::string& relative, const std::string& graphId = {
 
 int main() {
     benchmarkExport();
+    benchmarkGeneratedRender(1'000, 1);
+    benchmarkGeneratedRender(3'000, 1);
+    benchmarkGeneratedRender(10'000, 1);
+    benchmarkGeneratedRender(30'000, 3);
     benchmarkRender("tosa/arm_mv2_ethosu55_tag1.tosa");
     benchmarkRender("vgf/arm_mobilenet_v2_int8.vgf");
     // Above CGraphOptions::largeGraphNodes: capped search, straight unlabelled edges.

@@ -1,4 +1,4 @@
-#include "views/op_macs.hpp"
+#include "adapters/common/op_macs.hpp"
 
 #include <algorithm>
 #include <array>
