@@ -45,7 +45,7 @@ std::string quoted(const std::string& text) {
     return result + "'";
 }
 
-Outcome pteron(const std::vector<std::string>& args) {
+Outcome runCli(const std::vector<std::string>& args) {
     const auto folder = pteron::testing::madeDir() / "cli_run_fixtures";
     std::filesystem::create_directories(folder);
     std::string command = quoted(PTERON_CLI);
@@ -171,10 +171,10 @@ TEST_CASE("pteron run executes every fixture that holds no stream, opaque payloa
             model = registry.open(path, options);
         } catch (const FormatError&) {
             // Not a model: both commands refuse it with exit 2 and a message.
-            const auto check = pteron({"run", "--check", path});
+            const auto check = runCli({"run", "--check", path});
             CHECK(check.code == 2);
             CHECK(check.err.starts_with("pteron: "));
-            CHECK(pteron({"run", path, "-o",
+            CHECK(runCli({"run", path, "-o",
                           (pteron::testing::madeDir() / "cli_run_fixtures" / "out").string()})
                       .code == 2);
             continue;
@@ -187,7 +187,7 @@ TEST_CASE("pteron run executes every fixture that holds no stream, opaque payloa
             if (tops.size() > 1) common.insert(common.end(), {"--method", graph.id});
             auto checkArgs = std::vector<std::string>{"run", "--check", "--json", path};
             checkArgs.insert(checkArgs.end(), common.begin(), common.end());
-            const auto check = pteron(checkArgs);
+            const auto check = runCli(checkArgs);
             INFO(check.err);
             REQUIRE((check.code == 0 || check.code == 3));
             const auto report = nlohmann::json::parse(check.out);
@@ -218,7 +218,7 @@ TEST_CASE("pteron run executes every fixture that holds no stream, opaque payloa
             runArgs.insert(runArgs.end(), common.begin(), common.end());
             const auto inputs = inputArgs(graph, stem);
             runArgs.insert(runArgs.end(), inputs.begin(), inputs.end());
-            const auto run = pteron(runArgs);
+            const auto run = runCli(runArgs);
             INFO(run.err);
             CHECK(run.code == check.code);
             if (check.code == 3) {
