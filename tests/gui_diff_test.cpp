@@ -6,14 +6,14 @@
 #include "parsers/registry.hpp"
 #include "runtime/tensor_file.hpp"
 #include "tests/support/fixtures.hpp"
-#include "views/diff_colouring.hpp"
-#include "views/diff_panel.hpp"
-#include "views/graph_panel.hpp"
-#include "views/graph_scene.hpp"
-#include "views/graph_view.hpp"
+#include "views/diff/diff_colouring.hpp"
+#include "views/diff/diff_panel.hpp"
+#include "views/graph/graph_panel.hpp"
+#include "views/graph/graph_scene.hpp"
+#include "views/graph/graph_view.hpp"
+#include "views/graph/node_item.hpp"
 #include "views/model_document.hpp"
-#include "views/node_item.hpp"
-#include "views/tensor_panel.hpp"
+#include "views/tensor/tensor_panel.hpp"
 
 #include <QApplication>
 #include <QCheckBox>

@@ -6,11 +6,11 @@
 #include "core/quantity_text.hpp"
 #include "tests/support/fixtures.hpp"
 #include "views/model_document.hpp"
-#include "views/model_tree_model.hpp"
-#include "views/model_tree_panel.hpp"
-#include "views/placement_panel.hpp"
-#include "views/properties_panel.hpp"
-#include "views/tensor_panel.hpp"
+#include "views/panels/model_tree_model.hpp"
+#include "views/panels/model_tree_panel.hpp"
+#include "views/panels/placement_panel.hpp"
+#include "views/panels/properties_panel.hpp"
+#include "views/tensor/tensor_panel.hpp"
 
 #include <QAction>
 #include <QApplication>

@@ -5,15 +5,15 @@
 #include "core/node_layers.hpp"
 #include "parsers/registry.hpp"
 #include "tests/support/fixtures.hpp"
-#include "views/default_layout.hpp"
-#include "views/graph_edges.hpp"
-#include "views/graph_layout.hpp"
-#include "views/graph_panel.hpp"
-#include "views/graph_scene.hpp"
-#include "views/graph_view.hpp"
-#include "views/layered_layout.hpp"
+#include "views/graph/default_layout.hpp"
+#include "views/graph/graph_edges.hpp"
+#include "views/graph/graph_layout.hpp"
+#include "views/graph/graph_panel.hpp"
+#include "views/graph/graph_scene.hpp"
+#include "views/graph/graph_view.hpp"
+#include "views/graph/layered_layout.hpp"
+#include "views/graph/node_item.hpp"
 #include "views/model_document.hpp"
-#include "views/node_item.hpp"
 
 #include <QAction>
 #include <QApplication>

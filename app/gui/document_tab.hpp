@@ -1,7 +1,7 @@
 // One tab of the main window: an opened document and its graph panel.
 #pragma once
 
-#include "views/graph_panel.hpp"
+#include "views/graph/graph_panel.hpp"
 #include "views/model_document.hpp"
 
 #include <QWidget>

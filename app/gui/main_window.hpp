@@ -2,8 +2,8 @@
 #pragma once
 
 #include "views/diff_results.hpp"
-#include "views/graph_layout.hpp"
-#include "views/scene_export.hpp"
+#include "views/graph/graph_layout.hpp"
+#include "views/graph/scene_export.hpp"
 
 #include <QMainWindow>
 #include <QStringList>

@@ -1,9 +1,9 @@
 #include "app/gui/screenshot.hpp"
 
 #include "app/gui/main_window.hpp"
-#include "views/graph_panel.hpp"
+#include "views/graph/graph_panel.hpp"
 #include "views/model_document.hpp"
-#include "views/node_search.hpp"
+#include "views/panels/node_search.hpp"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

@@ -7,9 +7,9 @@
 #include "parsers/registry.hpp"
 #include "tests/bench/generated_programs.hpp"
 #include "tests/support/fixtures.hpp"
-#include "views/graph_panel.hpp"
-#include "views/graph_scene.hpp"
-#include "views/graph_view.hpp"
+#include "views/graph/graph_panel.hpp"
+#include "views/graph/graph_scene.hpp"
+#include "views/graph/graph_view.hpp"
 
 #include <QApplication>
 #include <QElapsedTimer>

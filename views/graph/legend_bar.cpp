@@ -1,0 +1,62 @@
+#include "views/graph/legend_bar.hpp"
+
+#include "views/graph/backend_colors.hpp"
+
+#include <QHBoxLayout>
+#include <QLabel>
+
+#include <map>
+#include <utility>
+
+namespace pteron {
+
+namespace {
+QString deviceText(DeviceClass device) {
+    const auto name = deviceClassName(device);
+    return QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
+}
+} // namespace
+
+LegendBar::LegendBar(QWidget* parent) : QWidget(parent), layout_(new QHBoxLayout(this)) {
+    layout_->setContentsMargins(6, 2, 6, 2);
+    // A long legend is clipped rather than widening the window.
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    layout_->addStretch();
+}
+
+void LegendBar::showGraph(const Graph& graph) {
+    while (layout_->count() > 0) {
+        auto* item = layout_->takeAt(0);
+        delete item->widget();
+        delete item;
+    }
+    entries_ = 0;
+    // One entry per backend and device, however many partitions share them.
+    std::map<std::pair<std::string, DeviceClass>, std::pair<std::size_t, std::size_t>> groups;
+    for (std::size_t p = 0; p < graph.partitions.size(); ++p) {
+        const auto count = graph.nodeCount(p);
+        if (count == 0) continue;
+        auto& group = groups[{graph.partitions[p].backend, graph.partitions[p].device}];
+        if (group.second == 0) group.first = p;
+        group.second += count;
+    }
+    for (const auto& [key, group] : groups) {
+        const auto& partition = graph.partitions[group.first];
+        auto* swatch = new QLabel(this);
+        swatch->setFixedSize(14, 14);
+        swatch->setStyleSheet(QString("background:%1; border:1px solid #666; border-radius:3px;")
+                                  .arg(backendColor(partition).name()));
+        auto* text =
+            new QLabel(QString("%1 (%2) %3")
+                           .arg(QString::fromStdString(partition.backend),
+                                deviceText(partition.device), QString::number(group.second)),
+                       this);
+        layout_->addWidget(swatch);
+        layout_->addWidget(text);
+        layout_->addSpacing(12);
+        ++entries_;
+    }
+    layout_->addStretch();
+}
+
+} // namespace pteron
