@@ -127,26 +127,10 @@ ChannelWeights unorderWeights(std::span<const std::int16_t> stream,
     weights.height = ordering.kernelHeight;
     weights.width = ordering.kernelWidth;
     weights.ifmDepth = ordering.depthwise ? 1 : ordering.ifmDepth;
-    weights.values.assign(static_cast<std::size_t>(weights.ofmDepth * weights.height *
-                                                   weights.width * weights.ifmDepth),
-                          0);
-    std::size_t next = 0;
-    bool shortStream = false;
-    walkOrder(
-        ordering, [&](std::int64_t o, std::int64_t y, std::int64_t x, std::int64_t i, bool inside) {
-            if (next >= stream.size()) {
-                shortStream = true;
-                return;
-            }
-            const auto value = stream[next++];
-            if (!inside) return;
-            weights.values[static_cast<std::size_t>(
-                ((o * weights.height + y) * weights.width + x) * weights.ifmDepth + i)] = value;
-        });
-    if (shortStream)
-        throw RuntimeError("Ethos-U weight stream holds " + std::to_string(stream.size()) +
-                           " values, fewer than its ordering needs");
-    return weights;
+    return placeOrderedValues(
+        stream, std::move(weights),
+        [&](auto&& visit) { walkOrder(ordering, std::forward<decltype(visit)>(visit)); },
+        "Ethos-U weight stream");
 }
 
 std::vector<ChannelScale> decodeU55Scales(std::span<const std::uint8_t> bytes,

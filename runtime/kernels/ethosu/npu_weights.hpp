@@ -2,8 +2,11 @@
 // requantisation: the inverse of the order Vela feeds the NPU's MAC units.
 #pragma once
 
+#include "runtime/runtime_error.hpp"
+
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace pteron::runtime::ethosu {
@@ -28,6 +31,34 @@ struct ChannelWeights {
         return values[static_cast<std::size_t>(((o * height + y) * width + x) * ifmDepth + i)];
     }
 };
+
+// Fills `weights` (its dimensions set) from a decoded stream in the order `walk` visits the
+// positions: walk(visit) calls visit(o, y, x, i, inside) once per stream value, and values at
+// positions outside the kernel (padding) are read and dropped. RuntimeError naming `streamName`
+// when the stream runs out first.
+template <typename Walk>
+ChannelWeights placeOrderedValues(std::span<const std::int16_t> stream, ChannelWeights weights,
+                                  Walk&& walk, const std::string& streamName) {
+    weights.values.assign(static_cast<std::size_t>(weights.ofmDepth * weights.height *
+                                                   weights.width * weights.ifmDepth),
+                          0);
+    std::size_t next = 0;
+    bool shortStream = false;
+    walk([&](std::int64_t o, std::int64_t y, std::int64_t x, std::int64_t i, bool inside) {
+        if (next >= stream.size()) {
+            shortStream = true;
+            return;
+        }
+        const auto value = stream[next++];
+        if (!inside) return;
+        weights.values[static_cast<std::size_t>(
+            ((o * weights.height + y) * weights.width + x) * weights.ifmDepth + i)] = value;
+    });
+    if (shortStream)
+        throw RuntimeError(streamName + " holds " + std::to_string(stream.size()) +
+                           " values, fewer than its ordering needs");
+    return weights;
+}
 
 // How many values the ordered stream holds for `ordering` (padding included); RuntimeError
 // when the figures are out of range or the count passes `limit`.

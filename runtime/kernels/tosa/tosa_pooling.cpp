@@ -72,36 +72,44 @@ void forEachTap(const WindowGeometry& g, const T* image, std::int64_t oy, std::i
     }
 }
 
+// Calls window(image, oy, ox, out) for every output pixel, rows split over the pool's threads:
+// `image` is the input batch the pixel belongs to and `out` the pixel's output channels.
+template <typename In, typename Out, typename Window>
+void forEachWindow(const KernelContext& ctx, const WindowGeometry& g, const In* input, Out* output,
+                   const Window& window) {
+    const auto channels = g.inChannels;
+    ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t row = begin; row < end; ++row) {
+            const auto n = row / g.out[1];
+            const auto oy = row % g.out[1];
+            const In* image = input + n * g.in[1] * g.in[2] * channels;
+            for (std::int64_t ox = 0; ox < g.out[2]; ++ox)
+                window(image, oy, ox, output + (row * g.out[2] + ox) * channels);
+        }
+    });
+}
+
 template <typename T>
 void averageInteger(const KernelContext& ctx, const WindowGeometry& g, const T* input, T* output,
                     std::int32_t inputZp, std::int64_t outputZp) {
     const auto channels = g.inChannels;
-    ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
-        std::vector<std::int32_t> acc(static_cast<std::size_t>(channels));
-        for (std::int64_t row = begin; row < end; ++row) {
-            const auto n = row / g.out[1];
-            const auto oy = row % g.out[1];
-            const T* image = input + n * g.in[1] * g.in[2] * channels;
-            for (std::int64_t ox = 0; ox < g.out[2]; ++ox) {
-                std::fill(acc.begin(), acc.end(), 0);
-                std::int32_t count = 0;
-                std::int32_t* a = acc.data();
-                forEachTap(g, image, oy, ox, [&](const T* pixel) {
-                    ++count;
-                    for (std::int64_t c = 0; c < channels; ++c)
-                        a[c] += static_cast<std::int32_t>(pixel[c]) - inputZp;
-                });
-                T* out = output + (row * g.out[2] + ox) * channels;
-                if (count == 0) {
-                    ctx.fail("a pooling window lies entirely in the padding");
-                }
-                const auto scale = reciprocalScale(count);
+    forEachWindow(
+        ctx, g, input, output, [&](const T* image, std::int64_t oy, std::int64_t ox, T* out) {
+            std::vector<std::int32_t> acc(static_cast<std::size_t>(channels));
+            std::int32_t count = 0;
+            forEachTap(g, image, oy, ox, [&](const T* pixel) {
+                ++count;
                 for (std::int64_t c = 0; c < channels; ++c)
-                    out[c] = saturateTo<T>(
-                        applyScale32(a[c], scale.multiplier, scale.shift, false) + outputZp);
-            }
-        }
-    });
+                    acc[static_cast<std::size_t>(c)] +=
+                        static_cast<std::int32_t>(pixel[c]) - inputZp;
+            });
+            if (count == 0) ctx.fail("a pooling window lies entirely in the padding");
+            const auto scale = reciprocalScale(count);
+            for (std::int64_t c = 0; c < channels; ++c)
+                out[c] = saturateTo<T>(applyScale32(acc[static_cast<std::size_t>(c)],
+                                                    scale.multiplier, scale.shift, false) +
+                                       outputZp);
+        });
 }
 
 // True when the float accumulator is fp16 (TOSA 1.0 acc_type, TOSA 0.80 accum_dtype).
@@ -116,26 +124,19 @@ void averageFloat(const KernelContext& ctx, const WindowGeometry& g, std::span<c
                   std::span<float> out, bool half) {
     const auto channels = g.inChannels;
     const auto toAcc = [half](float value) { return half ? roundToHalf(value) : value; };
-    ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t row = begin; row < end; ++row) {
-            const auto n = row / g.out[1];
-            const auto oy = row % g.out[1];
-            const float* image = in.data() + n * g.in[1] * g.in[2] * channels;
-            for (std::int64_t ox = 0; ox < g.out[2]; ++ox) {
-                float* o = out.data() + (row * g.out[2] + ox) * channels;
-                int count = 0;
-                forEachTap(g, image, oy, ox, [&](const float* pixel) {
-                    ++count;
-                    for (std::int64_t c = 0; c < channels; ++c)
-                        o[c] = toAcc(o[c] + toAcc(pixel[c]));
-                });
-                if (count == 0) ctx.fail("a pooling window lies entirely in the padding");
-                const float divisor = toAcc(static_cast<float>(count));
-                for (std::int64_t c = 0; c < channels; ++c)
-                    o[c] = toAcc(o[c] / divisor);
-            }
-        }
-    });
+    forEachWindow(ctx, g, in.data(), out.data(),
+                  [&](const float* image, std::int64_t oy, std::int64_t ox, float* o) {
+                      int count = 0;
+                      forEachTap(g, image, oy, ox, [&](const float* pixel) {
+                          ++count;
+                          for (std::int64_t c = 0; c < channels; ++c)
+                              o[c] = toAcc(o[c] + toAcc(pixel[c]));
+                      });
+                      if (count == 0) ctx.fail("a pooling window lies entirely in the padding");
+                      const float divisor = toAcc(static_cast<float>(count));
+                      for (std::int64_t c = 0; c < channels; ++c)
+                          o[c] = toAcc(o[c] / divisor);
+                  });
 }
 
 void averagePool(KernelContext& ctx, const PoolWindow& window) {
@@ -176,21 +177,14 @@ void averagePool(KernelContext& ctx, const PoolWindow& window) {
 template <typename T>
 void maximumInteger(const KernelContext& ctx, const WindowGeometry& g, const T* input, T* output) {
     const auto channels = g.inChannels;
-    ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t row = begin; row < end; ++row) {
-            const auto n = row / g.out[1];
-            const auto oy = row % g.out[1];
-            const T* image = input + n * g.in[1] * g.in[2] * channels;
-            for (std::int64_t ox = 0; ox < g.out[2]; ++ox) {
-                T* out = output + (row * g.out[2] + ox) * channels;
-                std::fill(out, out + channels, std::numeric_limits<T>::lowest());
-                forEachTap(g, image, oy, ox, [&](const T* pixel) {
-                    for (std::int64_t c = 0; c < channels; ++c)
-                        out[c] = std::max(out[c], pixel[c]);
-                });
-            }
-        }
-    });
+    forEachWindow(ctx, g, input, output,
+                  [&](const T* image, std::int64_t oy, std::int64_t ox, T* out) {
+                      std::fill(out, out + channels, std::numeric_limits<T>::lowest());
+                      forEachTap(g, image, oy, ox, [&](const T* pixel) {
+                          for (std::int64_t c = 0; c < channels; ++c)
+                              out[c] = std::max(out[c], pixel[c]);
+                      });
+                  });
 }
 
 void maxPool(KernelContext& ctx, const PoolWindow& window) {
@@ -204,29 +198,22 @@ void maxPool(KernelContext& ctx, const PoolWindow& window) {
         auto out = floatBuffer(ctx, shape);
         const auto channels = g.inChannels;
         const float nan = std::numeric_limits<float>::quiet_NaN();
-        ctx.pool().parallelFor(g.outRows(), [&](std::int64_t begin, std::int64_t end) {
-            for (std::int64_t row = begin; row < end; ++row) {
-                const auto n = row / g.out[1];
-                const auto oy = row % g.out[1];
-                const float* image = in.data() + n * g.in[1] * g.in[2] * channels;
-                for (std::int64_t ox = 0; ox < g.out[2]; ++ox) {
-                    float* o = out.data() + (row * g.out[2] + ox) * channels;
-                    std::fill(o, o + channels, ignoreNan ? nan : -INFINITY);
-                    forEachTap(g, image, oy, ox, [&](const float* pixel) {
-                        for (std::int64_t c = 0; c < channels; ++c) {
-                            const float v = pixel[c];
-                            if (std::isnan(v)) {
-                                if (!ignoreNan) o[c] = nan;
-                            } else if (std::isnan(o[c])) {
-                                if (ignoreNan) o[c] = v;
-                            } else if (v > o[c]) {
-                                o[c] = v;
-                            }
-                        }
-                    });
-                }
-            }
-        });
+        forEachWindow(ctx, g, in.data(), out.data(),
+                      [&](const float* image, std::int64_t oy, std::int64_t ox, float* o) {
+                          std::fill(o, o + channels, ignoreNan ? nan : -INFINITY);
+                          forEachTap(g, image, oy, ox, [&](const float* pixel) {
+                              for (std::int64_t c = 0; c < channels; ++c) {
+                                  const float v = pixel[c];
+                                  if (std::isnan(v)) {
+                                      if (!ignoreNan) o[c] = nan;
+                                  } else if (std::isnan(o[c])) {
+                                      if (ignoreNan) o[c] = v;
+                                  } else if (v > o[c]) {
+                                      o[c] = v;
+                                  }
+                              }
+                          });
+                      });
         ctx.setOutput(0, floatTensor(ctx, input.dtype(), shape, out));
         return;
     }
