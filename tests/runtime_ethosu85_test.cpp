@@ -11,6 +11,7 @@
 #include "runtime/kernels/ethosu/u85_operation_streams.hpp"
 #include "runtime/kernels/ethosu/u85_resize.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/model_runs.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -29,10 +30,6 @@ namespace {
 
 const std::string kKwsZ256 = "tflite/arm_mlek_kws_micronet_m_vela_Z256.tflite";
 const std::string kKwsSource = "tflite/arm_mlek_kws_micronet_m_int8.tflite";
-
-Model openFixture(const std::string& relative) {
-    return FormatRegistry::standard().open(testing::fixture(relative), {});
-}
 
 const Graph& commandStream(const Model& model) {
     for (const auto& graph : model.graphs)
@@ -95,30 +92,13 @@ std::int64_t firstChannel(const npu::NpuOperation& op, std::uint64_t layerBase) 
     return static_cast<std::int64_t>(delta / op.ofm.strideC * 16);
 }
 
-// Deterministic int8 values over the whole range (a linear congruential sequence).
-Tensor int8Input(Shape shape, std::uint32_t seed) {
-    Tensor tensor(DType::Int8, std::move(shape));
-    for (auto& value : tensor.mutableElements<std::int8_t>()) {
-        seed = seed * 1664525u + 1013904223u;
-        value = static_cast<std::int8_t>(seed >> 24);
-    }
-    return tensor;
-}
-
-std::vector<Tensor> runTflite(const Model& model, std::vector<Tensor> inputs) {
-    const auto kernels = KernelRegistry::withAllKernels();
-    Interpreter interpreter(model, kernels, {1, nullptr, {}});
-    REQUIRE(interpreter.check(0).empty());
-    return interpreter.run(0, std::move(inputs));
-}
-
 } // namespace
 
 TEST_CASE("every KWS Ethos-U85-256 weight and scale stream decodes to its source model's "
           "weights and biases") {
-    const auto vela = openFixture(kKwsZ256);
+    const auto vela = testing::openFixture(kKwsZ256);
     const auto& stream = commandStream(vela);
-    const auto source = openFixture(kKwsSource);
+    const auto source = testing::openFixture(kKwsSource);
     const auto& main = source.graphs.front();
     const npu::NpuTarget target{"ethos-u85", 256};
 
@@ -206,12 +186,12 @@ TEST_CASE("every KWS Ethos-U85-256 weight and scale stream decodes to its source
 }
 
 TEST_CASE("KWS MicroNet-M compiled by Vela for Ethos-U85-256 matches its source TFLite model") {
-    const auto vela = openFixture(kKwsZ256);
-    const auto source = openFixture(kKwsSource);
+    const auto vela = testing::openFixture(kKwsZ256);
+    const auto source = testing::openFixture(kKwsSource);
     for (const std::uint32_t seed : {1u, 2u, 3u, 4u, 5u}) {
-        const auto input = int8Input({1, 49, 10, 1}, seed);
-        const auto npu = runTflite(vela, {input});
-        const auto cpu = runTflite(source, {input});
+        const auto input = testing::seededInt8({1, 49, 10, 1}, seed);
+        const auto npu = testing::runWholeModel(vela, {input});
+        const auto cpu = testing::runWholeModel(source, {input});
         REQUIRE(npu.size() == 1);
         REQUIRE(cpu.size() == 1);
         const auto got = npu[0].elements<std::int8_t>();

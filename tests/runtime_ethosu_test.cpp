@@ -9,6 +9,7 @@
 #include "runtime/kernels/ethosu/npu_operations.hpp"
 #include "runtime/tensor_file.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/model_runs.hpp"
 #include "tests/support/tflite_model_builder.hpp"
 
 #include <catch2/catch.hpp>
@@ -21,10 +22,6 @@ using namespace pteron;
 using namespace pteron::runtime;
 
 namespace {
-
-Model openFixture(const std::string& relative) {
-    return FormatRegistry::standard().open(testing::fixture(relative), {});
-}
 
 std::size_t graphIndex(const Model& model, const std::string& id) {
     for (std::size_t g = 0; g < model.graphs.size(); ++g)
@@ -68,7 +65,7 @@ class BitWriter {
 } // namespace
 
 TEST_CASE("the minimal Ethos-U example adds two int8 tensors as TFLite's quantised add does") {
-    const auto model = openFixture("pte/cmsisexec_ethos_u_minimal_example.pte");
+    const auto model = testing::openFixture("pte/cmsisexec_ethos_u_minimal_example.pte");
     const auto& forward = model.graphs[graphIndex(model, "forward")];
     // The quantisation of both inputs and of the output, from the program's q/dq nodes.
     REQUIRE(forward.nodes[0].op == "quantized_decomposed::quantize_per_tensor.out");
@@ -106,7 +103,7 @@ TEST_CASE("the minimal Ethos-U example adds two int8 tensors as TFLite's quantis
 }
 
 TEST_CASE("the Himax Ethos-U55-64 add doubles its int32 input") {
-    const auto model = openFixture("pte/himax_add_quant_ethosu55_64.pte");
+    const auto model = testing::openFixture("pte/himax_add_quant_ethosu55_64.pte");
     const auto kernels = KernelRegistry::withAllKernels();
     Interpreter interpreter(model, kernels, {1, nullptr, {}});
     REQUIRE(interpreter.check(0).empty());
@@ -193,7 +190,7 @@ Tensor runMv2Delegate(const Model& model) {
 } // namespace
 
 TEST_CASE("MobileNetV2 on Ethos-U55-128 from its command stream against the TOSA reference model") {
-    const auto model = openFixture("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto model = testing::openFixture("pte/arm_mv2_ethosu55_128_int8.pte");
     const auto output = runMv2Delegate(model);
     const auto expected =
         readNpyTensor(testing::oracle(kMv2Oracle + "outputs/aten_view_copy_default_2.npy"));
@@ -248,7 +245,7 @@ std::vector<std::uint8_t> streamBytes(const Graph& graph, std::size_t before, st
 } // namespace
 
 TEST_CASE("the first MobileNetV2 convolution's weight stream decodes to the TOSA weights") {
-    const auto model = openFixture("pte/arm_mv2_ethosu55_128_int8.pte");
+    const auto model = testing::openFixture("pte/arm_mv2_ethosu55_128_int8.pte");
     const auto& stream = model.graphs[graphIndex(model, "forward/EthosUBackend#0")];
     std::size_t first = 0;
     while (first < stream.nodes.size() && stream.nodes[first].op != "ethosu.CONV")
@@ -268,7 +265,7 @@ TEST_CASE("the first MobileNetV2 convolution's weight stream decodes to the TOSA
         ethosu::decodeMlw(bytes, ethosu::orderedWeightCount(ordering, std::uint64_t{1} << 24));
     const auto weights = ethosu::unorderWeights(values, ordering);
 
-    const auto tosa = openFixture("tosa/arm_mv2_ethosu55_tag1.tosa");
+    const auto tosa = testing::openFixture("tosa/arm_mv2_ethosu55_tag1.tosa");
     const auto& main = tosa.graphs.front();
     const auto conv = std::find_if(main.nodes.begin(), main.nodes.end(),
                                    [](const Node& node) { return node.op == "tosa.CONV2D"; });
@@ -294,34 +291,13 @@ TEST_CASE("the first MobileNetV2 convolution's weight stream decodes to the TOSA
     CHECK(nonZero > 700); // a real comparison, not one of zeros
 }
 
-namespace {
-
-// Deterministic int8 values over the whole range (a linear congruential sequence).
-Tensor int8Input(Shape shape, std::uint32_t seed) {
-    Tensor tensor(DType::Int8, std::move(shape));
-    for (auto& value : tensor.mutableElements<std::int8_t>()) {
-        seed = seed * 1664525u + 1013904223u;
-        value = static_cast<std::int8_t>(seed >> 24);
-    }
-    return tensor;
-}
-
-std::vector<Tensor> runTflite(const Model& model, std::vector<Tensor> inputs) {
-    const auto kernels = KernelRegistry::withAllKernels();
-    Interpreter interpreter(model, kernels, {1, nullptr, {}});
-    REQUIRE(interpreter.check(0).empty());
-    return interpreter.run(0, std::move(inputs));
-}
-
-} // namespace
-
 TEST_CASE("KWS MicroNet-M compiled by Vela for Ethos-U55-128 matches its source TFLite model") {
-    const auto vela = openFixture("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite");
-    const auto source = openFixture("tflite/arm_mlek_kws_micronet_m_int8.tflite");
+    const auto vela = testing::openFixture("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite");
+    const auto source = testing::openFixture("tflite/arm_mlek_kws_micronet_m_int8.tflite");
     for (const std::uint32_t seed : {1u, 2u, 3u}) {
-        const auto input = int8Input({1, 49, 10, 1}, seed);
-        const auto npu = runTflite(vela, {input});
-        const auto cpu = runTflite(source, {input});
+        const auto input = testing::seededInt8({1, 49, 10, 1}, seed);
+        const auto npu = testing::runWholeModel(vela, {input});
+        const auto cpu = testing::runWholeModel(source, {input});
         REQUIRE(npu.size() == 1);
         REQUIRE(cpu.size() == 1);
         const auto got = npu[0].elements<std::int8_t>();
@@ -334,7 +310,7 @@ TEST_CASE("KWS MicroNet-M compiled by Vela for Ethos-U55-128 matches its source 
 }
 
 TEST_CASE("the Paddle hello-world sine model on Ethos-U55 approximates sin(x)") {
-    const auto model = openFixture("tflite/paddle_hello_world_int8_vela.tflite");
+    const auto model = testing::openFixture("tflite/paddle_hello_world_int8_vela.tflite");
     const auto& main = model.graphs.front();
     const auto& in = *main.value(main.inputs.at(0));
     const auto& out = *main.value(main.outputs.at(0));
@@ -363,7 +339,7 @@ TEST_CASE("the Paddle hello-world sine model on Ethos-U55 approximates sin(x)") 
 }
 
 TEST_CASE("a command stream addressing memory outside its regions is a RuntimeError") {
-    auto model = openFixture("pte/cmsisexec_ethos_u_minimal_example.pte");
+    auto model = testing::openFixture("pte/cmsisexec_ethos_u_minimal_example.pte");
     auto& stream = model.graphs[graphIndex(model, "forward/EthosUBackend#0")];
     const auto kernels = KernelRegistry::withAllKernels();
     Tensor x(DType::Float32, {1, 1, 1, 1}), y(DType::Float32, {1, 1, 1, 1});
@@ -394,13 +370,13 @@ TEST_CASE("a command stream addressing memory outside its regions is a RuntimeEr
 }
 
 TEST_CASE("Himax person detection compiled by Vela for Ethos-U55-64 matches its source model") {
-    const auto vela = openFixture("tflite/himax_person_int8_model_vela_mac64.tflite");
-    const auto source = openFixture("tflite/himax_person_int8_model.tflite");
+    const auto vela = testing::openFixture("tflite/himax_person_int8_model_vela_mac64.tflite");
+    const auto source = testing::openFixture("tflite/himax_person_int8_model.tflite");
     std::size_t differ = 0;
     for (const std::uint32_t seed : {1u, 2u, 3u, 4u, 5u}) {
-        const auto input = int8Input({1, 96, 96, 1}, seed);
-        const auto npu = runTflite(vela, {input});
-        const auto cpu = runTflite(source, {input});
+        const auto input = testing::seededInt8({1, 96, 96, 1}, seed);
+        const auto npu = testing::runWholeModel(vela, {input});
+        const auto cpu = testing::runWholeModel(source, {input});
         REQUIRE(npu.size() == 1);
         REQUIRE(cpu.size() == 1);
         const auto got = npu[0].elements<std::int8_t>();
@@ -482,7 +458,7 @@ Tensor tfliteSoftmax(const Tensor& input, const Value& in, const Value& out) {
             tfl::CreateSoftmaxOptions(b, static_cast<float>(kAttentionBeta)).Union());
     };
     const auto model = testing::readTflite(spec, "softmax.tflite");
-    return runTflite(model, {input}).at(0);
+    return testing::runWholeModel(model, {input}).at(0);
 }
 
 // TFLite's int8 MEAN over the last axis (keeping it), run by the runtime's TFLite kernel.
@@ -501,7 +477,7 @@ Tensor tfliteMeanOverChannels(const Tensor& input, const Value& in, const Value&
                               tfl::CreateReducerOptions(b, true).Union());
     };
     const auto model = testing::readTflite(spec, "mean.tflite");
-    return runTflite(model, {input}).at(0);
+    return testing::runWholeModel(model, {input}).at(0);
 }
 
 // Layer normalisation streams output a row mean over the 64 channels of their first output
@@ -528,7 +504,7 @@ std::size_t checkLayerNormMean(const Graph& main, const Node& node, const ValueR
 
 TEST_CASE("Himax KWT-1 runs its 49 command streams and their CPU operators; its softmax and "
           "layer-norm mean streams equal TFLite's SOFTMAX and MEAN") {
-    const auto model = openFixture("tflite/himax_kwt1_relu_mfcc_vela.tflite");
+    const auto model = testing::openFixture("tflite/himax_kwt1_relu_mfcc_vela.tflite");
     const auto& main = model.graphs.front();
     const auto kernels = KernelRegistry::withAllKernels();
     std::vector<std::vector<std::int8_t>> logits;
@@ -536,7 +512,7 @@ TEST_CASE("Himax KWT-1 runs its 49 command streams and their CPU operators; its 
         ValueRecorder recorder;
         Interpreter interpreter(model, kernels, {1, &recorder, {}});
         REQUIRE(interpreter.check(0).empty());
-        const auto out = interpreter.run(0, {int8Input({1, 98, 40}, seed)});
+        const auto out = interpreter.run(0, {testing::seededInt8({1, 98, 40}, seed)});
         REQUIRE(out.size() == 1);
         CHECK(out[0].dtype() == DType::Int8);
         CHECK(out[0].shape() == Shape{1, 12});
@@ -605,13 +581,13 @@ TEST_CASE("Himax KWT-1 runs its 49 command streams and their CPU operators; its 
 }
 
 TEST_CASE("an interpreter reuses decoded weights across runs without changing any result") {
-    const auto model = openFixture("tflite/himax_person_int8_model_vela_mac64.tflite");
+    const auto model = testing::openFixture("tflite/himax_person_int8_model_vela_mac64.tflite");
     const auto kernels = KernelRegistry::withAllKernels();
     Interpreter reused(model, kernels, {1, nullptr, {}});
     for (const std::uint32_t seed : {11u, 12u, 11u}) {
-        const auto input = int8Input({1, 96, 96, 1}, seed);
+        const auto input = testing::seededInt8({1, 96, 96, 1}, seed);
         const auto warm = reused.run(0, {input});
-        const auto fresh = runTflite(model, {input});
+        const auto fresh = testing::runWholeModel(model, {input});
         const auto a = warm.at(0).elements<std::int8_t>();
         const auto b = fresh.at(0).elements<std::int8_t>();
         CHECK(std::vector<std::int8_t>(a.begin(), a.end()) ==
