@@ -115,15 +115,6 @@ bool reasonMatches(const std::string& reason, const Obstacles& obstacles) {
     return false;
 }
 
-std::vector<std::string> modelFixtures() {
-    std::vector<std::string> files;
-    for (const auto& [folder, extension] : std::vector<std::pair<std::string, std::string>>{
-             {"pte", ".pte"}, {"tosa", ".tosa"}, {"tflite", ".tflite"}, {"vgf", ".vgf"}})
-        for (const auto& file : pteron::testing::fixturesIn(folder, extension))
-            files.push_back(file);
-    return files;
-}
-
 // A .ptd of the same stem in fixtures/ptd holds the program's external weights.
 std::vector<std::string> companionArgs(const std::string& path) {
     const auto stem = std::filesystem::path(path).stem().string();
@@ -161,7 +152,7 @@ TEST_CASE("pteron run executes every fixture that holds no stream, opaque payloa
           "[cli][runtime][fixtures]") {
     const auto registry = FormatRegistry::standard();
     std::size_t ran = 0, stopped = 0;
-    for (const auto& path : modelFixtures()) {
+    for (const auto& path : pteron::testing::modelFixtures()) {
         INFO(path);
         const auto companions = companionArgs(path);
         ReadOptions options;

@@ -52,15 +52,6 @@ std::vector<Tensor> seededInputs(const Graph& graph, std::uint64_t seed) {
     return inputs;
 }
 
-std::vector<std::string> everyModelFixture() {
-    std::vector<std::string> files;
-    for (const auto& [folder, extension] : std::vector<std::pair<std::string, std::string>>{
-             {"pte", ".pte"}, {"tosa", ".tosa"}, {"tflite", ".tflite"}, {"vgf", ".vgf"}})
-        for (const auto& file : pteron::testing::fixturesIn(folder, extension))
-            files.push_back(file);
-    return files;
-}
-
 } // namespace
 
 TEST_CASE("every fixture runs unless only an Ethos-U stream, an opaque payload or a placeholder "
@@ -68,7 +59,7 @@ TEST_CASE("every fixture runs unless only an Ethos-U stream, an opaque payload o
     const auto registry = FormatRegistry::standard();
     const auto kernels = KernelRegistry::withAllKernels();
     std::size_t ran = 0;
-    for (const auto& path : everyModelFixture()) {
+    for (const auto& path : pteron::testing::modelFixtures()) {
         if (path.find("NOT_A_PTE") != std::string::npos) continue;
         INFO(path);
         const auto model = registry.open(path, optionsFor(path));

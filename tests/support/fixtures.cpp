@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 namespace pteron::testing {
 
@@ -38,6 +39,15 @@ std::filesystem::path madeDir() {
     auto dir = std::filesystem::path(PTERON_BINARY_DIR) / "tests" / "fixtures-made";
     std::filesystem::create_directories(dir);
     return dir;
+}
+
+std::vector<std::string> modelFixtures() {
+    std::vector<std::string> files;
+    for (const auto& [folder, extension] : std::vector<std::pair<std::string, std::string>>{
+             {"pte", ".pte"}, {"tosa", ".tosa"}, {"tflite", ".tflite"}, {"vgf", ".vgf"}})
+        for (const auto& file : fixturesIn(folder, extension))
+            files.push_back(file);
+    return files;
 }
 
 } // namespace pteron::testing

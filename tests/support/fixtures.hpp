@@ -13,6 +13,8 @@ std::filesystem::path fixturesDir();
 std::string fixture(const std::string& relative);
 // Every file in a fixture subfolder with the given extension, sorted.
 std::vector<std::string> fixturesIn(const std::string& folder, const std::string& extension);
+// Every model fixture: the .pte, .tosa, .tflite and .vgf files, folder by folder.
+std::vector<std::string> modelFixtures();
 // The oracle folder ($PTERON_ORACLES, or the "oracles" folder beside the fixtures folder):
 // inputs and the outputs tools other than pteron computed for them.
 std::filesystem::path oraclesDir();
