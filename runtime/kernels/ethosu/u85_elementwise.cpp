@@ -187,7 +187,7 @@ class Calculator {
             return output(saturate(scaled < 0 ? -scaled : scaled));
         }
         default:
-            return bitwise(a, b);
+            return compareOrBits(a, b);
         }
     }
 
@@ -202,7 +202,7 @@ class Calculator {
     std::int64_t wrap(std::uint64_t raw) const { return wrapTo(raw, bits_, isSigned_); }
 
     // Comparisons, shifts, CLZ and bitwise logic; comparisons answer -1 (true) or 0.
-    std::int64_t bitwise(std::int64_t a, std::int64_t b) const {
+    std::int64_t compareOrBits(std::int64_t a, std::int64_t b) const {
         const auto ua = static_cast<std::uint64_t>(a);
         switch (mode_) {
         case Mode::CmpEq:
@@ -280,10 +280,14 @@ void runU85Elementwise(const NpuOperation& op, NpuMemory& memory) {
     const OutputStage stage(op, memory);
     std::vector<std::int64_t> out;
     out.reserve(static_cast<std::size_t>(op.ofm.height * op.ofm.width * op.ofm.depth));
+    // Past every 32-bit OFM range, and room for the output stage to add its zero point.
+    constexpr std::int64_t kLimit = std::int64_t{1} << 62;
     for (std::int64_t y = 0; y < op.ofm.height; ++y)
         for (std::int64_t x = 0; x < op.ofm.width; ++x)
-            for (std::int64_t c = 0; c < op.ofm.depth; ++c)
-                out.push_back(stage(calculate(ifm.at(y, x, c), info.unary ? 0 : ifm2.at(y, x, c))));
+            for (std::int64_t c = 0; c < op.ofm.depth; ++c) {
+                const auto value = calculate(ifm.at(y, x, c), info.unary ? 0 : ifm2.at(y, x, c));
+                out.push_back(stage(std::clamp(value, -kLimit, kLimit)));
+            }
     storeMap(memory, op.ofm, out);
 }
 
