@@ -346,6 +346,15 @@ TEST_CASE("U85 IFM_SCALE with its double-rounding shift equals TFLite's left-shi
             singleRoundingDiffers += single != out[i];
         }
         CHECK(singleRoundingDiffers > 0);
+        // IFM_SCALE's NATURAL mode (bit 13) rounds once, halves up, and ignores dbl_rnd.
+        e.ifmScale.rounding = 1;
+        const auto natural = runCase(e, values, {});
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            const auto x = values[i] - e.ifm.zeroPoint;
+            const auto shift = 31 - input.exponent - leftShift;
+            REQUIRE(natural[i] ==
+                    (x * input.multiplier + (std::int64_t{1} << (shift - 1))) >> shift);
+        }
     }
 }
 
