@@ -2,10 +2,13 @@
 // rules written out here: TFLite's reference quantised ADD, SUB, MUL and LEAKY_RELU (gemmlowp's
 // fixed-point helpers, with the registers set as Vela sets them), and plain integer comparisons,
 // shifts and bit operations (TOSA's definitions).
+#include "core/model.hpp"
 #include "parsers/ethosu/ethosu_operations.hpp"
 #include "runtime/kernels/ethosu/command_stream_executor.hpp"
 #include "runtime/kernels/ethosu/npu_operation.hpp"
 #include "runtime/kernels/ethosu/u85_elementwise.hpp"
+#include "runtime/runtime_error.hpp"
+#include "runtime/tensor.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -568,4 +571,74 @@ TEST_CASE("U85 elementwise settings the executor lacks are reported, not guessed
     CHECK(reasonOf(e).find("32-bit") != std::string::npos);
     e.ofmScale = {1, 1, 0, 0};
     CHECK(reasonOf(e).empty());
+}
+
+namespace {
+
+// A one-operation U85 command-stream model: IFM, IFM2 and OFM values placed in region 1 where
+// the case's registers address them.
+Model streamModel(const ElementwiseCase& e) {
+    Graph graph = u85Graph(elementwiseNode(e));
+    const auto value = [](std::string name, ValueKind kind, const MapSpec& map,
+                          std::uint64_t offset) {
+        Value v;
+        v.name = std::move(name);
+        v.kind = kind;
+        v.dtype = map.bytes == 1 ? DType::Int8 : map.bytes == 2 ? DType::Int16 : DType::Int32;
+        v.shape = {1, map.height, map.width, map.depth};
+        v.hasShape = true;
+        v.allocation = Allocation{1, offset};
+        return v;
+    };
+    graph.inputs.push_back(static_cast<std::int64_t>(
+        graph.addValue(value("ifm", ValueKind::Input, e.ifm, e.ifm.base))));
+    graph.inputs.push_back(static_cast<std::int64_t>(
+        graph.addValue(value("ifm2", ValueKind::Input, e.ifm2, e.ifm2.base))));
+    graph.outputs.push_back(static_cast<std::int64_t>(
+        graph.addValue(value("ofm", ValueKind::Output, e.ofm, kOfmBase))));
+    Model model;
+    model.graphs.push_back(std::move(graph));
+    return model;
+}
+
+Tensor int8Tensor(const MapSpec& map, const std::vector<std::int64_t>& values) {
+    Tensor tensor(DType::Int8, {1, map.height, map.width, map.depth});
+    auto elements = tensor.mutableElements<std::int8_t>();
+    REQUIRE(values.size() == elements.size());
+    for (std::size_t i = 0; i < values.size(); ++i)
+        elements[i] = static_cast<std::int8_t>(values[i]);
+    return tensor;
+}
+
+} // namespace
+
+TEST_CASE("the command-stream executor runs a U85 ELEMENTWISE and stops at one it lacks") {
+    const auto q = addSubQuantisation(0.0473, 0.0191, 0.0588, 20);
+    auto e = gridCase(kAdd, 2, 3, 1);
+    e.ifm.depth = e.ifm2.depth = e.ofm.depth = 4;
+    e.ifm.zeroPoint = 7;
+    e.ofm.zeroPoint = 3;
+    e.ifmScale = inputRegister(q.input1, 20);
+    e.ifm2Scale = inputRegister(q.input2, 20);
+    e.ofmScale = outputRegister(q.output);
+    e.activationMin = -128;
+    e.activationMax = 127;
+    const auto a = range(-120, 110, 10), b = range(-110, 120, 10);
+    const auto ifm = int8Tensor(e.ifm, a), ifm2 = int8Tensor(e.ifm2, b);
+    npu::CommandStreamCall call;
+    call.inputs = {&ifm, &ifm2};
+    const auto outputs = npu::runCommandStream(streamModel(e), 0, call, nullptr, 0);
+    REQUIRE(outputs.size() == 1);
+    const auto out = outputs[0].elements<std::int8_t>();
+    REQUIRE(out.size() == a.size());
+    for (std::size_t i = 0; i < out.size(); ++i)
+        REQUIRE(out[i] == tfliteAddSub(q, a[i], b[i], 7, 0, 3, false, -128, 127));
+
+    e.mode = kDiv;
+    try {
+        npu::runCommandStream(streamModel(e), 0, call, nullptr, 0);
+        FAIL("DIV ran");
+    } catch (const RuntimeError& error) {
+        CHECK(std::string(error.what()).find("DIV") != std::string::npos);
+    }
 }
