@@ -85,6 +85,7 @@ struct MapSpec {
     std::int64_t zeroPoint = 0;
     unsigned broadcast = 0; // U85 broadcast mode: 1 H, 2 W, 4 C, 8 scalar
     std::uint64_t base = 0;
+    unsigned storage = 0; // PRECISION bits 15:14: 0 memory (TILE2X2), 2 chained
 };
 
 // A scale register: 31-bit multiplier, shift, double-rounding shift and rounding mode.
@@ -112,7 +113,8 @@ void addInputMap(std::vector<std::uint32_t>& words, const MapSpec& map, bool sec
                  std::int64_t depth) {
     const std::uint32_t b = second ? 0x80 : 0;
     words.push_back(cmd0(0x10F + b, 1));
-    words.push_back(cmd0(0x105 + b, (map.isSigned ? 1 : 0) | sizeCode(map.bytes) << 2));
+    words.push_back(
+        cmd0(0x105 + b, (map.isSigned ? 1 : 0) | sizeCode(map.bytes) << 2 | map.storage << 14));
     words.push_back(cmd0(0x10A + b, map.width - 1));
     words.push_back(cmd0(0x10B + b, map.height - 1));
     words.push_back(cmd0(0x10C + b, map.height - 1));
@@ -571,6 +573,8 @@ TEST_CASE("U85 elementwise settings the executor lacks are reported, not guessed
     CHECK(reasonOf(e).find("32-bit") != std::string::npos);
     e.ofmScale = {1, 1, 0, 0};
     CHECK(reasonOf(e).empty());
+    e.ifm2.storage = 2; // IFM2 from a chaining buffer
+    CHECK(reasonOf(e).find("chaining buffers") != std::string::npos);
 }
 
 namespace {

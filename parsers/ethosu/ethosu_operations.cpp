@@ -399,6 +399,13 @@ NpuOperation buildOne(const RegisterCommand& command, std::size_t index,
     }
     if (op.kind == "ELEMENTWISE" && !unaryElementwise(param)) readSecondInput(op, regs, product);
     if (op.kind == "ELEMENTWISE" && product == Product::U85) readFirstInputBroadcast(op, regs);
+    if (op.isCompute() && product == Product::U85) {
+        const auto chained = [](const FeatureMap& fm) {
+            return fm.present && ((fm.precisionRegister >> 14) & 3) == 2;
+        };
+        op.chainedMaps = (chained(op.ifm) ? 1u : 0u) | (chained(op.ifm2) ? 2u : 0u) |
+                         (chained(op.ofm) ? 4u : 0u);
+    }
     if (op.kind == "DMA") readDma(op, regs, command.param);
     if (op.kind == "DMA" && product != Product::U85) readDmaModes(op, regs);
     if (op.isCompute() && product != Product::U85)
@@ -465,6 +472,7 @@ void addScaling(Attributes& out, const NpuOperation& op) {
     if (op.kind == "CONV" || op.kind == "DEPTHWISE")
         out.push_back({"weight_format", static_cast<std::int64_t>(op.weightFormat)});
     if (op.u85Fields) {
+        out.push_back({"chained_maps", static_cast<std::int64_t>(op.chainedMaps)});
         out.push_back({"kernel_decomposition", static_cast<std::int64_t>(op.kernelDecomposition)});
         out.push_back({"ofm_reverse", static_cast<std::int64_t>(op.ofmReverse)});
         out.push_back({"ofm_transpose", static_cast<std::int64_t>(op.ofmTranspose)});

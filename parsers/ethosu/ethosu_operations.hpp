@@ -107,6 +107,9 @@ struct NpuOperation {
     // fields that reverse (bits 10:9) or transpose (bits 13:11) the OFM as it is written.
     bool u85Fields = false;
     unsigned kernelDecomposition = 0, ofmReverse = 0, ofmTranspose = 0;
+    // U85: the maps (1 IFM, 2 IFM2, 4 OFM) whose PRECISION storage (bits 15:14) is CHAINED,
+    // passed through the NPU's chaining buffers instead of memory (Regor activation_storage).
+    unsigned chainedMaps = 0;
     // DMA operations
     std::optional<MemoryRange> dmaSource;
     std::optional<MemoryRange> dmaDestination;

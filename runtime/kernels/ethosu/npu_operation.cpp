@@ -296,6 +296,7 @@ NpuOperation readOperation(const Graph& graph, const Node& node) {
         static_cast<unsigned>(attributes.integer("kernel_decomposition", 0) & 0xFFFF);
     op.ofmReverse = static_cast<unsigned>(attributes.integer("ofm_reverse", 0) & 0xFFFF);
     op.ofmTranspose = static_cast<unsigned>(attributes.integer("ofm_transpose", 0) & 0xFFFF);
+    op.chainedMaps = static_cast<unsigned>(attributes.integer("chained_maps", 0) & 7);
     if (attributes.find("resize_scale")) {
         const auto scale = attributes.integers("resize_scale", 4);
         const auto offset = attributes.integers("resize_offset", 2);

@@ -78,6 +78,8 @@ struct NpuOperation {
     std::array<std::int64_t, 2> resizeOffset{0, 0};
     // U85: 4x4 sub-kernels, and an OFM written reversed or transposed.
     unsigned kernelDecomposition = 0, ofmReverse = 0, ofmTranspose = 0;
+    // U85: maps passed through the chaining buffers instead of memory (1 IFM, 2 IFM2, 4 OFM).
+    unsigned chainedMaps = 0;
     std::optional<NpuRange> dmaSource, dmaDestination;  // internal sides name region kShram
     unsigned dmaSourceMode = 0, dmaDestinationMode = 0; // 0 1-D, 1 2-D, 2 3-D
     std::array<std::uint64_t, 2> dmaSizes{0, 0}, dmaSkips{0, 0};

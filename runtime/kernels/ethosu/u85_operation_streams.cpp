@@ -141,6 +141,8 @@ std::string u85UnsupportedReason(const NpuOperation& op, const NpuTarget& target
         return "Ethos-U85 accumulator chaining (ACC_FORMAT input " +
                std::to_string(accumulator.input) + ", output " +
                (accumulator.output ? "on" : "off") + ") is not executed yet";
+    if (op.chainedMaps != 0)
+        return "Ethos-U85 feature maps passed through the chaining buffers are not executed yet";
     if (op.ofmReverse != 0 || op.ofmTranspose != 0)
         return "Ethos-U85 reversed or transposed OFMs are not executed yet";
     if (op.kind == "ELEMENTWISE") return u85ElementwiseUnsupportedReason(op);
