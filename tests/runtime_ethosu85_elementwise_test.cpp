@@ -1,7 +1,7 @@
 // Ethos-U85 ELEMENTWISE operations built from register commands, decoded and executed, against
 // rules written out here: TFLite's reference quantised ADD, SUB, MUL and LEAKY_RELU (gemmlowp's
 // fixed-point helpers, with the registers set as Vela sets them), and plain integer comparisons,
-// shifts and bit operations (TOSA's definitions).
+// shifts and bit operations (TOSA's definitions); one also through the command-stream executor.
 #include "core/model.hpp"
 #include "parsers/ethosu/ethosu_operations.hpp"
 #include "runtime/kernels/ethosu/command_stream_executor.hpp"
