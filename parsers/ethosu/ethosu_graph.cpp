@@ -76,7 +76,7 @@ class GraphBuilder {
         node.attributes = op.attributes();
         node.attributes.push_back({"command_offset", static_cast<std::int64_t>(trigger.offset)});
         if (op.isCompute()) {
-            read(node, "ifm", op.ifm, ValueKind::Input);
+            if (!op.ifm.scalar) read(node, "ifm", op.ifm, ValueKind::Input);
             if (op.ifm2.present && !op.ifm2.scalar) read(node, "ifm2", op.ifm2, ValueKind::Input);
             if (op.weights) readRange(node, "weights", *op.weights, ValueKind::Constant);
             if (op.scales) readRange(node, "scales", *op.scales, ValueKind::Constant);

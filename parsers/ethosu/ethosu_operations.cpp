@@ -234,6 +234,15 @@ void readScaling(NpuOperation& op, const ShadowRegisters& regs, Product product)
     if (product == Product::U85) {
         s.rounding = (regs.longParam(reg1::OfmScale) >> 13) & 7;
         s.u85Rounding = true;
+        s.ofmMultiplier &= 0x7FFFFFFF;
+        s.ofmDoubleRound = (regs.longParam(reg1::OfmScale) >> 6) & 0x1F;
+        const auto operandScale = [&](std::uint16_t reg) {
+            const auto param = regs.longParam(reg);
+            return Scaling::OperandScale{regs.payload(reg) & 0x7FFFFFFF, param & 0x3F,
+                                         (param >> 6) & 0x1Fu, (param >> 13) & 1u};
+        };
+        s.ifmScale = operandScale(reg1::OpaScale);
+        s.ifm2Scale = operandScale(reg1::OpbScale);
     }
     s.globalScale = (op.ofm.precisionRegister >> 8) & 1;
     op.ifmUpscale = regs.param(reg0::IfmUpscale) & 3;
@@ -293,11 +302,18 @@ void readSecondInput(NpuOperation& op, const ShadowRegisters& regs, Product prod
     op.ifm2.depth = op.ifm.depth;
     const auto broadcast = regs.param(reg0::Ifm2Broadcast);
     op.ifm2Broadcast = broadcast;
-    op.ifm2.scalar = (broadcast >> 7) & 1;
+    op.ifm2.scalar = product == Product::U85 ? (broadcast >> 3) & 1 : (broadcast >> 7) & 1;
     if (op.ifm2.scalar)
         op.ifm2.scalarValue = product == Product::U85
                                   ? static_cast<std::int32_t>(regs.payload(reg1::OpScalar))
                                   : regs.signedParam(reg0::Ifm2Scalar);
+}
+
+// U85: the IFM may be broadcast or be the scalar, as IFM2 may.
+void readFirstInputBroadcast(NpuOperation& op, const ShadowRegisters& regs) {
+    op.ifmBroadcast = regs.param(reg0::IfmBroadcast) & 0xF;
+    op.ifm.scalar = (op.ifmBroadcast >> 3) & 1;
+    if (op.ifm.scalar) op.ifm.scalarValue = static_cast<std::int32_t>(regs.payload(reg1::OpScalar));
 }
 
 void readDma(NpuOperation& op, const ShadowRegisters& regs, std::uint16_t param) {
@@ -382,6 +398,14 @@ NpuOperation buildOne(const RegisterCommand& command, std::size_t index,
         readSecondInput(op, regs, product);
     }
     if (op.kind == "ELEMENTWISE" && !unaryElementwise(param)) readSecondInput(op, regs, product);
+    if (op.kind == "ELEMENTWISE" && product == Product::U85) readFirstInputBroadcast(op, regs);
+    if (op.isCompute() && product == Product::U85) {
+        const auto chained = [](const FeatureMap& fm) {
+            return fm.present && ((fm.precisionRegister >> 14) & 3) == 2;
+        };
+        op.chainedMaps = (chained(op.ifm) ? 1u : 0u) | (chained(op.ifm2) ? 2u : 0u) |
+                         (chained(op.ofm) ? 4u : 0u);
+    }
     if (op.kind == "DMA") readDma(op, regs, command.param);
     if (op.kind == "DMA" && product != Product::U85) readDmaModes(op, regs);
     if (op.isCompute() && product != Product::U85)
@@ -435,9 +459,20 @@ void addScaling(Attributes& out, const NpuOperation& op) {
     out.push_back({"ofm_block", std::vector<std::int64_t>(op.ofmBlock.begin(), op.ofmBlock.end())});
     if (op.ifm2.present)
         out.push_back({"ifm2_broadcast", static_cast<std::int64_t>(op.ifm2Broadcast)});
+    if (op.u85Fields && op.kind == "ELEMENTWISE") {
+        const auto scale = [](const Scaling::OperandScale& x) {
+            return std::vector<std::int64_t>{x.multiplier, x.shift, std::int64_t{x.doubleRound},
+                                             std::int64_t{x.rounding}};
+        };
+        out.push_back({"ifm_broadcast", static_cast<std::int64_t>(op.ifmBroadcast)});
+        out.push_back({"ifm_scale", scale(s.ifmScale)});
+        out.push_back({"ifm2_scale", scale(s.ifm2Scale)});
+        out.push_back({"ofm_double_round", static_cast<std::int64_t>(s.ofmDoubleRound)});
+    }
     if (op.kind == "CONV" || op.kind == "DEPTHWISE")
         out.push_back({"weight_format", static_cast<std::int64_t>(op.weightFormat)});
     if (op.u85Fields) {
+        out.push_back({"chained_maps", static_cast<std::int64_t>(op.chainedMaps)});
         out.push_back({"kernel_decomposition", static_cast<std::int64_t>(op.kernelDecomposition)});
         out.push_back({"ofm_reverse", static_cast<std::int64_t>(op.ofmReverse)});
         out.push_back({"ofm_transpose", static_cast<std::int64_t>(op.ofmTranspose)});

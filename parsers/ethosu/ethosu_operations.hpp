@@ -58,6 +58,16 @@ struct Scaling {
     unsigned rounding = 0;                        // OFM_PRECISION bits 15:14 (U55/U65)
     bool u85Rounding = false;                     // U85: OFM_SCALE parameter bits 15:13
     bool globalScale = false;                     // OFM_PRECISION bit 8: OFM_SCALE, no stream
+    // U85 IFM_SCALE and IFM2_SCALE: a 31-bit multiplier in the payload; shift (parameter bits
+    // 5:0), the double-rounding left shift dbl_rnd (10:6) and the rounding mode (bit 13: 0
+    // DOUBLE_SYMMETRIC, 1 NATURAL). OFM_SCALE has dbl_rnd at the same place (Regor
+    // ethos_u85_interface.hpp npu_set_ifm_scale_t, npu_set_ofm_scale_t).
+    struct OperandScale {
+        std::int64_t multiplier = 1, shift = 0;
+        unsigned doubleRound = 0, rounding = 0;
+    };
+    OperandScale ifmScale, ifm2Scale;
+    unsigned ofmDoubleRound = 0;
 };
 
 // Name of the integer node attribute holding NpuOperation::macs(); views and exports read it.
@@ -85,7 +95,10 @@ struct NpuOperation {
     EnumValue activation;
     std::int64_t activationMin = 0, activationMax = 0;
     Scaling scaling;
-    unsigned ifm2Broadcast = 0;                    // IFM2_BROADCAST: bits 0-2 H/W/C, 6 reversed
+    unsigned ifm2Broadcast = 0; // IFM2_BROADCAST: bits 0-2 H/W/C, 6 reversed
+    // U85 IFM_BROADCAST and IFM2_BROADCAST hold a 4-bit mode: bits 0-2 H/W/C, 8 a scalar from
+    // OP_SCALAR (Regor broadcast_mode); U85 has no operand reversal bit.
+    unsigned ifmBroadcast = 0;
     unsigned ifmUpscale = 0;                       // IFM_UPSCALE mode
     unsigned accumulator = 0;                      // ACC_FORMAT
     std::array<std::int64_t, 3> ofmBlock{1, 1, 1}; // OFM block height, width, depth
@@ -94,6 +107,9 @@ struct NpuOperation {
     // fields that reverse (bits 10:9) or transpose (bits 13:11) the OFM as it is written.
     bool u85Fields = false;
     unsigned kernelDecomposition = 0, ofmReverse = 0, ofmTranspose = 0;
+    // U85: the maps (1 IFM, 2 IFM2, 4 OFM) whose PRECISION storage (bits 15:14) is CHAINED,
+    // passed through the NPU's chaining buffers instead of memory (Regor activation_storage).
+    unsigned chainedMaps = 0;
     // DMA operations
     std::optional<MemoryRange> dmaSource;
     std::optional<MemoryRange> dmaDestination;

@@ -2,6 +2,7 @@
 
 #include "runtime/kernels/ethosu/npu_feature_map_io.hpp"
 #include "runtime/kernels/ethosu/npu_operations.hpp"
+#include "runtime/kernels/ethosu/u85_elementwise.hpp"
 #include "runtime/kernels/ethosu/u85_operation_streams.hpp"
 #include "runtime/kernels/ethosu/u85_resize.hpp"
 #include "runtime/runtime_error.hpp"
@@ -149,6 +150,8 @@ class Executor {
                 runConvolution(op, memory_, *weightsOf(n, op));
             else if (op.kind == "POOL")
                 runPooling(op, memory_);
+            else if (op.kind == "ELEMENTWISE" && target_.product == "ethos-u85")
+                runU85Elementwise(op, memory_);
             else if (op.kind == "ELEMENTWISE")
                 runElementwise(op, memory_);
             else if (op.kind == "DMA")
@@ -373,7 +376,7 @@ std::string unsupportedReason(const Graph& graph, const Node& node) {
     }
     if (op.kind == "POOL" && !has(kPooling, op.mode))
         return "pooling mode " + op.mode + " is not executed yet";
-    if (op.kind == "ELEMENTWISE" && !has(kElementwise, op.mode))
+    if (op.kind == "ELEMENTWISE" && target.product != "ethos-u85" && !has(kElementwise, op.mode))
         return "elementwise mode " + op.mode + " is not executed yet";
     if (target.product == "ethos-u85")
         if (auto reason = u85UnsupportedReason(op, target); !reason.empty()) return reason;

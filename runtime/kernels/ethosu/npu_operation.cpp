@@ -4,6 +4,7 @@
 #include "runtime/runtime_error.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace pteron::runtime::ethosu {
 namespace {
@@ -149,6 +150,26 @@ void readDmaModes(NpuOperation& op, const NodeAttributes& attributes) {
     }
 }
 
+// U85 ELEMENTWISE operand scales: multiplier, shift, double-rounding shift, rounding mode.
+void readOperandScales(NpuOperation& op, const NodeAttributes& attributes) {
+    op.ifmBroadcast = static_cast<unsigned>(attributes.integer("ifm_broadcast", 0) & 0xF);
+    const auto read = [&](std::string_view name, NpuOperation::OperandScale& into) {
+        if (!attributes.find(name)) return;
+        const auto values = attributes.integers(name, 4);
+        if (values[0] < 0 || values[0] > INT32_MAX || values[1] < 0 || values[1] > 63 ||
+            values[2] < 0 || values[2] > 31 || values[3] < 0 || values[3] > 1)
+            attributes.fail(name, "a 31-bit multiplier, a shift of 0 to 63, a double-rounding "
+                                  "shift of 0 to 31 and a rounding mode of 0 or 1");
+        into = {values[0], values[1], static_cast<unsigned>(values[2]), values[3] == 1};
+    };
+    read("ifm_scale", op.ifmScale);
+    read("ifm2_scale", op.ifm2Scale);
+    const auto doubleRound = attributes.integer("ofm_double_round", 0);
+    if (doubleRound < 0 || doubleRound > 31)
+        attributes.fail("ofm_double_round", "a double-rounding shift of 0 to 31");
+    op.ofmDoubleRound = static_cast<unsigned>(doubleRound);
+}
+
 } // namespace
 
 std::uint64_t NpuFeatureMap::address(std::int64_t y, std::int64_t x, std::int64_t c) const {
@@ -266,6 +287,7 @@ NpuOperation readOperation(const Graph& graph, const Node& node) {
     op.globalScale = attributes.integer("global_scale", 0) != 0;
     op.ifm2Broadcast = static_cast<unsigned>(attributes.integer("ifm2_broadcast", 0) & 0xFFFF);
     op.ifmUpscale = static_cast<unsigned>(attributes.integer("ifm_upscale", 0) & 3);
+    readOperandScales(op, attributes);
     const auto block = attributes.integers("ofm_block", 3);
     op.ofmBlock = {block[0], block[1], block[2]};
     op.weightFormat = static_cast<unsigned>(attributes.integer("weight_format", 0) & 0xFFFF);
@@ -274,6 +296,7 @@ NpuOperation readOperation(const Graph& graph, const Node& node) {
         static_cast<unsigned>(attributes.integer("kernel_decomposition", 0) & 0xFFFF);
     op.ofmReverse = static_cast<unsigned>(attributes.integer("ofm_reverse", 0) & 0xFFFF);
     op.ofmTranspose = static_cast<unsigned>(attributes.integer("ofm_transpose", 0) & 0xFFFF);
+    op.chainedMaps = static_cast<unsigned>(attributes.integer("chained_maps", 0) & 7);
     if (attributes.find("resize_scale")) {
         const auto scale = attributes.integers("resize_scale", 4);
         const auto offset = attributes.integers("resize_offset", 2);

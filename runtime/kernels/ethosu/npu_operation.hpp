@@ -60,6 +60,16 @@ struct NpuOperation {
     bool globalScale = false;
     unsigned ifm2Broadcast = 0;
     unsigned ifmUpscale = 0;
+    // U85 ELEMENTWISE: the IFM's broadcast mode (bits 0-2 H/W/C, 8 scalar), each operand's own
+    // rescale (IFM_SCALE, IFM2_SCALE) and the OFM_SCALE double-rounding shift.
+    unsigned ifmBroadcast = 0;
+    struct OperandScale {
+        std::int64_t multiplier = 1, shift = 0;
+        unsigned doubleRound = 0;
+        bool natural = false; // round mode NATURAL instead of DOUBLE_SYMMETRIC
+    };
+    OperandScale ifmScale, ifm2Scale;
+    unsigned ofmDoubleRound = 0;
     std::array<std::int64_t, 3> ofmBlock{1, 1, 1};
     unsigned weightFormat = 0;
     unsigned accFormat = 0; // the raw ACC_FORMAT register
@@ -68,6 +78,8 @@ struct NpuOperation {
     std::array<std::int64_t, 2> resizeOffset{0, 0};
     // U85: 4x4 sub-kernels, and an OFM written reversed or transposed.
     unsigned kernelDecomposition = 0, ofmReverse = 0, ofmTranspose = 0;
+    // U85: maps passed through the chaining buffers instead of memory (1 IFM, 2 IFM2, 4 OFM).
+    unsigned chainedMaps = 0;
     std::optional<NpuRange> dmaSource, dmaDestination;  // internal sides name region kShram
     unsigned dmaSourceMode = 0, dmaDestinationMode = 0; // 0 1-D, 1 2-D, 2 3-D
     std::array<std::uint64_t, 2> dmaSizes{0, 0}, dmaSkips{0, 0};

@@ -2,6 +2,7 @@
 
 #include "runtime/kernels/ethosu/fwd_decoder.hpp"
 #include "runtime/kernels/ethosu/mlw_decoder.hpp"
+#include "runtime/kernels/ethosu/u85_elementwise.hpp"
 #include "runtime/runtime_error.hpp"
 
 namespace pteron::runtime::ethosu {
@@ -140,6 +141,11 @@ std::string u85UnsupportedReason(const NpuOperation& op, const NpuTarget& target
         return "Ethos-U85 accumulator chaining (ACC_FORMAT input " +
                std::to_string(accumulator.input) + ", output " +
                (accumulator.output ? "on" : "off") + ") is not executed yet";
+    if (op.chainedMaps != 0)
+        return "Ethos-U85 feature maps passed through the chaining buffers are not executed yet";
+    if (op.ofmReverse != 0 || op.ofmTranspose != 0)
+        return "Ethos-U85 reversed or transposed OFMs are not executed yet";
+    if (op.kind == "ELEMENTWISE") return u85ElementwiseUnsupportedReason(op);
     if (op.kind == "RESIZE") {
         if (op.mode != "NEAREST" && op.mode != "BILINEAR")
             return "Ethos-U85 RESIZE mode " + op.mode + " is not executed yet";
@@ -149,10 +155,6 @@ std::string u85UnsupportedReason(const NpuOperation& op, const NpuTarget& target
                op.rounding != "TRUNCATE_TO_ZERO") {
         return "Ethos-U85 rounding mode " + op.rounding + " is not executed yet";
     }
-    if (op.ofmReverse != 0 || op.ofmTranspose != 0)
-        return "Ethos-U85 reversed or transposed OFMs are not executed yet";
-    if (op.kind == "ELEMENTWISE")
-        return "Ethos-U85 elementwise scaling (IFM_SCALE/IFM2_SCALE) is not executed yet";
     if (op.kind != "CONV" && op.kind != "DEPTHWISE") return {};
     if (op.ifm2.present) return "Ethos-U85 convolutions with IFM2 weights are not executed yet";
     if (op.kernelDecomposition != 0)

@@ -2,6 +2,7 @@
 
 #include "runtime/kernels/ethosu/npu_feature_map_io.hpp"
 #include "runtime/kernels/ethosu/npu_operations.hpp"
+#include "runtime/kernels/ethosu/u85_scaling.hpp"
 #include "runtime/runtime_error.hpp"
 
 #include <algorithm>
@@ -21,20 +22,10 @@ std::int64_t floorDivide(std::int64_t value, std::int64_t divisor) {
 
 // value * multiplier / 2^shift in the OFM rounding mode.
 std::int64_t scaleOutput(std::int64_t value, const NpuOperation& op) {
-    const Int128 product = static_cast<Int128>(value) * op.ofmMultiplier;
-    const auto shift = op.ofmShift;
-    if (shift == 0) return static_cast<std::int64_t>(product);
-    const Int128 half = static_cast<Int128>(1) << (shift - 1);
-    const Int128 divisor = static_cast<Int128>(1) << shift;
-    if (op.rounding == "SYMMETRIC") // halves away from zero
-        return static_cast<std::int64_t>(product >= 0 ? (product + half) / divisor
-                                                      : -((-product + half) / divisor));
-    if (op.rounding == "NATURAL") return static_cast<std::int64_t>((product + half) >> shift);
-    if (op.rounding == "TRUNCATE_TO_ZERO") return static_cast<std::int64_t>(product / divisor);
-    if (op.rounding == "TRUNCATE_TO_LOWER") return static_cast<std::int64_t>(product >> shift);
-    if (op.rounding == "DOUBLE_SYMMETRIC")
-        return rescale(value, op.ofmMultiplier, shift, Rounding::Tfl);
-    throw RuntimeError("rounding mode " + op.rounding + " is not supported for RESIZE yet");
+    const auto rounding = u85RoundingOf(op.rounding);
+    if (!rounding)
+        throw RuntimeError("rounding mode " + op.rounding + " is not supported for RESIZE yet");
+    return u85Rescale(value, op.ofmMultiplier, op.ofmShift, 0, *rounding);
 }
 
 // One axis of TOSA RESIZE for output coordinate `o`: the two input positions and the
