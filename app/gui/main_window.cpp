@@ -4,6 +4,8 @@
 #include "adapters/model_explorer/model_explorer_writer.hpp"
 #include "app/gui/diff_runner.hpp"
 #include "app/gui/document_tab.hpp"
+#include "parsers/etdump/etdump_attach.hpp"
+#include "parsers/etdump/etdump_file.hpp"
 #include "parsers/registry.hpp"
 #include "views/diff/diff_colouring.hpp"
 #include "views/diff/diff_panel.hpp"
@@ -135,15 +137,28 @@ void MainWindow::buildMenus() {
         if (!folder.isEmpty()) diffCurrentModel(folder, 0);
     });
 
+    auto* attach = model->addAction(tr("&Attach ETDump…"), this, &MainWindow::attachEtdumpByDialog);
+    attach->setObjectName("attachEtdumpAction");
+
+    // The zoom keys act on the timeline when it is in view or has the focus, else on the graph.
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Fit graph"), QKeySequence(tr("Ctrl+0")), this, [this] {
-        if (auto* graph = currentGraph()) graph->view()->fitScene();
+        if (auto* timeline = currentTab() ? currentTab()->activeTimeline() : nullptr)
+            timeline->fitRun();
+        else if (auto* graph = currentGraph())
+            graph->view()->fitScene();
     });
     view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this, [this] {
-        if (auto* graph = currentGraph()) graph->view()->zoomBy(1.25);
+        if (auto* timeline = currentTab() ? currentTab()->activeTimeline() : nullptr)
+            timeline->zoomBy(1.25);
+        else if (auto* graph = currentGraph())
+            graph->view()->zoomBy(1.25);
     });
     view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this, [this] {
-        if (auto* graph = currentGraph()) graph->view()->zoomBy(0.8);
+        if (auto* timeline = currentTab() ? currentTab()->activeTimeline() : nullptr)
+            timeline->zoomBy(0.8);
+        else if (auto* graph = currentGraph())
+            graph->view()->zoomBy(0.8);
     });
     auto* back = view->addAction(tr("&Back"), this, [this] {
         if (auto* graph = currentGraph()) graph->goBack();
@@ -198,6 +213,7 @@ QString MainWindow::shortcutsText() const {
     lines.removeDuplicates();
     lines << tr("Double-click\topen a delegate, expand a layer");
     lines << tr("Mouse wheel\tzoom around the pointer");
+    lines << tr("Ctrl+wheel on a timeline\tstretch the time axis");
     return lines.join('\n');
 }
 
@@ -333,6 +349,43 @@ void MainWindow::diffByDialog() {
         this, tr("Diff against"), openDialogFolder(),
         tr("Models and ETDumps (%1);;All files (*)").arg(kOpenPatterns));
     if (!path.isEmpty()) diffCurrentModel(path, 0);
+}
+
+void MainWindow::attachEtdumpByDialog() {
+    if (!currentDocument()) return;
+    const auto path = QFileDialog::getOpenFileName(this, tr("Attach ETDump"), openDialogFolder(),
+                                                   tr("ETDumps (*.etdp *.etdump);;All files (*)"));
+    if (path.isEmpty()) return;
+    const auto error = attachEtdumpToCurrent(path);
+    if (!error.isEmpty())
+        showError(tr("Cannot attach %1").arg(QFileInfo(path).fileName()), error);
+    else
+        statusBar()->showMessage(
+            tr("Attached %1; click a bar to select its instruction").arg(path));
+}
+
+QString MainWindow::attachEtdumpToCurrent(const QString& path) {
+    auto* tab = currentTab();
+    if (!tab) return tr("No program is open.");
+    try {
+        const auto method = instructionNodes(tab->document().model());
+        if (!method) return tr("%1 has no method graph to attach to.").arg(tab->document().path());
+        auto etdump =
+            std::make_shared<const Model>(FormatRegistry::standard().open(path.toStdString()));
+        if (etdump->format != kEtdumpFormat) return tr("%1 is not an ETDump.").arg(path);
+        tab->attachTimeline(
+            std::move(etdump),
+            [links = *method](std::size_t,
+                              const TimelineBar& bar) -> std::optional<SelectionTarget> {
+                if (!bar.instruction) return std::nullopt;
+                const auto node = links.nodes.find(*bar.instruction);
+                if (node == links.nodes.end()) return std::nullopt;
+                return SelectionTarget{SelectionTarget::Kind::Node, links.graph, node->second};
+            });
+        return {};
+    } catch (const std::exception& error) {
+        return QString::fromStdString(error.what());
+    }
 }
 
 void MainWindow::diffCurrentModel(const QString& other, quint64 seed) {

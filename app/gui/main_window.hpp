@@ -65,6 +65,10 @@ class MainWindow : public QMainWindow {
     // thread with a progress dialog that can cancel; diffFinished reports the outcome, the graph
     // is coloured by the Diff panel's metric and the first divergence is selected.
     void diffCurrentModel(const QString& other, quint64 seed = 0);
+    // Reads the ETDump at `path` and shows its timeline below the current program's graph;
+    // clicking a bar selects the node of the instruction the event timed. Returns an error, empty
+    // if fine.
+    QString attachEtdumpToCurrent(const QString& path);
     DiffPanel* diffPanel() const { return diff_; }
     ModelTreePanel* tree() const { return tree_; }
 
@@ -93,6 +97,7 @@ class MainWindow : public QMainWindow {
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
     void diffByDialog();
+    void attachEtdumpByDialog();
     void showDiff(DocumentTab* tab, std::shared_ptr<const DiffResults> results);
     void raiseTensorForConstant(const ModelDocument& document, const SelectionTarget& target);
     // Every menu shortcut with its action, for Help ▸ Keyboard shortcuts.

@@ -1,0 +1,184 @@
+#include "views/timeline/timeline_view.hpp"
+
+#include "views/timeline/timeline_axis.hpp"
+
+#include <QFontMetricsF>
+#include <QGraphicsRectItem>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QScrollBar>
+#include <QWheelEvent>
+
+#include <algorithm>
+
+namespace pteron {
+
+namespace {
+
+constexpr double kMargin = 12.0;
+constexpr double kAxisHeight = 30.0;
+constexpr double kRowHeight = 22.0;
+constexpr double kRowGap = 4.0;
+constexpr double kLabelPadding = 4.0;
+constexpr double kTickSpacing = 110.0; // pixels between axis labels, roughly
+constexpr int kBarKey = 0;
+
+QColor barColour(const TimelineBar& bar) {
+    if (bar.delegate) return QColor(0xf2, 0x8e, 0x2b);
+    static const QColor kRows[] = {QColor(0x4e, 0x79, 0xa7), QColor(0x76, 0xb7, 0xb2),
+                                   QColor(0x59, 0xa1, 0x4f), QColor(0xed, 0xc9, 0x48)};
+    return kRows[bar.row % std::size(kRows)];
+}
+
+QString toolTipOf(const TimelineBar& bar, std::uint64_t runStart) {
+    return QObject::tr("%1\nstart: %2 ticks (+%3 from the run's first event)\nduration: %4 ticks")
+        .arg(QString::fromStdString(bar.label))
+        .arg(bar.start)
+        .arg(bar.start - runStart)
+        .arg(bar.duration());
+}
+
+} // namespace
+
+TimelineView::TimelineView(Timeline timeline, SelectionModel& selection, BarTarget target,
+                           QWidget* parent)
+    : QGraphicsView(parent), timeline_(std::move(timeline)), selection_(selection),
+      target_(std::move(target)) {
+    setScene(new QGraphicsScene(this));
+    setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    setRenderHint(QPainter::Antialiasing, false);
+    setDragMode(QGraphicsView::ScrollHandDrag);
+    connect(&selection_, &SelectionModel::changed, this, &TimelineView::highlight);
+    fitRun();
+}
+
+double TimelineView::xOf(std::uint64_t time) const {
+    return kMargin + static_cast<double>(time - timeline_.start) * pixelsPerTick_;
+}
+
+QRectF TimelineView::barRect(std::size_t bar) const {
+    const auto& event = timeline_.bars.at(bar);
+    const double top = kAxisHeight + static_cast<double>(event.row) * (kRowHeight + kRowGap);
+    return {xOf(event.start), top, static_cast<double>(event.duration()) * pixelsPerTick_,
+            kRowHeight};
+}
+
+std::optional<SelectionTarget> TimelineView::targetOf(std::size_t bar) const {
+    if (bar >= timeline_.bars.size() || !target_) return std::nullopt;
+    return target_(timeline_.bars[bar]);
+}
+
+void TimelineView::fitRun() {
+    const double width = std::max(1.0, viewport()->width() - 2 * kMargin);
+    pixelsPerTick_ = width / static_cast<double>(std::max<std::uint64_t>(1, timeline_.span()));
+    userZoomed_ = false;
+    rebuild();
+}
+
+void TimelineView::zoomBy(double factor) {
+    const double centre = mapToScene(viewport()->rect().center()).x();
+    const double time = (centre - kMargin) / pixelsPerTick_;
+    pixelsPerTick_ *= factor;
+    userZoomed_ = true;
+    rebuild();
+    centerOn(kMargin + time * pixelsPerTick_, mapToScene(viewport()->rect().center()).y());
+}
+
+void TimelineView::rebuild() {
+    scene()->clear();
+    bars_.clear();
+    const double width = static_cast<double>(timeline_.span()) * pixelsPerTick_;
+    addAxis(width);
+    for (std::size_t i = 0; i < timeline_.bars.size(); ++i)
+        addBar(i);
+    const double height =
+        kAxisHeight + static_cast<double>(timeline_.rows) * (kRowHeight + kRowGap) + kMargin;
+    scene()->setSceneRect(0, 0, width + 2 * kMargin, height);
+    highlight(selection_.current());
+}
+
+void TimelineView::addAxis(double width) {
+    const QPen pen(palette().color(QPalette::WindowText));
+    const double baseline = kAxisHeight - 6;
+    scene()->addLine(kMargin, baseline, kMargin + width, baseline, pen);
+    const auto wanted = static_cast<std::size_t>(std::max(1.0, width / kTickSpacing));
+    for (const auto tick : axisTicks(timeline_.span(), wanted)) {
+        const double x = kMargin + static_cast<double>(tick) * pixelsPerTick_;
+        scene()->addLine(x, baseline - 5, x, baseline, pen);
+        auto* label = scene()->addSimpleText(QString::fromStdString(tickLabel(tick)));
+        label->setBrush(pen.color());
+        label->setPos(x + 2, baseline - 5 - label->boundingRect().height());
+    }
+}
+
+void TimelineView::addBar(std::size_t index) {
+    const auto& bar = timeline_.bars[index];
+    const auto rect = barRect(index);
+    auto* item = scene()->addRect(rect, QPen(barColour(bar).darker(140), 0), barColour(bar));
+    item->setData(kBarKey, static_cast<qulonglong>(index));
+    item->setToolTip(toolTipOf(bar, timeline_.start));
+    bars_.push_back(item);
+    const QString label = QString::fromStdString(bar.label);
+    const QFontMetricsF metrics(font());
+    const auto shown = metrics.elidedText(label, Qt::ElideRight, rect.width() - 2 * kLabelPadding);
+    if (shown.isEmpty() || shown == QStringLiteral("…")) return;
+    auto* text = new QGraphicsSimpleTextItem(shown, item);
+    text->setFont(font());
+    text->setPos(rect.left() + kLabelPadding, rect.top() + (rect.height() - metrics.height()) / 2);
+    text->setToolTip(item->toolTip());
+}
+
+void TimelineView::highlight(const SelectionTarget& target) {
+    for (std::size_t i = 0; i < bars_.size(); ++i) {
+        const bool selected = target.kind != SelectionTarget::Kind::None && targetOf(i) == target;
+        const auto colour = barColour(timeline_.bars[i]);
+        bars_[i]->setPen(selected ? QPen(palette().color(QPalette::Highlight), 2)
+                                  : QPen(colour.darker(140), 0));
+    }
+}
+
+void TimelineView::resizeEvent(QResizeEvent* event) {
+    QGraphicsView::resizeEvent(event);
+    if (!userZoomed_) fitRun();
+}
+
+void TimelineView::wheelEvent(QWheelEvent* event) {
+    if (!(event->modifiers() & Qt::ControlModifier)) {
+        QGraphicsView::wheelEvent(event);
+        return;
+    }
+    zoomBy(event->angleDelta().y() > 0 ? 1.25 : 0.8);
+    event->accept();
+}
+
+void TimelineView::keyPressEvent(QKeyEvent* event) {
+    if (event->matches(QKeySequence::ZoomIn) ||
+        (event->modifiers() & Qt::ControlModifier && event->key() == Qt::Key_Equal)) {
+        zoomBy(1.25);
+        return;
+    }
+    if (event->matches(QKeySequence::ZoomOut)) {
+        zoomBy(0.8);
+        return;
+    }
+    if (event->modifiers() & Qt::ControlModifier && event->key() == Qt::Key_0) {
+        fitRun();
+        return;
+    }
+    QGraphicsView::keyPressEvent(event);
+}
+
+void TimelineView::mousePressEvent(QMouseEvent* event) {
+    for (auto* item = itemAt(event->position().toPoint()); item; item = item->parentItem()) {
+        const auto index = item->data(kBarKey);
+        if (!index.isValid()) continue;
+        if (const auto target = targetOf(index.toULongLong())) selection_.select(*target);
+        event->accept();
+        return;
+    }
+    QGraphicsView::mousePressEvent(event);
+}
+
+} // namespace pteron
