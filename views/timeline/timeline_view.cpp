@@ -6,9 +6,11 @@
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
+#include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QScrollBar>
+#include <QToolTip>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -23,6 +25,7 @@ constexpr double kRowHeight = 22.0;
 constexpr double kRowGap = 4.0;
 constexpr double kLabelPadding = 4.0;
 constexpr double kTickSpacing = 110.0; // pixels between axis labels, roughly
+constexpr double kPickSlack = 3.0;     // pixels beside a bar that still pick it
 constexpr int kBarKey = 0;
 
 QColor barColour(const TimelineBar& bar) {
@@ -68,6 +71,22 @@ QRectF TimelineView::barRect(std::size_t bar) const {
 std::optional<SelectionTarget> TimelineView::targetOf(std::size_t bar) const {
     if (bar >= timeline_.bars.size() || !target_) return std::nullopt;
     return target_(timeline_.bars[bar]);
+}
+
+std::optional<std::size_t> TimelineView::barAt(QPointF scenePoint) const {
+    std::optional<std::size_t> nearest;
+    double nearestDistance = kPickSlack;
+    for (std::size_t i = 0; i < timeline_.bars.size(); ++i) {
+        const auto rect = barRect(i);
+        if (scenePoint.y() < rect.top() || scenePoint.y() > rect.bottom()) continue;
+        const double distance =
+            std::max({rect.left() - scenePoint.x(), scenePoint.x() - rect.right(), 0.0});
+        const bool closer = nearest ? distance < nearestDistance : distance <= kPickSlack;
+        if (!closer) continue;
+        nearest = i;
+        nearestDistance = distance;
+    }
+    return nearest;
 }
 
 void TimelineView::fitRun() {
@@ -171,14 +190,24 @@ void TimelineView::keyPressEvent(QKeyEvent* event) {
 }
 
 void TimelineView::mousePressEvent(QMouseEvent* event) {
-    for (auto* item = itemAt(event->position().toPoint()); item; item = item->parentItem()) {
-        const auto index = item->data(kBarKey);
-        if (!index.isValid()) continue;
-        if (const auto target = targetOf(index.toULongLong())) selection_.select(*target);
-        event->accept();
+    const auto bar = barAt(mapToScene(event->position().toPoint()));
+    if (!bar) {
+        QGraphicsView::mousePressEvent(event);
         return;
     }
-    QGraphicsView::mousePressEvent(event);
+    if (const auto target = targetOf(*bar)) selection_.select(*target);
+    event->accept();
+}
+
+bool TimelineView::viewportEvent(QEvent* event) {
+    if (event->type() != QEvent::ToolTip) return QGraphicsView::viewportEvent(event);
+    auto* help = static_cast<QHelpEvent*>(event);
+    const auto bar = barAt(mapToScene(help->pos()));
+    if (bar)
+        QToolTip::showText(help->globalPos(), bars_[*bar]->toolTip(), viewport());
+    else
+        QToolTip::hideText();
+    return true;
 }
 
 } // namespace pteron

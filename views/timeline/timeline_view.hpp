@@ -28,6 +28,9 @@ class TimelineView : public QGraphicsView {
     // The bar's rectangle in scene coordinates, which are the view's pixels at zoom 1.
     QRectF barRect(std::size_t bar) const;
     std::optional<SelectionTarget> targetOf(std::size_t bar) const;
+    // The bar under `scenePoint`, or within a few pixels of it in its row: short events are
+    // narrower than a pixel and still need to be clicked and hovered.
+    std::optional<std::size_t> barAt(QPointF scenePoint) const;
     double pixelsPerTick() const { return pixelsPerTick_; }
     // Scales the time axis so the whole run fills the width; done at open and on resizes until
     // the user zooms.
@@ -40,6 +43,7 @@ class TimelineView : public QGraphicsView {
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
 
   private:
     void rebuild();
