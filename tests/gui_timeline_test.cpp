@@ -313,6 +313,23 @@ void GuiTimelineTest::attachedTimelineSelectsProgramNodes() {
         ++linked;
     }
     QCOMPARE(linked, std::size_t(28));
+
+    // Selecting a program node marks the bars of its instruction: its call and its kernel.
+    std::size_t third = forward->nodes.size();
+    for (std::size_t n = 0; n < forward->nodes.size(); ++n)
+        if (intAttribute(forward->nodes[n], "instruction") == 3) third = n;
+    QVERIFY(third < forward->nodes.size());
+    selection.select({SelectionTarget::Kind::Node, forwardIndex, third});
+    std::size_t marked = 0;
+    for (auto* item : view->scene()->items()) {
+        auto* rect = qgraphicsitem_cast<QGraphicsRectItem*>(item);
+        if (!rect || !rect->data(0).isValid() || rect->pen().widthF() <= 1.0) continue;
+        const auto& event = run.nodes[view->timeline().bars.at(rect->data(0).toULongLong()).node];
+        QCOMPARE(intAttribute(event, "instruction_id"), std::int64_t(3));
+        QCOMPARE(intAttribute(event, "chain"), std::int64_t(0));
+        ++marked;
+    }
+    QCOMPARE(marked, std::size_t(2));
 }
 
 int main(int argc, char** argv) {
