@@ -99,6 +99,7 @@ class GuiTimelineTest : public QObject {
     void barsLieOnTheAxisByStartTime();
     void containedEventsSitOneRowLowerInsideTheirParent();
     void delegateEventsNestUnderTheirDelegateCall();
+    void equalSpansNestTheDelegateEventUnderTheCall();
     void zoomStretchesTheTimeAxis();
     void attachedTimelineSelectsProgramNodes();
 
@@ -237,6 +238,31 @@ void GuiTimelineTest::delegateEventsNestUnderTheirDelegateCall() {
     }
     QVERIFY(std::abs(bars.at(4).top() - bars.at(0).top() - rowPitch) < 0.01);
     checkWidthsFollowDurations(run, bars);
+}
+
+void GuiTimelineTest::equalSpansNestTheDelegateEventUnderTheCall() {
+    // A delegate event recorded with exactly its call's span (the delegate event listed first),
+    // and a debug event, which has no times and so no bar.
+    Graph run;
+    run.kind = "run";
+    run.nodes.push_back(timedEvent("Conv2d #1", 0, 0, 100, 400));
+    run.nodes.back().attributes.push_back({"delegate_debug_id_int", std::int64_t(1)});
+    run.nodes.push_back(timedEvent("DELEGATE_CALL", 0, 0, 100, 400));
+    Node debug;
+    debug.op = "etdump.debug";
+    debug.attributes.push_back({"chain", std::int64_t(0)});
+    debug.attributes.push_back({"instruction_id", std::int64_t(0)});
+    run.nodes.push_back(debug);
+    SelectionModel selection;
+    TimelineView view(buildTimeline(run), selection, {});
+    view.resize(600, 200);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const auto bars = drawnBars(view);
+    QCOMPARE(bars.size(), std::size_t(2));
+    QCOMPARE(bars.at(0).left(), bars.at(1).left());
+    QCOMPARE(bars.at(0).width(), bars.at(1).width());
+    QVERIFY(bars.at(0).top() > bars.at(1).top());
 }
 
 void GuiTimelineTest::zoomStretchesTheTimeAxis() {
