@@ -356,6 +356,17 @@ void GuiTimelineTest::attachedTimelineSelectsProgramNodes() {
         ++marked;
     }
     QCOMPARE(marked, std::size_t(2));
+
+    // The program was read again with the ETDump attached: the node carries the time of its
+    // one OPERATOR_CALL in the single Execute run.
+    const auto& attached = window_->currentDocument()->model().graphs[forwardIndex];
+    std::int64_t callTicks = -1;
+    for (const auto& event : run.nodes)
+        if (event.name == "OPERATOR_CALL" && intAttribute(event, "instruction_id") == 3)
+            callTicks = intAttribute(event, "end") - intAttribute(event, "start");
+    QVERIFY(callTicks > 0);
+    QCOMPARE(intAttribute(attached.nodes[third], "runtime.ticks.total"), callTicks);
+    QCOMPARE(window_->tabCount(), 1);
 }
 
 int main(int argc, char** argv) {

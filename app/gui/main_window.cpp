@@ -221,17 +221,7 @@ bool MainWindow::openFile(const QString& path) {
     try {
         auto model =
             std::make_shared<const Model>(FormatRegistry::standard().open(path.toStdString()));
-        auto* tab = new DocumentTab(std::move(model), path, layoutEngine_, tabs_);
-        tab->graph().view()->setMinimapEnabled(minimapEnabled_);
-        const auto index = tabs_->addTab(tab, QFileInfo(path).fileName());
-        tabs_->setTabToolTip(index, path);
-        tabs_->setCurrentIndex(index);
-        connect(&tab->graph(), &GraphPanel::layoutFinished, this, [this, tab] {
-            if (tab == currentTab())
-                statusBar()->showMessage(
-                    tr("%1 · layout engine: %2")
-                        .arg(tab->document().path(), tab->graph().layoutEngineName()));
-        });
+        addDocumentTab(std::move(model), path, tabs_->count());
         if (recordsRecentFiles_) rememberRecent(path);
         emit fileOpened(path);
         return true;
@@ -241,6 +231,22 @@ bool MainWindow::openFile(const QString& path) {
         showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), message);
         return false;
     }
+}
+
+DocumentTab* MainWindow::addDocumentTab(std::shared_ptr<const Model> model, const QString& path,
+                                        int index) {
+    auto* tab = new DocumentTab(std::move(model), path, layoutEngine_, tabs_);
+    tab->graph().view()->setMinimapEnabled(minimapEnabled_);
+    index = tabs_->insertTab(index, tab, QFileInfo(path).fileName());
+    tabs_->setTabToolTip(index, path);
+    tabs_->setCurrentIndex(index);
+    connect(&tab->graph(), &GraphPanel::layoutFinished, this, [this, tab] {
+        if (tab == currentTab())
+            statusBar()->showMessage(
+                tr("%1 · layout engine: %2")
+                    .arg(tab->document().path(), tab->graph().layoutEngineName()));
+    });
+    return tab;
 }
 
 // Non-modal so the application (and tests) keep running while it is up.
@@ -364,16 +370,28 @@ void MainWindow::attachEtdumpByDialog() {
             tr("Attached %1; click a bar to select its instruction").arg(path));
 }
 
+// The program is read again with the ETDump attached, so its nodes carry the runtime.*
+// timings, and its tab is replaced by one with the timeline below the graph.
 QString MainWindow::attachEtdumpToCurrent(const QString& path) {
     auto* tab = currentTab();
     if (!tab) return tr("No program is open.");
+    const auto programPath = tab->document().path();
     try {
-        const auto method = instructionNodes(tab->document().model());
-        if (!method) return tr("%1 has no method graph to attach to.").arg(tab->document().path());
+        if (!instructionNodes(tab->document().model()))
+            return tr("%1 has no method graph to attach to.").arg(programPath);
         auto etdump =
             std::make_shared<const Model>(FormatRegistry::standard().open(path.toStdString()));
         if (etdump->format != kEtdumpFormat) return tr("%1 is not an ETDump.").arg(path);
-        tab->attachTimeline(
+        ReadOptions options;
+        options.etdump = path.toStdString();
+        auto program = std::make_shared<const Model>(
+            FormatRegistry::standard().open(programPath.toStdString(), options));
+        const auto method = instructionNodes(*program);
+        if (!method) return tr("%1 has no method graph to attach to.").arg(programPath);
+        const auto index = tabs_->indexOf(tab);
+        auto* attached = addDocumentTab(std::move(program), programPath, index);
+        closeTab(index + 1);
+        attached->attachTimeline(
             std::move(etdump),
             [links = *method](std::size_t,
                               const TimelineBar& bar) -> std::optional<SelectionTarget> {

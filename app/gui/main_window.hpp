@@ -20,6 +20,7 @@ class DiffPanel;
 class DocumentTab;
 class GraphPanel;
 class ModelDocument;
+struct Model;
 struct SelectionTarget;
 class ModelTreePanel;
 class PlacementPanel;
@@ -65,9 +66,9 @@ class MainWindow : public QMainWindow {
     // thread with a progress dialog that can cancel; diffFinished reports the outcome, the graph
     // is coloured by the Diff panel's metric and the first divergence is selected.
     void diffCurrentModel(const QString& other, quint64 seed = 0);
-    // Reads the ETDump at `path` and shows its timeline below the current program's graph;
-    // clicking a bar selects the node of the instruction the event timed. Returns an error, empty
-    // if fine.
+    // Reads the current program again with the ETDump at `path` attached (node timings as
+    // runtime.* attributes) and shows the ETDump's timeline below its graph; clicking a bar
+    // selects the node of the instruction the event timed. Returns an error, empty if fine.
     QString attachEtdumpToCurrent(const QString& path);
     DiffPanel* diffPanel() const { return diff_; }
     ModelTreePanel* tree() const { return tree_; }
@@ -86,6 +87,8 @@ class MainWindow : public QMainWindow {
 
   private:
     void buildMenus();
+    // A tab for `model` at `index`, made current.
+    DocumentTab* addDocumentTab(std::shared_ptr<const Model> model, const QString& path, int index);
     QDockWidget* addDock(const QString& title, const QString& name, QWidget* content,
                          Qt::DockWidgetArea area);
     void onTabChanged();
