@@ -286,6 +286,12 @@ void GuiTimelineTest::zoomStretchesTheTimeAxis() {
     QVERIFY(std::abs(view->barRect(0).width() - 1.25 * 1.25 * fitted) <= kPixel);
     action("&Fit graph")->trigger();
     QVERIFY(std::abs(view->barRect(0).width() - fitted) <= kPixel);
+    // Zoom stays within bounds: out to half the fitted scale, in to a few million pixels.
+    view->zoomBy(1e-9);
+    QVERIFY(std::abs(view->barRect(0).width() - 0.5 * fitted) <= kPixel);
+    view->zoomBy(1e12);
+    QVERIFY(view->scene()->sceneRect().width() <= 4e6 + 100);
+    QVERIFY(view->barRect(0).width() > 1e6);
 }
 
 void GuiTimelineTest::attachedTimelineSelectsProgramNodes() {

@@ -25,6 +25,8 @@ constexpr double kRowGap = 4.0;
 constexpr double kLabelPadding = 4.0;
 constexpr double kTickSpacing = 110.0; // pixels between axis labels, roughly
 constexpr double kPickSlack = 3.0;     // pixels beside a bar that still pick it
+constexpr double kMaxSceneWidth = 4e6; // pixels: zooming in stops here
+constexpr double kMinZoom = 0.5;       // of the fitted scale: zooming out stops here
 constexpr int kBarKey = 0;
 
 QColor barColour(const TimelineBar& bar) {
@@ -88,9 +90,17 @@ std::optional<std::size_t> TimelineView::barAt(QPointF scenePoint) const {
     return nearest;
 }
 
-void TimelineView::fitRun() {
+double TimelineView::fittedPixelsPerTick() const {
     const double width = std::max(1.0, viewport()->width() - 2 * kMargin);
-    pixelsPerTick_ = width / static_cast<double>(std::max<std::uint64_t>(1, timeline_.span()));
+    return width / spanTicks();
+}
+
+double TimelineView::spanTicks() const {
+    return static_cast<double>(std::max<std::uint64_t>(1, timeline_.span()));
+}
+
+void TimelineView::fitRun() {
+    pixelsPerTick_ = fittedPixelsPerTick();
     userZoomed_ = false;
     rebuild();
 }
@@ -98,7 +108,9 @@ void TimelineView::fitRun() {
 void TimelineView::zoomBy(double factor) {
     const double centre = mapToScene(viewport()->rect().center()).x();
     const double time = (centre - kMargin) / pixelsPerTick_;
-    pixelsPerTick_ *= factor;
+    const double fitted = fittedPixelsPerTick();
+    pixelsPerTick_ = std::clamp(pixelsPerTick_ * factor, fitted * kMinZoom,
+                                std::max(fitted, kMaxSceneWidth / spanTicks()));
     userZoomed_ = true;
     rebuild();
     centerOn(kMargin + time * pixelsPerTick_, mapToScene(viewport()->rect().center()).y());

@@ -35,7 +35,8 @@ class TimelineView : public QGraphicsView {
     // Scales the time axis so the whole run fills the width; done at open and on resizes until
     // the user zooms.
     void fitRun();
-    // Stretches the time axis by `factor` around the viewport's centre.
+    // Stretches the time axis by `factor` around the viewport's centre, between half the fitted
+    // scale and a scene a few million pixels wide.
     void zoomBy(double factor);
 
   protected:
@@ -51,6 +52,8 @@ class TimelineView : public QGraphicsView {
     void addBar(std::size_t index);
     void highlight(const SelectionTarget& target);
     double xOf(std::uint64_t time) const;
+    double fittedPixelsPerTick() const;
+    double spanTicks() const;
 
     Timeline timeline_;
     SelectionModel& selection_;
