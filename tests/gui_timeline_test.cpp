@@ -11,6 +11,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QGraphicsRectItem>
+#include <QGraphicsSimpleTextItem>
 #include <QTabWidget>
 #include <QTest>
 #include <QWheelEvent>
@@ -100,6 +101,7 @@ class GuiTimelineTest : public QObject {
     void containedEventsSitOneRowLowerInsideTheirParent();
     void delegateEventsNestUnderTheirDelegateCall();
     void equalSpansNestTheDelegateEventUnderTheCall();
+    void labelsFitInsideBarsAndTooltipsGiveTimes();
     void zoomStretchesTheTimeAxis();
     void attachedTimelineSelectsProgramNodes();
 
@@ -263,6 +265,36 @@ void GuiTimelineTest::equalSpansNestTheDelegateEventUnderTheCall() {
     QCOMPARE(bars.at(0).left(), bars.at(1).left());
     QCOMPARE(bars.at(0).width(), bars.at(1).width());
     QVERIFY(bars.at(0).top() > bars.at(1).top());
+}
+
+void GuiTimelineTest::labelsFitInsideBarsAndTooltipsGiveTimes() {
+    auto* view = openTutorial();
+    QVERIFY(view);
+    const auto model = FormatRegistry::standard().open(testing::fixture(kTutorial));
+    const auto& run = executeRun(model);
+    std::size_t labelled = 0;
+    for (auto* item : view->scene()->items()) {
+        auto* rect = qgraphicsitem_cast<QGraphicsRectItem*>(item);
+        if (!rect || !rect->data(0).isValid()) continue;
+        const auto& event = run.nodes[view->timeline().bars.at(rect->data(0).toULongLong()).node];
+        const auto tip = rect->toolTip();
+        QVERIFY2(tip.contains(QString::fromStdString(event.name)), qPrintable(tip));
+        QVERIFY2(tip.contains(QString::number(intAttribute(event, "start"))), qPrintable(tip));
+        QVERIFY2(tip.contains(QString::number(intAttribute(event, "duration"))), qPrintable(tip));
+        for (auto* child : rect->childItems()) {
+            auto* text = dynamic_cast<QGraphicsSimpleTextItem*>(child);
+            if (!text) continue;
+            // The label is the name, or its start followed by an ellipsis, inside the bar.
+            auto shown = text->text();
+            if (shown.endsWith(QChar(0x2026))) shown.chop(1);
+            QVERIFY2(QString::fromStdString(event.name).startsWith(shown), qPrintable(shown));
+            const auto box = text->mapRectToScene(text->boundingRect());
+            QVERIFY2(box.left() >= rect->rect().left() && box.right() <= rect->rect().right(),
+                     qPrintable(shown));
+            ++labelled;
+        }
+    }
+    QVERIFY(labelled > 0);
 }
 
 void GuiTimelineTest::zoomStretchesTheTimeAxis() {
