@@ -20,7 +20,8 @@ inline constexpr std::string_view kGuiDescription =
     "Opens ExecuTorch programs (.pte, .bpte, .ptd, ETDump .etdp), TOSA flatbuffers (.tosa), "
     "Vela's optimised .tflite with its reports, VGF files (.vgf), TFLite and ONNX models in "
     "tabs, with delegate payloads decoded into child graphs, placement colours, properties, a "
-    "tensor viewer and search.";
+    "tensor viewer and search; an ETDump's profile events show on a timeline, on their own or "
+    "attached to their program (Model > Attach ETDump).";
 inline constexpr std::string_view kGuiFilesName = "FILE";
 inline constexpr std::string_view kGuiFilesText = "Model files to open, each in its own tab.";
 

@@ -4,6 +4,8 @@
 #include "adapters/model_explorer/model_explorer_writer.hpp"
 #include "app/gui/diff_runner.hpp"
 #include "app/gui/document_tab.hpp"
+#include "parsers/etdump/etdump_attach.hpp"
+#include "parsers/etdump/etdump_file.hpp"
 #include "parsers/registry.hpp"
 #include "views/diff/diff_colouring.hpp"
 #include "views/diff/diff_panel.hpp"
@@ -135,15 +137,28 @@ void MainWindow::buildMenus() {
         if (!folder.isEmpty()) diffCurrentModel(folder, 0);
     });
 
+    auto* attach = model->addAction(tr("&Attach ETDump…"), this, &MainWindow::attachEtdumpByDialog);
+    attach->setObjectName("attachEtdumpAction");
+
+    // The zoom keys act on the timeline when it is in view or has the focus, else on the graph.
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Fit graph"), QKeySequence(tr("Ctrl+0")), this, [this] {
-        if (auto* graph = currentGraph()) graph->view()->fitScene();
+        if (auto* timeline = currentTab() ? currentTab()->activeTimeline() : nullptr)
+            timeline->fitRun();
+        else if (auto* graph = currentGraph())
+            graph->view()->fitScene();
     });
     view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this, [this] {
-        if (auto* graph = currentGraph()) graph->view()->zoomBy(1.25);
+        if (auto* timeline = currentTab() ? currentTab()->activeTimeline() : nullptr)
+            timeline->zoomBy(1.25);
+        else if (auto* graph = currentGraph())
+            graph->view()->zoomBy(1.25);
     });
     view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this, [this] {
-        if (auto* graph = currentGraph()) graph->view()->zoomBy(0.8);
+        if (auto* timeline = currentTab() ? currentTab()->activeTimeline() : nullptr)
+            timeline->zoomBy(0.8);
+        else if (auto* graph = currentGraph())
+            graph->view()->zoomBy(0.8);
     });
     auto* back = view->addAction(tr("&Back"), this, [this] {
         if (auto* graph = currentGraph()) graph->goBack();
@@ -198,6 +213,7 @@ QString MainWindow::shortcutsText() const {
     lines.removeDuplicates();
     lines << tr("Double-click\topen a delegate, expand a layer");
     lines << tr("Mouse wheel\tzoom around the pointer");
+    lines << tr("Ctrl+wheel on a timeline\tstretch the time axis");
     return lines.join('\n');
 }
 
@@ -205,17 +221,7 @@ bool MainWindow::openFile(const QString& path) {
     try {
         auto model =
             std::make_shared<const Model>(FormatRegistry::standard().open(path.toStdString()));
-        auto* tab = new DocumentTab(std::move(model), path, layoutEngine_, tabs_);
-        tab->graph().view()->setMinimapEnabled(minimapEnabled_);
-        const auto index = tabs_->addTab(tab, QFileInfo(path).fileName());
-        tabs_->setTabToolTip(index, path);
-        tabs_->setCurrentIndex(index);
-        connect(&tab->graph(), &GraphPanel::layoutFinished, this, [this, tab] {
-            if (tab == currentTab())
-                statusBar()->showMessage(
-                    tr("%1 · layout engine: %2")
-                        .arg(tab->document().path(), tab->graph().layoutEngineName()));
-        });
+        addDocumentTab(std::move(model), path, tabs_->count());
         if (recordsRecentFiles_) rememberRecent(path);
         emit fileOpened(path);
         return true;
@@ -225,6 +231,22 @@ bool MainWindow::openFile(const QString& path) {
         showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), message);
         return false;
     }
+}
+
+DocumentTab* MainWindow::addDocumentTab(std::shared_ptr<const Model> model, const QString& path,
+                                        int index) {
+    auto* tab = new DocumentTab(std::move(model), path, layoutEngine_, tabs_);
+    tab->graph().view()->setMinimapEnabled(minimapEnabled_);
+    index = tabs_->insertTab(index, tab, QFileInfo(path).fileName());
+    tabs_->setTabToolTip(index, path);
+    tabs_->setCurrentIndex(index);
+    connect(&tab->graph(), &GraphPanel::layoutFinished, this, [this, tab] {
+        if (tab == currentTab())
+            statusBar()->showMessage(
+                tr("%1 · layout engine: %2")
+                    .arg(tab->document().path(), tab->graph().layoutEngineName()));
+    });
+    return tab;
 }
 
 // Non-modal so the application (and tests) keep running while it is up.
@@ -333,6 +355,55 @@ void MainWindow::diffByDialog() {
         this, tr("Diff against"), openDialogFolder(),
         tr("Models and ETDumps (%1);;All files (*)").arg(kOpenPatterns));
     if (!path.isEmpty()) diffCurrentModel(path, 0);
+}
+
+void MainWindow::attachEtdumpByDialog() {
+    if (!currentDocument()) return;
+    const auto path = QFileDialog::getOpenFileName(this, tr("Attach ETDump"), openDialogFolder(),
+                                                   tr("ETDumps (*.etdp *.etdump);;All files (*)"));
+    if (path.isEmpty()) return;
+    const auto error = attachEtdumpToCurrent(path);
+    if (!error.isEmpty())
+        showError(tr("Cannot attach %1").arg(QFileInfo(path).fileName()), error);
+    else
+        statusBar()->showMessage(
+            tr("Attached %1; click a bar to select its instruction").arg(path));
+}
+
+// The program is read again with the ETDump attached, so its nodes carry the runtime.*
+// timings, and its tab is replaced by one with the timeline below the graph.
+QString MainWindow::attachEtdumpToCurrent(const QString& path) {
+    auto* tab = currentTab();
+    if (!tab) return tr("No program is open.");
+    const auto programPath = tab->document().path();
+    try {
+        if (!instructionNodes(tab->document().model()))
+            return tr("%1 has no method graph to attach to.").arg(programPath);
+        auto etdump =
+            std::make_shared<const Model>(FormatRegistry::standard().open(path.toStdString()));
+        if (etdump->format != kEtdumpFormat) return tr("%1 is not an ETDump.").arg(path);
+        ReadOptions options;
+        options.etdump = path.toStdString();
+        auto program = std::make_shared<const Model>(
+            FormatRegistry::standard().open(programPath.toStdString(), options));
+        const auto method = instructionNodes(*program);
+        if (!method) return tr("%1 has no method graph to attach to.").arg(programPath);
+        const auto index = tabs_->indexOf(tab);
+        auto* attached = addDocumentTab(std::move(program), programPath, index);
+        closeTab(index + 1);
+        attached->attachTimeline(
+            std::move(etdump),
+            [links = *method](std::size_t,
+                              const TimelineBar& bar) -> std::optional<SelectionTarget> {
+                if (!bar.instruction) return std::nullopt;
+                const auto node = links.nodes.find(*bar.instruction);
+                if (node == links.nodes.end()) return std::nullopt;
+                return SelectionTarget{SelectionTarget::Kind::Node, links.graph, node->second};
+            });
+        return {};
+    } catch (const std::exception& error) {
+        return QString::fromStdString(error.what());
+    }
 }
 
 void MainWindow::diffCurrentModel(const QString& other, quint64 seed) {

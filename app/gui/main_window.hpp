@@ -20,6 +20,7 @@ class DiffPanel;
 class DocumentTab;
 class GraphPanel;
 class ModelDocument;
+struct Model;
 struct SelectionTarget;
 class ModelTreePanel;
 class PlacementPanel;
@@ -65,6 +66,10 @@ class MainWindow : public QMainWindow {
     // thread with a progress dialog that can cancel; diffFinished reports the outcome, the graph
     // is coloured by the Diff panel's metric and the first divergence is selected.
     void diffCurrentModel(const QString& other, quint64 seed = 0);
+    // Reads the current program again with the ETDump at `path` attached (node timings as
+    // runtime.* attributes) and shows the ETDump's timeline below its graph; clicking a bar
+    // selects the node of the instruction the event timed. Returns an error, empty if fine.
+    QString attachEtdumpToCurrent(const QString& path);
     DiffPanel* diffPanel() const { return diff_; }
     ModelTreePanel* tree() const { return tree_; }
 
@@ -82,6 +87,8 @@ class MainWindow : public QMainWindow {
 
   private:
     void buildMenus();
+    // A tab for `model` at `index`, made current.
+    DocumentTab* addDocumentTab(std::shared_ptr<const Model> model, const QString& path, int index);
     QDockWidget* addDock(const QString& title, const QString& name, QWidget* content,
                          Qt::DockWidgetArea area);
     void onTabChanged();
@@ -93,6 +100,7 @@ class MainWindow : public QMainWindow {
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
     void diffByDialog();
+    void attachEtdumpByDialog();
     void showDiff(DocumentTab* tab, std::shared_ptr<const DiffResults> results);
     void raiseTensorForConstant(const ModelDocument& document, const SelectionTarget& target);
     // Every menu shortcut with its action, for Help ▸ Keyboard shortcuts.

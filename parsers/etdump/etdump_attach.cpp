@@ -93,33 +93,6 @@ Collected collect(const fbe::ETDump& root) {
     return collected;
 }
 
-// "forward" when the program has it, else its first method.
-Graph* methodGraph(Model& program) {
-    Graph* first = nullptr;
-    for (auto& graph : program.graphs) {
-        if (graph.kind != "method" || graph.parent) continue;
-        if (graph.name == "forward") return &graph;
-        if (!first) first = &graph;
-    }
-    return first;
-}
-
-// Node index by instruction index, for chain 0 only.
-std::map<std::int64_t, std::size_t> nodesByInstruction(const Graph& graph) {
-    std::map<std::int64_t, std::size_t> nodes;
-    for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
-        const auto& attributes = graph.nodes[i].attributes;
-        const auto* chain = findAttribute(attributes, "chain");
-        if (chain && std::get_if<std::int64_t>(&chain->value) &&
-            std::get<std::int64_t>(chain->value) != 0)
-            continue;
-        const auto* instruction = findAttribute(attributes, "instruction");
-        if (!instruction) continue;
-        if (const auto* index = std::get_if<std::int64_t>(&instruction->value)) nodes[*index] = i;
-    }
-    return nodes;
-}
-
 // A kernel event names "<op>.<overload>"; the node says "<namespace>::<op>.<overload>".
 bool kernelMatches(const std::string& op, const std::string& kernel) {
     const auto separator = op.rfind("::");
@@ -157,15 +130,44 @@ std::size_t annotate(Node& node, const InstructionTimes& times) {
 
 } // namespace
 
+std::optional<InstructionNodes> instructionNodes(const Model& program) {
+    std::optional<std::size_t> first;
+    std::optional<std::size_t> method;
+    for (std::size_t g = 0; g < program.graphs.size() && !method; ++g) {
+        const auto& graph = program.graphs[g];
+        if (graph.kind != "method" || graph.parent) continue;
+        if (graph.name == "forward") method = g;
+        if (!first) first = g;
+    }
+    if (!method) method = first;
+    if (!method) return std::nullopt;
+    InstructionNodes found;
+    found.graph = *method;
+    const auto& nodes = program.graphs[*method].nodes;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const auto& attributes = nodes[i].attributes;
+        const auto* chain = findAttribute(attributes, "chain");
+        if (chain && std::get_if<std::int64_t>(&chain->value) &&
+            std::get<std::int64_t>(chain->value) != 0)
+            continue;
+        const auto* instruction = findAttribute(attributes, "instruction");
+        if (!instruction) continue;
+        if (const auto* index = std::get_if<std::int64_t>(&instruction->value))
+            found.nodes[*index] = i;
+    }
+    return found;
+}
+
 void attachEtdump(Model& program, const std::string& etdumpPath, const ReadOptions&) {
     const auto file = MappedFile::open(etdumpPath);
     const auto collected = collect(verifiedEtdump(*file));
-    Graph* graph = methodGraph(program);
-    if (!graph)
+    const auto method = instructionNodes(program);
+    if (!method)
         throw FormatError(etdumpPath, kEtdumpFormat, "ETDump",
                           "a program with a method graph to attach to (" + program.path +
                               " has none)");
-    const auto nodes = nodesByInstruction(*graph);
+    Graph* graph = &program.graphs[method->graph];
+    const auto& nodes = method->nodes;
     std::size_t matched = 0;
     std::size_t unmatched = 0;
     std::size_t mismatches = 0;
