@@ -5,6 +5,7 @@
 #include "views/graph/backend_colors.hpp"
 #include "views/graph/node_item.hpp"
 #include "views/graph/node_placement.hpp"
+#include "views/graph/operation_kind_colors.hpp"
 
 #include <QGraphicsPathItem>
 #include <QGraphicsSceneContextMenuEvent>
@@ -158,9 +159,10 @@ void GraphScene::build(const Graph& graph, const SceneLayout& layout) {
     for (std::size_t i = 0; i < graph.nodes.size() && i < layout.nodes.size(); ++i) {
         const auto& node = graph.nodes[i];
         const auto& partition = nodePlacement(graph, node);
-        auto* item = new NodeItem(i, layout.nodes[i], QString::fromStdString(nodeTitleText(node)),
-                                  QString::fromStdString(nodeDetailText(graph, node)),
-                                  backendColor(partition), large);
+        auto* item = new NodeItem(
+            i, layout.nodes[i], QString::fromStdString(nodeTitleText(node)),
+            QString::fromStdString(nodeDetailText(graph, node)),
+            operationKindColor(backendColor(partition), npuOperationKind(node)), large);
         item->setHasChildGraph(!node.childGraphs.empty() || isDrawnGroup(node));
         item->setZValue(1);
         addItem(item);
