@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -50,6 +51,8 @@ class GuiNodeDetailTest : public QObject {
     void cleanup() { window_.reset(); }
 
     void npuOperationsAreColouredByKindInTheBackendHue();
+    void operatorBoxesShowWeightAndBiasShapes();
+    void tooltipsGiveTheKeyFacts();
 
   private:
     GraphPanel* open(const char* relative) {
@@ -110,6 +113,94 @@ void GuiNodeDetailTest::npuOperationsAreColouredByKindInTheBackendHue() {
     QCOMPARE(std::size_t(legend.size()), fillOfKind.size());
     for (const auto& [kind, fill] : fillOfKind)
         QCOMPARE(legend.value(QString::fromStdString(kind)), fill);
+}
+
+// Every CONV2D of the MobileNetV2 TOSA shows the shapes of its "weight" and "bias" operands
+// as the file holds them, whole and inside its box.
+void GuiNodeDetailTest::operatorBoxesShowWeightAndBiasShapes() {
+    auto* panel = open("tosa/arm_mv2_ethosu55_tag1.tosa");
+    QVERIFY(panel);
+    const auto& graph = panel->displayGraph()->graph;
+    const auto shapeOf = [&](const Node& node, const char* role) {
+        for (const auto& operand : node.inputs)
+            if (operand.name == role) {
+                QStringList dims;
+                for (const auto dim : graph.value(operand.value)->shape)
+                    dims << QString::number(dim);
+                return dims.join(QString::fromUtf8("×"));
+            }
+        return QString();
+    };
+    std::size_t convolutions = 0;
+    for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
+        const auto& node = graph.nodes[i];
+        if (node.op != "tosa.CONV2D") continue;
+        ++convolutions;
+        const auto* item = panel->scene()->nodeItem(i);
+        const auto weight = shapeOf(node, "weight");
+        const auto bias = shapeOf(node, "bias");
+        QVERIFY(!weight.isEmpty() && !bias.isEmpty());
+        const auto expected = QString::fromUtf8("W ⟨%1⟩  B ⟨%2⟩").arg(weight, bias);
+        QCOMPARE(item->weightsText(), expected);
+        QCOMPARE(item->drawnWeightsText(), expected);
+        QVERIFY2(item->box().contains(item->weightsTextRect()), qPrintable(expected));
+    }
+    // MobileNetV2: the stem, the 1×1 expansions and projections and the final 1×1 layer.
+    QVERIFY(convolutions > 30);
+    // The stem: 32 filters of 3×3 over the 3 input channels, OHWI, one bias per filter.
+    const auto first = std::find_if(graph.nodes.begin(), graph.nodes.end(),
+                                    [](const Node& node) { return node.op == "tosa.CONV2D"; });
+    QCOMPARE(panel->scene()->nodeItem(std::size_t(first - graph.nodes.begin()))->weightsText(),
+             QString::fromUtf8("W ⟨32×3×3×3⟩  B ⟨32⟩"));
+}
+
+// A node's tooltip names its op, name, placement and operand types; a convolution's also its
+// MACs, counted here as output elements times the weight elements per output channel.
+void GuiNodeDetailTest::tooltipsGiveTheKeyFacts() {
+    const auto requireFacts = [](const Graph& graph, const Node& node, const QString& tip) {
+        QVERIFY2(tip.contains(QString::fromStdString(node.op)), qPrintable(tip));
+        if (!node.name.empty()) QVERIFY(tip.contains(QString::fromStdString(node.name)));
+        for (const auto* operands : {&node.inputs, &node.outputs})
+            for (const auto& operand : *operands)
+                if (const auto* value = graph.value(operand.value))
+                    QVERIFY2(tip.contains(QString::fromStdString(value->typeText())),
+                             qPrintable(tip));
+    };
+
+    // The Ethos-U delegate call of the MobileNetV2 program, labelled with its partition.
+    auto* panel = open("pte/arm_mv2_ethosu55_128_int8.pte");
+    QVERIFY(panel);
+    const auto& program = panel->displayGraph()->graph;
+    const auto delegate = std::find_if(program.nodes.begin(), program.nodes.end(),
+                                       [](const Node& node) { return !node.childGraphs.empty(); });
+    QVERIFY(delegate != program.nodes.end());
+    const auto delegateTip =
+        panel->scene()->nodeItem(std::size_t(delegate - program.nodes.begin()))->toolTip();
+    QVERIFY2(delegateTip.contains("EthosUBackend#0"), qPrintable(delegateTip));
+    QVERIFY(delegateTip.contains("NPU"));
+    requireFacts(program, *delegate, delegateTip);
+
+    // The TOSA stem convolution: [1,112,112,32] outputs of 3·3·3 products each.
+    panel = open("tosa/arm_mv2_ethosu55_tag1.tosa");
+    QVERIFY(panel);
+    const auto& graph = panel->displayGraph()->graph;
+    const auto conv = std::find_if(graph.nodes.begin(), graph.nodes.end(),
+                                   [](const Node& node) { return node.op == "tosa.CONV2D"; });
+    QVERIFY(conv != graph.nodes.end());
+    const auto tip = panel->scene()->nodeItem(std::size_t(conv - graph.nodes.begin()))->toolTip();
+    requireFacts(graph, *conv, tip);
+    const auto& weight = graph.value(conv->inputs.at(1).value)->shape;
+    const auto& output = graph.value(conv->outputs.at(0).value)->shape;
+    QCOMPARE(output, (std::vector<std::int64_t>{1, 112, 112, 32}));
+    std::int64_t outputs = 1;
+    for (const auto dim : output)
+        outputs *= dim;
+    std::int64_t perChannel = 1;
+    for (std::size_t d = 1; d < weight.size(); ++d)
+        perChannel *= weight[d];
+    QCOMPARE(outputs * perChannel, std::int64_t(10'838'016));
+    QVERIFY2(tip.contains("MACs: 10,838,016"), qPrintable(tip));
+    QVERIFY(tip.contains(QString::fromUtf8("W ⟨32×3×3×3⟩")));
 }
 
 QTEST_MAIN(GuiNodeDetailTest)
