@@ -10,9 +10,13 @@
 #include "views/graph/node_item.hpp"
 #include "views/graph/node_placement.hpp"
 #include "views/model_document.hpp"
+#include "views/panels/properties_panel.hpp"
 
 #include <QApplication>
+#include <QRegularExpression>
 #include <QTest>
+#include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 
 #include <algorithm>
 #include <cmath>
@@ -53,6 +57,7 @@ class GuiNodeDetailTest : public QObject {
     void npuOperationsAreColouredByKindInTheBackendHue();
     void operatorBoxesShowWeightAndBiasShapes();
     void tooltipsGiveTheKeyFacts();
+    void cortexMArgumentsReadByTheirSchemaNames();
 
   private:
     GraphPanel* open(const char* relative) {
@@ -201,6 +206,42 @@ void GuiNodeDetailTest::tooltipsGiveTheKeyFacts() {
     QCOMPARE(outputs * perChannel, std::int64_t(10'838'016));
     QVERIFY2(tip.contains("MACs: 10,838,016"), qPrintable(tip));
     QVERIFY(tip.contains(QString::fromUtf8("W ⟨32×3×3×3⟩")));
+}
+
+// The KWS program's Cortex-M convolution: the properties panel names every argument as
+// ExecuTorch's backends/cortex_m/ops/operators.yaml declares quantized_conv2d, none as "argN".
+void GuiNodeDetailTest::cortexMArgumentsReadByTheirSchemaNames() {
+    auto* panel = open("pte/et_arduino_kws_dscnn_cortexm_int8.pte");
+    QVERIFY(panel);
+    const auto& graph = panel->displayGraph()->graph;
+    const auto conv = std::find_if(graph.nodes.begin(), graph.nodes.end(), [](const Node& node) {
+        return node.op == "cortex_m::quantized_conv2d.out";
+    });
+    QVERIFY(conv != graph.nodes.end());
+    const auto drawn = std::size_t(conv - graph.nodes.begin());
+    panel->scene()->nodeItem(drawn)->setSelected(true);
+    auto* properties = window_->properties();
+    QCOMPARE(properties->valueOf("operator"), QString("cortex_m::quantized_conv2d.out"));
+
+    QStringList keys;
+    for (QTreeWidgetItemIterator it(properties->tree()); *it; ++it)
+        if ((*it)->parent() && !(*it)->parent()->parent()) keys << (*it)->text(0);
+    const QRegularExpression positional("^arg\\d+");
+    for (const auto& key : keys)
+        QVERIFY2(!positional.match(key).hasMatch(), qPrintable(keys.join(", ")));
+    for (const auto* name : {"input", "weight", "bias", "stride", "padding", "dilation",
+                             "input_offset", "output_offset", "requantize_multipliers",
+                             "requantize_shifts", "activation_min", "activation_max", "scratch"})
+        QVERIFY2(keys.contains(name), qPrintable(QString(name) + " not in " + keys.join(", ")));
+    // The operands keep their values: the input and weight are the node's first two inputs.
+    const auto* weight = graph.value(conv->inputs.at(1).value);
+    QCOMPARE(properties->valueOf("weight"),
+             QString::fromStdString(weight->name + " : " + weight->typeText()));
+    // The tooltip names them the same way.
+    const auto tip = panel->scene()->nodeItem(drawn)->toolTip();
+    QVERIFY2(tip.contains("weight: ") && tip.contains("requantize_multipliers: ") &&
+                 !tip.contains("arg1:"),
+             qPrintable(tip));
 }
 
 QTEST_MAIN(GuiNodeDetailTest)

@@ -1,5 +1,6 @@
 #include "views/graph/node_tooltip.hpp"
 
+#include "adapters/common/kernel_argument_names.hpp"
 #include "adapters/common/partition_label.hpp"
 #include "adapters/common/placement_figures.hpp"
 #include "adapters/layout/node_box.hpp"
@@ -20,14 +21,16 @@ QString text(std::string_view view) {
     return QString::fromUtf8(view.data(), static_cast<qsizetype>(view.size()));
 }
 
-void addOperands(QStringList& lines, const Graph& graph, const std::vector<Operand>& operands,
-                 const QString& heading) {
+void addOperands(QStringList& lines, const Graph& graph, const Node& node,
+                 const std::vector<Operand>& operands, const QString& heading) {
     if (operands.empty()) return;
     lines << heading;
     for (std::size_t i = 0; i < operands.size() && i < kMaxOperands; ++i) {
         const auto& operand = operands[i];
         const auto* value = graph.value(operand.value);
-        const auto name = operand.name.empty() ? QString("#%1").arg(i) : text(operand.name);
+        const auto name = operand.name.empty()
+                              ? QString("#%1").arg(i)
+                              : QString::fromStdString(kernelArgumentName(node.op, operand.name));
         lines << QString("  %1: %2").arg(name, value ? text(value->typeText()) : "none");
     }
     if (operands.size() > kMaxOperands)
@@ -47,8 +50,8 @@ QString nodeToolTip(const Graph& graph, const Node& node) {
                      .arg(text(partitionLabel(graph, node.partition)),
                           text(deviceClassName(partition.device)));
     }
-    addOperands(lines, graph, node.inputs, "inputs:");
-    addOperands(lines, graph, node.outputs, "outputs:");
+    addOperands(lines, graph, node, node.inputs, "inputs:");
+    addOperands(lines, graph, node, node.outputs, "outputs:");
     if (const auto weights = nodeWeightsText(graph, node); !weights.empty())
         lines << "weights: " + text(weights);
     if (const auto macs = operatorMacs(graph, node))
