@@ -11,9 +11,14 @@
 #include "views/graph/node_placement.hpp"
 #include "views/model_document.hpp"
 #include "views/panels/properties_panel.hpp"
+#include "views/tensor/tensor_panel.hpp"
 
+#include <QAbstractItemModel>
 #include <QApplication>
+#include <QLocale>
+#include <QPushButton>
 #include <QRegularExpression>
+#include <QTableView>
 #include <QTest>
 #include <QTreeWidget>
 #include <QTreeWidgetItemIterator>
@@ -22,6 +27,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 using namespace pteron;
@@ -58,6 +64,7 @@ class GuiNodeDetailTest : public QObject {
     void operatorBoxesShowWeightAndBiasShapes();
     void tooltipsGiveTheKeyFacts();
     void cortexMArgumentsReadByTheirSchemaNames();
+    void npuWeightStreamsAreNotShownAsTensors();
 
   private:
     GraphPanel* open(const char* relative) {
@@ -242,6 +249,83 @@ void GuiNodeDetailTest::cortexMArgumentsReadByTheirSchemaNames() {
     QVERIFY2(tip.contains("weight: ") && tip.contains("requantize_multipliers: ") &&
                  !tip.contains("arg1:"),
              qPrintable(tip));
+}
+
+// The weight and scale streams of the MobileNetV2 delegate's first NPU convolution: the tensor
+// panel says what they are, with their size and the convolution's output channels, and shows
+// no elements.
+void GuiNodeDetailTest::npuWeightStreamsAreNotShownAsTensors() {
+    QVERIFY(open("pte/arm_mv2_ethosu55_128_int8.pte"));
+    auto* document = window_->currentDocument();
+    const auto& model = document->model();
+    std::optional<std::pair<std::size_t, const Node*>> conv;
+    for (std::size_t g = 0; g < model.graphs.size() && !conv; ++g)
+        for (const auto& node : model.graphs[g].nodes)
+            if (node.op == "ethosu.CONV") {
+                conv = std::pair{g, &node};
+                break;
+            }
+    QVERIFY(conv);
+    const auto& graph = model.graphs[conv->first];
+    const auto& node = *conv->second;
+    const auto channels = graph.value(node.outputs.at(0).value)->shape.back();
+    auto* tensor = window_->tensor();
+    const auto english = QLocale(QLocale::English);
+    // What the convolution reads a value as: weights, scales or both (Vela packs an operation's
+    // weights and scales in one buffer, which one DMA copies).
+    const auto portsReading = [&](std::int64_t index) {
+        std::set<std::string> ports;
+        for (const auto& operand : node.inputs)
+            if (operand.value == index) ports.insert(operand.name);
+        return ports;
+    };
+    const auto requireStreamText = [&](std::int64_t index, const std::set<std::string>& ports) {
+        const bool weights = ports.count("weights") > 0;
+        const auto what = weights && ports.count("scales") ? "weight and scale streams"
+                          : weights                        ? "weight stream"
+                                                           : "scale stream";
+        const auto* value = graph.value(index);
+        QVERIFY(value);
+        // Bytes in the file, or for a copy in SRAM the length of its one dimension.
+        const auto bytes = value->data.empty() ? std::uint64_t(value->shape.at(0))
+                                               : std::uint64_t(value->data.size());
+        document->selection().select(
+            {SelectionTarget::Kind::Value, conv->first, std::size_t(index)});
+        const auto info = tensor->infoText();
+        const auto size = english.toString(qulonglong(bytes)) + " bytes";
+        QVERIFY2(info.contains(QString("Ethos-U %1: encoded, %2").arg(what, size)),
+                 qPrintable(info));
+        QVERIFY2(info.contains(QString("%1 output channels").arg(channels)), qPrintable(info));
+        QVERIFY(!info.contains("min "));
+        QCOMPARE(tensor->findChild<QTableView*>()->model()->rowCount(), 0);
+        QVERIFY(!tensor->findChild<QPushButton*>("saveNpyButton")->isEnabled());
+        // A scale stream holds one 10-byte record per output channel.
+        if (ports.count("scales")) QVERIFY(bytes >= std::uint64_t(channels) * 10);
+    };
+    std::size_t streams = 0;
+    std::size_t copied = 0;
+    for (const auto& operand : node.inputs) {
+        if (operand.name != "weights" && operand.name != "scales") continue;
+        ++streams;
+        const auto ports = portsReading(operand.value);
+        requireStreamText(operand.value, ports);
+        if (QTest::currentTestFailed()) return;
+        // Where a DMA brought the stream to SRAM, its source in the file reads the same.
+        for (const auto& dma : graph.nodes) {
+            if (dma.op != "ethosu.DMA" || dma.outputs.empty() ||
+                dma.outputs[0].value != operand.value)
+                continue;
+            for (const auto& source : dma.inputs)
+                if (source.name == "source") {
+                    QVERIFY(!graph.value(source.value)->data.empty());
+                    requireStreamText(source.value, ports);
+                    if (QTest::currentTestFailed()) return;
+                    ++copied;
+                }
+        }
+    }
+    QVERIFY(copied > 0);
+    QCOMPARE(streams, std::size_t(2));
 }
 
 QTEST_MAIN(GuiNodeDetailTest)
