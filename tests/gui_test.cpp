@@ -278,8 +278,8 @@ void GuiTest::selectingANodeFillsEveryPanel() {
     QCOMPARE(properties->valueOf("backend"), QString("cortex_m"));
     QCOMPARE(properties->valueOf("device"), QString("CPU"));
     QCOMPARE(properties->valueOf("instruction"), QString("3"));
-    QCOMPARE(properties->valueOf("arg0"), QString("%106 : int8[1,64,25,5]"));
-    QCOMPARE(properties->valueOf("arg1"), QString("%44 : int8[1,3,3,64]"));
+    QCOMPARE(properties->valueOf("input"), QString("%106 : int8[1,64,25,5]"));
+    QCOMPARE(properties->valueOf("weight"), QString("%44 : int8[1,3,3,64]"));
 
     // The tree follows the selection: the current row is node #3 under its partition.
     auto* tree = window_->tree()->tree();

@@ -1,5 +1,7 @@
 #include "adapters/layout/node_box.hpp"
 
+#include "adapters/layout/operator_weights.hpp"
+
 #include <algorithm>
 
 namespace pteron {
@@ -10,6 +12,7 @@ constexpr double kPadding = 24.0;
 constexpr double kMinWidth = 90.0;
 constexpr double kMaxWidth = 360.0;
 constexpr double kHeight = 40.0;
+constexpr double kWeightsLineHeight = 14.0;
 constexpr double kToggleRoom = 20.0;
 constexpr double kTerminalHeight = 28.0;
 constexpr double kTerminalCharWidth = 5.5; // the markers' text is smaller than the boxes'
@@ -45,13 +48,15 @@ std::string nodeDetailText(const Graph& graph, const Node& node) {
 }
 
 BoxSize operationBoxSize(const Graph& graph, const Node& node) {
-    const auto chars =
-        std::max(textColumns(nodeTitleText(node)), textColumns(nodeDetailText(graph, node)));
+    const auto weights = nodeWeightsText(graph, node);
+    const auto chars = std::max({textColumns(nodeTitleText(node)),
+                                 textColumns(nodeDetailText(graph, node)), textColumns(weights)});
     // A node with a child graph keeps room for its expand toggle on either side of the text.
     const double toggle = node.childGraphs.empty() && !isDrawnGroup(node) ? 0.0 : kToggleRoom;
     const double width = std::clamp(static_cast<double>(chars) * kCharWidth + kPadding + toggle,
                                     kMinWidth, kMaxWidth);
-    return {width, kHeight};
+    // The weights line, when there is one, is a third line below the output type.
+    return {width, weights.empty() ? kHeight : kHeight + kWeightsLineHeight};
 }
 
 BoxSize terminalBoxSize(std::string_view text) {

@@ -69,6 +69,7 @@ class GraphPanel : public QWidget {
     std::optional<std::size_t> drawnIndex(std::size_t graph, std::size_t node) const;
 
     GraphScene* scene() const { return scene_; }
+    LegendBar* legend() const { return legend_; }
     GraphView* view() const { return view_; }
     QString layoutEngineName() const { return engineName_; }
     QString statusText() const;

@@ -1,10 +1,14 @@
 #include "views/graph/graph_scene.hpp"
 
 #include "adapters/common/partition_label.hpp"
+#include "adapters/layout/node_box.hpp"
+#include "adapters/layout/operator_weights.hpp"
 
 #include "views/graph/backend_colors.hpp"
 #include "views/graph/node_item.hpp"
 #include "views/graph/node_placement.hpp"
+#include "views/graph/node_tooltip.hpp"
+#include "views/graph/operation_kind_colors.hpp"
 
 #include <QGraphicsPathItem>
 #include <QGraphicsSceneContextMenuEvent>
@@ -158,10 +162,13 @@ void GraphScene::build(const Graph& graph, const SceneLayout& layout) {
     for (std::size_t i = 0; i < graph.nodes.size() && i < layout.nodes.size(); ++i) {
         const auto& node = graph.nodes[i];
         const auto& partition = nodePlacement(graph, node);
-        auto* item = new NodeItem(i, layout.nodes[i], QString::fromStdString(nodeTitleText(node)),
-                                  QString::fromStdString(nodeDetailText(graph, node)),
-                                  backendColor(partition), large);
+        auto* item = new NodeItem(
+            i, layout.nodes[i], QString::fromStdString(nodeTitleText(node)),
+            QString::fromStdString(nodeDetailText(graph, node)),
+            operationKindColor(backendColor(partition), npuOperationKind(node)), large);
         item->setHasChildGraph(!node.childGraphs.empty() || isDrawnGroup(node));
+        item->setWeightsText(QString::fromStdString(nodeWeightsText(graph, node)));
+        item->setToolTip(nodeToolTip(graph, node));
         item->setZValue(1);
         addItem(item);
         nodes_.push_back(item);
@@ -211,7 +218,12 @@ void GraphScene::addEdgeLabel(const QString& text, const std::vector<QPointF>& l
     QFont font;
     font.setPointSizeF(7);
     const QFontMetricsF metrics(font);
-    const QSizeF size(metrics.horizontalAdvance(text) + 2, metrics.height());
+    // The room the drawn text takes, which may pass the advance by a glyph's overhang.
+    QGraphicsSimpleTextItem probe(text);
+    probe.setFont(font);
+    const auto drawn = probe.boundingRect();
+    const QSizeF size(std::max(metrics.horizontalAdvance(text) + 2, drawn.width()),
+                      std::max(metrics.height(), drawn.height()));
     constexpr std::array<double, 4> kBackFromTip{22, 40, 60, 84};
     for (double back : kBackFromTip) {
         const auto spot = spotBackFromEnd(line, back);

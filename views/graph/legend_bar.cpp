@@ -1,6 +1,8 @@
 #include "views/graph/legend_bar.hpp"
 
 #include "views/graph/backend_colors.hpp"
+#include "views/graph/node_placement.hpp"
+#include "views/graph/operation_kind_colors.hpp"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -24,6 +26,32 @@ LegendBar::LegendBar(QWidget* parent) : QWidget(parent), layout_(new QHBoxLayout
     layout_->addStretch();
 }
 
+void LegendBar::addEntry(const QColor& fill, const QString& text) {
+    auto* swatch = new QLabel(this);
+    swatch->setFixedSize(14, 14);
+    swatch->setStyleSheet(
+        QString("background:%1; border:1px solid #666; border-radius:3px;").arg(fill.name()));
+    layout_->addWidget(swatch);
+    layout_->addWidget(new QLabel(text, this));
+    layout_->addSpacing(12);
+}
+
+// One swatch per kind of NPU operation drawn, in its backend's shade of that kind.
+void LegendBar::addOperationKinds(const Graph& graph) {
+    kinds_.clear();
+    std::map<std::string_view, QColor> shades;
+    for (const auto& node : graph.nodes) {
+        const auto kind = npuOperationKind(node);
+        if (kind.empty() || shades.count(kind)) continue;
+        shades[kind] = operationKindColor(backendColor(nodePlacement(graph, node)), kind);
+    }
+    for (const auto& [kind, fill] : shades) {
+        const auto name = QString::fromUtf8(kind.data(), static_cast<qsizetype>(kind.size()));
+        addEntry(fill, name);
+        kinds_[name] = fill;
+    }
+}
+
 void LegendBar::showGraph(const Graph& graph) {
     while (layout_->count() > 0) {
         auto* item = layout_->takeAt(0);
@@ -42,20 +70,13 @@ void LegendBar::showGraph(const Graph& graph) {
     }
     for (const auto& [key, group] : groups) {
         const auto& partition = graph.partitions[group.first];
-        auto* swatch = new QLabel(this);
-        swatch->setFixedSize(14, 14);
-        swatch->setStyleSheet(QString("background:%1; border:1px solid #666; border-radius:3px;")
-                                  .arg(backendColor(partition).name()));
-        auto* text =
-            new QLabel(QString("%1 (%2) %3")
-                           .arg(QString::fromStdString(partition.backend),
-                                deviceText(partition.device), QString::number(group.second)),
-                       this);
-        layout_->addWidget(swatch);
-        layout_->addWidget(text);
-        layout_->addSpacing(12);
+        addEntry(backendColor(partition),
+                 QString("%1 (%2) %3")
+                     .arg(QString::fromStdString(partition.backend), deviceText(partition.device),
+                          QString::number(group.second)));
         ++entries_;
     }
+    addOperationKinds(graph);
     layout_->addStretch();
 }
 

@@ -2,6 +2,7 @@
 
 #include "views/graph/backend_colors.hpp"
 
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 
@@ -11,6 +12,14 @@ namespace {
 constexpr double kRadius = 6.0;
 constexpr double kTextDetailLevel = 0.35; // below this zoom text is unreadable: skip it
 constexpr double kHaloPixels = 6.0;
+constexpr double kTitlePoints = 8.5;
+constexpr double kDetailPoints = 7.5;
+
+QFont labelFont(double points) {
+    QFont font;
+    font.setPointSizeF(points);
+    return font;
+}
 } // namespace
 
 NodeItem::NodeItem(std::size_t node, const QRectF& box, QString title, QString detail, QColor fill,
@@ -20,12 +29,41 @@ NodeItem::NodeItem(std::size_t node, const QRectF& box, QString title, QString d
     setFlag(ItemIsSelectable);
     // Small graphs cache each box as a pixmap; huge ones draw plain shapes instead.
     if (!simple) setCacheMode(DeviceCoordinateCache);
-    setToolTip(title_ + (detail_.isEmpty() ? QString() : "\n" + detail_));
 }
 
 QRectF NodeItem::toggleRect() const {
     constexpr double kSize = 12.0;
     return {box_.right() - kSize - 3, box_.top() + 3, kSize, kSize};
+}
+
+QRectF NodeItem::textArea() const {
+    // Leave the toggle corner free on nodes that have one.
+    return box_.adjusted(hasChild_ ? 16 : 6, 3, hasChild_ ? -16 : -6, -3);
+}
+
+std::vector<QRectF> NodeItem::lineRects() const {
+    const auto inner = textArea();
+    const int lines = weights_.isEmpty() ? 2 : 3;
+    const double height = inner.height() / lines;
+    std::vector<QRectF> rects;
+    for (int i = 0; i < lines; ++i)
+        rects.emplace_back(inner.left(), inner.top() + i * height, inner.width(), height);
+    return rects;
+}
+
+QString NodeItem::drawnWeightsText() const {
+    if (weights_.isEmpty()) return {};
+    const QFontMetricsF metrics(labelFont(kDetailPoints));
+    return metrics.elidedText(weights_, Qt::ElideMiddle, lineRects().back().width());
+}
+
+QRectF NodeItem::weightsTextRect() const {
+    if (weights_.isEmpty()) return {};
+    const auto line = lineRects().back();
+    const QFontMetricsF metrics(labelFont(kDetailPoints));
+    const auto text = drawnWeightsText();
+    const QSizeF size(metrics.horizontalAdvance(text), metrics.height());
+    return {line.center() - QPointF(size.width() / 2, size.height() / 2), size};
 }
 
 QRectF NodeItem::boundingRect() const {
@@ -70,20 +108,16 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         painter->drawLine(QLineF(corner.center().x(), corner.top() + 3, corner.center().x(),
                                  corner.bottom() - 3));
     }
-    auto font = painter->font();
-    font.setPointSizeF(8.5);
-    painter->setFont(font);
-    // Leave the toggle corner free on nodes that have one.
-    const auto inner = box_.adjusted(hasChild_ ? 16 : 6, 3, hasChild_ ? -16 : -6, -3);
-    const auto top = QRectF(inner.left(), inner.top(), inner.width(), inner.height() / 2);
-    const auto bottom = top.translated(0, inner.height() / 2);
-    painter->drawText(top, Qt::AlignCenter,
-                      painter->fontMetrics().elidedText(title_, Qt::ElideMiddle, int(top.width())));
-    font.setPointSizeF(7.5);
-    painter->setFont(font);
+    const auto lines = lineRects();
+    painter->setFont(labelFont(kTitlePoints));
     painter->drawText(
-        bottom, Qt::AlignCenter,
-        painter->fontMetrics().elidedText(detail_, Qt::ElideRight, int(bottom.width())));
+        lines[0], Qt::AlignCenter,
+        painter->fontMetrics().elidedText(title_, Qt::ElideMiddle, int(lines[0].width())));
+    painter->setFont(labelFont(kDetailPoints));
+    painter->drawText(
+        lines[1], Qt::AlignCenter,
+        painter->fontMetrics().elidedText(detail_, Qt::ElideRight, int(lines[1].width())));
+    if (lines.size() > 2) painter->drawText(lines[2], Qt::AlignCenter, drawnWeightsText());
 }
 
 } // namespace pteron

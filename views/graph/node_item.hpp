@@ -1,9 +1,12 @@
-// A graph node drawn as a rounded box in its placement colour, with op name and output type.
+// A graph node drawn as a rounded box in its placement colour, with op name, output type and,
+// for operators with constant weights, their shapes.
 #pragma once
 
 #include <QColor>
 #include <QGraphicsItem>
 #include <QString>
+
+#include <vector>
 
 namespace pteron {
 
@@ -15,6 +18,13 @@ class NodeItem : public QGraphicsItem {
              bool simple);
 
     std::size_t node() const { return node_; }
+    // The third label line, "W ⟨32×3×3×3⟩  B ⟨32⟩"; empty for nodes without constant weights.
+    void setWeightsText(QString text) { weights_ = std::move(text); }
+    QString weightsText() const { return weights_; }
+    // The weights line as drawn at natural size (elided to fit) and the rectangle its glyphs
+    // cover, in scene coordinates.
+    QString drawnWeightsText() const;
+    QRectF weightsTextRect() const;
     QColor fill() const { return fill_; }
     // Recolours the box (a diff's metric); the placement colour is the caller's to restore.
     void setFill(QColor fill) {
@@ -36,10 +46,15 @@ class NodeItem : public QGraphicsItem {
     QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
 
   private:
+    QRectF textArea() const;
+    // The label's lines, top to bottom: title, output type and, when present, weights.
+    std::vector<QRectF> lineRects() const;
+
     std::size_t node_;
     QRectF box_;
     QString title_;
     QString detail_;
+    QString weights_;
     QColor fill_;
     bool simple_;
     bool hasChild_ = false;

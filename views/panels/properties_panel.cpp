@@ -1,5 +1,6 @@
 #include "views/panels/properties_panel.hpp"
 
+#include "adapters/common/kernel_argument_names.hpp"
 #include "adapters/common/placement_figures.hpp"
 #include "core/quantity_text.hpp"
 
@@ -219,7 +220,21 @@ void PropertiesPanel::showNode(const Graph& graph, std::size_t graphIndex, const
     if (!node.location.empty()) row(top, tr("location"), QString::fromStdString(node.location));
     if (!node.childGraphs.empty())
         row(top, tr("child graphs"), QString::number(node.childGraphs.size()));
-    if (!node.attributes.empty()) addAttributes(section(tr("Attributes")), node.attributes);
+    // Positional kernel arguments ("arg3") read by their schema name ("stride") where the
+    // kernel's schema is known; the tooltip keeps the position.
+    const auto argumentRow = [&](QTreeWidgetItem* item, const std::string& positional) {
+        const auto named = kernelArgumentName(node.op, positional);
+        if (named == positional) return;
+        item->setText(0, QString::fromStdString(named));
+        item->setToolTip(0, QString("%1 (%2)").arg(QString::fromStdString(named),
+                                                   QString::fromStdString(positional)));
+    };
+    if (!node.attributes.empty()) {
+        auto* group = section(tr("Attributes"));
+        addAttributes(group, node.attributes);
+        for (std::size_t i = 0; i < node.attributes.size(); ++i)
+            argumentRow(group->child(int(i)), node.attributes[i].name);
+    }
     auto operands = [&](const QString& title, const std::vector<Operand>& list) {
         if (list.empty()) return;
         auto* group = section(title);
@@ -227,6 +242,7 @@ void PropertiesPanel::showNode(const Graph& graph, std::size_t graphIndex, const
             const auto label =
                 list[i].name.empty() ? QString::number(i) : QString::fromStdString(list[i].name);
             showValue(group, graph, graphIndex, list[i].value, label);
+            argumentRow(group->child(int(i)), list[i].name);
         }
     };
     operands(tr("Inputs"), node.inputs);

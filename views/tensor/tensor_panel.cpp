@@ -3,6 +3,7 @@
 #include "core/quantity_text.hpp"
 #include "runtime/tensor_elements.hpp"
 #include "runtime/tensor_file.hpp"
+#include "views/tensor/npu_stream_text.hpp"
 #include "views/tensor/npy_file.hpp"
 
 #include <QFileDialog>
@@ -218,6 +219,15 @@ void TensorPanel::show(std::size_t graph, std::int64_t valueIndex) {
     shown_ = {graph, valueIndex};
     if (const auto* tensor = computedTensor(graph, valueIndex); tensor && value->data.empty())
         return showComputed(*value, *tensor);
+    const auto& owner = document_->model().graphs[graph];
+    if (const auto use = npuStreamUse(owner, valueIndex)) {
+        // Encoded bytes have no elements: no histogram, no table, nothing to save as .npy.
+        clearView(QString("<b>%1</b><br>%2")
+                      .arg(QString::fromStdString(value->name).toHtmlEscaped(),
+                           npuStreamText(owner, *value, *use).toHtmlEscaped()));
+        shown_ = {graph, valueIndex};
+        return;
+    }
     auto header = QString("<b>%1</b><br>%2 · %3 · shape %4")
                       .arg(QString::fromStdString(value->name).toHtmlEscaped(),
                            text(valueKindName(value->kind)), text(dtypeName(value->dtype)),
