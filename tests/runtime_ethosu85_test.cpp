@@ -188,19 +188,7 @@ TEST_CASE("every KWS Ethos-U85-256 weight and scale stream decodes to its source
 TEST_CASE("KWS MicroNet-M compiled by Vela for Ethos-U85-256 matches its source TFLite model") {
     const auto vela = testing::openFixture(kKwsZ256);
     const auto source = testing::openFixture(kKwsSource);
-    for (const std::uint32_t seed : {1u, 2u, 3u, 4u, 5u}) {
-        const auto input = testing::seededInt8({1, 49, 10, 1}, seed);
-        const auto npu = testing::runWholeModel(vela, {input});
-        const auto cpu = testing::runWholeModel(source, {input});
-        REQUIRE(npu.size() == 1);
-        REQUIRE(cpu.size() == 1);
-        const auto got = npu[0].elements<std::int8_t>();
-        const auto want = cpu[0].elements<std::int8_t>();
-        REQUIRE(got.size() == 12);
-        INFO("seed " << seed);
-        CHECK(std::vector<std::int8_t>(got.begin(), got.end()) ==
-              std::vector<std::int8_t>(want.begin(), want.end()));
-    }
+    testing::checkSameInt8Output(vela, source, {1, 49, 10, 1}, {1u, 2u, 3u, 4u, 5u}, 12);
 }
 
 namespace {

@@ -294,19 +294,7 @@ TEST_CASE("the first MobileNetV2 convolution's weight stream decodes to the TOSA
 TEST_CASE("KWS MicroNet-M compiled by Vela for Ethos-U55-128 matches its source TFLite model") {
     const auto vela = testing::openFixture("tflite/arm_mlek_kws_micronet_m_vela_H128.tflite");
     const auto source = testing::openFixture("tflite/arm_mlek_kws_micronet_m_int8.tflite");
-    for (const std::uint32_t seed : {1u, 2u, 3u}) {
-        const auto input = testing::seededInt8({1, 49, 10, 1}, seed);
-        const auto npu = testing::runWholeModel(vela, {input});
-        const auto cpu = testing::runWholeModel(source, {input});
-        REQUIRE(npu.size() == 1);
-        REQUIRE(cpu.size() == 1);
-        const auto got = npu[0].elements<std::int8_t>();
-        const auto want = cpu[0].elements<std::int8_t>();
-        REQUIRE(got.size() == 12);
-        INFO("seed " << seed);
-        CHECK(std::vector<std::int8_t>(got.begin(), got.end()) ==
-              std::vector<std::int8_t>(want.begin(), want.end()));
-    }
+    testing::checkSameInt8Output(vela, source, {1, 49, 10, 1}, {1u, 2u, 3u}, 12);
 }
 
 TEST_CASE("the Paddle hello-world sine model on Ethos-U55 approximates sin(x)") {

@@ -29,4 +29,21 @@ std::vector<runtime::Tensor> runWholeModel(const Model& model,
     return interpreter.run(0, std::move(inputs));
 }
 
+void checkSameInt8Output(const Model& a, const Model& b, const runtime::Shape& shape,
+                         std::initializer_list<std::uint32_t> seeds, std::size_t outputElements) {
+    for (const auto seed : seeds) {
+        const auto input = seededInt8(shape, seed);
+        const auto left = runWholeModel(a, {input});
+        const auto right = runWholeModel(b, {input});
+        REQUIRE(left.size() == 1);
+        REQUIRE(right.size() == 1);
+        const auto got = left[0].elements<std::int8_t>();
+        const auto want = right[0].elements<std::int8_t>();
+        REQUIRE(got.size() == outputElements);
+        INFO("seed " << seed);
+        CHECK(std::vector<std::int8_t>(got.begin(), got.end()) ==
+              std::vector<std::int8_t>(want.begin(), want.end()));
+    }
+}
+
 } // namespace pteron::testing

@@ -6,6 +6,7 @@
 #include "runtime/tensor.hpp"
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -20,5 +21,10 @@ runtime::Tensor seededInt8(runtime::Shape shape, std::uint32_t seed);
 // The model's first graph run on one thread with every kernel; the test fails when a node has no
 // kernel.
 std::vector<runtime::Tensor> runWholeModel(const Model& model, std::vector<runtime::Tensor> inputs);
+
+// Runs both models on seeded int8 inputs of `shape`, once per seed, and checks that their one
+// int8 output, of `outputElements` elements, is the same.
+void checkSameInt8Output(const Model& a, const Model& b, const runtime::Shape& shape,
+                         std::initializer_list<std::uint32_t> seeds, std::size_t outputElements);
 
 } // namespace pteron::testing
