@@ -30,6 +30,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 using namespace pteron;
 
@@ -263,6 +264,17 @@ void GuiGraphTest::npuLayersAreDrawnAsGroups() {
     for (const auto& layer : layers)
         multi += layer.nodes.size() > 1 ? 1 : 0;
     QCOMPARE(groupCount, multi);
+    // A group hands its parts to a reader as one edge: the transpose's 225 moves join the first
+    // convolution once, and no two edges run between the same pair of drawn nodes from a group.
+    std::set<std::pair<std::size_t, std::size_t>> pairs;
+    for (const auto& edge : graphEdges(display->graph))
+        if (display->isGroup(edge.from))
+            QVERIFY2(pairs.insert({edge.from, edge.to}).second,
+                     qPrintable(QString::fromStdString(display->graph.nodes[edge.from].name)));
+    std::size_t fromTranspose = 0;
+    for (const auto& [from, to] : pairs)
+        fromTranspose += display->graph.nodes[from].name.starts_with("TRANSPOSE as 225 moves");
+    QCOMPARE(fromTranspose, std::size_t(1));
 
     // Expanding the first convolution layer draws its operations; its menu folds it back.
     std::size_t conv = 0;

@@ -1109,6 +1109,23 @@ void GuiTest::screenshotSelectsAndWritesThePng() {
     const auto& target = window_->currentDocument()->selection().current();
     QCOMPARE(graph.nodes[target.index].op, std::string("cortex_m::quantized_linear.out"));
     QVERIFY(window_->currentGraph()->scene()->nodeItem(target.index)->isSelected());
+    QVERIFY(window_->currentGraph()->layersGrouped());
+
+    // --expand --stripes: the Ethos-U delegate's command stream operation by operation, so the
+    // selected NPU CONV is one stripe, not a layer group.
+    request.file = fixture("pte/arm_mv2_ethosu55_128_int8.pte");
+    request.select = "ethosu.CONV";
+    request.expand = true;
+    request.stripes = true;
+    QCOMPARE(runScreenshot(*window_, request), 0);
+    QVERIFY(!window_->currentGraph()->layersGrouped());
+    const auto& stripe = window_->currentDocument()->selection().current();
+    const auto& stream = window_->currentDocument()->model().graphs[stripe.graph];
+    QCOMPARE(stream.nodes[stripe.index].op, std::string("ethosu.CONV"));
+    request.expand = false;
+    request.stripes = false;
+
+    request.file = fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte");
     request.select = "no such operator";
     QCOMPARE(runScreenshot(*window_, request), 1);
     // An unreadable file is exit 2, as on the command line.

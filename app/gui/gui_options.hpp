@@ -25,7 +25,7 @@ inline constexpr std::string_view kGuiDescription =
 inline constexpr std::string_view kGuiFilesName = "FILE";
 inline constexpr std::string_view kGuiFilesText = "Model files to open, each in its own tab.";
 
-inline constexpr std::array<GuiOption, 4> kGuiOptions{{
+inline constexpr std::array<GuiOption, 5> kGuiOptions{{
     {"screenshot", "PNG",
      "Open the one FILE given, render the window to the file PNG and exit: 0 when written, 1 for "
      "a usage error or another failure, 2 when FILE cannot be read.",
@@ -34,6 +34,8 @@ inline constexpr std::array<GuiOption, 4> kGuiOptions{{
      ""},
     {"horizontal", "", "With --screenshot: lay the graph out from left to right.", ""},
     {"expand", "", "With --screenshot: draw decoded delegates inside their graph.", ""},
+    {"stripes", "",
+     "With --screenshot: draw command streams operation by operation instead of by layer.", ""},
 }};
 
 } // namespace pteron

@@ -39,9 +39,9 @@ int main(int argc, char** argv) {
     pteron::MainWindow window;
     if (line.isSet("screenshot")) {
         if (files.size() != 1) line.fail("--screenshot takes exactly one FILE");
-        return pteron::runScreenshot(window,
-                                     {line.value("screenshot"), line.value("select"), files.front(),
-                                      line.isSet("horizontal"), line.isSet("expand")});
+        return pteron::runScreenshot(window, {line.value("screenshot"), line.value("select"),
+                                              files.front(), line.isSet("horizontal"),
+                                              line.isSet("expand"), line.isSet("stripes")});
     }
     window.show();
     for (const auto& file : files)

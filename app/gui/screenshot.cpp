@@ -68,6 +68,7 @@ int runScreenshot(MainWindow& window, const ScreenshotRequest& request) {
     }
     window.currentGraph()->setHorizontal(request.horizontal);
     window.currentGraph()->setExpandInPlace(request.expand);
+    window.currentGraph()->setLayersGrouped(!request.stripes);
     if (!settle(window)) return 1;
     if (!request.select.isEmpty()) {
         const auto target = findNode(window.currentDocument()->model(), request.select);

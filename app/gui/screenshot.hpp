@@ -13,6 +13,7 @@ struct ScreenshotRequest {
     QString file;
     bool horizontal = false; // lay the graph out left to right
     bool expand = false;     // draw decoded delegates inside their graph
+    bool stripes = false;    // command streams operation by operation, not grouped in layers
 };
 
 // Opens the file, applies the selection, waits for layout, writes the PNG; returns an exit code

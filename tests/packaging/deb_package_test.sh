@@ -184,7 +184,7 @@ expect_completion "data.ptd model.pte " pteron pteron info ""
 expect_completion "data.ptd " pteron pteron info model.pte --ptd ""
 expect_completion "svg " pteron pteron render model.pte --format s
 expect_completion "mapping model-explorer node-data " pteron pteron export --to ""
-expect_completion "--screenshot --select " pteron-gui pteron-gui --s
+expect_completion "--screenshot --select --stripes " pteron-gui pteron-gui --s
 expect_completion "data.ptd model.pte " pteron-gui pteron-gui ""
 
 [[ $failures == 0 ]] || { echo "$failures failures" >&2; exit 1; }

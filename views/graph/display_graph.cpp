@@ -6,6 +6,7 @@
 #include "views/graph/node_placement.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace pteron {
@@ -152,6 +153,23 @@ std::size_t mainMember(const std::vector<Node>& nodes, const std::vector<std::si
 
 // Replaces each layer of several nodes by one group node, placed where its last member ran so
 // every producer still comes before its consumers.
+// A layer written in parts (225 moves of a transpose, the stripes of a convolution) hands each
+// part to its reader as a value of its own; one edge per group and reader says the same.
+void joinEdgesFromGroups(Graph& graph) {
+    std::unordered_map<std::int64_t, std::size_t> producer;
+    for (std::size_t i = 0; i < graph.nodes.size(); ++i)
+        for (const auto& operand : graph.nodes[i].outputs)
+            producer.emplace(operand.value, i);
+    for (auto& node : graph.nodes) {
+        std::unordered_set<std::size_t> groupsRead;
+        std::erase_if(node.inputs, [&](const Operand& operand) {
+            const auto it = producer.find(operand.value);
+            if (it == producer.end() || !isDrawnGroup(graph.nodes[it->second])) return false;
+            return !groupsRead.insert(it->second).second;
+        });
+    }
+}
+
 void groupLayers(DisplayGraph& display, const std::set<LayerKey>& expandedLayers) {
     const auto count = display.graph.nodes.size();
     std::map<LayerKey, std::vector<std::size_t>> layers;
@@ -201,6 +219,7 @@ void groupLayers(DisplayGraph& display, const std::set<LayerKey>& expandedLayers
         grouped.members.push_back(std::move(origins));
         grouped.layer.push_back(display.layer[i]);
     }
+    joinEdgesFromGroups(grouped.graph);
     display = std::move(grouped);
 }
 
