@@ -1,5 +1,6 @@
 // Desktop app graph tests: expanded command streams read in execution order, NPU layers drawn
 // as groups, the layered layout keeps terminals and frames, selection brings nodes into view.
+#include "adapters/common/partition_label.hpp"
 #include "adapters/layout/layered_layout.hpp"
 #include "app/gui/main_window.hpp"
 #include "core/node_layers.hpp"
@@ -275,6 +276,16 @@ void GuiGraphTest::npuLayersAreDrawnAsGroups() {
     for (const auto& [from, to] : pairs)
         fromTranspose += display->graph.nodes[from].name.starts_with("TRANSPOSE as 225 moves");
     QCOMPARE(fromTranspose, std::size_t(1));
+    // The delegate's operations sit in the partition `pteron info` calls EthosUBackend#0.
+    std::string delegateLabel;
+    const auto& topGraph = model.graphs[top];
+    for (std::size_t p = 0; p < topGraph.partitions.size(); ++p)
+        if (topGraph.partitions[p].backend == "EthosUBackend")
+            delegateLabel = partitionLabel(topGraph, p);
+    QCOMPARE(delegateLabel, std::string("EthosUBackend#0"));
+    for (const auto& node : display->graph.nodes)
+        if (node.op.starts_with("ethosu."))
+            QCOMPARE(partitionLabel(display->graph, node.partition), delegateLabel);
 
     // Expanding the first convolution layer draws its operations; its menu folds it back.
     std::size_t conv = 0;

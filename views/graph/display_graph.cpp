@@ -71,6 +71,19 @@ void appendChild(DisplayGraph& display, const Model& model, std::size_t childInd
                                 child.values.end());
     display.graph.partitions.insert(display.graph.partitions.end(), child.partitions.begin(),
                                     child.partitions.end());
+    // A payload's own partition of the caller's backend is the caller's partition drawn open:
+    // it keeps the caller's label ("EthosUBackend#0"), not the next ordinal of the merged graph.
+    if (caller.partition < parent.partitions.size()) {
+        const auto& backend = parent.partitions[caller.partition].backend;
+        const auto ordinal = static_cast<std::int64_t>(partitionOrdinal(parent, caller.partition));
+        for (auto p = partitionOffset; p < display.graph.partitions.size(); ++p) {
+            auto& partition = display.graph.partitions[p];
+            if (partition.backend != backend) continue;
+            std::erase_if(partition.attributes,
+                          [](const Attribute& a) { return a.name == "delegate index"; });
+            partition.attributes.push_back({"delegate index", ordinal});
+        }
+    }
     const ValueMap map(child, parent, caller, valueOffset);
     for (std::size_t k = 0; k < child.nodes.size(); ++k) {
         auto node = child.nodes[k];
