@@ -6,6 +6,7 @@
 #include "parsers/registry.hpp"
 #include "runtime/tensor_file.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/gui_fixtures.hpp"
 #include "views/diff/diff_colouring.hpp"
 #include "views/diff/diff_panel.hpp"
 #include "views/graph/graph_panel.hpp"
@@ -30,21 +31,13 @@
 #include <sstream>
 
 using namespace pteron;
+using testing::guiFixture;
+using testing::waitForLayout;
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kLayoutTimeoutMs = 120000;
 constexpr int kDiffTimeoutMs = 300000;
-
-QString fixture(const char* relative) {
-    return QString::fromStdString(testing::fixture(relative));
-}
-
-bool waitForLayout(GraphPanel* panel) {
-    return panel &&
-           QTest::qWaitFor([panel] { return !panel->isLayoutRunning(); }, kLayoutTimeoutMs);
-}
 
 struct WeightFault {
     std::size_t graph = 0;
@@ -133,10 +126,10 @@ class GuiDiffTest : public QObject {
 // pte/arm_mv2_vgf_int8.pte against tosa/arm_mv2_ethosu55_tag1.tosa: the VGF payload and the TOSA
 // hold the same operations and weights, so every compared tensor agrees and the graph is green.
 void GuiDiffTest::oneModelTwoArtifactsAgreeBitForBit() {
-    QVERIFY(window_->openFile(fixture("pte/arm_mv2_vgf_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/arm_mv2_vgf_int8.pte")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
-    QVERIFY(diffWith(fixture("tosa/arm_mv2_ethosu55_tag1.tosa"), 7, true));
+    QVERIFY(diffWith(guiFixture("tosa/arm_mv2_ethosu55_tag1.tosa"), 7, true));
     const auto* results = window_->currentDocument()->diffResults();
     QVERIFY(results);
     // 184 payload operations and the delegate call's output.
@@ -324,10 +317,10 @@ void GuiDiffTest::aTraceFolderIsComparedWithTheRun() {
 }
 
 void GuiDiffTest::aRunningDiffCanBeCancelled() {
-    QVERIFY(window_->openFile(fixture("pte/arm_mv2_ethosu55_128_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/arm_mv2_ethosu55_128_int8.pte")));
     QVERIFY(waitForLayout(window_->currentGraph()));
     QSignalSpy finished(window_.get(), &MainWindow::diffFinished);
-    window_->diffCurrentModel(fixture("tosa/arm_mv2_ethosu55_tag1.tosa"), 1);
+    window_->diffCurrentModel(guiFixture("tosa/arm_mv2_ethosu55_tag1.tosa"), 1);
     auto* dialog = window_->findChild<QProgressDialog*>("diffProgress");
     QVERIFY(dialog);
     // The dialog's Cancel button, as the user presses it.
@@ -342,9 +335,9 @@ void GuiDiffTest::aRunningDiffCanBeCancelled() {
 }
 
 void GuiDiffTest::aProfilingOnlyEtdumpSaysWhyNothingIsCompared() {
-    QVERIFY(window_->openFile(fixture("pte/et_apple_add_portable.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/et_apple_add_portable.pte")));
     QSignalSpy finished(window_.get(), &MainWindow::diffFinished);
-    window_->diffCurrentModel(fixture("etdump/et_tutorial_etdump.etdp"), 0);
+    window_->diffCurrentModel(guiFixture("etdump/et_tutorial_etdump.etdp"), 0);
     QVERIFY(finished.wait(kDiffTimeoutMs));
     const auto outcome = finished.takeFirst();
     QCOMPARE(outcome.at(0).toBool(), false);

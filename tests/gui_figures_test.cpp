@@ -5,6 +5,7 @@
 #include "app/gui/main_window.hpp"
 #include "core/quantity_text.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/gui_fixtures.hpp"
 #include "views/model_document.hpp"
 #include "views/panels/model_tree_model.hpp"
 #include "views/panels/model_tree_panel.hpp"
@@ -34,6 +35,7 @@
 #include <sstream>
 
 using namespace pteron;
+using testing::guiFixture;
 
 namespace {
 
@@ -46,10 +48,6 @@ const char* const kFigureFixtures[] = {
     "tosa/arm_mv2_ethosu55_tag1.tosa",
     "vgf/arm_mobilenet_v2_int8.vgf",
 };
-
-QString fixture(const char* relative) {
-    return QString::fromStdString(testing::fixture(relative));
-}
 
 // What the command line prints for `pteron info --json FILE`.
 nlohmann::json infoJson(const char* relative) {
@@ -85,7 +83,7 @@ class GuiFiguresTest : public QObject {
 // The summary line and every row of the placement panel carry the figures info prints.
 void GuiFiguresTest::placementFiguresAgreeWithInfo() {
     for (const auto* file : kFigureFixtures) {
-        QVERIFY2(window_->openFile(fixture(file)), file);
+        QVERIFY2(window_->openFile(guiFixture(file)), file);
         const auto info = infoJson(file);
         QVERIFY2(info.contains("placement"), file);
         const auto& placement = info["placement"];
@@ -116,7 +114,7 @@ void GuiFiguresTest::placementFiguresAgreeWithInfo() {
 // No partition row the command line leaves out (an empty host partition), none missing.
 void GuiFiguresTest::modelTreeListsThePartitionsInfoLists() {
     for (const auto* file : kFigureFixtures) {
-        QVERIFY2(window_->openFile(fixture(file)), file);
+        QVERIFY2(window_->openFile(guiFixture(file)), file);
         const auto info = infoJson(file);
         std::map<std::string, std::multiset<std::size_t>> expected; // graph -> node counts
         for (const auto& partition : info["partitions"])
@@ -149,7 +147,7 @@ void GuiFiguresTest::modelTreeListsThePartitionsInfoLists() {
 // the operators of its decoded payload.
 void GuiFiguresTest::partitionPropertiesAgreeWithInfo() {
     for (const auto* file : kFigureFixtures) {
-        QVERIFY2(window_->openFile(fixture(file)), file);
+        QVERIFY2(window_->openFile(guiFixture(file)), file);
         const auto info = infoJson(file);
         const auto& model = window_->currentDocument()->model();
         std::size_t checked = 0;
@@ -191,7 +189,7 @@ void GuiFiguresTest::countsReadAsWords() {
     QCOMPARE(countText(1, "byte"), std::string("1 byte"));
     QCOMPARE(countText(0, "element"), std::string("0 elements"));
     QCOMPARE(countText(32, "byte"), std::string("32 bytes"));
-    QVERIFY(window_->openFile(fixture("tosa/arm_mv2_ethosu55_tag1.tosa")));
+    QVERIFY(window_->openFile(guiFixture("tosa/arm_mv2_ethosu55_tag1.tosa")));
     const auto& graph = window_->currentDocument()->model().graphs.front();
     std::optional<std::int64_t> single;
     for (std::size_t v = 0; v < graph.values.size() && !single; ++v)
@@ -215,7 +213,7 @@ void GuiFiguresTest::countsReadAsWords() {
 // Keys take their width up to a share of the panel, every cut text has its tooltip, and the
 // copy actions put the value, key=value and the whole node as JSON on the clipboard.
 void GuiFiguresTest::propertiesElideSizeKeysAndCopy() {
-    QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
     auto* document = window_->currentDocument();
     const auto& graph = document->model().graphs.front();
     std::size_t conv = graph.nodes.size();

@@ -3,6 +3,7 @@
 // NPU weight streams shown as encoded streams.
 #include "app/gui/main_window.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/gui_fixtures.hpp"
 #include "views/graph/backend_colors.hpp"
 #include "views/graph/graph_panel.hpp"
 #include "views/graph/graph_scene.hpp"
@@ -31,19 +32,10 @@
 #include <set>
 
 using namespace pteron;
+using testing::guiFixture;
+using testing::waitForLayout;
 
 namespace {
-
-constexpr int kLayoutTimeoutMs = 120000;
-
-QString fixture(const char* relative) {
-    return QString::fromStdString(testing::fixture(relative));
-}
-
-bool waitForLayout(GraphPanel* panel) {
-    return panel &&
-           QTest::qWaitFor([panel] { return !panel->isLayoutRunning(); }, kLayoutTimeoutMs);
-}
 
 // Degrees between two hues on the colour wheel.
 double hueDistance(double a, double b) {
@@ -68,7 +60,7 @@ class GuiNodeDetailTest : public QObject {
 
   private:
     GraphPanel* open(const char* relative) {
-        if (!window_->openFile(fixture(relative))) return nullptr;
+        if (!window_->openFile(guiFixture(relative))) return nullptr;
         auto* panel = window_->currentGraph();
         return waitForLayout(panel) ? panel : nullptr;
     }

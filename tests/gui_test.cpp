@@ -7,6 +7,7 @@
 #include "parsers/registry.hpp"
 #include "runtime/tensor_elements.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/gui_fixtures.hpp"
 #include "views/graph/graph_panel.hpp"
 #include "views/graph/graph_scene.hpp"
 #include "views/graph/graph_view.hpp"
@@ -55,23 +56,14 @@
 #include <numeric>
 
 using namespace pteron;
+using testing::guiFixture;
+using testing::waitForLayout;
 
 namespace {
-
-constexpr int kLayoutTimeoutMs = 60000;
-
-QString fixture(const char* relative) {
-    return QString::fromStdString(testing::fixture(relative));
-}
 
 QString madeFile(const char* name) {
     std::filesystem::create_directories(testing::madeDir());
     return QString::fromStdString((testing::madeDir() / name).string());
-}
-
-bool waitForLayout(GraphPanel* panel) {
-    return panel &&
-           QTest::qWaitFor([panel] { return !panel->isLayoutRunning(); }, kLayoutTimeoutMs);
 }
 
 // Index of the first node of `graph` whose op is `op`.
@@ -244,8 +236,8 @@ class GuiTest : public QObject {
 
 void GuiTest::opensPteFilesInTabs() {
     QSignalSpy opened(window_.get(), &MainWindow::fileOpened);
-    QVERIFY(window_->openFile(fixture("pte/arm_mv2_ethosu55_128_int8.pte")));
-    QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/arm_mv2_ethosu55_128_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
     QCOMPARE(window_->tabCount(), 2);
     QCOMPARE(opened.count(), 2);
     QVERIFY(waitForLayout(window_->currentGraph()));
@@ -256,15 +248,15 @@ void GuiTest::opensPteFilesInTabs() {
     const auto recent = QSettings().value("recentFiles").toStringList();
     QVERIFY(recent.size() >= 2);
     QCOMPARE(recent.front(),
-             QFileInfo(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")).absoluteFilePath());
+             QFileInfo(guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")).absoluteFilePath());
     QCOMPARE(recent.at(1),
-             QFileInfo(fixture("pte/arm_mv2_ethosu55_128_int8.pte")).absoluteFilePath());
+             QFileInfo(guiFixture("pte/arm_mv2_ethosu55_128_int8.pte")).absoluteFilePath());
     // Small graphs are laid out by Graphviz dot, with their input and output drawn too.
     QCOMPARE(window_->currentGraph()->layoutEngineName(), QString("graphviz dot"));
 }
 
 void GuiTest::selectingANodeFillsEveryPanel() {
-    QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
     // Clicking the node in the scene is the same as selecting it anywhere else.
@@ -306,7 +298,7 @@ void GuiTest::selectingANodeFillsEveryPanel() {
 }
 
 void GuiTest::searchFindsNodesAndSelectsThem() {
-    QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
     QVERIFY(waitForLayout(window_->currentGraph()));
     auto* search = window_->search();
     search->search("cortex_m::quantized_conv2d.out", SearchField::Operator);
@@ -329,7 +321,7 @@ void GuiTest::searchFindsNodesAndSelectsThem() {
 }
 
 void GuiTest::placementCountsNpuShare() {
-    QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
     // MACs from the shapes of the 4 convolutions, 4 depthwise convolutions and the linear layer.
     QCOMPARE(window_->placement()->summaryText(),
              QString("17 operators, 0 on NPU (0.0 %) · %1 MACs, 0.0 % on NPU")
@@ -338,7 +330,7 @@ void GuiTest::placementCountsNpuShare() {
 }
 
 void GuiTest::ethosUDelegateIsAnNpuNode() {
-    QVERIFY(window_->openFile(fixture("pte/arm_mv2_ethosu55_128_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/arm_mv2_ethosu55_128_int8.pte")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
     const auto& graph = window_->currentDocument()->model().graphs[panel->currentGraph()];
@@ -363,7 +355,7 @@ void GuiTest::ethosUDelegateIsAnNpuNode() {
 }
 
 void GuiTest::delegateOpensItsChildGraph() {
-    QVERIFY(window_->openFile(fixture("pte/arm_mv2_ethosu55_128_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/arm_mv2_ethosu55_128_int8.pte")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
     const auto& model = window_->currentDocument()->model();
@@ -396,7 +388,7 @@ void GuiTest::delegateOpensItsChildGraph() {
 }
 
 void GuiTest::directionSwitchRelaysOut() {
-    QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
     const auto vertical = panel->scene()->itemsBoundingRect();
@@ -409,7 +401,7 @@ void GuiTest::directionSwitchRelaysOut() {
 
 void GuiTest::exportWritesSvgAndPng() {
     window_->show();
-    QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
     QVERIFY(waitForLayout(window_->currentGraph()));
     const auto svg = madeFile("gui_kws.svg");
     QCOMPARE(window_->exportCurrent(svg, ExportArea::WholeScene), QString());
@@ -427,7 +419,7 @@ void GuiTest::exportWritesSvgAndPng() {
 }
 
 void GuiTest::exportWritesModelExplorerJson() {
-    QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
     const auto path = madeFile("gui_kws_model_explorer.json");
     QCOMPARE(window_->exportModelExplorerJson(path), QString());
     QFile file(path);
@@ -442,7 +434,7 @@ void GuiTest::exportWritesModelExplorerJson() {
 void GuiTest::corruptFileShowsErrorAndAppKeepsRunning() {
     window_->show();
     QSignalSpy failed(window_.get(), &MainWindow::openFailed);
-    QVERIFY(!window_->openFile(fixture("pte/cc_corrupt_NOT_A_PTE.pte")));
+    QVERIFY(!window_->openFile(guiFixture("pte/cc_corrupt_NOT_A_PTE.pte")));
     QCOMPARE(failed.count(), 1);
     const auto message = failed.front().at(1).toString();
     QVERIFY(message.contains("cc_corrupt_NOT_A_PTE.pte"));
@@ -452,7 +444,7 @@ void GuiTest::corruptFileShowsErrorAndAppKeepsRunning() {
     QCOMPARE(box->text(), message);
     box->close();
     QCOMPARE(window_->tabCount(), 0);
-    QVERIFY(window_->openFile(fixture("pte/et_arduino_add_portable.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/et_arduino_add_portable.pte")));
     QCOMPARE(window_->tabCount(), 1);
     QVERIFY(waitForLayout(window_->currentGraph()));
 }
@@ -461,8 +453,8 @@ void GuiTest::droppedFilesOpen() {
     window_->show();
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
     QMimeData data;
-    data.setUrls({QUrl::fromLocalFile(fixture("pte/et_arduino_add_portable.pte")),
-                  QUrl::fromLocalFile(fixture("pte/cc_multi_method.pte"))});
+    data.setUrls({QUrl::fromLocalFile(guiFixture("pte/et_arduino_add_portable.pte")),
+                  QUrl::fromLocalFile(guiFixture("pte/cc_multi_method.pte"))});
     QDragEnterEvent enter(QPoint(100, 100), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
     QCoreApplication::sendEvent(window_.get(), &enter);
     QVERIFY(enter.isAccepted());
@@ -587,7 +579,7 @@ void GuiTest::decodesEveryViewerElementType() {
 
 // Graphviz lays each box out at the size the view draws it, so the operator name fits.
 void GuiTest::nodeBoxesFitTheirText() {
-    QVERIFY(window_->openFile(fixture("tosa/arm_mv2_ethosu_N_tag277.tosa")));
+    QVERIFY(window_->openFile(guiFixture("tosa/arm_mv2_ethosu_N_tag277.tosa")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
     QCOMPARE(panel->layoutEngineName(), QString("graphviz dot"));
@@ -610,7 +602,7 @@ void GuiTest::nodeBoxesFitTheirText() {
 }
 
 void GuiTest::edgeLabelsAvoidCollisionsAndToggle() {
-    QVERIFY(window_->openFile(fixture("tosa/arm_mv2_ethosu_N_tag277.tosa")));
+    QVERIFY(window_->openFile(guiFixture("tosa/arm_mv2_ethosu_N_tag277.tosa")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
     auto* scene = panel->scene();
@@ -731,7 +723,7 @@ void GuiTest::cancelledLayoutShowsLayeredAndRetries() {
 void GuiTest::placementSharesCountOperatorsOnly() {
     for (const char* file :
          {"pte/cc_linear_xnnpack_int8.pte", "tflite/paddle_hello_world_int8_vela.tflite"}) {
-        QVERIFY(window_->openFile(fixture(file)));
+        QVERIFY(window_->openFile(guiFixture(file)));
         const auto summary = summarisePlacement(window_->currentDocument()->model());
         double shares = 0;
         std::size_t operators = 0;
@@ -754,7 +746,7 @@ void GuiTest::placementSharesCountOperatorsOnly() {
     // XNNPACK: Convert, FullyConnected, Convert inside the delegate; the call itself apart.
     const auto summary = summarisePlacement(window_->currentDocument()->model());
     QVERIFY(summary.npuShare() == 1.0); // every decoded Ethos-U operation of the sine model
-    QVERIFY(window_->openFile(fixture("pte/cc_linear_xnnpack_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/cc_linear_xnnpack_int8.pte")));
     const auto xnnpack = summarisePlacement(window_->currentDocument()->model());
     QCOMPARE(xnnpack.operators, std::size_t(3));
     // Linear(8, 8) on a batch of 2: 2 x 8 x 8 MACs.
@@ -762,7 +754,7 @@ void GuiTest::placementSharesCountOperatorsOnly() {
 }
 
 void GuiTest::macsFromShapesOfTheMobileNetV2Tosa() {
-    QVERIFY(window_->openFile(fixture("tosa/arm_mv2_ethosu55_tag1.tosa")));
+    QVERIFY(window_->openFile(guiFixture("tosa/arm_mv2_ethosu55_tag1.tosa")));
     const auto& graph = window_->currentDocument()->model().graphs.front();
     // The first convolution: NHWC output, weight [OC, KH, KW, IC].
     const auto& conv = graph.nodes[requireOp(graph, "tosa.CONV2D")];
@@ -791,7 +783,7 @@ void GuiTest::velaPerLayerRowsSelectTheirNode() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const auto copy = dir.filePath("arm_mlek_kws_micronet_m_int8.tflite");
-    QVERIFY(QFile::copy(fixture("tflite/arm_mlek_kws_micronet_m_int8.tflite"), copy));
+    QVERIFY(QFile::copy(guiFixture("tflite/arm_mlek_kws_micronet_m_int8.tflite"), copy));
     // Rows name the first three operators by their output tensors, as Vela does; a fourth row
     // names a tensor the model does not have.
     const auto original = openModel("tflite/arm_mlek_kws_micronet_m_int8.tflite");
@@ -897,7 +889,7 @@ void GuiTest::velaPerLayerFileAloneListsItsNodes() {
 }
 
 void GuiTest::ethosUDelegateExpandsInPlaceFromItsMenu() {
-    QVERIFY(window_->openFile(fixture("pte/arm_mv2_ethosu55_128_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/arm_mv2_ethosu55_128_int8.pte")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
     const auto& model = window_->currentDocument()->model();
@@ -1050,7 +1042,7 @@ void GuiTest::propertiesShowTosaVgfAndTfliteNodes() {
                 "PartitionedCall/Conv2D : int8[140,10,4,1]"}}},
     };
     for (const auto& test : cases) {
-        QVERIFY(window_->openFile(fixture(test.file)));
+        QVERIFY(window_->openFile(guiFixture(test.file)));
         const auto graph = window_->currentDocument()->model().topLevelGraphs().front();
         window_->currentDocument()->selection().select(
             {SelectionTarget::Kind::Node, graph, test.node});
@@ -1060,7 +1052,7 @@ void GuiTest::propertiesShowTosaVgfAndTfliteNodes() {
 }
 
 void GuiTest::opensAnEtdump() {
-    QVERIFY(window_->openFile(fixture("etdump/et_tutorial_etdump.etdp")));
+    QVERIFY(window_->openFile(guiFixture("etdump/et_tutorial_etdump.etdp")));
     const auto& model = window_->currentDocument()->model();
     QCOMPARE(model.format, std::string("etdump"));
     QCOMPARE(model.graphs.size(), std::size_t(2)); // two runs
@@ -1073,7 +1065,7 @@ void GuiTest::opensAnEtdump() {
 
 void GuiTest::zoomAndFit() {
     window_->show();
-    QVERIFY(window_->openFile(fixture("vgf/arm_mobilenet_v2_int8.vgf")));
+    QVERIFY(window_->openFile(guiFixture("vgf/arm_mobilenet_v2_int8.vgf")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
     auto* view = panel->view();
@@ -1100,7 +1092,7 @@ void GuiTest::screenshotSelectsAndWritesThePng() {
     ScreenshotRequest request;
     request.output = png;
     request.select = "cortex_m::quantized_linear.out";
-    request.file = fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte");
+    request.file = guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte");
     QCOMPARE(runScreenshot(*window_, request), 0);
     QImage image(png);
     QVERIFY(!image.isNull());
@@ -1113,7 +1105,7 @@ void GuiTest::screenshotSelectsAndWritesThePng() {
 
     // --expand --stripes: the Ethos-U delegate's command stream operation by operation, so the
     // selected NPU CONV is one stripe, not a layer group.
-    request.file = fixture("pte/arm_mv2_ethosu55_128_int8.pte");
+    request.file = guiFixture("pte/arm_mv2_ethosu55_128_int8.pte");
     request.select = "ethosu.CONV";
     request.expand = true;
     request.stripes = true;
@@ -1125,17 +1117,17 @@ void GuiTest::screenshotSelectsAndWritesThePng() {
     request.expand = false;
     request.stripes = false;
 
-    request.file = fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte");
+    request.file = guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte");
     request.select = "no such operator";
     QCOMPARE(runScreenshot(*window_, request), 1);
     // An unreadable file is exit 2, as on the command line.
     request.select.clear();
-    request.file = fixture("pte/cc_corrupt_NOT_A_PTE.pte");
+    request.file = guiFixture("pte/cc_corrupt_NOT_A_PTE.pte");
     QCOMPARE(runScreenshot(*window_, request), 2);
 }
 
 void GuiTest::searchResultChoiceSelectsTheNode() {
-    QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
     auto* search = window_->search();
     search->search("cortex_m::quantized_depthwise_conv2d.out", SearchField::Operator);
     auto* results = search->findChild<QListWidget*>("searchResults");
@@ -1148,11 +1140,11 @@ void GuiTest::searchResultChoiceSelectsTheNode() {
 }
 
 void GuiTest::recentFileActionReopens() {
-    QVERIFY(window_->openFile(fixture("pte/cc_multi_method.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/cc_multi_method.pte")));
     auto actions = window_->recentMenu()->actions();
     QVERIFY(!actions.isEmpty());
     QCOMPARE(actions.front()->text(),
-             QFileInfo(fixture("pte/cc_multi_method.pte")).absoluteFilePath());
+             QFileInfo(guiFixture("pte/cc_multi_method.pte")).absoluteFilePath());
     const int tabs = window_->tabCount();
     actions.front()->trigger();
     QCOMPARE(window_->tabCount(), tabs + 1);
@@ -1161,7 +1153,7 @@ void GuiTest::recentFileActionReopens() {
 
 void GuiTest::constantSelectionRaisesTensorDock() {
     window_->show();
-    QVERIFY(window_->openFile(fixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/et_arduino_kws_dscnn_cortexm_int8.pte")));
     auto currentTab = [this](const QString& a, const QString& b) {
         for (auto* bar : window_->findChildren<QTabBar*>())
             for (int i = 0; i < bar->count(); ++i)
@@ -1176,7 +1168,7 @@ void GuiTest::constantSelectionRaisesTensorDock() {
 }
 
 void GuiTest::delegateNodeShowsItsPartition() {
-    QVERIFY(window_->openFile(fixture("pte/arm_mv2_ethosu55_128_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/arm_mv2_ethosu55_128_int8.pte")));
     const auto& graph = window_->currentDocument()->model().graphs.front();
     window_->currentDocument()->selection().select(
         {SelectionTarget::Kind::Node, 0, requireOp(graph, "EthosUBackend")});
@@ -1188,10 +1180,10 @@ void GuiTest::delegateNodeShowsItsPartition() {
 
 void GuiTest::minimapOnlyWhenGraphDoesNotFit() {
     window_->show();
-    QVERIFY(window_->openFile(fixture("pte/cc_linear_xnnpack_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/cc_linear_xnnpack_int8.pte")));
     QVERIFY(waitForLayout(window_->currentGraph()));
     QVERIFY(!window_->currentGraph()->view()->isMinimapShown());
-    QVERIFY(window_->openFile(fixture("vgf/arm_mobilenet_v2_int8.vgf")));
+    QVERIFY(window_->openFile(guiFixture("vgf/arm_mobilenet_v2_int8.vgf")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
     QVERIFY(panel->view()->isMinimapShown());
@@ -1209,7 +1201,7 @@ void GuiTest::minimapOnlyWhenGraphDoesNotFit() {
 }
 
 void GuiTest::runShowsComputedTensorsAndReportsWhatCannotRun() {
-    QVERIFY(window_->openFile(fixture("tosa/tosa4spirv_simple_maxpool2d.tosa")));
+    QVERIFY(window_->openFile(guiFixture("tosa/tosa4spirv_simple_maxpool2d.tosa")));
     QSignalSpy finished(window_.get(), &MainWindow::runFinished);
     window_->runCurrentModel(3);
     QVERIFY(finished.wait(20000));
@@ -1229,7 +1221,7 @@ void GuiTest::runShowsComputedTensorsAndReportsWhatCannotRun() {
     QVERIFY2(info.contains(QString("max %1").arg(inputMax, 0, 'g', 6)), qPrintable(info));
 
     // A VGF whose SPIR-V is a placeholder cannot run: the run says so and nothing is kept.
-    QVERIFY(window_->openFile(fixture("vgf/vgflib_single_maxpool_graph_v0_4_3.vgf")));
+    QVERIFY(window_->openFile(guiFixture("vgf/vgflib_single_maxpool_graph_v0_4_3.vgf")));
     window_->runCurrentModel(0);
     QVERIFY(finished.wait(20000));
     const auto failure = finished.takeFirst();
