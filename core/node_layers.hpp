@@ -16,6 +16,9 @@ namespace pteron {
 inline constexpr std::string_view kLayerAttribute = "layer";
 // String node attribute: what the layer implements, "CONV 3×3 s2 → int8[1,112,112,32]".
 inline constexpr std::string_view kLayerLabelAttribute = "layer_label";
+// String node attribute: the whole feature map the layer writes, as a type: "int8[1,112,112,32]"
+// (each stripe's own output value holds only its part).
+inline constexpr std::string_view kLayerMapAttribute = "layer_map";
 // String node attribute: the operation kind the layer is drawn as, "CONV", "TRANSPOSE".
 inline constexpr std::string_view kLayerKindAttribute = "layer_kind";
 // Integer node attribute: how many compute operations (stripes, moves) the layer has.

@@ -6,6 +6,7 @@
 #include "core/node_layers.hpp"
 #include "parsers/registry.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/gui_fixtures.hpp"
 #include "views/graph/default_layout.hpp"
 #include "views/graph/graph_edges.hpp"
 #include "views/graph/graph_layout.hpp"
@@ -21,6 +22,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QGraphicsItem>
+#include <QGraphicsSimpleTextItem>
 #include <QMenu>
 #include <QMenuBar>
 #include <QTest>
@@ -34,19 +36,10 @@
 #include <set>
 
 using namespace pteron;
+using testing::guiFixture;
+using testing::waitForLayout;
 
 namespace {
-
-constexpr int kLayoutTimeoutMs = 120000;
-
-QString fixture(const char* relative) {
-    return QString::fromStdString(testing::fixture(relative));
-}
-
-bool waitForLayout(GraphPanel* panel) {
-    return panel &&
-           QTest::qWaitFor([panel] { return !panel->isLayoutRunning(); }, kLayoutTimeoutMs);
-}
 
 Model openModel(const char* relative) {
     return FormatRegistry::standard().open(testing::fixture(relative));
@@ -109,7 +102,7 @@ class GuiGraphTest : public QObject {
 
   private:
     GraphPanel* openExpanded(const char* relative, bool layers) {
-        if (!window_->openFile(fixture(relative))) return nullptr;
+        if (!window_->openFile(guiFixture(relative))) return nullptr;
         auto* panel = window_->currentGraph();
         if (!waitForLayout(panel)) return nullptr;
         panel->setLayersGrouped(layers);
@@ -276,6 +269,22 @@ void GuiGraphTest::npuLayersAreDrawnAsGroups() {
     for (const auto& [from, to] : pairs)
         fromTranspose += display->graph.nodes[from].name.starts_with("TRANSPOSE as 225 moves");
     QCOMPARE(fromTranspose, std::size_t(1));
+    // Its edge reads as the whole feature map the moves wrote (the model's 224×224 RGB input
+    // in NHWC), not as the 224-byte row the first move wrote.
+    QStringList labelTexts;
+    for (auto* item : panel->scene()->edgeLabels())
+        labelTexts << static_cast<QGraphicsSimpleTextItem*>(item)->text();
+    for (std::size_t d = 0; d < display->graph.nodes.size(); ++d) {
+        const auto& node = display->graph.nodes[d];
+        if (!display->isGroup(d) || !node.name.starts_with("TRANSPOSE as 225 moves")) continue;
+        const auto* map = findAttribute(node.attributes, kLayerMapAttribute);
+        QVERIFY(map);
+        QCOMPARE(std::get<std::string>(map->value), std::string("int8[1,224,224,3]"));
+        const auto* part = display->graph.value(node.outputs.front().value);
+        QVERIFY(part && part->typeText() != "int8[1,224,224,3]");
+        QVERIFY(!labelTexts.contains(QString::fromStdString(part->typeText())));
+    }
+    QVERIFY(labelTexts.contains("int8[1,224,224,3]"));
     // The delegate's operations sit in the partition `pteron info` calls EthosUBackend#0.
     std::string delegateLabel;
     const auto& topGraph = model.graphs[top];
@@ -502,7 +511,7 @@ void GuiGraphTest::placementRowShowsItsPartitionWithItsLabel() {
 void GuiGraphTest::escapeMinimapHelpAndExportNames() {
     window_->show();
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
-    QVERIFY(window_->openFile(fixture("pte/arm_mv2_ethosu55_128_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/arm_mv2_ethosu55_128_int8.pte")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
     const auto& model = window_->currentDocument()->model();
@@ -529,7 +538,7 @@ void GuiGraphTest::escapeMinimapHelpAndExportNames() {
         menus << action->text();
     QVERIFY(menus.contains("&Help"));
     // Exports are proposed beside the model, under its name.
-    const QFileInfo file(fixture("pte/arm_mv2_ethosu55_128_int8.pte"));
+    const QFileInfo file(guiFixture("pte/arm_mv2_ethosu55_128_int8.pte"));
     QCOMPARE(window_->proposedExportPath("svg"),
              file.absoluteDir().filePath("arm_mv2_ethosu55_128_int8.svg"));
     QCOMPARE(window_->proposedExportPath("json"),
@@ -541,7 +550,7 @@ void GuiGraphTest::escapeMinimapHelpAndExportNames() {
 void GuiGraphTest::backAndForwardThroughViews() {
     window_->show();
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
-    QVERIFY(window_->openFile(fixture("pte/arm_mv2_ethosu55_128_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/arm_mv2_ethosu55_128_int8.pte")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
     const auto& model = window_->currentDocument()->model();
@@ -589,7 +598,7 @@ void GuiGraphTest::backAndForwardThroughViews() {
 // A graph above the dot limit is drawn by the layered layout `pteron render` uses: every
 // operation sits in the same row, and each row holds the same operations in the same order.
 void GuiGraphTest::largeGraphMatchesTheRenderedPicture() {
-    QVERIFY(window_->openFile(fixture("pte/arm_mv2_ethosu55_128_int8.pte")));
+    QVERIFY(window_->openFile(guiFixture("pte/arm_mv2_ethosu55_128_int8.pte")));
     auto* panel = window_->currentGraph();
     QVERIFY(waitForLayout(panel));
     panel->setLayersGrouped(false);

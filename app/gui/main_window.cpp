@@ -100,7 +100,8 @@ QDockWidget* MainWindow::addDock(const QString& title, const QString& name, QWid
 
 void MainWindow::buildMenus() {
     auto* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openByDialog);
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openByDialog)
+        ->setObjectName("openAction");
     recentMenu_ = file->addMenu(tr("Open &recent"));
     rebuildRecentMenu();
     file->addSeparator();
@@ -190,16 +191,20 @@ void MainWindow::buildMenus() {
         view->addAction(dock->toggleViewAction());
 
     auto* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&Keyboard shortcuts"), this, [this] {
-        QMessageBox::information(this, tr("Keyboard shortcuts"), shortcutsText());
-    });
-    help->addAction(tr("&About pteron"), this, [this] {
-        QMessageBox::about(
-            this, tr("About pteron"),
-            tr("<b>pteron</b> %1<br>Inspector for edge-AI deployment artifacts: ExecuTorch "
-               "programs, TOSA, Vela .tflite with Ethos-U command streams, VGF, ETDump.")
-                .arg(QApplication::applicationVersion()));
-    });
+    help->addAction(
+            tr("&Keyboard shortcuts"), this,
+            [this] { QMessageBox::information(this, tr("Keyboard shortcuts"), shortcutsText()); })
+        ->setObjectName("shortcutsAction");
+    help->addAction(
+            tr("&About pteron"), this,
+            [this] {
+                QMessageBox::about(
+                    this, tr("About pteron"),
+                    tr("<b>pteron</b> %1<br>Inspector for edge-AI deployment artifacts: ExecuTorch "
+                       "programs, TOSA, Vela .tflite with Ethos-U command streams, VGF, ETDump.")
+                        .arg(QApplication::applicationVersion()));
+            })
+        ->setObjectName("aboutAction");
 }
 
 QString MainWindow::shortcutsText() const {
@@ -501,6 +506,10 @@ void MainWindow::openByDialog() {
     const auto paths = QFileDialog::getOpenFileNames(
         this, tr("Open model"), openDialogFolder(),
         tr("Models and reports (%1);;All files (*)").arg(kOpenPatterns));
+    openChosenFiles(paths);
+}
+
+void MainWindow::openChosenFiles(const QStringList& paths) {
     if (!paths.isEmpty())
         QSettings().setValue(kLastFolderKey, QFileInfo(paths.front()).absolutePath());
     for (const auto& path : paths)

@@ -40,8 +40,12 @@ class MainWindow : public QMainWindow {
     void setRecordsRecentFiles(bool records) { recordsRecentFiles_ = records; }
     // Where the export dialogs start: the model's folder and name with `suffix`.
     QString proposedExportPath(const QString& suffix) const;
+    // Opens the files chosen in the Open dialog; the next dialog starts in their folder.
+    void openChosenFiles(const QStringList& paths);
     // Where the open dialog starts: the folder of the last file opened through it.
     QString openDialogFolder() const;
+    // Every menu shortcut with its action, one per line, as Help ▸ Keyboard shortcuts shows it.
+    QString shortcutsText() const;
     // Exports the current graph; format by suffix (.png, .svg). Returns an error, empty if fine.
     QString exportCurrent(const QString& path, ExportArea area);
     // Writes the current model as Model Explorer graph JSON. Returns an error, empty if fine.
@@ -103,8 +107,6 @@ class MainWindow : public QMainWindow {
     void attachEtdumpByDialog();
     void showDiff(DocumentTab* tab, std::shared_ptr<const DiffResults> results);
     void raiseTensorForConstant(const ModelDocument& document, const SelectionTarget& target);
-    // Every menu shortcut with its action, for Help ▸ Keyboard shortcuts.
-    QString shortcutsText() const;
 
     LayoutEngine layoutEngine_; // one per window: it owns the Graphviz service
     QTabWidget* tabs_;

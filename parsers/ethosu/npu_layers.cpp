@@ -304,17 +304,21 @@ std::optional<std::string> readBack(const Layer& layer, const std::vector<Comput
     return std::nullopt;
 }
 
-std::string layerLabel(const Layer& layer, const std::vector<ComputeFacts>& later) {
+// The feature map the whole layer writes, as its reader sees it.
+std::string layerMap(const Layer& layer, const std::vector<ComputeFacts>& later) {
+    if (permutes(layer)) return readBack(layer, later).value_or(coveredMap(layer.parts));
+    return isChain(layer) ? mapText(layer.parts.back().ofm) : coveredMap(layer.parts);
+}
+
+std::string layerLabel(const Layer& layer, const std::string& map) {
     const auto& facts = layer.facts;
     const auto count = layer.compute.size();
-    if (permutes(layer))
-        return "TRANSPOSE as " + std::to_string(count) + " moves → " +
-               readBack(layer, later).value_or(coveredMap(layer.parts));
+    if (permutes(layer)) return "TRANSPOSE as " + std::to_string(count) + " moves → " + map;
     std::string label = facts.kind;
     if (!facts.mode.empty()) label += " " + facts.mode;
     if (facts.kind == "CONV" || facts.kind == "DEPTHWISE" || facts.kind == "POOL")
         label += " " + times(facts.kernel) + strideText(facts.stride);
-    label += " → " + (isChain(layer) ? mapText(layer.parts.back().ofm) : coveredMap(layer.parts));
+    label += " → " + map;
     if (count > 1)
         label += ", " + std::to_string(count) +
                  (isChain(layer)   ? " operations"
@@ -386,12 +390,14 @@ void markLayers(Graph& graph, std::size_t first) {
         std::vector<ComputeFacts> later;
         for (auto k = l + 1; k < layers.size() && k < l + 4; ++k)
             later.push_back(layers[k].parts.front());
-        const auto label = layerLabel(layer, later);
+        const auto map = layerMap(layer, later);
+        const auto label = layerLabel(layer, map);
         const auto kind = layerKind(layer);
         for (const auto n : layer.nodes) {
             auto& node = graph.nodes[n];
             node.attributes.push_back({std::string(kLayerAttribute), std::int64_t(l)});
             node.attributes.push_back({std::string(kLayerLabelAttribute), label});
+            node.attributes.push_back({std::string(kLayerMapAttribute), map});
             node.attributes.push_back({std::string(kLayerKindAttribute), kind});
             node.attributes.push_back(
                 {std::string(kLayerStripesAttribute), std::int64_t(layer.compute.size())});

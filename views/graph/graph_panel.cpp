@@ -8,6 +8,7 @@
 #include "views/graph/node_placement.hpp"
 
 #include <QCursor>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -187,6 +188,12 @@ void GraphPanel::rebuildBreadcrumb() {
         breadcrumb_->addWidget(crumb);
         if (index != graph_) breadcrumb_->addWidget(new QLabel("›", this));
     }
+}
+
+void GraphPanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::PaletteChange || !display_) return;
+    if (SceneInk::fromPalette(palette()).edge != scene_->ink().edge) startLayout();
 }
 
 void GraphPanel::startLayout() {
@@ -418,6 +425,7 @@ void GraphPanel::applyLayout(const SceneLayout& layout) {
         emit layoutFinished();
         return;
     }
+    scene_->setInk(SceneInk::fromPalette(palette()));
     scene_->build(display_->graph, layout);
     legend_->showGraph(display_->graph);
     scene_->setEdgeLabelsVisible(scene_->edgeLabelsVisible());

@@ -78,6 +78,10 @@ class GraphPanel : public QWidget {
     void layoutFinished();
     void graphShown(std::size_t graph);
 
+  protected:
+    // A new system palette (light or dark theme) redraws the graph in its colours.
+    void changeEvent(QEvent* event) override;
+
   private:
     struct ViewState {
         std::size_t graph = 0;

@@ -3,6 +3,7 @@
 #include "adapters/common/partition_label.hpp"
 #include "adapters/layout/node_box.hpp"
 #include "adapters/layout/operator_weights.hpp"
+#include "core/node_layers.hpp"
 
 #include "views/graph/backend_colors.hpp"
 #include "views/graph/node_item.hpp"
@@ -139,8 +140,16 @@ std::optional<PathSpot> spotBackFromEnd(const std::vector<QPointF>& line, double
     return std::nullopt;
 }
 
-QString edgeLabel(const Graph& graph, std::int64_t valueIndex) {
-    const auto* value = graph.value(valueIndex);
+// The type of the edge's value; a layer drawn as one group hands on its whole feature map,
+// though the value on the edge is only the part its first stripe wrote.
+QString edgeLabel(const Graph& graph, const GraphEdge& edge) {
+    // Edges from a graph input marker have no producing node.
+    const auto* producer = edge.from < graph.nodes.size() ? &graph.nodes[edge.from] : nullptr;
+    if (producer && isDrawnGroup(*producer))
+        if (const auto* map = findAttribute(producer->attributes, kLayerMapAttribute))
+            if (const auto* text = std::get_if<std::string>(&map->value))
+                return QString::fromStdString(*text);
+    const auto* value = graph.value(edge.value);
     return value ? QString::fromStdString(value->typeText()) : QString();
 }
 
@@ -177,7 +186,7 @@ void GraphScene::build(const Graph& graph, const SceneLayout& layout) {
 }
 
 void GraphScene::addEdges(const Graph& graph, const SceneLayout& layout, bool large) {
-    const QPen pen(QColor(0x60, 0x60, 0x60), 1.2);
+    const QPen pen(ink_.edge, 1.2);
     if (large) {
         // Edges share a few paths: few items to index, yet the view can still skip the
         // chunks that are off screen.
@@ -205,7 +214,7 @@ void GraphScene::addEdges(const Graph& graph, const SceneLayout& layout, bool la
         auto path = edgePath(edge);
         addArrowHead(path, edge);
         addPath(path, pen)->setZValue(0);
-        const auto text = edgeLabel(graph, edge.edge.value);
+        const auto text = edgeLabel(graph, edge.edge);
         if (text.isEmpty() || edge.points.size() < 2) continue;
         addEdgeLabel(text, edgePolyline(edge), occupied);
     }
@@ -237,7 +246,7 @@ void GraphScene::addEdgeLabel(const QString& text, const std::vector<QPointF>& l
         if (occupied.hits(box)) continue;
         occupied.add(box);
         auto* label = addSimpleText(text, font);
-        label->setBrush(QColor(0x30, 0x30, 0x80));
+        label->setBrush(ink_.edgeLabel);
         label->setPos(box.topLeft());
         label->setZValue(2);
         label->setVisible(labelsVisible_);
@@ -264,7 +273,7 @@ void GraphScene::addClusters(const Graph& graph, const SceneLayout& layout) {
         font.setPointSizeF(8);
         font.setBold(true);
         title->setFont(font);
-        title->setBrush(backendColor(partition).darker(170));
+        title->setBrush(ink_.titleOf(backendColor(partition)));
         title->setPos(cluster.box.topLeft() + QPointF(8, 4));
         clusterTitles_.push_back(title->sceneBoundingRect());
         title->setZValue(-1);

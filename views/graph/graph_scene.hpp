@@ -3,6 +3,7 @@
 
 #include "core/graph.hpp"
 #include "views/graph/graph_layout.hpp"
+#include "views/graph/scene_ink.hpp"
 
 #include <QGraphicsScene>
 #include <QPoint>
@@ -22,6 +23,9 @@ class GraphScene : public QGraphicsScene {
 
     explicit GraphScene(QObject* parent = nullptr) : QGraphicsScene(parent) {}
 
+    // The palette-derived colours the next build() draws with.
+    void setInk(const SceneInk& ink) { ink_ = ink; }
+    const SceneInk& ink() const { return ink_; }
     // Items numbered like graph.nodes.
     void build(const Graph& graph, const SceneLayout& layout);
     NodeItem* nodeItem(std::size_t node) const;
@@ -59,6 +63,7 @@ class GraphScene : public QGraphicsScene {
     std::vector<QGraphicsItem*> labels_;
     std::vector<std::pair<QRectF, QGraphicsItem*>> terminalLabels_;
     std::vector<QRectF> clusterTitles_; // kept clear of edge labels
+    SceneInk ink_;
     bool labelsVisible_ = true;
     bool large_ = false;
 };

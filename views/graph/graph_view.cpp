@@ -40,6 +40,11 @@ GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), minimap_(new Mini
     });
 }
 
+void GraphView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) setBackgroundBrush(palette().color(QPalette::Base));
+    QGraphicsView::changeEvent(event);
+}
+
 void GraphView::fitScene() {
     if (!scene()) return;
     fitInView(sceneRect(), Qt::KeepAspectRatio);

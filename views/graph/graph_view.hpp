@@ -45,6 +45,7 @@ class GraphView : public QGraphicsView {
     void forwardRequested();
 
   protected:
+    void changeEvent(QEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;

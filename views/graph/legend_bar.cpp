@@ -1,6 +1,7 @@
 #include "views/graph/legend_bar.hpp"
 
 #include "views/graph/backend_colors.hpp"
+#include "views/graph/flow_layout.hpp"
 #include "views/graph/node_placement.hpp"
 #include "views/graph/operation_kind_colors.hpp"
 
@@ -19,21 +20,26 @@ QString deviceText(DeviceClass device) {
 }
 } // namespace
 
-LegendBar::LegendBar(QWidget* parent) : QWidget(parent), layout_(new QHBoxLayout(this)) {
+LegendBar::LegendBar(QWidget* parent) : QWidget(parent), layout_(new FlowLayout(this, 12)) {
     layout_->setContentsMargins(6, 2, 6, 2);
-    // A long legend is clipped rather than widening the window.
+    // A long legend wraps onto more rows rather than widening the window.
     setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    layout_->addStretch();
 }
 
+// A swatch and its text, kept together on one row.
 void LegendBar::addEntry(const QColor& fill, const QString& text) {
-    auto* swatch = new QLabel(this);
+    auto* entry = new QWidget(this);
+    entry->setObjectName("legendEntry");
+    auto* row = new QHBoxLayout(entry);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(4);
+    auto* swatch = new QLabel(entry);
     swatch->setFixedSize(14, 14);
     swatch->setStyleSheet(
         QString("background:%1; border:1px solid #666; border-radius:3px;").arg(fill.name()));
-    layout_->addWidget(swatch);
-    layout_->addWidget(new QLabel(text, this));
-    layout_->addSpacing(12);
+    row->addWidget(swatch);
+    row->addWidget(new QLabel(text, entry));
+    layout_->addWidget(entry);
 }
 
 // One swatch per kind of NPU operation drawn, in its backend's shade of that kind.
@@ -77,7 +83,6 @@ void LegendBar::showGraph(const Graph& graph) {
         ++entries_;
     }
     addOperationKinds(graph);
-    layout_->addStretch();
 }
 
 } // namespace pteron

@@ -1,5 +1,5 @@
 // A strip of colour swatches naming each partition of the graph on show, then each kind of NPU
-// operation drawn in its own shade.
+// operation drawn in its own shade; it wraps onto more rows when the panel is narrow.
 #pragma once
 
 #include "core/graph.hpp"
@@ -8,9 +8,9 @@
 #include <QMap>
 #include <QWidget>
 
-class QHBoxLayout;
-
 namespace pteron {
+
+class FlowLayout;
 
 class LegendBar : public QWidget {
     Q_OBJECT
@@ -25,7 +25,7 @@ class LegendBar : public QWidget {
     void addEntry(const QColor& fill, const QString& text);
     void addOperationKinds(const Graph& graph);
 
-    QHBoxLayout* layout_;
+    FlowLayout* layout_;
     int entries_ = 0;
     QMap<QString, QColor> kinds_;
 };

@@ -55,7 +55,8 @@ QString exportPng(QGraphicsView& view, ExportArea area, const QString& path) {
     if (!view.scene()) return QObject::tr("Nothing to export.");
     const auto source = sourceArea(view, area);
     QImage image(targetSize(view, area, source), QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::white);
+    // The canvas the graph's ink was chosen for (a dark theme draws light edges).
+    image.fill(view.backgroundBrush().color());
     {
         QPainter painter(&image);
         painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);

@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QSignalBlocker>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -49,8 +50,40 @@ SearchPanel::SearchPanel(QWidget* parent)
 }
 
 void SearchPanel::setDocument(ModelDocument* document) {
+    if (document == document_) return;
+    saveSearch();
     document_ = document;
+    restoreSearch();
+}
+
+QString SearchPanel::text() const {
+    return edit_->text();
+}
+
+int SearchPanel::currentRow() const {
+    return results_->currentRow();
+}
+
+void SearchPanel::saveSearch() {
+    if (!document_) return;
+    if (!saved_.contains(document_.data()))
+        connect(document_.data(), &QObject::destroyed, this,
+                [this, key = document_.data()] { saved_.erase(key); });
+    saved_[document_.data()] = {edit_->text(), field_->currentIndex(), results_->currentRow()};
+}
+
+// Each tab keeps its own search: the text, the field and the chosen result come back with it,
+// without selecting anything anew.
+void SearchPanel::restoreSearch() {
+    const auto found = document_ ? saved_.find(document_.data()) : saved_.end();
+    const auto saved = found == saved_.end() ? SavedSearch{} : found->second;
+    const QSignalBlocker editBlock(edit_);
+    const QSignalBlocker fieldBlock(field_);
+    edit_->setText(saved.text);
+    field_->setCurrentIndex(saved.field);
     run();
+    const QSignalBlocker resultsBlock(results_);
+    if (saved.row >= 0 && saved.row < results_->count()) results_->setCurrentRow(saved.row);
 }
 
 void SearchPanel::focusSearch() {

@@ -5,7 +5,10 @@
 #include "views/panels/node_search.hpp"
 
 #include <QPointer>
+#include <QString>
 #include <QWidget>
+
+#include <unordered_map>
 
 class QComboBox;
 class QLineEdit;
@@ -24,12 +27,24 @@ class SearchPanel : public QWidget {
     void previous();
     void focusSearch();
     const std::vector<SearchHit>& hits() const { return hits_; }
+    QString text() const;
+    int currentRow() const;
 
   private:
+    // What a tab's search showed when the user left it, restored on return.
+    struct SavedSearch {
+        QString text;
+        int field = 0;
+        int row = -1;
+    };
+
     void run();
     void selectHit(int row);
+    void saveSearch();
+    void restoreSearch();
 
     QPointer<ModelDocument> document_;
+    std::unordered_map<const ModelDocument*, SavedSearch> saved_;
     std::vector<SearchHit> hits_;
     QLineEdit* edit_;
     QComboBox* field_;

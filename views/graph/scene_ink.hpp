@@ -1,0 +1,22 @@
+// The colours a graph is drawn with that do not belong to a backend (canvas, edges, edge labels,
+// partition titles), taken from the system palette so a dark theme gets a dark graph.
+#pragma once
+
+#include <QColor>
+
+class QPalette;
+
+namespace pteron {
+
+struct SceneInk {
+    QColor canvas{Qt::white};
+    QColor edge{0x60, 0x60, 0x60};
+    QColor edgeLabel{0x30, 0x30, 0x80};
+    bool dark = false;
+
+    static SceneInk fromPalette(const QPalette& palette);
+    // A partition's title in its backend's hue, dark on a light canvas and light on a dark one.
+    QColor titleOf(const QColor& backend) const;
+};
+
+} // namespace pteron
