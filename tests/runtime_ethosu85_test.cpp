@@ -11,6 +11,7 @@
 #include "runtime/kernels/ethosu/u85_operation_streams.hpp"
 #include "runtime/kernels/ethosu/u85_resize.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/lsb_bit_writer.hpp"
 #include "tests/support/model_runs.hpp"
 
 #include <catch2/catch.hpp>
@@ -566,30 +567,18 @@ TEST_CASE("U85 RESIZE modes and settings the executor lacks are reported, not gu
 namespace {
 
 // Appends fields least significant bit first, as the fast weight format packs them.
-class BitWriter {
-  public:
-    void put(unsigned value, unsigned bits) {
-        for (unsigned i = 0; i < bits; ++i, ++position_) {
-            if (position_ / 8 >= bytes_.size()) bytes_.push_back(0);
-            bytes_[position_ / 8] |=
-                static_cast<std::uint8_t>(((value >> i) & 1u) << (position_ % 8));
-        }
-    }
-    // Zero padding to a whole number of 256-bit units.
-    std::vector<std::uint8_t> finish() {
-        while (position_ % 256)
-            put(0, 1);
-        return bytes_;
-    }
+using testing::LsbBitWriter;
 
-  private:
-    std::vector<std::uint8_t> bytes_;
-    std::size_t position_ = 0;
-};
+// A fast-format stream ends with zero padding to a whole number of 256-bit units.
+std::vector<std::uint8_t> finishFast(LsbBitWriter& bits) {
+    while (bits.position() % 256)
+        bits.put(0, 1);
+    return bits.bytes();
+}
 
 // The published header: raw flag, small-table flag, 102 zero bits, zero adjustment (int8),
 // 16 table entries of 9 bits holding |v| << 1 | sign.
-void putFwdHeader(BitWriter& bits, bool raw, bool small, int zeroAdjust,
+void putFwdHeader(LsbBitWriter& bits, bool raw, bool small, int zeroAdjust,
                   const std::vector<int>& table) {
     bits.put(raw, 1);
     bits.put(small, 1);
@@ -610,11 +599,11 @@ TEST_CASE("U85 fast weight format: 2-bit and 4-bit table codes and offset raw by
     SECTION("at most four values: 2-bit indices") {
         const std::vector<int> table{-3, 0, 5, -255};
         const std::vector<unsigned> codes{0, 1, 2, 3, 3, 1, 0, 2, 1};
-        BitWriter bits;
+        LsbBitWriter bits;
         putFwdHeader(bits, false, true, 0, table);
         for (const auto code : codes)
             bits.put(code, 2);
-        const auto bytes = bits.finish();
+        const auto bytes = finishFast(bits);
         CHECK(bytes.size() == 64); // header + codes, padded to 256 bits
         const auto weights = npu::decodeFwd(bytes, codes.size());
         REQUIRE(weights.size() == codes.size());
@@ -625,14 +614,14 @@ TEST_CASE("U85 fast weight format: 2-bit and 4-bit table codes and offset raw by
         std::vector<int> table;
         for (int v = -7; v <= 8; ++v)
             table.push_back(v * 17);
-        BitWriter bits;
+        LsbBitWriter bits;
         putFwdHeader(bits, false, false, 0, table);
         std::vector<unsigned> codes;
         for (unsigned i = 0; i < 40; ++i)
             codes.push_back((i * 7) % 16);
         for (const auto code : codes)
             bits.put(code, 4);
-        const auto weights = npu::decodeFwd(bits.finish(), codes.size());
+        const auto weights = npu::decodeFwd(finishFast(bits), codes.size());
         for (std::size_t i = 0; i < codes.size(); ++i)
             CHECK(weights[i] == table[codes[i]]);
     }
@@ -641,22 +630,22 @@ TEST_CASE("U85 fast weight format: 2-bit and 4-bit table codes and offset raw by
         // int8. Then 100..255 with adjustment 127 - 255 = -128.
         for (const auto& [low, high, adjust] :
              std::vector<std::tuple<int, int, int>>{{-200, 50, 72}, {100, 255, -128}}) {
-            BitWriter bits;
+            LsbBitWriter bits;
             putFwdHeader(bits, true, false, adjust, {});
             std::vector<int> values;
             for (int v = low; v <= high; v += 7)
                 values.push_back(v);
             for (const auto v : values)
                 bits.put(static_cast<unsigned>(v + adjust) & 0xFF, 8);
-            const auto weights = npu::decodeFwd(bits.finish(), values.size());
+            const auto weights = npu::decodeFwd(finishFast(bits), values.size());
             for (std::size_t i = 0; i < values.size(); ++i)
                 CHECK(weights[i] == values[i]);
         }
     }
     SECTION("a stream shorter than its codes is an error") {
-        BitWriter bits;
+        LsbBitWriter bits;
         putFwdHeader(bits, true, false, 0, {});
-        const auto bytes = bits.finish(); // header only
+        const auto bytes = finishFast(bits); // header only
         CHECK_NOTHROW(npu::decodeFwd(bytes, 0));
         CHECK_THROWS_AS(npu::decodeFwd(bytes, 1), RuntimeError);
         CHECK_THROWS_AS(npu::decodeFwd(std::span<const std::uint8_t>(bytes).first(20), 0),
@@ -677,7 +666,7 @@ TEST_CASE("a U85 1x1 convolution's fast-format weights decode through its block 
     op.rounding = "DOUBLE_SYMMETRIC";
     // Raw codes: weights 0..250 fit int8 after the adjustment 127 - 250.
     constexpr int kAdjust = -123;
-    BitWriter bits;
+    LsbBitWriter bits;
     putFwdHeader(bits, true, false, kAdjust, {});
     std::size_t values = 0;
     for (std::int64_t step = 0; step < 64; step += 8)
@@ -688,7 +677,7 @@ TEST_CASE("a U85 1x1 convolution's fast-format weights decode through its block 
                 bits.put(static_cast<unsigned>(weight + kAdjust) & 0xFF, 8);
             }
     CHECK(values == 512);
-    const auto bytes = bits.finish();
+    const auto bytes = finishFast(bits);
     npu::NpuMemory memory(1u << 16);
     memory.reserve(2, bytes.size());
     auto target = memory.write(2, 0, bytes.size());
@@ -733,7 +722,7 @@ std::vector<int> twoCoreOrder(int core) {
 // An uncompressed standard-format stream (no palette, no zero runs, 9-bit direct values with
 // the sign in bit 0), ended and padded as the format requires.
 std::vector<std::uint8_t> uncompressedMlw(const std::vector<int>& weights) {
-    BitWriter bits;
+    LsbBitWriter bits;
     bits.put(6, 3);                                          // ZDIV: no zero runs
     bits.put(static_cast<unsigned>(weights.size() - 1), 15); // SLICELEN
     bits.put(7, 3);                                          // WDIV: uncompressed
@@ -745,7 +734,7 @@ std::vector<std::uint8_t> uncompressedMlw(const std::vector<int>& weights) {
     for (const auto w : weights)
         bits.put(static_cast<unsigned>(std::abs(w) << 1 | (w < 0 ? 1 : 0)), 9);
     bits.put(7, 3); // end of stream
-    auto bytes = bits.finish();
+    auto bytes = finishFast(bits);
     while (bytes.size() % 16)
         bytes.push_back(0xFF);
     return bytes;
@@ -777,14 +766,14 @@ TEST_CASE("two-core Ethos-U85-512 weights: a standard stream per core, fast bloc
     SECTION("fast format: blocks of 16 x 64 / 2 values from each core in turn") {
         auto op = twoCoreConvolution();
         op.weightFormat = 1;
-        BitWriter bits;
+        LsbBitWriter bits;
         constexpr int kAdjust = -123;
         putFwdHeader(bits, true, false, kAdjust, {});
         for (std::size_t start = 0; start < 1024; start += 512)
             for (const auto* core : {&core0, &core1})
                 for (std::size_t i = start; i < start + 512; ++i)
                     bits.put(static_cast<unsigned>((*core)[i] + kAdjust) & 0xFF, 8);
-        op.weights = place(0, bits.finish());
+        op.weights = place(0, finishFast(bits));
         CHECK(npu::u85UnsupportedReason(op, u85).empty());
         requireWeights(npu::decodeU85Weights(op, memory, u85), 24, 1, 1, 20);
     }

@@ -9,6 +9,7 @@
 #include "runtime/kernels/ethosu/npu_operations.hpp"
 #include "runtime/tensor_file.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/lsb_bit_writer.hpp"
 #include "tests/support/model_runs.hpp"
 #include "tests/support/tflite_model_builder.hpp"
 
@@ -38,29 +39,17 @@ double numberAttribute(const Node& node, const std::string& name) {
 }
 
 // Appends fields least significant bit first, as the weight stream packs them.
-class BitWriter {
-  public:
-    void put(unsigned value, unsigned bits) {
-        for (unsigned i = 0; i < bits; ++i, ++position_) {
-            if (position_ / 8 >= bytes_.size()) bytes_.push_back(0);
-            bytes_[position_ / 8] |=
-                static_cast<std::uint8_t>(((value >> i) & 1u) << (position_ % 8));
-        }
-    }
-    // End of stream: ZDIV 7, then 1-bits to the byte boundary, then 0xFF to 16 bytes.
-    std::vector<std::uint8_t> finish() {
-        put(7, 3);
-        while (position_ % 8)
-            put(1, 1);
-        while (bytes_.size() % 16)
-            bytes_.push_back(0xFF);
-        return bytes_;
-    }
+using testing::LsbBitWriter;
 
-  private:
-    std::vector<std::uint8_t> bytes_;
-    std::size_t position_ = 0;
-};
+// End of an mlw stream: ZDIV 7, then 1-bits to the byte boundary, then 0xFF to 16 bytes.
+std::vector<std::uint8_t> finishMlw(LsbBitWriter& bits) {
+    bits.put(7, 3);
+    while (bits.position() % 8)
+        bits.put(1, 1);
+    while (bits.bytes().size() % 16)
+        bits.put(0xFF, 8);
+    return bits.bytes();
+}
 
 } // namespace
 
@@ -123,7 +112,7 @@ TEST_CASE("mlw weight streams decode by the format's rules") {
     SECTION("Golomb-Rice coded direct values, no palette, no zero runs") {
         // Weights 1, -1, 0, 2 fold to 2, 3, 0, 4 (sign in bit 0); divisor 1 splits each into
         // quotient 1, 1, 0, 2 (unary, in slots of one or two) and remainder 0, 1, 0, 0.
-        BitWriter bits;
+        LsbBitWriter bits;
         bits.put(6, 3);               // ZDIV: zero runs off
         bits.put(3, 15);              // SLICELEN: 4 values
         bits.put(1, 3);               // WDIV
@@ -135,14 +124,14 @@ TEST_CASE("mlw weight streams decode by the format's rules") {
         bits.put(0b000000001011, 12); // WUNARY0: slots 0, 1 and 3 hold a 1
         bits.put(0b100, 3);           // WUNARY1: slot 3 adds 2 and runs into slot 4
         bits.put(0b0010, 4);          // the remainders, in the next chunk
-        const auto stream = bits.finish();
+        const auto stream = finishMlw(bits);
         CHECK(decodeMlw(stream, 100) == std::vector<std::int16_t>{1, -1, 0, 2});
         CHECK(decodeMlw(stream, 2) == std::vector<std::int16_t>{1, -1});
     }
     SECTION("uncompressed palette indices with zero runs") {
         // Palette {-2, 3} folded to {5, 6}; indices 1, 0, 1 sent as one bit each; zero runs
         // 2 (before the first weight), 0, 1, 0 coded with divisor 0 in plain unary.
-        BitWriter bits;
+        LsbBitWriter bits;
         bits.put(0, 3);  // ZDIV 0: zero runs on
         bits.put(2, 15); // SLICELEN: 3 weights
         bits.put(7, 3);  // WDIV: uncompressed
@@ -155,17 +144,17 @@ TEST_CASE("mlw weight streams decode by the format's rules") {
         bits.put(6, 3);          // palette[1] = +3
         bits.put(0b0010011, 12); // ZUNARY: runs 2, 0, 1, 0; the 0s after end unused runs
         bits.put(0b101, 3);      // weight indices, in the next chunk
-        const auto stream = bits.finish();
+        const auto stream = finishMlw(bits);
         CHECK(decodeMlw(stream, 100) == std::vector<std::int16_t>{0, 0, 3, -2, 0, 3});
     }
     SECTION("a stream cut inside a field is an error, not a read past its end") {
-        BitWriter bits;
+        LsbBitWriter bits;
         bits.put(6, 3);
         bits.put(100, 15);
         bits.put(1, 3);
         bits.put(0, 1);
         bits.put(1, 1);
-        auto stream = bits.finish();
+        auto stream = finishMlw(bits);
         stream.resize(3);
         CHECK_THROWS_AS(decodeMlw(stream, 1000), RuntimeError);
     }

@@ -9,6 +9,7 @@
 #include "runtime/kernel_registry.hpp"
 #include "runtime/tensor_elements.hpp"
 
+#include "tests/support/built_flatbuffer.hpp"
 #include "tosa_v1_0_generated.h"
 #include "tosa_v1_1_generated.h"
 
@@ -43,34 +44,24 @@ class TosaFile {
     void op(v10::Op op, const std::vector<std::string>& inputs,
             const std::vector<std::string>& outputs, v10::Attribute type = v10::Attribute::NONE,
             flatbuffers::Offset<void> attribute = 0) {
-        const auto in = names(inputs);
-        const auto out = names(outputs);
+        const auto in = testing::flatbufferStrings(builder_, inputs);
+        const auto out = testing::flatbufferStrings(builder_, outputs);
         ops_.push_back(v10::CreateTosaOperatorDirect(builder_, op, type, attribute, &in, &out));
     }
     flatbuffers::FlatBufferBuilder& builder() { return builder_; }
 
     Model read(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs) {
-        const auto in = names(inputs);
-        const auto out = names(outputs);
+        const auto in = testing::flatbufferStrings(builder_, inputs);
+        const auto out = testing::flatbufferStrings(builder_, outputs);
         std::vector blocks{
             v10::CreateTosaBasicBlockDirect(builder_, "main", &ops_, &tensors_, &in, &out)};
         std::vector regions{v10::CreateTosaRegionDirect(builder_, "main", &blocks)};
         auto version = v10::CreateVersion(builder_, 1, 0, 0, false);
         builder_.Finish(v10::CreateTosaGraphDirect(builder_, version, &regions), "TOSA");
-        const auto bytes =
-            std::as_bytes(std::span(builder_.GetBufferPointer(), builder_.GetSize()));
-        return FormatRegistry::standard().read(MappedFile::fromBytes("built.tosa", bytes));
+        return testing::readBuiltFile(builder_, "built.tosa");
     }
 
   private:
-    std::vector<flatbuffers::Offset<flatbuffers::String>>
-    names(const std::vector<std::string>& strings) {
-        std::vector<flatbuffers::Offset<flatbuffers::String>> offsets;
-        for (const auto& text : strings)
-            offsets.push_back(builder_.CreateString(text));
-        return offsets;
-    }
-
     flatbuffers::FlatBufferBuilder builder_;
     std::vector<flatbuffers::Offset<v10::TosaTensor>> tensors_;
     std::vector<flatbuffers::Offset<v10::TosaOperator>> ops_;
@@ -569,8 +560,7 @@ std::vector<std::int64_t> runShapeOp(const ShapeOp& c, std::int32_t outputLength
     std::vector regions{v11::CreateTosaRegionDirect(b, "main", &blocks)};
     auto version = v11::CreateVersion(b, 1, 1, 0, true);
     b.Finish(v11::CreateTosaGraphDirect(b, version, &regions), "TOSA");
-    const auto bytes = std::as_bytes(std::span(b.GetBufferPointer(), b.GetSize()));
-    const auto model = FormatRegistry::standard().read(MappedFile::fromBytes("shape.tosa", bytes));
+    const auto model = testing::readBuiltFile(b, "shape.tosa");
     std::vector<Tensor> inputs;
     if (tensorInput) inputs.push_back(Tensor(DType::Int8, {2, 5, 3}));
     const auto outputs = run(model, std::move(inputs));
@@ -646,8 +636,7 @@ BlockScaledResult blockScaledRoundTrip(v11::DType blockType, const std::vector<f
     std::vector regions{v11::CreateTosaRegionDirect(b, "main", &blocks)};
     auto version = v11::CreateVersion(b, 1, 1, 0, true);
     b.Finish(v11::CreateTosaGraphDirect(b, version, &regions), "TOSA");
-    const auto bytes = std::as_bytes(std::span(b.GetBufferPointer(), b.GetSize()));
-    const auto model = FormatRegistry::standard().read(MappedFile::fromBytes("mx.tosa", bytes));
+    const auto model = testing::readBuiltFile(b, "mx.tosa");
     Tensor input(DType::Float32, {32});
     std::copy(values.begin(), values.end(), input.mutableElements<float>().begin());
     const auto outputs = run(model, {input});

@@ -9,6 +9,7 @@
 #include "runtime/kernel_registry.hpp"
 #include "runtime/ocp_float.hpp"
 
+#include "tests/support/built_flatbuffer.hpp"
 #include "tosa_v1_1_generated.h"
 
 #include <catch2/catch.hpp>
@@ -43,39 +44,28 @@ class Tosa11File {
     void op(v11::Op op, const std::vector<std::string>& inputs,
             const std::vector<std::string>& outputs, v11::Attribute type = v11::Attribute::NONE,
             flatbuffers::Offset<void> attribute = 0) {
-        const auto in = names(inputs);
-        const auto out = names(outputs);
+        const auto in = testing::flatbufferStrings(builder_, inputs);
+        const auto out = testing::flatbufferStrings(builder_, outputs);
         ops_.push_back(v11::CreateTosaOperatorDirect(builder_, op, type, attribute, &in, &out));
     }
     flatbuffers::FlatBufferBuilder& builder() { return builder_; }
 
     std::vector<Tensor> run(const std::vector<std::string>& inputs,
                             const std::vector<std::string>& outputs, std::vector<Tensor> values) {
-        const auto in = names(inputs);
-        const auto out = names(outputs);
+        const auto in = testing::flatbufferStrings(builder_, inputs);
+        const auto out = testing::flatbufferStrings(builder_, outputs);
         std::vector blocks{
             v11::CreateTosaBasicBlockDirect(builder_, "main", &ops_, &tensors_, &in, &out)};
         std::vector regions{v11::CreateTosaRegionDirect(builder_, "main", &blocks)};
         auto version = v11::CreateVersion(builder_, 1, 1, 0, true);
         builder_.Finish(v11::CreateTosaGraphDirect(builder_, version, &regions), "TOSA");
-        const auto bytes =
-            std::as_bytes(std::span(builder_.GetBufferPointer(), builder_.GetSize()));
-        const auto model =
-            FormatRegistry::standard().read(MappedFile::fromBytes("built.tosa", bytes));
+        const auto model = testing::readBuiltFile(builder_, "built.tosa");
         static const auto kernels = runtime::KernelRegistry::withAllKernels();
         runtime::Interpreter interpreter(model, kernels, {});
         return interpreter.run(0, std::move(values));
     }
 
   private:
-    std::vector<flatbuffers::Offset<flatbuffers::String>>
-    names(const std::vector<std::string>& strings) {
-        std::vector<flatbuffers::Offset<flatbuffers::String>> offsets;
-        for (const auto& text : strings)
-            offsets.push_back(builder_.CreateString(text));
-        return offsets;
-    }
-
     flatbuffers::FlatBufferBuilder builder_;
     std::vector<flatbuffers::Offset<v11::TosaTensor>> tensors_;
     std::vector<flatbuffers::Offset<v11::TosaOperator>> ops_;
