@@ -20,6 +20,7 @@
 #include "tests/support/fixtures.hpp"
 #include "tests/support/json_schema.hpp"
 #include "tests/support/stored_zip.hpp"
+#include "tests/support/weight_fault.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -77,20 +78,6 @@ std::string rowText(const diff::DiffRow& row) {
            " vs " + row.b.graph + " #" + std::to_string(row.b.node) + " " + row.b.op + " " +
            row.b.tensor + ": max_abs " + std::to_string(row.metrics.maxAbs) + " mismatched " +
            std::to_string(row.metrics.mismatched) + " " + row.metrics.note;
-}
-
-void copyFile(const std::string& from, const fs::path& to) {
-    fs::copy_file(from, to, fs::copy_options::overwrite_existing);
-}
-
-void changeByte(const fs::path& file, std::uint64_t offset) {
-    std::fstream stream(file, std::ios::in | std::ios::out | std::ios::binary);
-    stream.seekg(static_cast<std::streamoff>(offset));
-    char byte = 0;
-    stream.read(&byte, 1);
-    byte = static_cast<char>(byte + 1);
-    stream.seekp(static_cast<std::streamoff>(offset));
-    stream.write(&byte, 1);
 }
 
 } // namespace
@@ -159,34 +146,12 @@ TEST_CASE("a malformed trace.json is a FormatError") {
 
 namespace {
 
-struct WeightFault {
-    std::size_t graph = 0;
-    std::size_t reader = 0;   // the first node in execution order that reads the weights
-    std::uint64_t offset = 0; // a byte inside the weights, in the file
-};
-
-// A byte in the middle of the weights of the `ordinal`-th node with operator `op` (from 1).
-WeightFault weightOf(const Model& model, const std::string& op, std::size_t ordinal) {
-    WeightFault fault;
-    fault.graph = model.topLevelGraphs().front();
-    const auto& graph = model.graphs[fault.graph];
-    std::size_t seen = 0;
-    for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
-        if (graph.nodes[n].op != op || ++seen != ordinal) continue;
-        for (const auto& operand : graph.nodes[n].inputs) {
-            const auto* value = graph.value(operand.value);
-            if (!value || value->data.size() < 64) continue;
-            fault.offset = value->data.fileOffset() + value->data.size() / 2;
-            // The reader is the first node that takes this value.
-            for (std::size_t r = 0; r < graph.nodes.size(); ++r)
-                for (const auto& input : graph.nodes[r].inputs)
-                    if (input.value == operand.value && (fault.reader == 0 || r < fault.reader))
-                        fault.reader = r;
-            return fault;
-        }
-    }
-    FAIL("no " << op << " #" << ordinal << " with constant weights");
-    return fault;
+// The weights of the `ordinal`-th node with operator `op`; the test stops when there are none.
+pteron::testing::WeightFault weightOf(const Model& model, const std::string& op,
+                                      std::size_t ordinal) {
+    const auto fault = pteron::testing::findWeightFault(model, op, ordinal);
+    if (!fault) FAIL("no " << op << " #" << ordinal << " with constant weights");
+    return *fault;
 }
 
 void checkFaultFound(const std::string& fixtureName, const std::string& op, std::size_t ordinal,
@@ -197,8 +162,7 @@ void checkFaultFound(const std::string& fixtureName, const std::string& op, std:
     const auto fault = weightOf(a, op, ordinal);
     const auto copy = pteron::testing::madeDir() / copyName;
     fs::create_directories(copy.parent_path());
-    copyFile(original, copy);
-    changeByte(copy, fault.offset);
+    pteron::testing::writeFaultyCopy(original, copy, fault.offset);
     const auto b = registry.open(copy.string());
 
     const auto report = diffModels(a, b);
@@ -458,8 +422,7 @@ TEST_CASE("export --to node-data --diff writes a Model Explorer overlay coloured
     const auto model = registry.open(original);
     const auto fault = weightOf(model, "tosa.CONV2D", 5);
     const auto copy = pteron::testing::madeDir() / "diff_overlay_mv2.tosa";
-    copyFile(original, copy);
-    changeByte(copy, fault.offset);
+    pteron::testing::writeFaultyCopy(original, copy, fault.offset);
 
     const auto file = (pteron::testing::madeDir() / "diff_snr.json").string();
     std::ostringstream out;
@@ -610,8 +573,7 @@ TEST_CASE("a changed weight byte in the TOSA diverges first at the NPU layer of 
     const auto tosa = registry.open(original);
     const auto fault = weightOf(tosa, "tosa.CONV2D", 5);
     const auto copy = pteron::testing::madeDir() / "diff_layer_fault_mv2.tosa";
-    copyFile(original, copy);
-    changeByte(copy, fault.offset);
+    pteron::testing::writeFaultyCopy(original, copy, fault.offset);
     const auto faulty = registry.open(copy.string());
 
     const auto report = diffModels(program, faulty, 1);

@@ -7,6 +7,7 @@
 #include "runtime/tensor_file.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/gui_fixtures.hpp"
+#include "tests/support/weight_fault.hpp"
 #include "views/diff/diff_colouring.hpp"
 #include "views/diff/diff_panel.hpp"
 #include "views/graph/graph_panel.hpp"
@@ -39,47 +40,17 @@ namespace {
 
 constexpr int kDiffTimeoutMs = 300000;
 
-struct WeightFault {
-    std::size_t graph = 0;
-    std::size_t reader = 0;   // the first node that reads the weights
-    std::uint64_t offset = 0; // a byte inside them, in the file
-};
-
-// A byte in the middle of the constant weights of the `ordinal`-th node with operator `op`.
-WeightFault weightOf(const Model& model, const std::string& op, std::size_t ordinal) {
-    WeightFault fault;
-    fault.graph = model.topLevelGraphs().front();
-    const auto& graph = model.graphs[fault.graph];
-    std::size_t seen = 0;
-    for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
-        if (graph.nodes[n].op != op || ++seen != ordinal) continue;
-        for (const auto& operand : graph.nodes[n].inputs) {
-            const auto* value = graph.value(operand.value);
-            if (!value || value->data.size() < 64) continue;
-            fault.offset = value->data.fileOffset() + value->data.size() / 2;
-            fault.reader = n;
-            for (std::size_t r = 0; r < n; ++r)
-                for (const auto& input : graph.nodes[r].inputs)
-                    if (input.value == operand.value) fault.reader = std::min(fault.reader, r);
-            return fault;
-        }
-    }
-    qFatal("no %s #%zu with constant weights", op.c_str(), ordinal);
-    return fault;
+// The weights of the `ordinal`-th node with operator `op`; the test stops when there are none.
+testing::WeightFault weightOf(const Model& model, const std::string& op, std::size_t ordinal) {
+    const auto fault = testing::findWeightFault(model, op, ordinal);
+    if (!fault) qFatal("no %s #%zu with constant weights", op.c_str(), ordinal);
+    return *fault;
 }
 
-// A copy of `original` with the byte at `offset` incremented.
+// A copy of `original` with the byte at `offset` incremented, in the folder for made files.
 QString faultyCopy(const std::string& original, std::uint64_t offset, const std::string& name) {
     const auto copy = testing::madeDir() / name;
-    fs::create_directories(copy.parent_path());
-    fs::copy_file(original, copy, fs::copy_options::overwrite_existing);
-    std::fstream stream(copy, std::ios::in | std::ios::out | std::ios::binary);
-    stream.seekg(static_cast<std::streamoff>(offset));
-    char byte = 0;
-    stream.read(&byte, 1);
-    byte = static_cast<char>(byte + 1);
-    stream.seekp(static_cast<std::streamoff>(offset));
-    stream.write(&byte, 1);
+    testing::writeFaultyCopy(original, copy, offset);
     return QString::fromStdString(copy.string());
 }
 
