@@ -9,6 +9,7 @@
 #include "runtime/kernels/ethosu/u85_elementwise.hpp"
 #include "runtime/runtime_error.hpp"
 #include "runtime/tensor.hpp"
+#include "tests/support/u85_command_words.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -68,15 +69,8 @@ Quantized quantize(double real) {
 
 // --- register commands of one elementwise operation -------------------------------------------
 
-std::uint32_t cmd0(std::uint32_t opcode, std::int64_t param) {
-    return opcode | (static_cast<std::uint32_t>(param) & 0xFFFF) << 16;
-}
-
-void cmd1(std::vector<std::uint32_t>& out, std::uint32_t opcode, std::uint32_t param,
-          std::uint32_t payload) {
-    out.push_back(opcode | 1u << 14 | (param & 0xFFFF) << 16);
-    out.push_back(payload);
-}
+using testing::cmd0;
+using testing::cmd1;
 
 struct MapSpec {
     std::int64_t height = 1, width = 1, depth = 1;
@@ -154,17 +148,7 @@ Node elementwiseNode(const ElementwiseCase& e) {
     cmd1(words, 0x024, e.ofmScale.param(), e.ofmScale.multiplier);
     cmd1(words, 0x027, 0, static_cast<std::uint32_t>(e.scalar));
     words.push_back(cmd0(0x006, e.mode));
-    std::vector<std::byte> stream(words.size() * 4);
-    std::memcpy(stream.data(), words.data(), stream.size());
-    const auto commands = cs::splitCommands(stream, cs::Product::U85, "elementwise", 0);
-    const auto operations = cs::buildOperations(commands, cs::Product::U85);
-    REQUIRE(operations.size() == 1);
-    REQUIRE(operations[0].kind == "ELEMENTWISE");
-    Node node;
-    node.op = "ethosu.ELEMENTWISE";
-    node.name = "elementwise";
-    node.attributes = operations[0].attributes();
-    return node;
+    return testing::decodedU85Node(words, "ELEMENTWISE", "elementwise");
 }
 
 Graph u85Graph(Node node) {

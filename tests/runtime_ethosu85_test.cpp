@@ -13,6 +13,7 @@
 #include "tests/support/fixtures.hpp"
 #include "tests/support/lsb_bit_writer.hpp"
 #include "tests/support/model_runs.hpp"
+#include "tests/support/u85_command_words.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -371,15 +372,8 @@ struct ResizeCase {
 
 constexpr std::uint64_t kOfmBase = 0x1000;
 
-std::uint32_t cmd0(std::uint32_t opcode, std::int64_t param) {
-    return opcode | (static_cast<std::uint32_t>(param) & 0xFFFF) << 16;
-}
-
-void cmd1(std::vector<std::uint32_t>& out, std::uint32_t opcode, std::uint32_t param,
-          std::uint32_t payload) {
-    out.push_back(opcode | 1u << 14 | (param & 0xFFFF) << 16);
-    out.push_back(payload);
-}
+using testing::cmd0;
+using testing::cmd1;
 
 // The RESIZE node the decoder makes of the case's register commands.
 Node resizeNode(const ResizeCase& r) {
@@ -424,17 +418,7 @@ Node resizeNode(const ResizeCase& r) {
     cmd1(words, 0x097, static_cast<std::uint32_t>(r.yd / r.yn),
          static_cast<std::uint32_t>(r.yd % r.yn));
     words.push_back(cmd0(0x007, r.mode));
-    std::vector<std::byte> bytes(words.size() * 4);
-    std::memcpy(bytes.data(), words.data(), bytes.size());
-    const auto commands = cs::splitCommands(bytes, cs::Product::U85, "resize", 0);
-    const auto operations = cs::buildOperations(commands, cs::Product::U85);
-    REQUIRE(operations.size() == 1);
-    REQUIRE(operations[0].kind == "RESIZE");
-    Node node;
-    node.op = "ethosu.RESIZE";
-    node.name = "resize";
-    node.attributes = operations[0].attributes();
-    return node;
+    return testing::decodedU85Node(words, "RESIZE", "resize");
 }
 
 // Runs the case on `input` ([inHeight][inWidth][depth] int8) and returns the OFM.
