@@ -7,6 +7,7 @@
 #include "parsers/registry.hpp"
 #include "tests/bench/generated_programs.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/gui_fixtures.hpp"
 #include "views/graph/graph_panel.hpp"
 #include "views/graph/graph_scene.hpp"
 #include "views/graph/graph_view.hpp"
@@ -26,7 +27,7 @@ namespace {
 constexpr int kTimeoutMs = 300000;
 
 bool waitForLayout(pteron::GraphPanel* panel) {
-    return panel && QTest::qWaitFor([panel] { return !panel->isLayoutRunning(); }, kTimeoutMs);
+    return pteron::testing::waitForLayout(panel, kTimeoutMs);
 }
 
 void benchmarkFile(const std::string& path) {
