@@ -61,6 +61,14 @@ for name in "${harnesses[@]}"; do
             find "$fixtures/$folder" -type f -size -5M -exec cp -n {} "$corpus/" \;
         done
     fi
+    # One run per harness at a time: two would share the corpus and the log, and a chunk's
+    # executions would be read from the other's output.
+    exec {lock}>"$state/$name/lock"
+    if ! flock -n "$lock"; then
+        echo "fuzz_$name: another long run holds it; skipped"
+        exec {lock}>&-
+        continue
+    fi
     while (($(clean_total "$name") < target)); do
         left=$((target - $(clean_total "$name")))
         runs=$((left < chunk ? left : chunk))
@@ -94,6 +102,7 @@ for name in "${harnesses[@]}"; do
         fi
         ((executed > 0)) || break
     done
+    exec {lock}>&-
 done
 
 echo "harness                    clean executions   findings"
