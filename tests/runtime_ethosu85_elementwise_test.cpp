@@ -3,7 +3,6 @@
 // fixed-point helpers, with the registers set as Vela sets them), and plain integer comparisons,
 // shifts and bit operations (TOSA's definitions); one also through the command-stream executor.
 #include "core/model.hpp"
-#include "parsers/ethosu/ethosu_operations.hpp"
 #include "runtime/kernels/ethosu/command_stream_executor.hpp"
 #include "runtime/kernels/ethosu/npu_operation.hpp"
 #include "runtime/kernels/ethosu/u85_elementwise.hpp"
@@ -22,7 +21,6 @@
 using namespace pteron;
 using namespace pteron::runtime;
 namespace npu = pteron::runtime::ethosu;
-namespace cs = pteron::ethosu;
 
 namespace {
 

@@ -2,8 +2,6 @@
 // Ethos-U85-256 against its source .tflite run by the TFLite int8 kernels, every weight and scale
 // stream of it against the source model's constants, and the U85 weight ordering and scale
 // records against their rules written out here.
-#include "parsers/ethosu/ethosu_operations.hpp"
-#include "parsers/registry.hpp"
 #include "runtime/interpreter.hpp"
 #include "runtime/kernels/ethosu/command_stream_executor.hpp"
 #include "runtime/kernels/ethosu/fwd_decoder.hpp"
@@ -26,7 +24,6 @@
 using namespace pteron;
 using namespace pteron::runtime;
 namespace npu = pteron::runtime::ethosu; // the executor
-namespace cs = pteron::ethosu;           // the command-stream decoder
 
 namespace {
 

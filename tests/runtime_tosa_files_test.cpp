@@ -3,8 +3,6 @@
 // the specification's convolution formula in int64; fp16 accumulation against hand-worked
 // roundings; fp8 CAST against the OCP encodings; TOSA 1.1 shape operators against their
 // pseudo-code worked by hand.
-#include "core/mapped_file.hpp"
-#include "parsers/registry.hpp"
 #include "runtime/interpreter.hpp"
 #include "runtime/kernel_registry.hpp"
 #include "runtime/tensor_elements.hpp"

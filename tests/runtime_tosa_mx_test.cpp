@@ -3,8 +3,6 @@
 // definition written out in this file, MATMUL_T_BLOCK_SCALED and CONV2D_BLOCK_SCALED against
 // double-precision loops over the dequantised operands, the _ADAPTIVE pools and AVG_POOL2D with an
 // fp16 accumulator against values worked by hand from the specification's pseudo-code.
-#include "core/mapped_file.hpp"
-#include "parsers/registry.hpp"
 #include "runtime/interpreter.hpp"
 #include "runtime/kernel_registry.hpp"
 #include "runtime/ocp_float.hpp"

@@ -10,7 +10,8 @@
 # megabyte fixtures they are cut from, and the seeded short runs of run_fuzzers.sh cover the
 # full-size files. $PTERON_FUZZ_FLAGS adds libFuzzer flags: -entropic=0 doubles the rate of the
 # harnesses whose corpora hold thousands of files, where entropic scheduling's per-feature
-# bookkeeping takes more than half of each execution. Exit code: non-zero when any chunk found a crash, leak, timeout or OOM.
+# bookkeeping takes more than half of each execution. Exit code: non-zero when any chunk found a
+# crash, leak, timeout or OOM.
 set -euo pipefail
 build="$(cd "$1" && pwd)"
 target="${2:?target executions per harness}"

@@ -193,7 +193,7 @@ void GraphPanel::rebuildBreadcrumb() {
 void GraphPanel::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
     if (event->type() != QEvent::PaletteChange || !display_) return;
-    if (SceneInk::fromPalette(palette()).edge != scene_->ink().edge) startLayout();
+    if (SceneInk::fromPalette(palette()) != scene_->ink()) startLayout();
 }
 
 void GraphPanel::startLayout() {

@@ -14,11 +14,11 @@ QColor blend(const QColor& a, const QColor& b, double share) {
 
 SceneInk SceneInk::fromPalette(const QPalette& palette) {
     SceneInk ink;
-    ink.canvas = palette.color(QPalette::Base);
+    const auto canvas = palette.color(QPalette::Base);
     const auto text = palette.color(QPalette::Text);
-    ink.dark = ink.canvas.lightness() < text.lightness();
+    ink.dark = canvas.lightness() < text.lightness();
     // Edges a little softer than text, so boxes and their labels stay what the eye reads first.
-    ink.edge = blend(text, ink.canvas, 0.65);
+    ink.edge = blend(text, canvas, 0.65);
     // Edge labels in the link hue, pulled towards the text colour so they read on either canvas.
     ink.edgeLabel = blend(palette.color(QPalette::Link), text, 0.5);
     return ink;
